@@ -1,0 +1,10 @@
+// Registration functions of the headless subcommands (one file each in app/).
+#pragma once
+
+#include "cli_common.h"
+
+namespace ql::cli {
+
+Command addInspectCommand(CLI::App& parent);
+
+}  // namespace ql::cli

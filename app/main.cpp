@@ -1,0 +1,44 @@
+// quantlens: the GUI by default; subcommands run headless (no Qt event loop).
+#include <quantlens/log.h>
+
+#include <iostream>
+#include <vector>
+
+#include "cli_common.h"
+#include "commands.h"
+
+#ifdef QL_HAVE_UI
+#include <ui/gui_main.h>
+#endif
+
+int main(int argc, char** argv) {
+    CLI::App app{"QuantLens: verify that QAT training and evaluation quantize an LLM identically",
+                 "quantlens"};
+    app.require_subcommand(0, 1);
+    app.set_version_flag("--version", "quantlens 0.1.0");
+
+    std::vector<ql::cli::Command> commands;
+    commands.push_back(ql::cli::addInspectCommand(app));
+
+    CLI::App* demo = app.add_subcommand("demo", "Write the demo workspace and open it in the GUI");
+    std::string demoDir;
+    demo->add_option("--dir", demoDir, "Folder for the demo workspace");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : ql::cli::kExitBadInput;
+    }
+    for (const auto& command : commands) {
+        if (command.app->parsed()) {
+            return command.run();
+        }
+    }
+#ifdef QL_HAVE_UI
+    return ql::ui::runGui(argc, argv, demo->parsed(), demoDir);
+#else
+    std::cerr << "quantlens: this build has no GUI (QL_BUILD_UI=OFF); see quantlens --help\n";
+    return ql::cli::kExitBadInput;
+#endif
+}
