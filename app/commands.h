@@ -6,5 +6,6 @@
 namespace ql::cli {
 
 Command addInspectCommand(CLI::App& parent);
+Command addDiffConfigCommand(CLI::App& parent);
 
 }  // namespace ql::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
     std::vector<ql::cli::Command> commands;
     commands.push_back(ql::cli::addInspectCommand(app));
+    commands.push_back(ql::cli::addDiffConfigCommand(app));
 
     CLI::App* demo = app.add_subcommand("demo", "Write the demo workspace and open it in the GUI");
     std::string demoDir;

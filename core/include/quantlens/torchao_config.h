@@ -1,0 +1,28 @@
+// Readers of torchao's own serializations into the canonical QuantConfig (torchao-quant.md §6):
+// `torchao.core.config.config_to_dict` JSON ({"_type","_version","_data"}, enums by member name) and
+// HF transformers `config.json` whose `quantization_config.quant_method` is "torchao".
+#pragma once
+
+#include <quantlens/quant_config.h>
+#include <quantlens/result.h>
+
+#include <string>
+#include <string_view>
+
+namespace ql {
+
+// Parses config_to_dict JSON text. Supported `_type`s: Int4WeightOnlyConfig, IntxWeightOnlyConfig,
+// Int8DynamicActivationIntxWeightConfig, Int8DynamicActivationInt4WeightConfig,
+// Float8DynamicActivationFloat8WeightConfig, Float8DynamicActivationInt4WeightConfig, QATConfig
+// (wrapping one of those). `sourceName` names the input in errors.
+Result<QuantConfig> parseTorchaoConfigJson(std::string_view jsonText, const std::string& sourceName);
+
+// Reads a .json file holding config_to_dict output.
+Result<QuantConfig> loadTorchaoConfigJson(const std::string& path);
+
+// Reads a HF config.json (or a bare quantization_config object) whose quant_method is "torchao";
+// the config is `quant_type.default`.
+Result<QuantConfig> loadHfQuantizationConfig(const std::string& path);
+Result<QuantConfig> parseHfQuantizationConfig(std::string_view jsonText, const std::string& sourceName);
+
+}  // namespace ql

@@ -1,0 +1,160 @@
+// The compared fields of a recipe and the effective-numerics signature (torchao-quant.md §2-§4).
+#include <quantlens/dtype.h>
+
+#include "recipe/config_diff_parts.h"
+
+namespace ql::recipe {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out.empty() ? "-" : out;
+}
+
+std::string groupText(int group) { return group > 0 ? std::to_string(group) : "-"; }
+
+std::string activationText(const std::optional<ActivationQuant>& act) {
+    if (!act) return "none";
+    return std::string(quantDTypeName(act->dtype)) + " " + std::string(granularityName(act->granularity)) + " " +
+           std::string(mappingTypeName(act->mapping));
+}
+
+bool usesInt4Fields(const QuantConfig& c) {
+    return c.scheme == QuantScheme::Int4WeightOnly || c.scheme == QuantScheme::Float8DynamicActivationInt4Weight;
+}
+bool usesIntxFields(const QuantConfig& c) {
+    return c.scheme == QuantScheme::IntxWeightOnly || c.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+}
+
+void addPrepare(const Recipe& r, Signature& s) {
+    const auto fq = effectiveFakeQuant(r.quantization, r.torchaoVersion);
+    if (!fq.prepareSupported) {
+        s.emplace_back("effective.prepare", "fails: " + fq.prepareRejection);
+        return;
+    }
+    s.emplace_back("effective.weight_group_size", groupText(fq.weightGroupSize));
+    s.emplace_back("effective.weight_mapping", std::string(mappingTypeName(fq.weightMapping)));
+    s.emplace_back("effective.weight_scale_eps", std::string(scaleEpsName(fq.weightEps)));
+    s.emplace_back("effective.weight_arithmetic", fq.weightInFp32 ? "fp32" : "weight dtype");
+    s.emplace_back("effective.activation_eps", fq.activationQuantized ? std::string(scaleEpsName(fq.activationEps)) : "-");
+}
+
+void addConvert(const Recipe& r, Signature& s) {
+    const auto& c = r.quantization;
+    const auto cv = effectiveConvert(c, r.torchaoVersion);
+    if (!cv.supported) {
+        s.emplace_back("effective.convert", "fails: " + cv.rejection);
+        return;
+    }
+    if (!cv.quantizesWeights) {
+        s.emplace_back("effective.weights", "bf16 (not quantized)");
+        return;
+    }
+    s.emplace_back("effective.weight_group_size", groupText(cv.weightGroupSize));
+    s.emplace_back("effective.weight_scale_eps", std::string(scaleEpsName(cv.weightEps)));
+    if (usesInt4Fields(c)) s.emplace_back("effective.int4_packing", std::string(int4PackingFormatName(c.int4Packing)));
+    if (usesIntxFields(c)) {
+        s.emplace_back("effective.intx_packing", std::string(intxPackingFormatName(c.intxPacking)));
+        s.emplace_back("effective.intx_choose_qparams", std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm)));
+    }
+    if (cv.usesChooseQParamsAlgorithm) {
+        s.emplace_back("effective.choose_qparams", std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)));
+    }
+}
+
+}  // namespace
+
+Signature effectiveSignature(const Recipe& r) {
+    const auto& c = r.quantization;
+    Signature s;
+    const bool quantized = c.scheme != QuantScheme::None || !c.hasBaseConfig;
+    const bool fake = quantized && c.qatStep == QatStep::Prepare;
+    s.emplace_back("effective.weights_path", !quantized ? "float (no quantization)" : fake ? "fake quant (QAT prepare)"
+                                                                                    : "real low-bit weights (convert)");
+    if (c.scheme != QuantScheme::None) {
+        s.emplace_back("effective.scheme", std::string(quantSchemeName(c.scheme)));
+        s.emplace_back("effective.weight_dtype", std::string(quantDTypeName(c.weight.dtype)));
+        s.emplace_back("effective.activation", activationText(c.activation));
+    }
+    if (fake) addPrepare(r, s);
+    else if (quantized) addConvert(r, s);
+    if (quantized) s.emplace_back("effective.device_division", std::string(deviceNumericsName(r.deviceNumerics)));
+    s.emplace_back("effective.compute_dtype", std::string(dtypeName(r.dtype)));
+    s.emplace_back("effective.lora", r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none");
+    if (quantized) {
+        s.emplace_back("effective.embeddings_quantized", c.includeEmbeddings ? "yes" : "no");
+        s.emplace_back("effective.modules_not_converted", joined(c.modulesToNotConvert));
+    }
+    return s;
+}
+
+namespace {
+
+template <typename Get, typename Set>
+FieldSpec field(std::string name, Get get, Set set, std::string reason = {}) {
+    return FieldSpec{std::move(name), get, set, std::move(reason)};
+}
+
+#define QL_QFIELD(member) [](Recipe& d, const Recipe& s) { d.quantization.member = s.quantization.member; }
+
+std::vector<FieldSpec> makeFields() {
+    std::vector<FieldSpec> f;
+    f.push_back(field("torchao_version", [](const Recipe& r) { return torchaoVersionName(r.torchaoVersion); },
+                      [](Recipe& d, const Recipe& s) { d.torchaoVersion = s.torchaoVersion; },
+                      "both releases run the same code path for this configuration"));
+    f.push_back(field("device_numerics", [](const Recipe& r) { return std::string(deviceNumericsName(r.deviceNumerics)); },
+                      [](Recipe& d, const Recipe& s) { d.deviceNumerics = s.deviceNumerics; }));
+    f.push_back(field("dtype", [](const Recipe& r) { return std::string(dtypeName(r.dtype)); },
+                      [](Recipe& d, const Recipe& s) { d.dtype = s.dtype; }));
+    f.push_back(field("adapter.form", [](const Recipe& r) { return r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none"; },
+                      [](Recipe& d, const Recipe& s) { d.adapter = s.adapter; }));
+    f.push_back(field("quantization.scheme", [](const Recipe& r) { return std::string(quantSchemeName(r.quantization.scheme)); },
+                      QL_QFIELD(scheme)));
+    f.push_back(field("quantization.step", [](const Recipe& r) { return std::string(qatStepName(r.quantization.qatStep)); },
+                      QL_QFIELD(qatStep), "a QAT convert applies the same handler as a plain quantize_ (PTQ)"));
+    f.push_back(field("quantization.base_config", [](const Recipe& r) { return r.quantization.hasBaseConfig ? "yes" : "no"; },
+                      QL_QFIELD(hasBaseConfig)));
+    f.push_back(field("quantization.version", [](const Recipe& r) { return std::to_string(r.quantization.configVersion); },
+                      QL_QFIELD(configVersion)));
+    f.push_back(field("quantization.weight_dtype", [](const Recipe& r) { return std::string(quantDTypeName(r.quantization.weight.dtype)); },
+                      QL_QFIELD(weight.dtype)));
+    f.push_back(field("quantization.granularity", [](const Recipe& r) { return std::string(granularityName(r.quantization.weight.granularity)); },
+                      QL_QFIELD(weight.granularity)));
+    f.push_back(field("quantization.group_size", [](const Recipe& r) { return groupText(r.quantization.weight.groupSize); },
+                      QL_QFIELD(weight.groupSize),
+                      "the fake quantizer of torchao < 0.18 uses group 128 whatever group_size says (pytorch/ao#3572)"));
+    f.push_back(field("quantization.mapping_type", [](const Recipe& r) { return std::string(mappingTypeName(r.quantization.weight.mapping)); },
+                      QL_QFIELD(weight.mapping), "this path fixes the mapping itself"));
+    f.push_back(field("quantization.scale_dtype", [](const Recipe& r) { return r.quantization.weight.scaleDType ? std::string(dtypeName(*r.quantization.weight.scaleDType)) : "-"; },
+                      QL_QFIELD(weight.scaleDType)));
+    f.push_back(field("quantization.activation", [](const Recipe& r) { return activationText(r.quantization.activation); },
+                      QL_QFIELD(activation)));
+    f.push_back(field("quantization.int4_packing_format", [](const Recipe& r) { return usesInt4Fields(r.quantization) ? std::string(int4PackingFormatName(r.quantization.int4Packing)) : "-"; },
+                      QL_QFIELD(int4Packing), "QAT prepare fake-quantizes PLAIN and PRESHUFFLED identically"));
+    f.push_back(field("quantization.int4_choose_qparams_algorithm", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::string(int4ChooseQParamsAlgorithmName(r.quantization.int4Algorithm)) : "-"; },
+                      QL_QFIELD(int4Algorithm), "ignored by QAT prepare and by PLAIN/PRESHUFFLED convert (torchao-quant.md §2.4)"));
+    f.push_back(field("quantization.int4_tile_packed_ntile", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::to_string(r.quantization.int4TilePackedNtile) : "-"; },
+                      QL_QFIELD(int4TilePackedNtile), "only the TILE_PACKED_TO_4D layout reads it (storage, not values)"));
+    f.push_back(field("quantization.intx_packing_format", [](const Recipe& r) { return usesIntxFields(r.quantization) ? std::string(intxPackingFormatName(r.quantization.intxPacking)) : "-"; },
+                      QL_QFIELD(intxPacking)));
+    f.push_back(field("quantization.intx_choose_qparams_algorithm", [](const Recipe& r) { return usesIntxFields(r.quantization) ? std::string(intxChooseQParamsAlgorithmName(r.quantization.intxAlgorithm)) : "-"; },
+                      QL_QFIELD(intxAlgorithm), "QAT fake quant is always affine min/max"));
+    f.push_back(field("quantization.include_embeddings", [](const Recipe& r) { return r.quantization.includeEmbeddings ? "true" : "false"; },
+                      QL_QFIELD(includeEmbeddings)));
+    f.push_back(field("quantization.modules_to_not_convert", [](const Recipe& r) { return joined(r.quantization.modulesToNotConvert); },
+                      QL_QFIELD(modulesToNotConvert)));
+    return f;
+}
+
+#undef QL_QFIELD
+
+}  // namespace
+
+const std::vector<FieldSpec>& declaredFields() {
+    static const std::vector<FieldSpec> fields = makeFields();
+    return fields;
+}
+
+}  // namespace ql::recipe

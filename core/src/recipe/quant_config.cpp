@@ -1,0 +1,245 @@
+// Names of the quantization enums and the resolution of effective numerics per torchao release
+// (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4).
+#include <quantlens/quant_config.h>
+
+#include "recipe/enum_names.h"
+
+namespace ql {
+
+using namespace recipe;
+
+namespace {
+
+constexpr TorchaoVersion k017{0, 17};
+constexpr TorchaoVersion k016{0, 16};
+constexpr TorchaoVersion k018{0, 18};
+
+// Intx / 8da4w / tinygemm qparams clamp: finfo(dtype).eps before 0.18, smallest_normal from 0.18 (#4534).
+ScaleEps dtypeEps(TorchaoVersion version) {
+    return version >= k018 ? ScaleEps::SmallestNormal : ScaleEps::DtypeEps;
+}
+
+int declaredGroup(const WeightQuant& weight) {
+    return weight.granularity == Granularity::PerGroup ? weight.groupSize : 0;
+}
+
+EffectiveFakeQuant rejected(std::string why) {
+    EffectiveFakeQuant out;
+    out.prepareSupported = false;
+    out.prepareRejection = std::move(why);
+    return out;
+}
+
+EffectiveFakeQuant int4FakeQuant(const QuantConfig& config, TorchaoVersion version) {
+    if (config.configVersion != 2) {
+        return rejected("Int4WeightOnlyConfig version " + std::to_string(config.configVersion) +
+                        " is not supported by QAT (only version 2)");
+    }
+    if (config.int4Packing != Int4PackingFormat::Plain && config.int4Packing != Int4PackingFormat::Preshuffled) {
+        return rejected(std::string("QAT prepare accepts int4_packing_format PLAIN or PRESHUFFLED only, got ") +
+                        std::string(int4PackingFormatName(config.int4Packing)));
+    }
+    EffectiveFakeQuant out;
+    // 0.14-0.17 hard-code 128 in _infer_fake_quantize_configs (pytorch/ao#3572, fixed by #4518 in 0.18).
+    out.weightGroupSize = version >= k018 ? config.weight.groupSize : 128;
+    out.weightMapping = MappingType::Asymmetric;
+    out.weightEps = ScaleEps::Fixed1e6;
+    out.weightInFp32 = true;
+    return out;
+}
+
+EffectiveFakeQuant intxFakeQuant(const QuantConfig& config, TorchaoVersion version) {
+    const bool withActivation = config.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    if (config.configVersion < 2) {
+        return rejected("only version 2+ of the Intx configs is supported by QAT");
+    }
+    if (config.intxPacking != IntxPackingFormat::UnpackedToInt8) {
+        return rejected("QAT accepts intx_packing_format UNPACKED_TO_INT8 only");
+    }
+    if (config.weight.dtype == QuantDType::Int1) {
+        return rejected("QAT supports weight_dtype int2..int8 only");
+    }
+    if (config.weight.mapping != MappingType::Symmetric) {
+        return rejected("QAT supports SYMMETRIC weight mapping only");
+    }
+    if (config.weight.scaleDType) {
+        return rejected("QAT does not support a weight scale dtype");
+    }
+    if (withActivation && config.activation && config.activation->mapping != MappingType::Asymmetric) {
+        return rejected("QAT supports ASYMMETRIC activation mapping only");
+    }
+    EffectiveFakeQuant out;
+    out.weightGroupSize = declaredGroup(config.weight);
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = dtypeEps(version);
+    out.weightInFp32 = false;
+    out.activationQuantized = withActivation;
+    out.activationEps = withActivation ? dtypeEps(version) : ScaleEps::None;
+    return out;
+}
+
+EffectiveFakeQuant int8Int4FakeQuant(const QuantConfig& config, TorchaoVersion version) {
+    if (version >= k017) {
+        return rejected("QAT support for Int8DynamicActivationInt4WeightConfig (8da4w) was removed in torchao 0.17");
+    }
+    EffectiveFakeQuant out;
+    out.weightGroupSize = config.weight.groupSize;
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = dtypeEps(version);
+    out.weightInFp32 = true;  // scale_precision fp32
+    out.activationQuantized = true;
+    out.activationEps = dtypeEps(version);
+    return out;
+}
+
+EffectiveFakeQuant float8FakeQuant(const QuantConfig& config) {
+    EffectiveFakeQuant out;
+    if (config.scheme == QuantScheme::Float8DynamicActivationFloat8Weight) {
+        if (config.configVersion != 2) {
+            return rejected("only version 2 of Float8DynamicActivationFloat8WeightConfig is supported by QAT");
+        }
+        out.weightGroupSize = 0;
+        out.weightMapping = MappingType::Symmetric;
+        out.weightEps = ScaleEps::None;
+        out.weightInFp32 = false;
+    } else {
+        out.weightGroupSize = 128;  // fixed by the fp8-int4 kernel
+        out.weightMapping = MappingType::Symmetric;
+        out.weightEps = ScaleEps::Fixed1e6;
+        out.weightInFp32 = false;   // bf16 arithmetic (_fp8_activations_forward)
+    }
+    out.activationQuantized = true;
+    out.activationEps = ScaleEps::None;
+    return out;
+}
+
+EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) {
+    EffectiveConvert out;
+    out.weightGroupSize = config.weight.groupSize;
+    const auto packing = config.int4Packing;
+    const bool tinygemmLike = packing == Int4PackingFormat::TilePackedTo4d || packing == Int4PackingFormat::Opaque;
+    out.usesChooseQParamsAlgorithm = tinygemmLike;
+    out.weightEps = packing == Int4PackingFormat::TilePackedTo4d ? dtypeEps(version) : ScaleEps::Fixed1e6;
+    if (config.int4Algorithm == Int4ChooseQParamsAlgorithm::Hqq) {
+        const bool ok = packing == Int4PackingFormat::TilePackedTo4d ||
+                        (packing == Int4PackingFormat::Opaque && version < k016);
+        if (!ok) {
+            out.supported = false;
+            out.rejection = std::string("HQQ is accepted only with TILE_PACKED_TO_4D") +
+                            (version < k016 ? " or OPAQUE" : "") + ", not " +
+                            std::string(int4PackingFormatName(packing));
+        }
+    }
+    if (packing == Int4PackingFormat::MarlinSparse && version >= k016) {
+        out.supported = false;
+        out.rejection = "MARLIN_SPARSE int4 packing was removed in torchao 0.16";
+    }
+    return out;
+}
+
+}  // namespace
+
+EffectiveFakeQuant effectiveFakeQuant(const QuantConfig& config, TorchaoVersion version) {
+    switch (config.scheme) {
+    case QuantScheme::None: {
+        EffectiveFakeQuant out;
+        out.weightEps = ScaleEps::None;
+        return out;
+    }
+    case QuantScheme::Int4WeightOnly: return int4FakeQuant(config, version);
+    case QuantScheme::IntxWeightOnly:
+    case QuantScheme::Int8DynamicActivationIntxWeight: return intxFakeQuant(config, version);
+    case QuantScheme::Int8DynamicActivationInt4Weight: return int8Int4FakeQuant(config, version);
+    case QuantScheme::Float8DynamicActivationFloat8Weight:
+    case QuantScheme::Float8DynamicActivationInt4Weight: return float8FakeQuant(config);
+    }
+    return {};
+}
+
+EffectiveConvert effectiveConvert(const QuantConfig& config, TorchaoVersion version) {
+    EffectiveConvert out;
+    if (config.scheme == QuantScheme::None || !config.hasBaseConfig) {
+        out.quantizesWeights = false;
+        out.weightEps = ScaleEps::None;
+        return out;
+    }
+    switch (config.scheme) {
+    case QuantScheme::Int4WeightOnly: return int4Convert(config, version);
+    case QuantScheme::Float8DynamicActivationInt4Weight:
+        out.weightGroupSize = 128;
+        return out;
+    case QuantScheme::Float8DynamicActivationFloat8Weight:
+        out.weightEps = ScaleEps::None;
+        return out;
+    default:
+        out.weightGroupSize = declaredGroup(config.weight);
+        out.weightEps = dtypeEps(version);
+        return out;
+    }
+}
+
+std::string_view quantSchemeName(QuantScheme scheme) { return enumName(quantSchemeTable(), scheme); }
+
+std::string_view quantSchemeTorchaoClass(QuantScheme scheme) {
+    switch (scheme) {
+    case QuantScheme::None: return "";
+    case QuantScheme::Int4WeightOnly: return "Int4WeightOnlyConfig";
+    case QuantScheme::IntxWeightOnly: return "IntxWeightOnlyConfig";
+    case QuantScheme::Int8DynamicActivationIntxWeight: return "Int8DynamicActivationIntxWeightConfig";
+    case QuantScheme::Int8DynamicActivationInt4Weight: return "Int8DynamicActivationInt4WeightConfig";
+    case QuantScheme::Float8DynamicActivationFloat8Weight: return "Float8DynamicActivationFloat8WeightConfig";
+    case QuantScheme::Float8DynamicActivationInt4Weight: return "Float8DynamicActivationInt4WeightConfig";
+    }
+    return "";
+}
+
+std::string_view quantDTypeName(QuantDType dtype) { return enumName(quantDTypeTable(), dtype); }
+
+int quantDTypeBits(QuantDType dtype) {
+    switch (dtype) {
+    case QuantDType::UInt4: return 4;
+    case QuantDType::Float8E4M3:
+    case QuantDType::Float8E5M2: return 8;
+    default: return static_cast<int>(dtype) - static_cast<int>(QuantDType::Int1) + 1;
+    }
+}
+
+std::string_view granularityName(Granularity granularity) { return enumName(granularityTable(), granularity); }
+std::string_view mappingTypeName(MappingType mapping) { return enumName(mappingTypeTable(), mapping); }
+std::string_view int4PackingFormatName(Int4PackingFormat format) {
+    return enumName(int4PackingFormatTable(), format);
+}
+std::string_view int4ChooseQParamsAlgorithmName(Int4ChooseQParamsAlgorithm algorithm) {
+    return enumName(int4AlgorithmTable(), algorithm);
+}
+std::string_view intxPackingFormatName(IntxPackingFormat format) {
+    return enumName(intxPackingFormatTable(), format);
+}
+std::string_view intxChooseQParamsAlgorithmName(IntxChooseQParamsAlgorithm algorithm) {
+    return enumName(intxAlgorithmTable(), algorithm);
+}
+
+std::string_view qatStepName(QatStep step) {
+    switch (step) {
+    case QatStep::None: return "none";
+    case QatStep::Prepare: return "prepare";
+    case QatStep::Convert: return "convert";
+    }
+    return "?";
+}
+
+std::string_view scaleEpsName(ScaleEps eps) {
+    switch (eps) {
+    case ScaleEps::None: return "none";
+    case ScaleEps::Fixed1e6: return "1e-6";
+    case ScaleEps::DtypeEps: return "finfo(dtype).eps";
+    case ScaleEps::SmallestNormal: return "finfo(dtype).smallest_normal";
+    }
+    return "?";
+}
+
+std::string torchaoVersionName(TorchaoVersion version) {
+    return std::to_string(version.major) + "." + std::to_string(version.minor);
+}
+
+}  // namespace ql

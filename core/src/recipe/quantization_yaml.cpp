@@ -1,0 +1,194 @@
+#include "recipe/quantization_yaml.h"
+
+#include <quantlens/torchao_config.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "recipe/granularity_json.h"
+#include "recipe/yaml_fields.h"
+
+namespace ql::recipe {
+
+namespace {
+
+constexpr EnumName<QatStep> kSteps[] = {
+    {QatStep::Prepare, "prepare"}, {QatStep::Convert, "convert"}, {QatStep::None, "ptq"}};
+
+constexpr EnumName<Granularity> kWeightGranularities[] = {
+    {Granularity::PerGroup, "per_group"}, {Granularity::PerAxis, "per_axis"},
+    {Granularity::PerRow, "per_row"}, {Granularity::PerTensor, "per_tensor"}};
+
+std::string resolvePath(const std::string& path, const std::string& baseDir) {
+    std::filesystem::path p(path);
+    return p.is_absolute() || baseDir.empty() ? p.string() : (std::filesystem::path(baseDir) / p).lexically_normal().string();
+}
+
+QuantConfig unwrap(Result<QuantConfig> result) {
+    if (!result.ok()) throw ParseFailure{result.error()};
+    return std::move(result).value();
+}
+
+// YAML map -> nlohmann JSON (for an inline torchao_config). Scalars keep YAML's typing.
+nlohmann::json yamlToJson(const YAML::Node& node) {
+    if (node.IsMap()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& kv : node) out[kv.first.as<std::string>()] = yamlToJson(kv.second);
+        return out;
+    }
+    if (node.IsSequence()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& item : node) out.push_back(yamlToJson(item));
+        return out;
+    }
+    if (!node.IsScalar() || (node.Tag() != "!" && (node.Scalar() == "null" || node.Scalar() == "~"))) {
+        return nullptr;
+    }
+    const auto& s = node.Scalar();
+    if (node.Tag() == "!") return s;  // quoted
+    if (s == "true" || s == "false") return s == "true";
+    try {
+        std::size_t used = 0;
+        const long long i = std::stoll(s, &used);
+        if (used == s.size()) return i;
+        const double d = std::stod(s, &used);
+        if (used == s.size()) return d;
+    } catch (const std::exception&) {
+    }
+    return s;
+}
+
+void setScheme(const YamlMap& m, QuantConfig& c);
+
+QuantConfig fromScheme(const YamlMap& m) {
+    m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype",
+                 "granularity", "mapping_type", "act_mapping_type", "step", "include_embeddings"});
+    QuantConfig c;
+    setScheme(m, c);
+    c.origin = "scheme";
+    return c;
+}
+
+void requireApplies(const YamlMap& m, std::string_view key, bool applies, QuantScheme scheme) {
+    if (m.has(key) && !applies) {
+        failInput(m.path(key) + ": does not apply to scheme " + std::string(quantSchemeName(scheme)));
+    }
+}
+
+void declare(QuantConfig& c, const YamlMap& m, std::string_view key) {
+    if (m.has(key)) c.declared.emplace_back(std::string(key), m.scalar(key));
+}
+
+void setScheme(const YamlMap& m, QuantConfig& c) {
+    c.scheme = m.enumValue("scheme", quantSchemeTable());
+    const auto s = c.scheme;
+    const bool int4 = s == QuantScheme::Int4WeightOnly || s == QuantScheme::Float8DynamicActivationInt4Weight;
+    const bool intx = s == QuantScheme::IntxWeightOnly || s == QuantScheme::Int8DynamicActivationIntxWeight;
+    const bool grouped = s == QuantScheme::Int4WeightOnly || intx || s == QuantScheme::Int8DynamicActivationInt4Weight;
+    requireApplies(m, "group_size", grouped, s);
+    requireApplies(m, "packing_format", int4 || intx, s);
+    requireApplies(m, "choose_qparams_algorithm", s == QuantScheme::Int4WeightOnly || intx, s);
+    requireApplies(m, "weight_dtype", intx, s);
+    requireApplies(m, "granularity", intx || s == QuantScheme::Float8DynamicActivationFloat8Weight, s);
+    requireApplies(m, "mapping_type", intx || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
+    requireApplies(m, "act_mapping_type", s == QuantScheme::Int8DynamicActivationIntxWeight ||
+                                              s == QuantScheme::Int8DynamicActivationInt4Weight, s);
+    // Start from torchao 0.18 defaults of the class, via its config_to_dict form with empty _data.
+    if (s != QuantScheme::None) {
+        const int version = (s == QuantScheme::Int8DynamicActivationInt4Weight ||
+                             s == QuantScheme::Float8DynamicActivationInt4Weight) ? 1 : 2;
+        nlohmann::json object{{"_type", std::string(quantSchemeTorchaoClass(s))}, {"_version", version},
+                              {"_data", nlohmann::json::object()}};
+        c = parseBaseConfig(object, m.where());
+    }
+    c.declared.clear();
+    c.declared.emplace_back("scheme", std::string(quantSchemeName(s)));
+    for (auto key : {"group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
+                     "mapping_type", "act_mapping_type"}) {
+        declare(c, m, key);
+    }
+    if (m.has("weight_dtype")) {
+        c.weight.dtype = m.enumValue("weight_dtype", quantDTypeTable());
+        if (quantDTypeBits(c.weight.dtype) > 8 || c.weight.dtype == QuantDType::UInt4 ||
+            c.weight.dtype == QuantDType::Float8E4M3 || c.weight.dtype == QuantDType::Float8E5M2) {
+            failInput(m.path("weight_dtype") + ": expected int1..int8");
+        }
+    }
+    if (m.has("granularity")) {
+        const auto g = m.enumValue("granularity", std::span<const EnumName<Granularity>>(kWeightGranularities));
+        const bool fp8 = s == QuantScheme::Float8DynamicActivationFloat8Weight;
+        const bool ok = fp8 ? (g == Granularity::PerRow || g == Granularity::PerTensor)
+                            : (g == Granularity::PerGroup || g == Granularity::PerAxis);
+        if (!ok) failInput(m.path("granularity") + ": expected " + (fp8 ? "per_row or per_tensor" : "per_group or per_axis"));
+        c.weight.granularity = g;
+        if (fp8 && c.activation) c.activation->granularity = g;
+        if (g != Granularity::PerGroup) c.weight.groupSize = 0;
+        if (g == Granularity::PerGroup && c.weight.groupSize == 0) c.weight.groupSize = 32;
+    }
+    if (m.has("group_size")) {
+        if (c.weight.granularity != Granularity::PerGroup) failInput(m.path("group_size") + ": needs granularity per_group");
+        c.weight.groupSize = m.positiveInt("group_size");
+    }
+    if (m.has("packing_format")) {
+        if (int4) c.int4Packing = m.enumValue("packing_format", int4PackingFormatTable());
+        else c.intxPacking = m.enumValue("packing_format", intxPackingFormatTable());
+    }
+    if (m.has("choose_qparams_algorithm")) {
+        if (intx) c.intxAlgorithm = m.enumValue("choose_qparams_algorithm", intxAlgorithmTable());
+        else c.int4Algorithm = m.enumValue("choose_qparams_algorithm", int4AlgorithmTable());
+    }
+    if (m.has("mapping_type")) c.weight.mapping = m.enumValue("mapping_type", mappingTypeTable());
+    if (m.has("act_mapping_type") && c.activation) c.activation->mapping = m.enumValue("act_mapping_type", mappingTypeTable());
+}
+
+QuantConfig fromTorchaoConfig(const YamlMap& m, const std::string& baseDir) {
+    m.checkKeys({"torchao_config", "step", "include_embeddings"});
+    const auto node = m.node("torchao_config");
+    if (node.IsScalar()) {
+        return unwrap(loadTorchaoConfigJson(resolvePath(node.Scalar(), baseDir)));
+    }
+    if (!node.IsMap()) failInput(m.path("torchao_config") + ": expected a config_to_dict map or a path to a .json file");
+    auto c = parseConfigJson(yamlToJson(node), m.path("torchao_config"));
+    c.origin = "torchao_config (inline)";
+    return c;
+}
+
+QuantConfig fromHfConfig(const YamlMap& m, const std::string& baseDir) {
+    m.checkKeys({"hf_config", "step", "include_embeddings"});
+    return unwrap(loadHfQuantizationConfig(resolvePath(m.scalar("hf_config"), baseDir)));
+}
+
+void applyStep(const YamlMap& m, QuantConfig& c) {
+    const bool fromQatConfig = !c.declared.empty() && c.declared.front().first == "qat_step";
+    if (!m.has("step")) {
+        if (!fromQatConfig) c.qatStep = c.scheme == QuantScheme::None ? QatStep::None : QatStep::Prepare;
+        return;
+    }
+    const auto step = m.enumValue("step", std::span<const EnumName<QatStep>>(kSteps));
+    if (fromQatConfig && step != c.qatStep) {
+        failInput(m.path("step") + ": '" + std::string(m.scalar("step")) + "' contradicts the QATConfig step '" +
+                  std::string(qatStepName(c.qatStep)) + "'");
+    }
+    c.qatStep = step;
+    if (!fromQatConfig) c.declared.emplace_back("step", m.scalar("step"));
+}
+
+}  // namespace
+
+QuantConfig parseQuantizationYaml(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
+    YamlMap m(node, where);
+    const int forms = int(m.has("scheme")) + int(m.has("torchao_config")) + int(m.has("hf_config"));
+    if (forms != 1) {
+        failInput(where + ": expected exactly one of scheme, torchao_config, hf_config");
+    }
+    QuantConfig c = m.has("scheme") ? fromScheme(m)
+                    : m.has("torchao_config") ? fromTorchaoConfig(m, baseDir) : fromHfConfig(m, baseDir);
+    applyStep(m, c);
+    if (m.has("include_embeddings")) {
+        c.includeEmbeddings = m.boolean("include_embeddings");
+        c.declared.emplace_back("include_embeddings", c.includeEmbeddings ? "true" : "false");
+    }
+    return c;
+}
+
+}  // namespace ql::recipe

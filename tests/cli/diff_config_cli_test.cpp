@@ -1,0 +1,76 @@
+// `quantlens diff-config` end to end on the committed recipe pairs: exit code = verdict, and the
+// explanation names the field responsible.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <sys/wait.h>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct RunResult {
+    int rc = -1;
+    std::string out;
+};
+
+RunResult run(const std::string& args) {
+    const std::string cmd = std::string(QL_EXE) + " diff-config " + args + " 2>&1";
+    RunResult r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (pipe == nullptr) return r;
+    std::array<char, 4096> buf{};
+    while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.out += buf.data();
+    const int status = pclose(pipe);
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+struct PairCase {
+    const char* name;
+    int exitCode;
+    const char* field;  // must appear in an explanation / finding line
+    const char* extra = "";
+};
+
+class DiffConfigCli : public testing::TestWithParam<PairCase> {};
+
+TEST_P(DiffConfigCli, VerdictAndField) {
+    const auto& c = GetParam();
+    const std::string dir = std::string(QL_SOURCE_DIR) + "/tests/data/recipes/" + c.name + "/";
+    std::string extra = c.extra;
+    if (!extra.empty()) extra = " --layers " + dir + extra;
+    const auto r = run(dir + "train.yaml " + dir + "eval.yaml" + extra);
+    EXPECT_EQ(r.rc, c.exitCode) << r.out;
+    if (c.exitCode == 2) {
+        EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    }
+    EXPECT_NE(r.out.find(c.field), std::string::npos) << r.out;
+    const auto json = run(dir + "train.yaml " + dir + "eval.yaml --json" + extra);
+    EXPECT_EQ(json.rc, c.exitCode);
+    if (c.exitCode != 2) {
+        EXPECT_NE(json.out.find(std::string("\"same_numerics\": ") + (c.exitCode == 0 ? "true" : "false")),
+                  std::string::npos) << json.out;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Pairs, DiffConfigCli,
+    testing::Values(PairCase{"same_int4", 0, "verdict: same numerics"},
+                    PairCase{"fake_group_128", 1, "quantization.group_size (fake_group_size_128)"},
+                    PairCase{"group_size_ignored", 0, "* quantization.group_size: the fake quantizer"},
+                    PairCase{"choose_qparams_ignored", 0, "* quantization.int4_choose_qparams_algorithm: ignored"},
+                    PairCase{"hqq_convert", 1, "eval quantization.int4_choose_qparams_algorithm (hqq_unsupported_in_qat)"},
+                    PairCase{"convert_without_base", 1, "quantization.base_config (convert_without_base_config)"},
+                    PairCase{"device_division", 1, "both device_numerics (device_division)"},
+                    PairCase{"packing_rejected", 1, "quantization.int4_packing_format (packing_rejected_by_prepare)"},
+                    PairCase{"qat_8da4w_removed", 1, "eval torchao_version (qat_8da4w_removed)"},
+                    PairCase{"eps_change", 1, "both torchao_version (eps_change_0_18)"},
+                    PairCase{"lora_form", 1, "both adapter.form (lora_form)"},
+                    PairCase{"k_not_divisible", 0, "quantization.group_size (k_not_divisible)", "layers.txt"},
+                    PairCase{"hf_config", 0, "verdict: same numerics"},
+                    PairCase{"bad_unknown_key", 2, "quantization: unknown field 'group_sise'"}),
+    [](const testing::TestParamInfo<PairCase>& info) { return std::string(info.param.name); });
+
+}  // namespace

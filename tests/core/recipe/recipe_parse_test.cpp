@@ -1,0 +1,138 @@
+// Recipe YAML and torchao config JSON parsing: every scheme/enum, and every bad-input case names the
+// field and lists the valid values.
+#include <gtest/gtest.h>
+#include <quantlens/recipe.h>
+#include <quantlens/torchao_config.h>
+
+namespace ql {
+namespace {
+
+Result<Recipe> parse(const std::string& quantization, const std::string& extra = "") {
+    return parseRecipe("model: m\n" + extra + "quantization: " + quantization + "\n", "/r/x.yaml");
+}
+
+void expectError(const Result<Recipe>& r, const std::string& field, const std::string& listed) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find(field), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(listed), std::string::npos) << r.error().message;
+}
+
+TEST(RecipeParse, TopLevelFieldsAndRelativePaths) {
+    auto r = parseRecipe("model: ../m\nadapter: {path: a, form: qat_after_peft}\ndtype: float32\n"
+                         "device_numerics: cpu\ntorchao_version: 0.14.1\n", "/w/recipes/t.yaml");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->modelDir, "/w/m");
+    EXPECT_EQ(r->adapter->path, "/w/recipes/a");
+    EXPECT_EQ(r->adapter->form, AdapterForm::QatAfterPeft);
+    EXPECT_EQ(r->dtype, DType::F32);
+    EXPECT_EQ(r->deviceNumerics, DeviceNumerics::Cpu);
+    EXPECT_EQ(r->torchaoVersion, (TorchaoVersion{0, 14}));
+    EXPECT_EQ(r->quantization.scheme, QuantScheme::None);
+}
+
+TEST(RecipeParse, EverySchemeParses) {
+    for (const char* s : {"int4_weight_only", "intx_weight_only", "int8_dynamic_activation_intx_weight",
+                          "int8_dynamic_activation_int4_weight", "float8_dynamic_activation_float8_weight",
+                          "float8_dynamic_activation_int4_weight", "none"}) {
+        auto r = parse(std::string("{scheme: ") + s + "}");
+        ASSERT_TRUE(r.ok()) << s << ": " << r.error().message;
+        EXPECT_EQ(quantSchemeName(r->quantization.scheme), s);
+    }
+}
+
+TEST(RecipeParse, Int4EnumsAndSteps) {
+    for (const char* p : {"plain", "preshuffled", "tile_packed_to_4d", "plain_int32", "marlin_sparse", "opaque"}) {
+        auto r = parse(std::string("{scheme: int4_weight_only, group_size: 64, packing_format: ") + p + ", step: convert}");
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_TRUE(r->quantization.int4Packing == Int4PackingFormat::Plain || std::string(p) != "plain");
+        EXPECT_EQ(r->quantization.weight.groupSize, 64);
+        EXPECT_EQ(r->quantization.qatStep, QatStep::Convert);
+    }
+    auto r = parse("{scheme: int4_weight_only, choose_qparams_algorithm: hqq, step: ptq}");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->quantization.int4Algorithm, Int4ChooseQParamsAlgorithm::Hqq);
+    EXPECT_EQ(r->quantization.qatStep, QatStep::None);
+}
+
+TEST(RecipeParse, IntxFields) {
+    auto r = parse("{scheme: int8_dynamic_activation_intx_weight, weight_dtype: int2, granularity: per_axis, "
+                   "act_mapping_type: symmetric, packing_format: opaque_torchao_auto, choose_qparams_algorithm: hqq_scale_only}");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    const auto& q = r->quantization;
+    EXPECT_EQ(q.weight.dtype, QuantDType::Int2);
+    EXPECT_EQ(q.weight.granularity, Granularity::PerAxis);
+    EXPECT_EQ(q.weight.groupSize, 0);
+    EXPECT_EQ(q.activation->mapping, MappingType::Symmetric);
+    EXPECT_EQ(q.intxPacking, IntxPackingFormat::OpaqueTorchaoAuto);
+    EXPECT_EQ(q.intxAlgorithm, IntxChooseQParamsAlgorithm::HqqScaleOnly);
+}
+
+TEST(RecipeParse, BadInputsNameTheFieldAndListValidValues) {
+    expectError(parse("{scheme: int5_weight_only}"), "quantization.scheme", "int4_weight_only");
+    expectError(parse("{scheme: int4_weight_only, packing_format: tiled}"), "quantization.packing_format", "preshuffled");
+    expectError(parse("{scheme: int4_weight_only, choose_qparams_algorithm: x}"), "choose_qparams_algorithm", "hqq");
+    expectError(parse("{scheme: int4_weight_only, group_size: abc}"), "quantization.group_size", "positive integer");
+    expectError(parse("{scheme: int4_weight_only, group_size: [1]}"), "quantization.group_size", "scalar");
+    expectError(parse("{scheme: int4_weight_only, bogus: 1}"), "bogus", "group_size");
+    expectError(parse("{scheme: int4_weight_only, weight_dtype: int4}"), "weight_dtype", "does not apply");
+    expectError(parse("{scheme: int4_weight_only, step: train}"), "quantization.step", "prepare, convert, ptq");
+    expectError(parse("{scheme: int4_weight_only, hf_config: c.json}"), "quantization", "exactly one of");
+    expectError(parse("{scheme: intx_weight_only, weight_dtype: int9}"), "weight_dtype", "int8");
+    expectError(parse("{scheme: intx_weight_only, mapping_type: sym}"), "mapping_type", "asymmetric");
+    expectError(parseRecipe("model: m\nflavour: x\n", "x.yaml"), "flavour", "device_numerics");
+    expectError(parseRecipe("device_numerics: tpu\n", "x.yaml"), "device_numerics", "cpu, cuda");
+    expectError(parseRecipe("dtype: int8\n", "x.yaml"), "dtype", "bfloat16");
+    expectError(parseRecipe("adapter: {path: a, form: fused}\n", "x.yaml"), "adapter.form", "qat_after_peft");
+    expectError(parseRecipe("torchao_version: \"0.9\"\n", "x.yaml"), "torchao_version", "0.18");
+    expectError(parseRecipe("model: [\n", "x.yaml"), "x.yaml", "YAML");
+    expectError(parse("{torchao_config: missing.json}"), "missing.json", "not found");
+}
+
+Result<QuantConfig> json(const std::string& text) { return parseTorchaoConfigJson(text, "c.json"); }
+
+TEST(TorchaoJson, BadInputs) {
+    auto noVersion = json(R"({"_type":"Int4WeightOnlyConfig","_data":{}})");
+    ASSERT_FALSE(noVersion.ok());
+    EXPECT_NE(noVersion.error().message.find("_version"), std::string::npos);
+    auto v3 = json(R"({"_type":"Int4WeightOnlyConfig","_version":3,"_data":{}})");
+    ASSERT_FALSE(v3.ok());
+    EXPECT_NE(v3.error().message.find("known: 2"), std::string::npos) << v3.error().message;
+    auto field = json(R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"group_sise":3}})");
+    ASSERT_FALSE(field.ok());
+    EXPECT_NE(field.error().message.find("group_sise"), std::string::npos);
+    EXPECT_NE(field.error().message.find("int4_packing_format"), std::string::npos);
+    auto member = json(R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"int4_packing_format":{"_type":"Int4PackingFormat","_data":"TILED"}}})");
+    ASSERT_FALSE(member.ok());
+    EXPECT_NE(member.error().message.find("PRESHUFFLED"), std::string::npos);
+    auto type = json(R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"group_size":"32"}})");
+    ASSERT_FALSE(type.ok());
+    EXPECT_NE(type.error().message.find("group_size: expected an integer"), std::string::npos);
+    auto cls = json(R"({"_type":"NVFP4InferenceConfig","_version":1,"_data":{}})");
+    ASSERT_FALSE(cls.ok());
+    EXPECT_NE(cls.error().message.find("QATConfig"), std::string::npos);
+    auto gran = json(R"({"_type":"IntxWeightOnlyConfig","_version":2,"_data":{"granularity":{"_type":"PerRow","_version":1,"_data":{"dim":-1}}}})");
+    ASSERT_FALSE(gran.ok());
+    EXPECT_NE(gran.error().message.find("PerGroup, PerAxis"), std::string::npos);
+    EXPECT_FALSE(json("{not json").ok());
+    auto hf = parseHfQuantizationConfig(R"({"quantization_config":{"quant_method":"bitsandbytes"}})", "config.json");
+    ASSERT_FALSE(hf.ok());
+    EXPECT_NE(hf.error().message.find("quant_method"), std::string::npos);
+}
+
+TEST(TorchaoJson, QatWrapperAndLegacyFields) {
+    auto r = json(R"({"_type":"QATConfig","_version":1,"_data":{"base_config":{"_type":"Int4WeightOnlyConfig","_version":2,
+      "_data":{"group_size":32,"layout":{"_type":"TensorCoreTiledLayout","_version":1,"_data":{"inner_k_tiles":8}},"use_hqq":false,
+      "zero_point_domain":{"_type":"ZeroPointDomain","_data":"NONE"},"preserve_zero":null,
+      "int4_packing_format":{"_type":"Int4PackingFormat","_data":"PRESHUFFLED"}}},"activation_config":null,"weight_config":null,"step":"convert"}})");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->qatStep, QatStep::Convert);
+    EXPECT_EQ(r->weight.groupSize, 32);
+    EXPECT_EQ(r->int4Packing, Int4PackingFormat::Preshuffled);
+    auto noBase = json(R"({"_type":"QATConfig","_version":1,"_data":{"base_config":null,"step":"convert"}})");
+    ASSERT_TRUE(noBase.ok());
+    EXPECT_FALSE(noBase->hasBaseConfig);
+    EXPECT_FALSE(json(R"({"_type":"QATConfig","_version":1,"_data":{"base_config":null,"step":"prepare"}})").ok());
+}
+
+}  // namespace
+}  // namespace ql

@@ -1,0 +1,115 @@
+// Parses torchao 0.18.0's own config_to_dict JSON (and transformers' TorchAoConfig JSON) with
+// QuantLens and compares the canonical fields with what the live torchao config objects held, and
+// the effective fake-quant group size with torchao's _infer_fake_quantize_configs
+// (reference: tests/reference/ql_ref/quant_configs.py).
+#include <gtest/gtest.h>
+#include <quantlens/quant_config.h>
+#include <quantlens/torchao_config.h>
+
+#include <cctype>
+
+#include "support/reference_data.h"
+
+namespace ql {
+namespace {
+
+using nlohmann::json;
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string torchDTypeName(DType d) {
+    switch (d) {
+    case DType::BF16: return "bfloat16";
+    case DType::F16: return "float16";
+    case DType::F32: return "float32";
+    default: return std::string(dtypeName(d));
+    }
+}
+
+bool isInt4Class(const QuantConfig& c) {
+    return c.scheme == QuantScheme::Int4WeightOnly || c.scheme == QuantScheme::Float8DynamicActivationInt4Weight;
+}
+
+void compareFields(test::FieldTally& t, const QuantConfig& c, const json& f) {
+    t.equal("class", std::string(quantSchemeTorchaoClass(c.scheme)), f.at("class").get<std::string>());
+    t.equal("version", c.configVersion, f.at("version").get<int>());
+    if (!f.at("group_size").is_null()) t.equal("group_size", c.weight.groupSize, f.at("group_size").get<int>());
+    if (!f.at("int4_packing_format").is_null() && isInt4Class(c)) {
+        t.equal("int4_packing_format", std::string(int4PackingFormatName(c.int4Packing)), f.at("int4_packing_format").get<std::string>());
+    }
+    if (!f.at("int4_choose_qparams_algorithm").is_null()) {
+        t.equal("int4_choose_qparams_algorithm", std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)),
+                f.at("int4_choose_qparams_algorithm").get<std::string>());
+    }
+    if (!f.at("int4_tile_packed_ntile").is_null()) t.equal("int4_tile_packed_ntile", c.int4TilePackedNtile, f.at("int4_tile_packed_ntile").get<int>());
+    if (!f.at("intx_packing_format").is_null()) {
+        t.equal("intx_packing_format", std::string(intxPackingFormatName(c.intxPacking)), f.at("intx_packing_format").get<std::string>());
+        t.equal("intx_choose_qparams_algorithm", std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm)),
+                f.at("intx_choose_qparams_algorithm").get<std::string>());
+    }
+    if (!f.at("weight_dtype").is_null()) t.equal("weight_dtype", std::string(quantDTypeName(c.weight.dtype)), f.at("weight_dtype").get<std::string>());
+    if (!f.at("activation_dtype").is_null()) {
+        ASSERT_TRUE(c.activation.has_value());
+        t.equal("activation_dtype", std::string(quantDTypeName(c.activation->dtype)), f.at("activation_dtype").get<std::string>());
+    }
+    if (const auto& g = f.at("granularity"); !g.is_null()) {
+        t.equal("granularity", std::string(granularityName(c.weight.granularity)), g.at("type").get<std::string>());
+        if (g.at("type") == "PerGroup") t.equal("granularity.group_size", c.weight.groupSize, g.at("arg").get<int>());
+        if (g.at("type") == "PerAxis") t.equal("granularity.axis", c.weight.axis, g.at("arg").get<int>());
+    }
+    if (!f.at("mapping_type").is_null()) t.equal("mapping_type", std::string(mappingTypeName(c.weight.mapping)), f.at("mapping_type").get<std::string>());
+    if (!f.at("act_mapping_type").is_null()) {
+        ASSERT_TRUE(c.activation.has_value());
+        t.equal("act_mapping_type", std::string(mappingTypeName(c.activation->mapping)), f.at("act_mapping_type").get<std::string>());
+    }
+    const std::string scale = c.weight.scaleDType ? torchDTypeName(*c.weight.scaleDType) : "null";
+    t.equal("scale_dtype", scale, f.at("scale_dtype").is_null() ? std::string("null") : f.at("scale_dtype").get<std::string>());
+    if (!f.at("activation_value_ub").is_null()) {
+        ASSERT_TRUE(c.activation && c.activation->valueUb);
+        t.exactDouble("activation_value_ub", *c.activation->valueUb, f.at("activation_value_ub").get<double>());
+    }
+}
+
+void compareCase(const json& kase, const std::filesystem::path& dir) {
+    const auto name = kase.at("name").get<std::string>();
+    test::FieldTally t(name);
+    auto parsed = loadTorchaoConfigJson((dir / (name + ".json")).string());
+    ASSERT_TRUE(parsed.ok()) << name << ": " << parsed.error().message;
+    const QuantConfig& c = *parsed;
+    const std::string step = kase.at("qat_step").is_null() ? "none" : kase.at("qat_step").get<std::string>();
+    t.equal("qat_step", std::string(qatStepName(c.qatStep)), step);
+    t.equal("has_base", c.hasBaseConfig, kase.at("has_base").get<bool>());
+    if (kase.contains("fields")) {
+        compareFields(t, c, kase.at("fields"));
+        const auto fq = effectiveFakeQuant(c, {0, 18});
+        t.equal("fake_prepare_supported", fq.prepareSupported, kase.at("fake_prepare_supported").get<bool>());
+        if (fq.prepareSupported && !kase.at("fake_group_size").is_null()) {
+            t.equal("fake_group_size", fq.weightGroupSize, kase.at("fake_group_size").get<int>());
+        }
+    }
+    if (kase.value("hf", false)) {
+        auto hf = loadHfQuantizationConfig((dir / (name + ".hf.json")).string());
+        ASSERT_TRUE(hf.ok()) << name << ".hf.json: " << hf.error().message;
+        compareFields(t, *hf, kase.at("fields"));
+        t.equal("hf.include_embeddings", hf->includeEmbeddings, false);
+    }
+    EXPECT_GT(t.compared(), 0) << name;
+}
+
+TEST(QuantConfigGolden, TorchaoConfigToDictMatchesLiveConfigs) {
+    const auto dir = test::referenceModuleDir("quant_configs", false);
+    ASSERT_TRUE(dir.has_value());
+    const auto cases = test::loadJsonFile(*dir / "cases.json");
+    ASSERT_TRUE(cases.has_value());
+    ASSERT_GE(cases->size(), 15u);
+    for (const auto& kase : *cases) {
+        compareCase(kase, *dir);
+    }
+}
+
+}  // namespace
+}  // namespace ql
