@@ -23,8 +23,15 @@ struct TensorView {
     const SafetensorsFile* file = nullptr;
 };
 
+// Move-only: tensors() points into files(); moving keeps those addresses, copying would not.
 class Checkpoint {
 public:
+    Checkpoint(Checkpoint&&) noexcept = default;
+    Checkpoint& operator=(Checkpoint&&) noexcept = default;
+    Checkpoint(const Checkpoint&) = delete;
+    Checkpoint& operator=(const Checkpoint&) = delete;
+    ~Checkpoint() = default;
+
     // `path` is a checkpoint directory or one .safetensors file. For an index, every weight_map
     // entry must name a file inside the directory (no "..", no absolute path, no symlink escape),
     // every shard must exist and hold the tensors listed for it; errors name the file and tensor.
@@ -42,6 +49,13 @@ public:
     std::uint64_t totalBytes() const;
 
 private:
+    Checkpoint() = default;
+    static Result<Checkpoint> openSingle(const std::filesystem::path& file);
+    static Result<Checkpoint> openSharded(const std::filesystem::path& indexFile);
+    static Result<Checkpoint> openDirectory(const std::filesystem::path& directory);
+    // Fills m_tensors from m_files (sorted by name); fails on a name present in two files.
+    Status indexTensors();
+
     std::filesystem::path m_directory;
     bool m_sharded = false;
     std::vector<SafetensorsFile> m_files;
