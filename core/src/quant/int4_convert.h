@@ -1,0 +1,39 @@
+// Real int4 PLAIN quantization as torchao's Int4Tensor.from_hp (torchao-quant.md §3.2-§3.5, §8.2),
+// and the deployed kernel's arithmetic emulated on CPU.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <optional>
+
+#include "quant/fake_quant_spec.h"
+#include "quantlens/result.h"
+
+namespace ql::quant {
+
+struct Int4PlainWeight {
+    at::Tensor qdata;      // int8 [N, K/2]; byte j of row n: low nibble = c[n,2j], high = c[n,2j+1]
+    at::Tensor scale;      // [K/g, N] in the weight dtype (bf16 for a bf16 model), group-major
+    at::Tensor zeroPoint;  // [K/g, N] same dtype
+    int groupSize = 128;
+};
+
+// Codes c in [-8, 7] (int8 [N, K]) exactly as mslk/FBGEMM int4_row_quantize_zp computes them; they
+// equal the fake path's codes for the same device semantics.
+at::Tensor int4PlainCodes(const at::Tensor& w, int groupSize, DeviceSemantics device);
+
+// Int4Tensor.from_hp for a 2-D weight. K % groupSize != 0 -> Unsupported: torchao leaves that layer
+// in its original dtype (the caller reports "stays bf16").
+Result<Int4PlainWeight> int4PlainConvert(const at::Tensor& w, int groupSize, DeviceSemantics device);
+
+at::Tensor packInt4(const at::Tensor& codes);    // int8 [N, K] -> int8 [N, K/2]
+at::Tensor unpackInt4(const at::Tensor& qdata);  // int8 [N, K/2] -> int8 [N, K] (sign-extended)
+
+// Kernel dequant: w = bf16(bf16(c * scale) + zero) (two roundings), [N, K] in scale's dtype.
+at::Tensor int4PlainDequantize(const Int4PlainWeight& weight);
+
+// y = bf16(x · ŵᵀ with fp32 accumulation), then a separate bias add in bf16 (Int4Tensor F.linear).
+Result<at::Tensor> int4PlainLinear(const at::Tensor& x, const Int4PlainWeight& weight,
+                                   const std::optional<at::Tensor>& bias);
+
+}  // namespace ql::quant

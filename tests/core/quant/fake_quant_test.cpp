@@ -1,0 +1,62 @@
+// Fused Int4Plain fake quant vs the ATen op-for-op reference on random data (both device semantics),
+// plus the int4 nibble packing round trip and error paths.
+#include <gtest/gtest.h>
+
+#include "quant/fake_quant.h"
+#include "quant/int4_convert.h"
+
+namespace ql::quant {
+namespace {
+
+int64_t bitDiff(const at::Tensor& a, const at::Tensor& b) {
+    at::Tensor an = at::isnan(a), bn = at::isnan(b);
+    const auto it = a.element_size() == 2 ? at::kShort : at::kInt;
+    return (an.ne(bn) | a.masked_fill(an, 0).view(it).ne(b.masked_fill(bn, 0).view(it))).sum().item<int64_t>();
+}
+
+TEST(FakeQuantFused, BitIdenticalToAtenReference) {
+    at::manual_seed(7);
+    for (auto dtype : {at::kBFloat16, at::kFloat}) {
+        for (auto dev : {DeviceSemantics::Cpu, DeviceSemantics::Cuda}) {
+            for (int g : {32, 128}) {
+                at::Tensor w = (at::randn({257, 512}) * at::exp2(at::randint(-8, 8, {257, 512}))).to(dtype);
+                w.index_put_({3, 5}, std::numeric_limits<float>::quiet_NaN());
+                w.index_put_({4, 9}, std::numeric_limits<float>::infinity());
+                FakeQuantSpec spec;
+                spec.groupSize = g;
+                spec.device = dev;
+                at::Tensor fused = int4FakeQuantFused(w, g, dev);
+                auto ref = fakeQuantizeReference(w, spec);
+                ASSERT_TRUE(ref.ok());
+                EXPECT_EQ(bitDiff(fused, *ref), 0) << "g=" << g;
+            }
+        }
+    }
+}
+
+TEST(FakeQuantFused, CudaAndCpuSemanticsDifferSomewhere) {
+    at::manual_seed(3);
+    at::Tensor w = at::randn({512, 1024}).to(at::kBFloat16);
+    at::Tensor cpu = int4FakeQuantFused(w, 128, DeviceSemantics::Cpu);
+    at::Tensor cuda = int4FakeQuantFused(w, 128, DeviceSemantics::Cuda);
+    EXPECT_GT(bitDiff(cpu, cuda), 0);  // R/15 vs R*fl32(1/15): 1-ulp scale differences show up
+}
+
+TEST(FakeQuant, RaggedKIsRefusedWithShape) {
+    FakeQuantSpec spec;
+    spec.groupSize = 32;
+    auto r = fakeQuantize(at::zeros({3, 40}, at::kBFloat16), spec);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("K=40"), std::string::npos) << r.error().message;
+}
+
+TEST(Int4Pack, RoundTripAndEvenIndexInLowNibble) {
+    at::Tensor codes = at::arange(-8, 8, at::kChar).repeat({3, 2});
+    at::Tensor packed = packInt4(codes);
+    EXPECT_EQ(packed.size(1), codes.size(1) / 2);
+    EXPECT_TRUE(unpackInt4(packed).equal(codes));
+    EXPECT_EQ(packed.index({0, 0}).item<int8_t>(), static_cast<int8_t>((-8 & 0xF) | (-7 << 4)));
+}
+
+}  // namespace
+}  // namespace ql::quant
