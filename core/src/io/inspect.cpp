@@ -1,0 +1,232 @@
+// inspectPath: classify the path, run the readers, and tabulate tensors and modules.
+#include "quantlens/inspect.h"
+
+#include <algorithm>
+#include <map>
+
+#include "io/torchao_names.h"
+#include "quantlens/checkpoint.h"
+
+namespace ql {
+namespace {
+
+namespace fs = std::filesystem;
+
+InspectTensorRow tensorRow(const TensorInfo& t, std::string file) {
+    return {t.name, t.dtype, t.shape, t.byteSize(), std::move(file)};
+}
+
+void addTotals(InspectReport& report) {
+    std::map<DType, InspectDTypeTotal> perDtype;
+    for (const auto& t : report.tensors) {
+        std::uint64_t numel = 1;
+        for (const auto d : t.shape) {
+            numel *= static_cast<std::uint64_t>(d);
+        }
+        report.totalElements += numel;
+        report.totalBytes += t.bytes;
+        auto& total = perDtype[t.dtype];
+        total.dtype = t.dtype;
+        total.elements += numel;
+        total.bytes += t.bytes;
+    }
+    for (const auto& [dtype, total] : perDtype) {
+        report.perDtype.push_back(total);
+    }
+}
+
+// Module rows from "<m>.weight" 2-D tensors and torchao "<m>.weight:qdata" tensors.
+void addWeightRow(std::map<std::string, InspectModuleRow>& rows, const TensorView& view) {
+    const std::string& name = view.info->name;
+    const auto colon = name.find(':');
+    const std::string param = colon == std::string::npos ? name : name.substr(0, colon);
+    const bool quantized = colon != std::string::npos;
+    if (!param.ends_with(".weight") || (!quantized && view.info->shape.size() != 2)) {
+        return;
+    }
+    auto& row = rows[param.substr(0, param.size() - 7)];
+    row.name = param.substr(0, param.size() - 7);
+    row.bytes += view.info->byteSize();
+    if (quantized && name.compare(colon + 1, std::string::npos, "qdata") != 0) {
+        return;
+    }
+    row.dtype = view.info->dtype;
+    auto shape = view.info->shape;
+    if (quantized) {
+        const auto meta = detail::torchaoTensorMeta(*view.file, param);
+        row.quantization = "torchao " + (meta.type.empty() ? std::string("tensor subclass") : meta.type);
+        shape = meta.shape;
+    }
+    if (shape.size() == 2) {
+        row.outFeatures = shape[0];
+        row.inFeatures = shape[1];
+    }
+}
+
+void addModules(InspectReport& report, const Checkpoint& checkpoint) {
+    std::map<std::string, InspectModuleRow> rows;
+    for (const auto& view : checkpoint.tensors()) {
+        addWeightRow(rows, view);
+    }
+    for (const auto& view : checkpoint.tensors()) {
+        const std::string& name = view.info->name;
+        const auto it = name.ends_with(".bias") ? rows.find(name.substr(0, name.size() - 5)) : rows.end();
+        if (it != rows.end()) {
+            it->second.hasBias = true;
+            it->second.bytes += view.info->byteSize();
+        }
+    }
+    for (auto& [name, row] : rows) {
+        report.modules.push_back(std::move(row));
+    }
+}
+
+void addCheckpoint(InspectReport& report, const Checkpoint& checkpoint) {
+    for (const auto& view : checkpoint.tensors()) {
+        report.tensors.push_back(tensorRow(*view.info, checkpoint.fileNameOf(view)));
+        if (view.info->name.find(':') != std::string::npos) {
+            report.torchaoTensorsFound = true;
+        }
+    }
+    addModules(report, checkpoint);
+}
+
+Status inspectModelDir(InspectReport& report, const fs::path& dir) {
+    auto checkpoint = Checkpoint::open(dir);
+    if (!checkpoint) {
+        return checkpoint.error();
+    }
+    std::error_code ec;
+    if (fs::exists(dir / "config.json", ec)) {
+        auto config = loadModelConfig(dir / "config.json");
+        if (!config) {
+            return config.error();
+        }
+        if (auto s = validateCheckpointAgainstConfig(*checkpoint, *config); !s) {
+            return s;
+        }
+        report.quantizationConfigJson = config->quantizationConfigJson;
+        report.config = std::move(*config);
+    } else {
+        report.notes.push_back("no config.json: tensors listed without a check against the architecture");
+    }
+    addCheckpoint(report, *checkpoint);
+    return Ok{};
+}
+
+Status inspectAdapterDir(InspectReport& report, const fs::path& dir, const InspectOptions& options) {
+    auto adapter = openLoraAdapter(dir);
+    if (!adapter) {
+        return adapter.error();
+    }
+    if (options.base) {
+        auto base = Checkpoint::open(*options.base);
+        if (!base) {
+            return base.error();
+        }
+        if (auto s = checkAdapterAgainstCheckpoint(*adapter, *base); !s) {
+            return s;
+        }
+    }
+    for (const auto& t : adapter->weights.tensors()) {
+        report.tensors.push_back(tensorRow(t, "adapter_model.safetensors"));
+    }
+    std::sort(report.tensors.begin(), report.tensors.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    report.adapterConfig = adapter->config;
+    report.adapterModules = adapter->modules;
+    report.adapterExtras = adapter->extras;
+    return Ok{};
+}
+
+Status inspectTrainerDir(InspectReport& report, const fs::path& dir, const InspectOptions& options) {
+    auto trainerDir = detectTrainerCheckpoint(dir);
+    if (!trainerDir) {
+        return trainerDir.error();
+    }
+    auto state = loadTrainerState(dir / "trainer_state.json");
+    if (!state) {
+        return state.error();
+    }
+    report.trainerDir = *trainerDir;
+    report.trainerState = std::move(*state);
+    if (trainerDir->hasAdapter) {
+        return inspectAdapterDir(report, dir, options);
+    }
+    if (trainerDir->hasModelWeights) {
+        return inspectModelDir(report, dir);
+    }
+    report.notes.push_back("no adapter_config.json and no model weights in this Trainer checkpoint");
+    return Ok{};
+}
+
+Result<InspectKind> classify(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        return makeError(ErrorCode::NotFound, path.string() + ": no such file or directory");
+    }
+    if (!fs::is_directory(path, ec)) {
+        if (path.extension() == ".safetensors") {
+            return InspectKind::SafetensorsFile;
+        }
+        return makeError(ErrorCode::InvalidInput, path.string() +
+                                                      ": expected a checkpoint/adapter directory or a .safetensors file");
+    }
+    if (fs::exists(path / "trainer_state.json", ec)) {
+        return InspectKind::TrainerCheckpoint;
+    }
+    if (fs::exists(path / "adapter_config.json", ec) || fs::exists(path / "adapter_model.safetensors", ec) ||
+        fs::exists(path / "adapter_model.bin", ec)) {
+        return InspectKind::Adapter;
+    }
+    return InspectKind::ModelCheckpoint;
+}
+
+Status inspectInto(InspectReport& report, const InspectOptions& options) {
+    switch (report.kind) {
+    case InspectKind::ModelCheckpoint: return inspectModelDir(report, report.path);
+    case InspectKind::Adapter: return inspectAdapterDir(report, report.path, options);
+    case InspectKind::TrainerCheckpoint: return inspectTrainerDir(report, report.path, options);
+    case InspectKind::SafetensorsFile: {
+        auto checkpoint = Checkpoint::open(report.path);
+        if (!checkpoint) {
+            return checkpoint.error();
+        }
+        addCheckpoint(report, *checkpoint);
+        return Ok{};
+    }
+    }
+    return makeError(ErrorCode::Internal, "inspect: unknown kind");
+}
+
+}  // namespace
+
+const char* inspectKindName(InspectKind kind) {
+    switch (kind) {
+    case InspectKind::ModelCheckpoint: return "model checkpoint";
+    case InspectKind::Adapter: return "adapter";
+    case InspectKind::TrainerCheckpoint: return "trainer checkpoint";
+    case InspectKind::SafetensorsFile: return "safetensors file";
+    }
+    return "unknown";
+}
+
+Result<InspectReport> inspectPath(const fs::path& path, const InspectOptions& options) {
+    try {
+        auto kind = classify(path);
+        if (!kind) {
+            return kind.error();
+        }
+        InspectReport report;
+        report.kind = *kind;
+        report.path = path;
+        if (auto s = inspectInto(report, options); !s) {
+            return s.error();
+        }
+        addTotals(report);
+        return report;
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Internal, path.string() + ": inspect failed: " + e.what());
+    }
+}
+
+}  // namespace ql

@@ -1,0 +1,113 @@
+// Expected HF parameter names/shapes of a config (hf-peft-formats.md §2.2) and the check of a
+// checkpoint against them.
+#include <map>
+
+#include "quantlens/adapter.h"
+#include "quantlens/checkpoint.h"
+#include "quantlens/model_config.h"
+#include "io/torchao_names.h"
+
+namespace ql {
+namespace {
+
+using Shape = std::vector<std::int64_t>;
+
+void addLinear(std::vector<ParameterShape>& out, const std::string& module, std::int64_t outF, std::int64_t inF,
+               bool bias) {
+    out.push_back({module + ".weight", {outF, inF}});
+    if (bias) {
+        out.push_back({module + ".bias", {outF}});
+    }
+}
+
+void addLayer(std::vector<ParameterShape>& out, const ModelConfig& c, std::int64_t i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    const std::int64_t h = c.hiddenSize;
+    const std::int64_t qDim = c.numAttentionHeads * c.headDim;
+    const std::int64_t kvDim = c.numKeyValueHeads * c.headDim;
+    out.push_back({p + "input_layernorm.weight", {h}});
+    addLinear(out, p + "self_attn.q_proj", qDim, h, c.qkvBias());
+    addLinear(out, p + "self_attn.k_proj", kvDim, h, c.qkvBias());
+    addLinear(out, p + "self_attn.v_proj", kvDim, h, c.qkvBias());
+    addLinear(out, p + "self_attn.o_proj", h, qDim, c.oProjBias());
+    if (c.family == ModelFamily::Qwen3) {
+        out.push_back({p + "self_attn.q_norm.weight", {c.headDim}});
+        out.push_back({p + "self_attn.k_norm.weight", {c.headDim}});
+    }
+    out.push_back({p + "post_attention_layernorm.weight", {h}});
+    addLinear(out, p + "mlp.gate_proj", c.intermediateSize, h, c.mlpHasBias());
+    addLinear(out, p + "mlp.up_proj", c.intermediateSize, h, c.mlpHasBias());
+    addLinear(out, p + "mlp.down_proj", h, c.intermediateSize, c.mlpHasBias());
+}
+
+std::string listNames(const std::vector<std::string>& names, std::size_t limit = 3) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
+        out += (i ? ", " : "") + names[i];
+    }
+    if (names.size() > limit) {
+        out += ", ... (" + std::to_string(names.size()) + " in all)";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<ParameterShape> expectedParameters(const ModelConfig& c) {
+    std::vector<ParameterShape> out;
+    out.push_back({"model.embed_tokens.weight", {c.vocabSize, c.hiddenSize}});
+    for (std::int64_t i = 0; i < c.numHiddenLayers; ++i) {
+        addLayer(out, c, i);
+    }
+    out.push_back({"model.norm.weight", {c.hiddenSize}});
+    out.push_back({"lm_head.weight", {c.vocabSize, c.hiddenSize}, c.tieWordEmbeddings});
+    return out;
+}
+
+std::vector<ParameterShape> checkpointParameters(const Checkpoint& checkpoint) {
+    std::vector<ParameterShape> out;
+    for (const auto& view : checkpoint.tensors()) {
+        const std::string& name = view.info->name;
+        const auto colon = name.find(':');
+        if (colon == std::string::npos) {
+            out.push_back({name, view.info->shape});
+        } else if (name.compare(colon + 1, std::string::npos, "qdata") == 0) {
+            const std::string base = name.substr(0, colon);
+            out.push_back({base, view.file ? detail::torchaoTensorMeta(*view.file, base).shape : Shape{}});
+        }
+    }
+    return out;
+}
+
+Status validateCheckpointAgainstConfig(const Checkpoint& checkpoint, const ModelConfig& config) {
+    std::map<std::string, Shape, std::less<>> found;
+    for (auto& p : checkpointParameters(checkpoint)) {
+        found.emplace(std::move(p.name), std::move(p.shape));
+    }
+    std::vector<std::string> missing;
+    for (const auto& want : expectedParameters(config)) {
+        const auto it = found.find(want.name);
+        if (it == found.end()) {
+            if (!want.optional) {
+                missing.push_back(want.name);
+            }
+            continue;
+        }
+        if (!it->second.empty() && it->second != want.shape) {
+            const auto view = checkpoint.find(want.name);
+            const std::string file = view ? (checkpoint.directory() / checkpoint.fileNameOf(*view)).string()
+                                           : checkpoint.directory().string();
+            return makeError(ErrorCode::InvalidInput,
+                             file + ": tensor '" + want.name + "': expected shape " + formatShape(want.shape) +
+                                 " from config.json (" + config.architecture + "), got " + formatShape(it->second));
+        }
+    }
+    if (!missing.empty()) {
+        return makeError(ErrorCode::InvalidInput, checkpoint.directory().string() + ": missing " +
+                                                      std::to_string(missing.size()) + " tensor(s) that config.json (" +
+                                                      config.architecture + ") requires: " + listNames(missing));
+    }
+    return Ok{};
+}
+
+}  // namespace ql

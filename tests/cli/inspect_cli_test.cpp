@@ -1,0 +1,108 @@
+// `quantlens inspect` end to end: every corpus case exits 2 with exactly one stderr line (that
+// contains the case's "expect") and nothing on stdout; a valid directory gives exit 0 and JSON.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/safetensors_writer.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string readAll(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string shellQuote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return q + "'";
+}
+
+// Runs `quantlens inspect ARGS` in `cwd`, capturing stdout and stderr into files.
+RunResult runInspect(const fs::path& cwd, const std::vector<std::string>& args, const fs::path& scratch) {
+    std::string cmd = "cd " + shellQuote(cwd.string()) + " && " + shellQuote(QL_EXE) + " inspect";
+    for (const auto& a : args) {
+        cmd += " " + shellQuote(a);
+    }
+    cmd += " >" + shellQuote((scratch / "out").string()) + " 2>" + shellQuote((scratch / "err").string());
+    const int status = std::system(cmd.c_str());
+    RunResult r;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readAll(scratch / "out");
+    r.err = readAll(scratch / "err");
+    return r;
+}
+
+}  // namespace
+
+TEST(InspectCli, CorpusCasesExitTwoWithOneLine) {
+    ql::test::TempDir scratch;
+    std::size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(QL_CORPUS_DIR)) {
+        const fs::path metaPath = entry.path() / "case.json";
+        if (!entry.is_directory() || !fs::exists(metaPath)) {
+            continue;
+        }
+        SCOPED_TRACE(entry.path().filename().string());
+        const auto meta = nlohmann::json::parse(readAll(metaPath));
+        std::vector<std::string> args{meta.at("target").get<std::string>()};
+        for (const auto& a : meta.value("args", std::vector<std::string>{})) {
+            args.push_back(a);
+        }
+        const RunResult r = runInspect(entry.path(), args, scratch.path());
+        EXPECT_EQ(r.exitCode, 2);
+        EXPECT_TRUE(r.out.empty()) << r.out;
+        ASSERT_FALSE(r.err.empty());
+        EXPECT_EQ(r.err.back(), '\n');
+        EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
+        EXPECT_TRUE(r.err.starts_with("quantlens: ")) << r.err;
+        EXPECT_NE(r.err.find(meta.at("expect").get<std::string>()), std::string::npos) << r.err;
+        ++count;
+    }
+    EXPECT_GT(count, 12u);
+}
+
+TEST(InspectCli, JsonOnAValidAdapterAndBase) {
+    // The corpus' ad_in_out_mismatch base is a valid tiny Qwen3 checkpoint.
+    const fs::path base = fs::path(QL_CORPUS_DIR) / "ad_in_out_mismatch" / "base";
+    ql::test::TempDir scratch;
+    const RunResult r = runInspect(base, {".", "--json"}, scratch.path());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    const auto json = nlohmann::json::parse(r.out);
+    EXPECT_EQ(json.at("kind"), "model checkpoint");
+    EXPECT_EQ(json.at("config").at("architecture"), "Qwen3ForCausalLM");
+    // 13 tensors written by make_hf_cases.py (tied model: no lm_head.weight).
+    EXPECT_EQ(json.at("tensors").size(), 13u);
+    EXPECT_EQ(json.at("modules").size(), 8u);  // embed_tokens + 7 Linear weights
+
+    const RunResult text = runInspect(base, {"."}, scratch.path());
+    ASSERT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_NE(text.out.find("model.layers.0.mlp.down_proj"), std::string::npos);
+}
+
+TEST(InspectCli, MissingPathIsOneLine) {
+    ql::test::TempDir scratch;
+    const RunResult r = runInspect(scratch.path(), {"does-not-exist"}, scratch.path());
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(r.err, "quantlens: does-not-exist: no such file or directory\n");
+}
