@@ -1,0 +1,207 @@
+// The result of `verify`: plain values only, so the GUI, the JSON writer and the exporters all read
+// the same snapshot. Schema documented in README ("Report JSON"); kReportSchemaVersion bumps on change.
+#pragma once
+
+#include <quantlens/config_diff.h>
+#include <quantlens/trainer_state.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ql {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+// Polygraphy's rule: a pair (a, b) is close when |a-b| <= atol OR |a-b| <= rtol*|b| (b = eval side).
+struct Tolerance {
+    double atol = 0.0;
+    double rtol = 0.0;
+};
+
+// Differences between two tensors of the same shape (train side a, eval side b).
+struct DiffMetrics {
+    std::uint64_t total = 0;       // elements compared
+    std::uint64_t differing = 0;   // elements not bit-identical
+    std::uint64_t outOfTolerance = 0;  // elements failing the Tolerance rule
+    double maxAbs = 0.0;
+    double meanAbs = 0.0;
+    double rmse = 0.0;
+    double sqnrDb = 0.0;           // 10 log10(sum b^2 / sum (a-b)^2); +inf when identical
+    double cosine = 1.0;
+    std::uint64_t nonFinite = 0;   // positions where either side is NaN/inf
+    bool bitExact() const { return differing == 0; }
+};
+
+// Histogram of |Δ| with log-spaced bins; exact zeros are counted apart (they have no log).
+struct Histogram {
+    std::vector<double> edges;          // bins.size() + 1 ascending edges
+    std::vector<std::uint64_t> counts;  // per bin
+    std::uint64_t zeros = 0;            // |Δ| == 0 exactly
+    std::uint64_t overflow = 0;         // beyond the last edge or non-finite
+};
+
+enum class CheckKind { Config, Weights, Logits, Activations, Convert, AdapterMerge };
+enum class CheckStatus { Pass, Fail, Skipped, Error };
+
+struct KeyNumber {
+    std::string name;   // "max |Δ|", "bit-identical modules", ...
+    std::string value;  // formatted for display
+};
+
+// One line of the Overview: the check's verdict and its key numbers.
+struct CheckSummary {
+    CheckKind kind = CheckKind::Config;
+    CheckStatus status = CheckStatus::Skipped;
+    std::string headline;              // "12 of 196 modules differ (max |Δ| 3.1e-2)"
+    std::vector<KeyNumber> numbers;
+    std::string explanation;           // why it failed / what it means; empty when obvious
+};
+
+// Drill-down data of one quantized module in the weight check.
+struct GroupErrorMap {
+    std::int64_t rows = 0;             // output features (possibly downsampled)
+    std::int64_t cols = 0;             // groups along K (possibly downsampled)
+    std::int64_t rowStride = 1;        // how many original rows each map row covers
+    std::int64_t colStride = 1;        // how many groups each map column covers
+    std::vector<float> maxAbs;         // rows*cols, row-major: max |Δ| in the cell
+};
+
+struct WorstElement {
+    std::int64_t row = 0;
+    std::int64_t col = 0;
+    double original = 0.0;             // unquantized base weight (+ LoRA when merged)
+    double train = 0.0;
+    double eval = 0.0;
+};
+
+struct WeightModuleResult {
+    std::string module;                // "model.layers.3.self_attn.q_proj"
+    int layerIndex = -1;               // decoder layer, -1 for lm_head/embeddings
+    std::string layerType;             // "q_proj", "down_proj", "lm_head"
+    std::vector<std::int64_t> shape;   // [out, in]
+    int groupSize = 0;                 // of the eval side's fake quant (0: not grouped)
+    DiffMetrics diff;                  // effective weight, train vs eval
+    bool pass = true;
+    GroupErrorMap groupError;
+    std::vector<WorstElement> worst;   // largest |Δ| first, at most 32
+    Histogram originalHistogram;       // of the unquantized weight values (signed, linear bins)
+    std::vector<double> quantGrid;     // dequantized grid values of the worst group (for the plot)
+    double loraDeltaMaxAbs = 0.0;      // max |s·BA| for this module (0 without adapter)
+    double loraDeltaRms = 0.0;
+};
+
+struct WeightsCheck {
+    std::vector<WeightModuleResult> modules;  // model order
+    DiffMetrics overall;
+    std::int64_t modulesDiffering = 0;
+};
+
+struct LogitsCheck {
+    std::int64_t tokens = 0;                  // positions compared (all prompts)
+    DiffMetrics diff;
+    Histogram absDiff;
+    std::vector<double> perPositionMaxAbs;    // concatenated over prompts
+    std::vector<double> perPositionKl;        // KL(train || eval) per position, nats
+    std::vector<int> promptStarts;            // index in the per-position arrays where each prompt starts
+    double klMean = 0.0, klMedian = 0.0, klP99 = 0.0, klMax = 0.0;
+    double top1Agreement = 1.0;               // fraction of positions with the same argmax
+    double top5Agreement = 1.0;               // mean |top5(train) ∩ top5(eval)| / 5
+};
+
+struct LayerDivergence {
+    int layer = -1;                           // decoder layer index (hidden state after it)
+    DiffMetrics diff;
+    double relativeL2 = 0.0;                  // ||a-b|| / ||b||
+};
+
+struct ActivationsCheck {
+    std::vector<LayerDivergence> layers;
+    int firstDivergingLayer = -1;             // first layer whose hidden state is out of tolerance
+};
+
+struct ConvertModuleRow {
+    std::string module;
+    std::string typeBefore;                   // "FakeQuantizedLinear[int4 g128]"
+    std::string typeAfter;                    // "Linear[Int4Tensor plain]"
+    std::string dtypeBefore, dtypeAfter;      // "bfloat16", "int8 (packed int4) + bf16 scale/zero"
+    std::vector<std::int64_t> shape;
+    std::uint64_t bytesBefore = 0, bytesAfter = 0;
+    std::optional<bool> codesIdentical;       // codes of fake quant == converted codes (absent: n/a)
+    std::uint64_t scalesRoundedInBf16 = 0;    // groups whose fp32 scale changed when rounded to bf16
+    DiffMetrics dequant;                      // fake-quant weight vs real dequantized weight
+};
+
+struct ConvertCheck {
+    std::vector<ConvertModuleRow> modules;
+    std::uint64_t bytesBefore = 0, bytesAfter = 0;
+    DiffMetrics logits;                       // fake-quant logits vs real int4 logits
+    Histogram logitsAbsDiff;
+    double argmaxAgreement = 1.0;
+};
+
+struct AdapterMergeModule {
+    std::string module;
+    DiffMetrics weight;                       // FQ(W + s·BA) vs FQ(W) + s·BA
+    DiffMetrics output;                       // the same two applied to the prompts' inputs
+    std::int64_t groupsScaleChanged = 0;      // groups whose quant scale changed after the merge
+    std::int64_t groupsTotal = 0;
+    double deltaMaxAbs = 0.0;
+};
+
+struct AdapterMergeCheck {
+    std::vector<AdapterMergeModule> modules;
+    std::string recommendation;               // what to do instead
+};
+
+// A non-fatal finding (warnings are data, not log lines).
+struct ReportWarning {
+    std::string kind;      // "skipped_module", "nan_in_weights", "tied_embeddings", ...
+    std::string subject;   // module / file / field
+    std::string detail;
+};
+
+struct SideSummary {
+    std::string recipeFile;
+    std::string modelDir;
+    std::string adapterDir;          // empty without adapter
+    std::string adapterForm;         // "unmerged", "merged", "qat_after_peft", ""
+    std::string dtype;
+    std::string deviceNumerics;
+    std::string torchaoVersion;
+    std::string quantization;        // one-line description
+};
+
+struct Prompt {
+    std::string text;                // empty when given as ids
+    std::vector<std::int32_t> ids;
+};
+
+struct VerifyReport {
+    int schemaVersion = kReportSchemaVersion;
+    std::string quantlensVersion;
+    std::string createdUtc;          // ISO 8601
+    std::string device;              // "cpu", "cuda:0 (NVIDIA H100 ...)"
+    double wallSeconds = 0.0;
+    Tolerance weightTolerance;
+    Tolerance logitTolerance;
+    SideSummary train, eval;
+    std::vector<Prompt> prompts;
+    std::vector<CheckSummary> checks;           // in CheckKind order, one per check that ran or was skipped
+    ConfigDiff config;
+    std::optional<WeightsCheck> weights;
+    std::optional<LogitsCheck> logits;
+    std::optional<ActivationsCheck> activations;
+    std::optional<ConvertCheck> convert;
+    std::optional<AdapterMergeCheck> adapterMerge;
+    std::optional<TrainerState> trainerState;   // from the adapter dir, for the Training tab
+    std::vector<ReportWarning> warnings;
+
+    bool allPassed() const;                     // no check Fail or Error
+};
+
+std::string_view checkKindName(CheckKind kind);      // "config", "weights", ...
+std::string_view checkStatusName(CheckStatus status);  // "pass", "fail", "skipped", "error"
+
+}  // namespace ql

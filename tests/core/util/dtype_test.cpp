@@ -1,0 +1,33 @@
+// dtype spellings and sizes follow safetensors' Rust enum (hf-peft-formats.md §1.2).
+#include <quantlens/dtype.h>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(DType, EveryNameRoundTrips) {
+    for (int i = 0; i <= static_cast<int>(ql::DType::U64); ++i) {
+        const auto dtype = static_cast<ql::DType>(i);
+        const auto parsed = ql::dtypeFromName(ql::dtypeName(dtype));
+        ASSERT_TRUE(parsed.has_value()) << ql::dtypeName(dtype);
+        EXPECT_EQ(*parsed, dtype);
+    }
+}
+
+TEST(DType, UnknownAndWrongCaseAreRejected) {
+    EXPECT_FALSE(ql::dtypeFromName("bf16").has_value());
+    EXPECT_FALSE(ql::dtypeFromName("F128").has_value());
+    EXPECT_FALSE(ql::dtypeFromName("").has_value());
+}
+
+TEST(DType, BitWidths) {
+    EXPECT_EQ(ql::dtypeBits(ql::DType::F4), 4);
+    EXPECT_EQ(ql::dtypeBits(ql::DType::F6_E2M3), 6);
+    EXPECT_EQ(ql::dtypeBits(ql::DType::Bool), 8);
+    EXPECT_EQ(ql::dtypeBits(ql::DType::BF16), 16);
+    EXPECT_EQ(ql::dtypeBits(ql::DType::C64), 64);
+    EXPECT_TRUE(ql::dtypeIsFloatingPoint(ql::DType::F8_E4M3));
+    EXPECT_FALSE(ql::dtypeIsFloatingPoint(ql::DType::I8));
+}
+
+}  // namespace
