@@ -1,0 +1,73 @@
+#include "model/decoder_layer.h"
+
+#include <cmath>
+
+#include "model/rms_norm.h"
+
+namespace ql::model {
+namespace {
+
+// [B, S, heads*D] -> view [B, S, heads, D] (q/k norm here for Qwen3) -> [B, heads, S, D].
+at::Tensor toHeads(const at::Tensor& x, std::int64_t headDim, const std::optional<at::Tensor>& norm, double eps) {
+    at::Tensor h = x.view({x.size(0), x.size(1), -1, headDim});
+    if (norm) {
+        h = rmsNorm(h, *norm, eps);
+    }
+    return h.transpose(1, 2);
+}
+
+Result<at::Tensor> selfAttention(const at::Tensor& h, const LayerWeights& w, const LayerContext& ctx) {
+    const ModelConfig& c = *ctx.config;
+    auto q = applyLinear(w.q, h, ctx.linearHook);
+    auto k = applyLinear(w.k, h, ctx.linearHook);
+    auto v = applyLinear(w.v, h, ctx.linearHook);
+    if (!q || !k || !v) {
+        return !q ? q.error() : (!k ? k.error() : v.error());
+    }
+    at::Tensor qs = applyRotary(toHeads(*q, c.headDim, w.qNorm, c.rmsNormEps), *ctx.rope);
+    at::Tensor ks = applyRotary(toHeads(*k, c.headDim, w.kNorm, c.rmsNormEps), *ctx.rope);
+    at::Tensor vs = toHeads(*v, c.headDim, std::nullopt, c.rmsNormEps);
+    const double scaling = std::pow(static_cast<double>(c.headDim), -0.5);
+    at::Tensor out = attend(ctx.attention, qs, ks, vs, *ctx.mask, scaling);
+    out = out.reshape({h.size(0), h.size(1), -1}).contiguous();
+    return applyLinear(w.o, out, ctx.linearHook);
+}
+
+Result<at::Tensor> mlp(const at::Tensor& h, const LayerWeights& w, const LayerContext& ctx) {
+    auto gate = applyLinear(w.gate, h, ctx.linearHook);
+    if (!gate) {
+        return gate.error();
+    }
+    at::Tensor act = at::silu(*gate);
+    auto up = applyLinear(w.up, h, ctx.linearHook);
+    if (!up) {
+        return up.error();
+    }
+    return applyLinear(w.down, act * *up, ctx.linearHook);
+}
+
+}  // namespace
+
+Result<at::Tensor> applyLinear(const PreparedLinear& linear, const at::Tensor& x, const LinearHook* hook) {
+    auto y = runLinear(linear, x);
+    if (y && hook != nullptr && *hook) {
+        (*hook)(linear.name, *y);
+    }
+    return y;
+}
+
+Result<at::Tensor> decoderLayer(const at::Tensor& hidden, const LayerWeights& w, const LayerContext& ctx) {
+    const double eps = ctx.config->rmsNormEps;
+    auto attn = selfAttention(rmsNorm(hidden, w.inputNorm, eps), w, ctx);
+    if (!attn) {
+        return attn.error();
+    }
+    at::Tensor h = hidden + *attn;
+    auto ff = mlp(rmsNorm(h, w.postNorm, eps), w, ctx);
+    if (!ff) {
+        return ff.error();
+    }
+    return h + *ff;
+}
+
+}  // namespace ql::model
