@@ -23,14 +23,23 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["checkpoints", "quant_configs", "fake_quant", "tokenizer", "forward", "scenarios"]
+MODULES = ["checkpoints", "quant_configs", "fake_quant", "torchao_ckpt", "tokenizer", "forward", "scenarios"]
+
+
+# Modules that import another module's code or read its output: they rebuild when it changes.
+DEPENDS = {
+    "torchao_ckpt": ["fake_quant"],
+    "forward": ["checkpoints"],
+    "scenarios": ["checkpoints"],
+}
 
 
 def source_hash(module: str) -> str:
     h = hashlib.sha256()
     files = [HERE / "requirements.txt", HERE / "make_reference.py"]
     files += sorted((HERE / "ql_ref").glob("_*.py"))  # shared helpers affect every module
-    files.append(HERE / "ql_ref" / f"{module}.py")
+    for name in DEPENDS.get(module, []) + [module]:
+        files.append(HERE / "ql_ref" / f"{name}.py")
     for f in files:
         if f.exists():
             h.update(f.name.encode())

@@ -6,6 +6,7 @@
 
 #include "io/torchao_names.h"
 #include "quantlens/checkpoint.h"
+#include "quantlens/torchao_checkpoint.h"
 
 namespace ql {
 namespace {
@@ -63,10 +64,38 @@ void addWeightRow(std::map<std::string, InspectModuleRow>& rows, const TensorVie
     }
 }
 
+// Flattened torchao weights ("<m>._weight_qdata" + metadata "<m>.weight"): one row per module.
+void addTorchaoRows(InspectReport& report, std::map<std::string, InspectModuleRow>& rows,
+                    const Checkpoint& checkpoint) {
+    auto parsed = readTorchaoCheckpoint(checkpoint);
+    if (!parsed) {
+        report.notes.push_back("torchao weights not listed: " + parsed.error().message);
+        return;
+    }
+    for (const auto& w : parsed->weights) {
+        if (w.layout != TorchaoLayout::Flattened || !w.parameter.ends_with(".weight")) {
+            continue;  // the colon layout is tabulated by addWeightRow
+        }
+        auto& row = rows[w.module];
+        row.name = w.module;
+        row.bytes += w.bytes();
+        row.dtype = w.component("qdata")->view.info->dtype;
+        row.quantization = "torchao " + w.type + (w.blockSize.empty() ? "" : " block " + formatShape(w.blockSize));
+        if (w.shape.size() == 2) {
+            row.outFeatures = w.shape[0];
+            row.inFeatures = w.shape[1];
+        }
+    }
+}
+
 void addModules(InspectReport& report, const Checkpoint& checkpoint) {
     std::map<std::string, InspectModuleRow> rows;
     for (const auto& view : checkpoint.tensors()) {
         addWeightRow(rows, view);
+    }
+    if (hasTorchaoTensors(checkpoint)) {
+        report.torchaoTensorsFound = true;
+        addTorchaoRows(report, rows, checkpoint);
     }
     for (const auto& view : checkpoint.tensors()) {
         const std::string& name = view.info->name;

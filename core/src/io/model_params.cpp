@@ -69,6 +69,15 @@ std::vector<ParameterShape> checkpointParameters(const Checkpoint& checkpoint) {
     for (const auto& view : checkpoint.tensors()) {
         const std::string& name = view.info->name;
         const auto colon = name.find(':');
+        const auto flat = name.rfind("._");
+        if (colon == std::string::npos && flat != std::string::npos && name.ends_with("_qdata") &&
+            flat + 2 < name.size() - 6) {
+            // flattened torchao "<module>._<param>_qdata" stands for "<module>.<param>"; Intx / Float8
+            // store no logical shape: qdata has it
+            const std::string base = name.substr(0, flat) + "." + name.substr(flat + 2, name.size() - flat - 8);
+            const Shape logical = view.file ? detail::torchaoTensorMeta(*view.file, base).shape : Shape{};
+            out.push_back({base, logical.empty() ? view.info->shape : logical});
+        }
         if (colon == std::string::npos) {
             out.push_back({name, view.info->shape});
         } else if (name.compare(colon + 1, std::string::npos, "qdata") == 0) {
