@@ -66,7 +66,11 @@ endif()
 add_library(ql_torch INTERFACE)
 target_include_directories(ql_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_link_libraries(ql_torch INTERFACE ${_ql_torch_libs})
-target_link_options(ql_torch INTERFACE "-Wl,-rpath,${_ql_torch_lib}")
+target_link_options(ql_torch INTERFACE "-Wl,-rpath,${_ql_torch_lib}"
+  # libtorch.so re-exports copies of std::filesystem built with another GCC; when it comes before
+  # libstdc++ in DT_NEEDED, our calls bind to those copies (remove_all segfaults). Make libstdc++ the
+  # first needed library so every std:: symbol resolves to the system's own.
+  "SHELL:-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state")
 # Keep only the definitions from TORCH_CXX_FLAGS (the ABI flag); never leak them into Qt targets' flags.
 string(REGEX MATCHALL "-D[A-Za-z0-9_]+(=[A-Za-z0-9_]+)?" _ql_torch_defs "${TORCH_CXX_FLAGS}")
 foreach(_d IN LISTS _ql_torch_defs)

@@ -144,6 +144,9 @@ at::Tensor dispatchReference(const at::Tensor& x, const FakeQuantSpec& spec) {
 
 at::Tensor divScalar(const at::Tensor& t, double d, DeviceSemantics device) {
     if (device == DeviceSemantics::Cpu) {
+        if (t.is_cuda()) {  // a CUDA kernel turns a host scalar divisor into a reciprocal multiply;
+            return t / at::full({}, d, t.options());  // a 0-dim device tensor keeps true division
+        }
         return t / d;
     }
     const float inv = 1.0f / static_cast<float>(d);  // opmath_t(1) / opmath_t(d), computed on the host
