@@ -7,5 +7,6 @@ namespace ql::cli {
 
 Command addInspectCommand(CLI::App& parent);
 Command addDiffConfigCommand(CLI::App& parent);
+Command addVerifyCommand(CLI::App& parent);
 
 }  // namespace ql::cli

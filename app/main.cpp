@@ -1,4 +1,5 @@
 // quantlens: the GUI by default; subcommands run headless (no Qt event loop).
+#include <quantlens/demo_workspace.h>
 #include <quantlens/log.h>
 
 #include <iostream>
@@ -20,10 +21,13 @@ int main(int argc, char** argv) {
     std::vector<ql::cli::Command> commands;
     commands.push_back(ql::cli::addInspectCommand(app));
     commands.push_back(ql::cli::addDiffConfigCommand(app));
+    commands.push_back(ql::cli::addVerifyCommand(app));
 
     CLI::App* demo = app.add_subcommand("demo", "Write the demo workspace and open it in the GUI");
     std::string demoDir;
     demo->add_option("--dir", demoDir, "Folder for the demo workspace");
+    bool demoRun = false;
+    demo->add_flag("--run", demoRun, "Start the verification right away");
 
     try {
         app.parse(argc, argv);
@@ -37,8 +41,15 @@ int main(int argc, char** argv) {
         }
     }
 #ifdef QL_HAVE_UI
-    return ql::ui::runGui(argc, argv, demo->parsed(), demoDir);
+    return ql::ui::runGui(argc, argv, demo->parsed(), demoDir, demoRun);
 #else
+    if (demo->parsed()) {  // headless build: write the workspace and say how to verify it
+        auto ws = ql::writeDemoWorkspace(demoDir.empty() ? "quantlens-demo" : demoDir);
+        if (!ws) return ql::cli::reportError(ws.error());
+        std::cout << "demo workspace: " << ws->directory << "\nrun: quantlens verify --train " << ws->trainRecipe
+                  << " --eval " << ws->evalRecipe << " --prompts " << ws->prompts << '\n';
+        return ql::cli::kExitPass;
+    }
     std::cerr << "quantlens: this build has no GUI (QL_BUILD_UI=OFF); see quantlens --help\n";
     return ql::cli::kExitBadInput;
 #endif

@@ -6,6 +6,7 @@
 #include <quantlens/result.h>
 #include <quantlens/verify_report.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct VerifyRequest {
     bool checkActivations = true;
     bool checkConvert = true;
     bool checkAdapterMerge = true;
+    // Device numerics of the convert step (check 5); default: the eval recipe's device_numerics.
+    std::optional<DeviceNumerics> convertNumerics;
 };
 
 // Runs every check on the calling thread; streams the base weights module by module. `progress`

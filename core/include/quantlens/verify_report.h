@@ -130,6 +130,7 @@ struct ConvertModuleRow {
     std::uint64_t bytesBefore = 0, bytesAfter = 0;
     std::optional<bool> codesIdentical;       // codes of fake quant == converted codes (absent: n/a)
     std::uint64_t scalesRoundedInBf16 = 0;    // groups whose fp32 scale changed when rounded to bf16
+    std::uint64_t zerosRoundedInBf16 = 0;     // groups whose fp32 zero point changed when rounded to bf16
     DiffMetrics dequant;                      // fake-quant weight vs real dequantized weight
 };
 

@@ -1,0 +1,146 @@
+// `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
+// [--device cpu|cuda] [--json] [--export out.pdf|png]`: the six checks. Exit 0 all pass, 1 a check
+// failed, 2 bad input or error (one line on stderr; no report file is written then).
+#include <quantlens/report_io.h>
+#include <quantlens/verify.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+
+#ifdef QL_HAVE_UI
+#include <ui/export/report_exporter.h>
+#endif
+
+namespace ql::cli {
+
+namespace {
+
+struct VerifyOptions {
+    std::string train, eval, prompts, report, exportPath, device = "cpu";
+    std::optional<double> atol, rtol;
+    bool json = false;
+};
+
+Result<std::vector<Prompt>> readPrompts(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the prompts file");
+    std::vector<Prompt> out;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) out.push_back({line, {}});
+    }
+    if (out.empty()) return makeError(ErrorCode::InvalidInput, path + ": no prompts (one per line expected)");
+    return out;
+}
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+ProgressFn progressBar() {
+    if (!::isatty(STDERR_FILENO)) return {};
+    return [](const Progress& p) {
+        const int width = 30;
+        const int filled = p.total > 0 ? static_cast<int>(width * p.done / p.total) : 0;
+        std::fprintf(stderr, "\r\033[K%-13s [%s%s] %s", p.stage.c_str(), std::string(filled, '#').c_str(),
+                     std::string(width - filled, '.').c_str(), p.item.substr(0, 48).c_str());
+        std::fflush(stderr);
+        return true;
+    };
+}
+
+void printHuman(const VerifyReport& r) {
+    for (const auto& c : r.checks) {
+        std::printf("%-14s %-8s %s\n", std::string(checkKindName(c.kind)).c_str(),
+                    std::string(checkStatusName(c.status)).c_str(), c.headline.c_str());
+    }
+    for (const auto& w : r.warnings) std::printf("warning: %s %s: %s\n", w.kind.c_str(), w.subject.c_str(), w.detail.c_str());
+    std::printf("\nverdict: %s\n", r.allPassed() ? "all checks pass" : "a check failed");
+}
+
+// Checked before the run, so a wrong --export fails fast (exit 2) and writes nothing.
+Status checkExportPath(const std::string& path) {
+#ifdef QL_HAVE_UI
+    const auto dot = path.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+    if (ext != "pdf" && ext != "png") {
+        return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .pdf or .png file name");
+    }
+    const auto folder = std::filesystem::absolute(path).parent_path();
+    if (!std::filesystem::is_directory(folder)) {
+        return makeError(ErrorCode::NotFound, "--export " + path + ": the folder " + folder.string() + " does not exist");
+    }
+    return Ok{};
+#else
+    return makeError(ErrorCode::Unsupported,
+                     "--export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF)");
+#endif
+}
+
+// Exports first and writes the JSON last: on any error no output file is left behind.
+Status writeOutputs(const VerifyReport& report, const VerifyOptions& o) {
+#ifdef QL_HAVE_UI
+    if (!o.exportPath.empty()) {
+        if (auto s = ui::exportReport(report, o.exportPath); !s) return s.error();
+    }
+#endif
+    if (!o.report.empty()) {
+        if (auto s = writeReportJson(report, o.report); !s) {
+            if (!o.exportPath.empty()) std::remove(o.exportPath.c_str());
+            return s.error();
+        }
+    }
+    return Ok{};
+}
+
+int runVerify(const VerifyOptions& o) {
+    if (!o.exportPath.empty()) {
+        if (auto s = checkExportPath(o.exportPath); !s) return reportError(s.error());
+    }
+    VerifyRequest req;
+    auto train = loadRecipe(o.train);
+    if (!train) return reportError(train.error());
+    auto eval = loadRecipe(o.eval);
+    if (!eval) return reportError(eval.error());
+    req.train = *train;
+    req.eval = *eval;
+    req.device = o.device;
+    if (o.atol) req.weightTolerance.atol = req.logitTolerance.atol = *o.atol;
+    if (o.rtol) req.weightTolerance.rtol = req.logitTolerance.rtol = *o.rtol;
+    if (!o.prompts.empty()) {
+        auto p = readPrompts(o.prompts);
+        if (!p) return reportError(p.error());
+        req.prompts = *p;
+    }
+    auto report = verify(req, progressBar());
+    if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
+    if (!report) return reportError(report.error());
+    if (auto s = writeOutputs(*report, o); !s) return reportError(s.error());
+    if (o.json) std::cout << reportToJson(*report) << '\n';
+    else printHuman(*report);
+    return report->allPassed() ? kExitPass : kExitFail;
+}
+
+}  // namespace
+
+Command addVerifyCommand(CLI::App& parent) {
+    auto o = std::make_shared<VerifyOptions>();
+    Command c;
+    c.app = parent.add_subcommand("verify", "Run the six checks on a train and an eval recipe");
+    c.app->add_option("--train", o->train, "Train-side recipe YAML")->required();
+    c.app->add_option("--eval", o->eval, "Eval-side recipe YAML")->required();
+    c.app->add_option("--prompts", o->prompts, "Prompts, one per line (default: one built-in prompt)");
+    c.app->add_option("--report", o->report, "Write the report JSON here (atomically)");
+    c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
+    c.app->add_option("--rtol", o->rtol, "Relative tolerance");
+    c.app->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+    c.app->add_flag("--json", o->json, "Print the report JSON on stdout");
+    c.app->add_option("--export", o->exportPath, "Export the report as a multi-page PDF or one PNG (same plots as the GUI; offscreen)");
+    c.run = [o] { return runVerify(*o); };
+    return c;
+}
+
+}  // namespace ql::cli

@@ -1,0 +1,288 @@
+// Report JSON (schema v1, documented in README "Report JSON (schema v1)"). One field list per struct
+// drives both directions, so writer and reader cannot drift apart. Non-finite doubles are written as
+// the strings "inf", "-inf", "nan" (JSON has no literal for them).
+#include <array>
+#include <cmath>
+#include <map>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "quantlens/report_io.h"
+
+namespace ql {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename E, std::size_t N>
+struct EnumNames {
+    std::array<std::pair<E, const char*>, N> items;
+    const char* name(E e) const {
+        for (auto& [v, n] : items) if (v == e) return n;
+        return items[0].second;
+    }
+    E value(const std::string& s) const {
+        for (auto& [v, n] : items) if (s == n) return v;
+        throw std::runtime_error("unknown value '" + s + "'");
+    }
+};
+
+const EnumNames<CheckKind, 6> kKinds{{{{CheckKind::Config, "config"}, {CheckKind::Weights, "weights"},
+                                       {CheckKind::Logits, "logits"}, {CheckKind::Activations, "activations"},
+                                       {CheckKind::Convert, "convert"}, {CheckKind::AdapterMerge, "adapter_merge"}}}};
+const EnumNames<CheckStatus, 4> kStatuses{{{{CheckStatus::Pass, "pass"}, {CheckStatus::Fail, "fail"},
+                                            {CheckStatus::Skipped, "skipped"}, {CheckStatus::Error, "error"}}}};
+const EnumNames<DiffClass, 3> kDiffClasses{{{{DiffClass::Same, "same"}, {DiffClass::NoEffect, "no_effect"},
+                                             {DiffClass::ChangesNumerics, "changes_numerics"}}}};
+const EnumNames<FindingSeverity, 3> kSeverities{{{{FindingSeverity::Info, "info"}, {FindingSeverity::Warning, "warning"},
+                                                  {FindingSeverity::Error, "error"}}}};
+
+Json enc(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+Json enc(float v) { return enc(static_cast<double>(v)); }
+Json enc(bool v) { return v; }
+Json enc(int v) { return v; }
+Json enc(std::int64_t v) { return v; }
+Json enc(std::uint64_t v) { return v; }
+Json enc(const std::string& v) { return v; }
+Json enc(CheckKind v) { return kKinds.name(v); }
+Json enc(CheckStatus v) { return kStatuses.name(v); }
+Json enc(DiffClass v) { return kDiffClasses.name(v); }
+Json enc(FindingSeverity v) { return kSeverities.name(v); }
+
+void dec(const Json& j, double& v) {
+    if (j.is_string()) {
+        const auto s = j.get<std::string>();
+        if (s == "nan") v = std::numeric_limits<double>::quiet_NaN();
+        else if (s == "inf") v = std::numeric_limits<double>::infinity();
+        else if (s == "-inf") v = -std::numeric_limits<double>::infinity();
+        else throw std::runtime_error("expected a number, got \"" + s + "\"");
+    } else {
+        v = j.get<double>();
+    }
+}
+void dec(const Json& j, float& v) { double d; dec(j, d); v = static_cast<float>(d); }
+void dec(const Json& j, bool& v) { v = j.get<bool>(); }
+void dec(const Json& j, int& v) { v = j.get<int>(); }
+void dec(const Json& j, std::int64_t& v) { v = j.get<std::int64_t>(); }
+void dec(const Json& j, std::uint64_t& v) { v = j.get<std::uint64_t>(); }
+void dec(const Json& j, std::string& v) { v = j.get<std::string>(); }
+void dec(const Json& j, CheckKind& v) { v = kKinds.value(j.get<std::string>()); }
+void dec(const Json& j, CheckStatus& v) { v = kStatuses.value(j.get<std::string>()); }
+void dec(const Json& j, DiffClass& v) { v = kDiffClasses.value(j.get<std::string>()); }
+void dec(const Json& j, FindingSeverity& v) { v = kSeverities.value(j.get<std::string>()); }
+
+template <typename T> Json enc(const std::vector<T>& v);
+template <typename T> Json enc(const std::optional<T>& v);
+template <typename T> void dec(const Json& j, std::vector<T>& v);
+template <typename T> void dec(const Json& j, std::optional<T>& v);
+
+Json enc(const std::map<std::string, double>& v) {
+    Json j = Json::object();
+    for (const auto& [k, x] : v) j[k] = enc(x);
+    return j;
+}
+void dec(const Json& j, std::map<std::string, double>& v) {
+    if (!j.is_object()) throw std::runtime_error("expected an object");
+    v.clear();
+    for (const auto& [k, x] : j.items()) dec(x, v[k]);
+}
+
+// Forward declarations: Writer/Reader are templates defined before the struct overloads.
+Json enc(const Tolerance& v);
+void dec(const Json& j, Tolerance& v);
+Json enc(const DiffMetrics& v);
+void dec(const Json& j, DiffMetrics& v);
+Json enc(const Histogram& v);
+void dec(const Json& j, Histogram& v);
+Json enc(const KeyNumber& v);
+void dec(const Json& j, KeyNumber& v);
+Json enc(const CheckSummary& v);
+void dec(const Json& j, CheckSummary& v);
+Json enc(const GroupErrorMap& v);
+void dec(const Json& j, GroupErrorMap& v);
+Json enc(const WorstElement& v);
+void dec(const Json& j, WorstElement& v);
+Json enc(const WeightModuleResult& v);
+void dec(const Json& j, WeightModuleResult& v);
+Json enc(const WeightsCheck& v);
+void dec(const Json& j, WeightsCheck& v);
+Json enc(const LogitsCheck& v);
+void dec(const Json& j, LogitsCheck& v);
+Json enc(const LayerDivergence& v);
+void dec(const Json& j, LayerDivergence& v);
+Json enc(const ActivationsCheck& v);
+void dec(const Json& j, ActivationsCheck& v);
+Json enc(const ConvertModuleRow& v);
+void dec(const Json& j, ConvertModuleRow& v);
+Json enc(const ConvertCheck& v);
+void dec(const Json& j, ConvertCheck& v);
+Json enc(const AdapterMergeModule& v);
+void dec(const Json& j, AdapterMergeModule& v);
+Json enc(const AdapterMergeCheck& v);
+void dec(const Json& j, AdapterMergeCheck& v);
+Json enc(const ReportWarning& v);
+void dec(const Json& j, ReportWarning& v);
+Json enc(const SideSummary& v);
+void dec(const Json& j, SideSummary& v);
+Json enc(const Prompt& v);
+void dec(const Json& j, Prompt& v);
+Json enc(const ConfigFieldDiff& v);
+void dec(const Json& j, ConfigFieldDiff& v);
+Json enc(const ConfigFinding& v);
+void dec(const Json& j, ConfigFinding& v);
+Json enc(const ConfigDiff& v);
+void dec(const Json& j, ConfigDiff& v);
+Json enc(const TrainerLogEntry& v);
+void dec(const Json& j, TrainerLogEntry& v);
+Json enc(const TrainerState& v);
+void dec(const Json& j, TrainerState& v);
+Json enc(const VerifyReport& v);
+void dec(const Json& j, VerifyReport& v);
+
+struct Writer {
+    Json& j;
+    template <typename T> void operator()(const char* key, const T& v) { j[key] = enc(v); }
+};
+struct Reader {
+    const Json& j;
+    template <typename T> void operator()(const char* key, T& v) {
+        if (!j.contains(key)) return;  // absent: the default
+        try {
+            dec(j.at(key), v);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string("field '") + key + "': " + e.what());
+        }
+    }
+};
+
+// One field list per struct; the writer only reads through the (const_cast) reference.
+#define QL_STRUCT(Type, ...)                                                       \
+    template <typename F> void fields(F&& f, Type& s) { __VA_ARGS__ }              \
+    Json enc(const Type& v) {                                                      \
+        Json j = Json::object();                                                   \
+        fields(Writer{j}, const_cast<Type&>(v));                                   \
+        return j;                                                                  \
+    }                                                                              \
+    void dec(const Json& j, Type& v) {                                             \
+        if (!j.is_object()) throw std::runtime_error("expected an object");        \
+        fields(Reader{j}, v);                                                      \
+    }
+
+QL_STRUCT(Tolerance, f("atol", s.atol); f("rtol", s.rtol);)
+QL_STRUCT(DiffMetrics, f("total", s.total); f("differing", s.differing); f("out_of_tolerance", s.outOfTolerance);
+          f("max_abs", s.maxAbs); f("mean_abs", s.meanAbs); f("rmse", s.rmse); f("sqnr_db", s.sqnrDb);
+          f("cosine", s.cosine); f("non_finite", s.nonFinite);)
+QL_STRUCT(Histogram, f("edges", s.edges); f("counts", s.counts); f("zeros", s.zeros); f("overflow", s.overflow);)
+QL_STRUCT(KeyNumber, f("name", s.name); f("value", s.value);)
+QL_STRUCT(CheckSummary, f("kind", s.kind); f("status", s.status); f("headline", s.headline);
+          f("numbers", s.numbers); f("explanation", s.explanation);)
+QL_STRUCT(GroupErrorMap, f("rows", s.rows); f("cols", s.cols); f("row_stride", s.rowStride);
+          f("col_stride", s.colStride); f("max_abs", s.maxAbs);)
+QL_STRUCT(WorstElement, f("row", s.row); f("col", s.col); f("original", s.original); f("train", s.train);
+          f("eval", s.eval);)
+QL_STRUCT(WeightModuleResult, f("module", s.module); f("layer", s.layerIndex); f("layer_type", s.layerType);
+          f("shape", s.shape); f("group_size", s.groupSize); f("diff", s.diff); f("pass", s.pass);
+          f("group_error", s.groupError); f("worst", s.worst); f("original_histogram", s.originalHistogram);
+          f("quant_grid", s.quantGrid); f("lora_delta_max_abs", s.loraDeltaMaxAbs);
+          f("lora_delta_rms", s.loraDeltaRms);)
+QL_STRUCT(WeightsCheck, f("modules", s.modules); f("overall", s.overall); f("modules_differing", s.modulesDiffering);)
+QL_STRUCT(LogitsCheck, f("tokens", s.tokens); f("diff", s.diff); f("abs_diff_histogram", s.absDiff);
+          f("per_position_max_abs", s.perPositionMaxAbs); f("per_position_kl", s.perPositionKl);
+          f("prompt_starts", s.promptStarts); f("kl_mean", s.klMean); f("kl_median", s.klMedian);
+          f("kl_p99", s.klP99); f("kl_max", s.klMax); f("top1_agreement", s.top1Agreement);
+          f("top5_agreement", s.top5Agreement);)
+QL_STRUCT(LayerDivergence, f("layer", s.layer); f("diff", s.diff); f("relative_l2", s.relativeL2);)
+QL_STRUCT(ActivationsCheck, f("layers", s.layers); f("first_diverging_layer", s.firstDivergingLayer);)
+QL_STRUCT(ConvertModuleRow, f("module", s.module); f("type_before", s.typeBefore); f("type_after", s.typeAfter);
+          f("dtype_before", s.dtypeBefore); f("dtype_after", s.dtypeAfter); f("shape", s.shape);
+          f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter); f("codes_identical", s.codesIdentical);
+          f("scales_rounded_in_bf16", s.scalesRoundedInBf16); f("zeros_rounded_in_bf16", s.zerosRoundedInBf16);
+          f("dequant", s.dequant);)
+QL_STRUCT(ConvertCheck, f("modules", s.modules); f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter);
+          f("logits", s.logits); f("logits_abs_diff_histogram", s.logitsAbsDiff);
+          f("argmax_agreement", s.argmaxAgreement);)
+QL_STRUCT(AdapterMergeModule, f("module", s.module); f("weight", s.weight); f("output", s.output);
+          f("groups_scale_changed", s.groupsScaleChanged); f("groups_total", s.groupsTotal);
+          f("delta_max_abs", s.deltaMaxAbs);)
+QL_STRUCT(AdapterMergeCheck, f("modules", s.modules); f("recommendation", s.recommendation);)
+QL_STRUCT(ReportWarning, f("kind", s.kind); f("subject", s.subject); f("detail", s.detail);)
+QL_STRUCT(SideSummary, f("recipe_file", s.recipeFile); f("model_dir", s.modelDir); f("adapter_dir", s.adapterDir);
+          f("adapter_form", s.adapterForm); f("dtype", s.dtype); f("device_numerics", s.deviceNumerics);
+          f("torchao_version", s.torchaoVersion); f("quantization", s.quantization);)
+QL_STRUCT(Prompt, f("text", s.text); f("ids", s.ids);)
+QL_STRUCT(ConfigFieldDiff, f("field", s.field); f("train", s.train); f("eval", s.eval); f("verdict", s.verdict);
+          f("explanation", s.explanation);)
+QL_STRUCT(ConfigFinding, f("id", s.id); f("side", s.side); f("field", s.field); f("severity", s.severity);
+          f("changes_numerics", s.changesNumerics); f("message", s.message);)
+QL_STRUCT(ConfigDiff, f("fields", s.fields); f("findings", s.findings); f("same_numerics", s.sameNumerics);)
+QL_STRUCT(TrainerLogEntry, f("step", s.step); f("epoch", s.epoch); f("values", s.values);)
+QL_STRUCT(TrainerState, f("global_step", s.globalStep); f("epoch", s.epoch); f("max_steps", s.maxSteps);
+          f("best_metric", s.bestMetric); f("best_global_step", s.bestGlobalStep);
+          f("best_model_checkpoint", s.bestModelCheckpoint); f("log_history", s.logHistory);)
+QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_version", s.quantlensVersion);
+          f("created_utc", s.createdUtc); f("device", s.device); f("wall_seconds", s.wallSeconds);
+          f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance); f("train", s.train);
+          f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
+          f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);
+          f("adapter_merge", s.adapterMerge); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
+
+template <typename T> Json enc(const std::vector<T>& v) {
+    Json j = Json::array();
+    for (const auto& x : v) j.push_back(enc(x));
+    return j;
+}
+template <typename T> Json enc(const std::optional<T>& v) { return v ? enc(*v) : Json(nullptr); }
+template <typename T> void dec(const Json& j, std::vector<T>& v) {
+    if (!j.is_array()) throw std::runtime_error("expected an array");
+    v.clear();
+    for (const auto& x : j) {
+        T t{};
+        dec(x, t);
+        v.push_back(std::move(t));
+    }
+}
+template <typename T> void dec(const Json& j, std::optional<T>& v) {
+    if (j.is_null()) { v.reset(); return; }
+    T t{};
+    dec(j, t);
+    v = std::move(t);
+}
+
+}  // namespace
+
+std::string reportToJson(const VerifyReport& report) { return enc(report).dump(1); }
+
+Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
+    try {
+        Json j = Json::parse(json);
+        VerifyReport r;
+        dec(j, r);
+        if (r.schemaVersion != kReportSchemaVersion) {
+            return makeError(ErrorCode::Unsupported, sourceName + ": schema_version " + std::to_string(r.schemaVersion) +
+                                                         ", expected " + std::to_string(kReportSchemaVersion));
+        }
+        return r;
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report: " + e.what());
+    }
+}
+
+Status writeReportJson(const VerifyReport& report, const std::string& path) {
+    return writeFileAtomically(path, reportToJson(report) + "\n");
+}
+
+Result<VerifyReport> readReportJson(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the report");
+    std::stringstream text;
+    text << in.rdbuf();
+    return reportFromJson(text.str(), path);
+}
+
+}  // namespace ql

@@ -1,0 +1,75 @@
+// Markdown summary of a report: header, one table row per check, then the details that explain a
+// failure (config differences, worst modules, first diverging layer, recommendation, warnings).
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "quantlens/report_io.h"
+
+namespace ql {
+namespace {
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+void sides(std::ostringstream& o, const VerifyReport& r) {
+    o << "| | train | eval |\n|---|---|---|\n";
+    auto row = [&](const char* name, const std::string& a, const std::string& b) {
+        o << "| " << name << " | " << a << " | " << b << " |\n";
+    };
+    row("recipe", r.train.recipeFile, r.eval.recipeFile);
+    row("model", r.train.modelDir, r.eval.modelDir);
+    row("adapter", r.train.adapterForm, r.eval.adapterForm);
+    row("torchao", r.train.torchaoVersion, r.eval.torchaoVersion);
+    row("device numerics", r.train.deviceNumerics, r.eval.deviceNumerics);
+    row("quantization", r.train.quantization, r.eval.quantization);
+    o << '\n';
+}
+
+void details(std::ostringstream& o, const VerifyReport& r) {
+    for (const auto& f : r.config.fields) {
+        if (f.verdict != DiffClass::Same) o << "- config `" << f.field << "`: " << f.train << " → " << f.eval << ". " << f.explanation << '\n';
+    }
+    if (r.weights) {
+        std::vector<const WeightModuleResult*> worst;
+        for (const auto& m : r.weights->modules) if (!m.pass) worst.push_back(&m);
+        std::sort(worst.begin(), worst.end(), [](auto* a, auto* b) { return a->diff.maxAbs > b->diff.maxAbs; });
+        for (std::size_t i = 0; i < std::min<std::size_t>(5, worst.size()); ++i) {
+            o << "- weights `" << worst[i]->module << "`: max |Δ| " << num(worst[i]->diff.maxAbs) << ", "
+              << worst[i]->diff.differing << " of " << worst[i]->diff.total << " elements differ\n";
+        }
+    }
+    if (r.activations && r.activations->firstDivergingLayer >= 0) {
+        o << "- activations first diverge after layer " << r.activations->firstDivergingLayer << '\n';
+    }
+    if (r.adapterMerge && !r.adapterMerge->recommendation.empty()) o << "- adapter merge: " << r.adapterMerge->recommendation << '\n';
+    for (const auto& w : r.warnings) o << "- warning (" << w.kind << ") " << w.subject << ": " << w.detail << '\n';
+}
+
+}  // namespace
+
+std::string reportToMarkdown(const VerifyReport& r) {
+    std::ostringstream o;
+    o << "# QuantLens verify report\n\n";
+    o << "Verdict: **" << (r.allPassed() ? "all checks pass" : "a check failed") << "** — " << r.createdUtc << ", device "
+      << r.device << ", " << num(r.wallSeconds) << " s\n\n";
+    o << "Tolerance (Polygraphy: |a-b| ≤ atol OR |a-b| ≤ rtol·|b|): weights atol " << num(r.weightTolerance.atol)
+      << " rtol " << num(r.weightTolerance.rtol) << "; logits atol " << num(r.logitTolerance.atol) << " rtol "
+      << num(r.logitTolerance.rtol) << "\n\n";
+    sides(o, r);
+    o << "| check | status | result |\n|---|---|---|\n";
+    for (const auto& c : r.checks) {
+        o << "| " << checkKindName(c.kind) << " | " << checkStatusName(c.status) << " | " << c.headline << " |\n";
+    }
+    o << "\n## Details\n\n";
+    for (const auto& c : r.checks) {
+        if (!c.explanation.empty()) o << "- " << checkKindName(c.kind) << ": " << c.explanation << '\n';
+    }
+    details(o, r);
+    return o.str();
+}
+
+}  // namespace ql

@@ -1,0 +1,141 @@
+#include <cstdio>
+#include <limits>
+
+#include "model/lora_merge.h"
+#include "quant/fake_quant.h"
+#include "torch/torch_bridge.h"
+#include "verify/verify_parts.h"
+
+namespace ql::checks {
+
+quant::DeviceSemantics deviceSemantics(DeviceNumerics numerics) {
+    return numerics == DeviceNumerics::Cuda ? quant::DeviceSemantics::Cuda : quant::DeviceSemantics::Cpu;
+}
+
+LinearForm sideForm(const Recipe& recipe) {
+    const bool quantized = recipe.quantization.scheme != QuantScheme::None;
+    if (!recipe.adapter) {
+        return quantized ? LinearForm::FQ : LinearForm::F;
+    }
+    if (!quantized) {
+        return LinearForm::F;
+    }
+    switch (recipe.adapter->form) {
+        case AdapterForm::Unmerged: return LinearForm::T;
+        case AdapterForm::Merged: return LinearForm::M;
+        case AdapterForm::QatAfterPeft: return LinearForm::TPrime;
+    }
+    return LinearForm::T;
+}
+
+Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device) {
+    Side side;
+    side.recipe = &recipe;
+    side.label = label;
+    std::optional<std::filesystem::path> adapter;
+    if (recipe.adapter) {
+        adapter = recipe.adapter->path;
+    }
+    auto lm = model::CausalLm::open(recipe.modelDir, adapter);
+    if (!lm) {
+        return makeError(lm.error().code, label + " recipe " + recipe.sourceFile + ": " + lm.error().message);
+    }
+    side.lm.emplace(std::move(*lm));
+    auto dtype = torchbridge::scalarType(recipe.dtype);
+    if (!dtype) {
+        return makeError(ErrorCode::Unsupported, label + " recipe " + recipe.sourceFile + ": dtype " +
+                                                     dtype.error().message);
+    }
+    side.run.dtype = *dtype;
+    side.run.device = device;
+    side.run.form.form = sideForm(recipe);
+    if (recipe.quantization.scheme != QuantScheme::None) {
+        auto spec = quant::toFakeQuantSpec(recipe.quantization, recipe.torchaoVersion,
+                                           deviceSemantics(recipe.deviceNumerics));
+        if (!spec) {
+            return makeError(spec.error().code, label + " recipe " + recipe.sourceFile + ": " + spec.error().message);
+        }
+        side.run.form.quant = *spec;
+    }
+    return side;
+}
+
+std::vector<ModuleRef> linearModules(const ModelConfig& config) {
+    static const char* kAttn[] = {"q_proj", "k_proj", "v_proj", "o_proj"};
+    static const char* kMlp[] = {"gate_proj", "up_proj", "down_proj"};
+    std::vector<ModuleRef> out;
+    for (int l = 0; l < static_cast<int>(config.numHiddenLayers); ++l) {
+        const std::string prefix = "model.layers." + std::to_string(l) + ".";
+        for (const char* t : kAttn) {
+            const bool bias = std::string(t) == "o_proj" ? config.oProjBias() : config.qkvBias();
+            const std::int64_t in = std::string(t) == "o_proj" ? config.numAttentionHeads * config.headDim
+                                                                : config.hiddenSize;
+            out.push_back({prefix + "self_attn." + t, l, t, bias, in});
+        }
+        for (const char* t : kMlp) {
+            const std::int64_t in = std::string(t) == "down_proj" ? config.intermediateSize : config.hiddenSize;
+            out.push_back({prefix + "mlp." + t, l, t, config.mlpHasBias(), in});
+        }
+    }
+    out.push_back({"lm_head", -1, "lm_head", false, config.hiddenSize});
+    return out;
+}
+
+Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m) {
+    auto slot = side.lm->loader().slot(m.name, m.hasBias, side.run);
+    if (!slot) {
+        return slot.error();
+    }
+    const bool quantize = side.quantized() && (m.name != "lm_head" || side.run.quantizeLmHead);
+    return model::prepareLinear(std::move(*slot), side.run.form, quantize);
+}
+
+at::Tensor effectiveWeight(const model::PreparedLinear& p) {
+    at::Tensor w = p.weight.to(at::kFloat);
+    if (p.lora) {
+        w = w + model::loraDelta(*p.lora).to(at::kFloat);
+    }
+    return w;
+}
+
+std::pair<at::Tensor, at::Tensor> int4ScaleZero(const at::Tensor& w, int groupSize, quant::DeviceSemantics device) {
+    at::Tensor wf = w.to(at::kFloat);
+    const std::int64_t n = wf.size(0), k = wf.size(1);
+    at::Tensor g = wf.view({n, k / groupSize, groupSize});
+    at::Tensor mx = g.amax(-1), mn = g.amin(-1);
+    at::Tensor range = at::clamp_min(mx - mn, 1e-6);
+    at::Tensor s = quant::divScalar(range, 15, device);
+    at::Tensor z = mn + s * 8;
+    return {s, z};
+}
+
+bool Context::tick(const std::string& stage, const std::string& item, std::int64_t done, std::int64_t total) const {
+    if (!progress || !*progress) {
+        return true;
+    }
+    return (*progress)(Progress{stage, item, done, total});
+}
+
+Error cancelled() { return makeError(ErrorCode::Cancelled, "verify cancelled"); }
+
+void addSummary(VerifyReport& report, CheckKind kind, CheckStatus status, std::string headline,
+                std::vector<KeyNumber> numbers, std::string explanation) {
+    CheckSummary s;
+    s.kind = kind;
+    s.status = status;
+    s.headline = std::move(headline);
+    s.numbers = std::move(numbers);
+    s.explanation = std::move(explanation);
+    report.checks.push_back(std::move(s));
+}
+
+std::string fmt(double value) {
+    if (value == std::numeric_limits<double>::infinity()) {
+        return "inf";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", value);
+    return buf;
+}
+
+}  // namespace ql::checks

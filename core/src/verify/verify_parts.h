@@ -1,0 +1,72 @@
+// Private pieces of verify(): one side (recipe -> model + run spec), the module list, and one
+// function per check. Each check fills its part of the report and returns Cancelled when the
+// progress callback asks to stop (checked between modules / layers).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/causal_lm.h"
+#include "quantlens/verify.h"
+
+namespace ql::checks {
+
+// One quantizable Linear of the decoder (torchao's default filter: every nn.Linear incl. lm_head).
+struct ModuleRef {
+    std::string name;   // "model.layers.3.self_attn.q_proj", "lm_head"
+    int layer = -1;
+    std::string type;   // "q_proj", ..., "lm_head"
+    bool hasBias = false;
+    std::int64_t inFeatures = 0;
+};
+
+struct Side {
+    const Recipe* recipe = nullptr;
+    std::string label;  // "train" / "eval"
+    std::optional<model::CausalLm> lm;
+    model::RunSpec run;
+    bool quantized() const { return run.form.quant.has_value(); }
+};
+
+quant::DeviceSemantics deviceSemantics(DeviceNumerics numerics);
+LinearForm sideForm(const Recipe& recipe);
+Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device);
+std::vector<ModuleRef> linearModules(const ModelConfig& config);
+
+// The Linear `m` as the side runs it: prepared weight (FQ(...) or float) + unmerged LoRA.
+Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m);
+// The dense map y = W_eff x of a prepared Linear, float32: weight + s·B·A for unmerged LoRA
+// (T' with the fake-quantized factors), the weight alone otherwise.
+at::Tensor effectiveWeight(const model::PreparedLinear& p);
+
+// Per-group fp32 scale (clamp_min(max-min, 1e-6) / 15 with the device's division) and zero
+// (min + 8·scale) of int4 PLAIN, [N, K/g] each (torchao-quant.md §2.2).
+std::pair<at::Tensor, at::Tensor> int4ScaleZero(const at::Tensor& w, int groupSize, quant::DeviceSemantics device);
+
+struct Context {
+    const VerifyRequest* request = nullptr;
+    const ProgressFn* progress = nullptr;
+    Side* train = nullptr;
+    Side* eval = nullptr;
+    std::vector<ModuleRef> modules;
+    std::vector<at::Tensor> prompts;       // int64 [1, S] each
+    std::optional<at::Tensor> evalLogits;  // filled by the logits check, reused by convert
+    std::vector<at::Tensor> evalLogitsPerPrompt;
+    VerifyReport* report = nullptr;
+    bool tick(const std::string& stage, const std::string& item, std::int64_t done, std::int64_t total) const;
+};
+
+Status runWeightsCheck(Context& ctx);
+Status runForwardChecks(Context& ctx);  // logits (3) and activations (4)
+Status runConvertCheck(Context& ctx);
+Status runAdapterMergeCheck(Context& ctx);
+
+Error cancelled();
+void addSummary(VerifyReport& report, CheckKind kind, CheckStatus status, std::string headline,
+                std::vector<KeyNumber> numbers, std::string explanation = {});
+std::string fmt(double value);  // "%.3g" style, "inf" for infinity
+
+}  // namespace ql::checks

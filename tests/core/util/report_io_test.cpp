@@ -1,0 +1,135 @@
+// Report JSON write -> read -> write is identical (incl. non-finite numbers and optional parts);
+// bad JSON and wrong schema versions are one-line errors; atomic writes never leave partial files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "quantlens/report_io.h"
+#include "support/safetensors_writer.h"
+
+namespace ql {
+namespace {
+
+VerifyReport sampleReport() {
+    VerifyReport r;
+    r.quantlensVersion = "0.1.0";
+    r.createdUtc = "2025-01-01T00:00:00Z";
+    r.device = "cpu";
+    r.wallSeconds = 1.25;
+    r.logitTolerance = {1e-5, 1e-5};
+    r.train.recipeFile = "train.yaml";
+    r.eval.adapterForm = "merged";
+    r.prompts = {{"hello", {1, 2, 3}}};
+    r.checks.push_back({CheckKind::Config, CheckStatus::Fail, "configs differ", {{"fields", "12"}}, "group size"});
+    r.checks.push_back({CheckKind::Weights, CheckStatus::Pass, "all identical", {}, ""});
+    r.config.sameNumerics = false;
+    r.config.fields.push_back({"group_size", "32", "128", DiffClass::ChangesNumerics, "fake quant group"});
+    r.config.findings.push_back({"fake_group_size_128", "eval", "torchao_version", FindingSeverity::Error, true, "m"});
+    WeightsCheck w;
+    WeightModuleResult m;
+    m.module = "model.layers.0.self_attn.q_proj";
+    m.layerIndex = 0;
+    m.shape = {128, 64};
+    m.diff.sqnrDb = std::numeric_limits<double>::infinity();
+    m.diff.maxAbs = 0.1 + 0.2;  // a double that needs 17 digits
+    m.groupError = {2, 2, 1, 1, {0.5f, 0.25f, 0.f, 1e-7f}};
+    m.worst.push_back({1, 2, 0.3, 0.31, 0.29});
+    m.originalHistogram = {{-1.0, 0.0, 1.0}, {3, 4}, 0, 0};
+    w.modules.push_back(m);
+    r.weights = w;
+    LogitsCheck l;
+    l.perPositionKl = {0.0, 1e-9, std::numeric_limits<double>::quiet_NaN()};
+    l.promptStarts = {0};
+    r.logits = l;
+    ConvertModuleRow row;
+    row.module = "lm_head";
+    row.codesIdentical = true;
+    ConvertCheck c;
+    c.modules.push_back(row);
+    r.convert = c;
+    TrainerState ts;
+    ts.globalStep = 100;
+    TrainerLogEntry e;
+    e.step = 10;
+    e.values["loss"] = 2.5;
+    ts.logHistory.push_back(e);
+    r.trainerState = ts;
+    r.warnings.push_back({"skipped_module", "lm_head", "K % 128 != 0"});
+    return r;
+}
+
+TEST(ReportIo, JsonRoundTripIsIdentical) {
+    const VerifyReport r = sampleReport();
+    const std::string text = reportToJson(r);
+    auto back = reportFromJson(text, "mem.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(reportToJson(*back), text);
+    EXPECT_EQ(back->weights->modules[0].diff.maxAbs, 0.1 + 0.2);
+    EXPECT_TRUE(std::isinf(back->weights->modules[0].diff.sqnrDb));
+    EXPECT_TRUE(std::isnan(back->logits->perPositionKl[2]));
+    EXPECT_FALSE(back->activations.has_value());
+    EXPECT_EQ(back->convert->modules[0].codesIdentical, std::optional<bool>(true));
+    EXPECT_EQ(back->trainerState->logHistory[0].values.at("loss"), 2.5);
+    EXPECT_EQ(back->checks[0].kind, CheckKind::Config);
+    EXPECT_FALSE(back->allPassed());
+}
+
+TEST(ReportIo, BadInputIsOneLineError) {
+    auto bad = reportFromJson("{\"checks\": [{\"kind\": \"bogus\"}]}", "r.json");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("r.json"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("bogus"), std::string::npos);
+    EXPECT_EQ(bad.error().message.find('\n'), std::string::npos);
+    auto version = reportFromJson("{\"schema_version\": 99}", "r.json");
+    ASSERT_FALSE(version.ok());
+    EXPECT_EQ(version.error().code, ErrorCode::Unsupported);
+    EXPECT_FALSE(reportFromJson("not json", "r.json").ok());
+}
+
+TEST(ReportIo, MarkdownNamesEveryCheck) {
+    const std::string md = reportToMarkdown(sampleReport());
+    EXPECT_NE(md.find("| config | fail | configs differ |"), std::string::npos);
+    EXPECT_NE(md.find("| weights | pass |"), std::string::npos);
+    EXPECT_NE(md.find("group_size"), std::string::npos);
+    EXPECT_NE(md.find("atol"), std::string::npos);
+}
+
+TEST(ReportIo, WriteReadFile) {
+    test::TempDir dir;
+    const std::string path = (dir.path() / "report.json").string();
+    ASSERT_TRUE(writeReportJson(sampleReport(), path).ok());
+    auto back = readReportJson(path);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(reportToJson(*back), reportToJson(sampleReport()));
+}
+
+TEST(ReportIo, FailingAtomicWriteLeavesNoFile) {
+    test::TempDir dir;
+    const auto missing = dir.path() / "no-such-folder" / "r.json";
+    EXPECT_FALSE(writeFileAtomically(missing.string(), "x").ok());
+    EXPECT_FALSE(std::filesystem::exists(missing));
+    // The target is a non-empty directory: rename fails; the directory survives, no temporary remains.
+    const auto target = dir.path() / "taken";
+    std::filesystem::create_directories(target / "inside");
+    auto s = writeFileAtomically(target.string(), "x");
+    EXPECT_FALSE(s.ok());
+    EXPECT_TRUE(std::filesystem::is_directory(target));
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+    EXPECT_EQ(entries, 1);
+}
+
+TEST(ReportIo, AtomicWriteReplacesContent) {
+    test::TempDir dir;
+    const std::string path = (dir.path() / "a.txt").string();
+    ASSERT_TRUE(writeFileAtomically(path, "first").ok());
+    ASSERT_TRUE(writeFileAtomically(path, "second").ok());
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "second");
+}
+
+}  // namespace
+}  // namespace ql

@@ -1,0 +1,160 @@
+// verify() on the demo workspace (written by C++ alone): the workspace is deterministic and readable
+// by the io layer, every check runs, a known mismatch is found, cancellation stops at once, and
+// progress is reported per module.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "quantlens/demo_workspace.h"
+#include "quantlens/recipe.h"
+#include "quantlens/report_io.h"
+#include "quantlens/tokenizer.h"
+#include "quantlens/verify.h"
+#include <ftw.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+namespace ql {
+namespace {
+
+// A temporary folder. Not test::TempDir: in this executable std::filesystem::remove_all binds to
+// libtorch's exported copy, which crashes; nftw removes the tree instead.
+class ScratchDir {
+public:
+    ScratchDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ql-verify-XXXXXX").string();
+        m_path = ::mkdtemp(tmpl.data());
+    }
+    ~ScratchDir() {
+        ::nftw(m_path.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
+               FTW_DEPTH | FTW_PHYS);
+    }
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+std::string readAll(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class DemoVerify : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = new ScratchDir();
+        auto w = writeDemoWorkspace(s_dir->path().string());
+        ASSERT_TRUE(w.ok()) << w.error().message;
+        s_ws = new DemoWorkspace(*w);
+    }
+    static void TearDownTestSuite() {
+        delete s_ws;
+        delete s_dir;
+    }
+    static VerifyRequest request(const std::string& train, const std::string& eval) {
+        VerifyRequest r;
+        auto t = loadRecipe(train);
+        auto e = loadRecipe(eval);
+        EXPECT_TRUE(t.ok() && e.ok());
+        r.train = *t;
+        r.eval = *e;
+        r.prompts = {{"The quick brown fox jumps over the lazy dog.", {}}};
+        return r;
+    }
+    static ScratchDir* s_dir;
+    static DemoWorkspace* s_ws;
+};
+ScratchDir* DemoVerify::s_dir = nullptr;
+DemoWorkspace* DemoVerify::s_ws = nullptr;
+
+TEST_F(DemoVerify, WorkspaceIsDeterministic) {
+    ScratchDir other;
+    auto w = writeDemoWorkspace(other.path().string());
+    ASSERT_TRUE(w.ok());
+    for (const char* rel : {"models/tiny-qwen3/model.safetensors", "models/tiny-qwen3/tokenizer.json",
+                            "runs/qat-lora/checkpoint-100/adapter_model.safetensors", "train.yaml", "eval.yaml"}) {
+        EXPECT_EQ(readAll(s_dir->path() / rel), readAll(other.path() / rel)) << rel;
+    }
+}
+
+TEST_F(DemoVerify, TokenizerLoadsAndRoundTrips) {
+    auto tok = Tokenizer::load(std::filesystem::path(s_ws->modelDir) / "tokenizer.json");
+    ASSERT_TRUE(tok.ok()) << tok.error().message;
+    auto ids = tok->encode("The quick brown fox", false);
+    ASSERT_TRUE(ids.ok());
+    EXPECT_LT(ids->size(), std::string("The quick brown fox").size());  // merges apply
+    for (auto id : *ids) EXPECT_LT(id, 512);
+}
+
+TEST_F(DemoVerify, IdenticalRecipesPassBitExact) {
+    auto report = verify(request(s_ws->trainRecipe, s_ws->trainRecipe));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_TRUE(report->allPassed());
+    ASSERT_TRUE(report->weights.has_value());
+    EXPECT_EQ(report->weights->modules.size(), 4u * 7u + 1u);
+    EXPECT_EQ(report->weights->modulesDiffering, 0);
+    ASSERT_TRUE(report->logits.has_value());
+    EXPECT_EQ(report->logits->diff.differing, 0u);
+    EXPECT_EQ(report->logits->top1Agreement, 1.0);
+    EXPECT_EQ(report->activations->firstDivergingLayer, -1);
+}
+
+TEST_F(DemoVerify, DemoMismatchIsFound) {
+    auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_FALSE(report->allPassed());
+    EXPECT_FALSE(report->config.sameNumerics);
+    EXPECT_GT(report->weights->modulesDiffering, 0);
+    ASSERT_TRUE(report->adapterMerge.has_value());
+    EXPECT_FALSE(report->adapterMerge->modules.empty());
+    ASSERT_TRUE(report->convert.has_value());
+    EXPECT_GT(report->convert->bytesBefore, report->convert->bytesAfter);
+    ASSERT_TRUE(report->trainerState.has_value());
+    EXPECT_EQ(report->trainerState->globalStep, 100);
+    // The JSON round trip is lossless.
+    auto back = reportFromJson(reportToJson(*report), "memory");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(reportToJson(*back), reportToJson(*report));
+}
+
+TEST_F(DemoVerify, CancelImmediatelyReturnsCancelled) {
+    int calls = 0;
+    auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe), [&](const Progress&) {
+        ++calls;
+        return false;
+    });
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.error().code, ErrorCode::Cancelled);
+    EXPECT_EQ(calls, 1);
+}
+
+TEST_F(DemoVerify, ProgressCoversEveryModule) {
+    std::int64_t weightTicks = 0;
+    auto report = verify(request(s_ws->trainRecipe, s_ws->trainRecipe), [&](const Progress& p) {
+        if (p.stage == "weights") {
+            EXPECT_EQ(p.done, weightTicks);
+            EXPECT_EQ(p.total, 29);
+            ++weightTicks;
+        }
+        return true;
+    });
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(weightTicks, 29);
+}
+
+TEST_F(DemoVerify, MissingModelIsOneLineError) {
+    auto r = request(s_ws->trainRecipe, s_ws->evalRecipe);
+    r.eval.modelDir = (s_dir->path() / "nope").string();
+    auto report = verify(r);
+    ASSERT_FALSE(report.ok());
+    EXPECT_NE(report.error().message.find("eval"), std::string::npos);
+    EXPECT_EQ(report.error().message.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ql

@@ -1,0 +1,210 @@
+// verify() and its metrics against tests/reference/ql_ref/scenarios.py (torch, torchao 0.18, peft,
+// transformers on CPU). Tolerances: counts exact; weight max|Δ| exact (same fp32 ops on both sides);
+// metric sums 1e-9 relative (float64 sums in a different order); logits gaps see kLogitGapTol.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "golden/golden_tensors.h"
+#include "quantlens/recipe.h"
+#include "quantlens/verify.h"
+#include "verify/metrics.h"
+
+namespace ql {
+namespace {
+
+using nlohmann::json;
+
+json readJson(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    EXPECT_TRUE(in.good()) << p;
+    return json::parse(in);
+}
+
+double num(const json& j) { return j.is_string() ? std::numeric_limits<double>::infinity() : j.get<double>(); }
+
+void expectRel(double got, double want, double rel, const std::string& what) {
+    if (std::isinf(want)) {
+        EXPECT_TRUE(std::isinf(got)) << what;
+        return;
+    }
+    EXPECT_NEAR(got, want, rel * std::max(1e-300, std::abs(want))) << what;
+}
+
+TEST(VerifyMetricsGolden, DiffHistogramGroupMapWorst) {
+    const auto dir = golden::referenceDir("scenarios");
+    const json m = readJson(dir / "metrics.json");
+    auto file = SafetensorsFile::openFile(dir / "metrics.safetensors");
+    ASSERT_TRUE(file.ok());
+    const Tolerance tol{m["atol"].get<double>(), m["rtol"].get<double>()};
+    EXPECT_EQ(checks::logHistogramEdges(), m["edges"].get<std::vector<double>>());
+    for (std::size_t i = 0; i < m["cases"].size(); ++i) {
+        const json& c = m["cases"][i];
+        at::Tensor a = *golden::loadTensor(*file, "a." + std::to_string(i));
+        at::Tensor b = *golden::loadTensor(*file, "b." + std::to_string(i));
+        const DiffMetrics d = checks::diffMetrics(a, b, tol);
+        EXPECT_EQ(d.total, c["diff"]["total"].get<std::uint64_t>());
+        EXPECT_EQ(d.differing, c["diff"]["differing"].get<std::uint64_t>());
+        EXPECT_EQ(d.outOfTolerance, c["diff"]["out_of_tolerance"].get<std::uint64_t>());
+        EXPECT_EQ(d.maxAbs, c["diff"]["max_abs"].get<double>());
+        expectRel(d.meanAbs, num(c["diff"]["mean_abs"]), 1e-9, "mean_abs");
+        expectRel(d.rmse, num(c["diff"]["rmse"]), 1e-9, "rmse");
+        expectRel(d.sqnrDb, num(c["diff"]["sqnr_db"]), 1e-9, "sqnr");
+        expectRel(d.cosine, num(c["diff"]["cosine"]), 1e-12, "cosine");
+        const Histogram h = checks::absDiffHistogram(a, b);
+        EXPECT_EQ(h.counts, c["hist"]["counts"].get<std::vector<std::uint64_t>>());
+        EXPECT_EQ(h.zeros, c["hist"]["zeros"].get<std::uint64_t>());
+        EXPECT_EQ(h.overflow, c["hist"]["overflow"].get<std::uint64_t>());
+        const GroupErrorMap g = checks::groupErrorMap(a, b, m["map_group"].get<int>(), m["map_cells"].get<int>());
+        EXPECT_EQ(g.rows, c["group_map"]["rows"].get<std::int64_t>());
+        EXPECT_EQ(g.cols, c["group_map"]["cols"].get<std::int64_t>());
+        EXPECT_EQ(g.maxAbs, c["group_map"]["max_abs"].get<std::vector<float>>());
+        const auto worst = checks::worstElements(a, b, a);
+        const auto want = c["worst"].get<std::vector<double>>();
+        ASSERT_EQ(worst.size(), want.size());
+        for (std::size_t k = 0; k < want.size(); ++k) {
+            EXPECT_EQ(std::abs(worst[k].train - worst[k].eval), want[k]) << k;
+        }
+    }
+}
+
+TEST(VerifyMetricsGolden, KlQuantilesTopK) {
+    const auto dir = golden::referenceDir("scenarios");
+    const json m = readJson(dir / "metrics.json")["logits"];
+    auto file = SafetensorsFile::openFile(dir / "metrics.safetensors");
+    ASSERT_TRUE(file.ok());
+    at::Tensor lt = *golden::loadTensor(*file, "lt");
+    at::Tensor le = *golden::loadTensor(*file, "le");
+    at::Tensor kl = checks::klPerPosition(lt, le);
+    const auto want = m["kl"].get<std::vector<double>>();
+    ASSERT_EQ(kl.numel(), static_cast<std::int64_t>(want.size()));
+    for (std::size_t i = 0; i < want.size(); ++i) expectRel(kl[static_cast<std::int64_t>(i)].item<double>(), want[i], 1e-12, "kl");
+    const auto q = checks::quantiles(kl);
+    expectRel(q.mean, m["kl_mean"].get<double>(), 1e-12, "kl mean");
+    expectRel(q.median, m["kl_median"].get<double>(), 1e-12, "kl median");
+    expectRel(q.p99, m["kl_p99"].get<double>(), 1e-12, "kl p99");
+    expectRel(q.max, m["kl_max"].get<double>(), 1e-12, "kl max");
+    EXPECT_EQ(checks::topKAgreement(lt, le, 1), m["top1"].get<double>());
+    EXPECT_EQ(checks::topKAgreement(lt, le, 5), m["top5"].get<double>());
+}
+
+class VerifyScenario : public ::testing::Test {
+protected:
+    Result<VerifyReport> run(const std::string& name) {
+        const auto dir = golden::referenceDir("scenarios");
+        const json index = readJson(dir / "index.json");
+        VerifyRequest req;
+        auto t = loadRecipe((dir / name / "train.yaml").string());
+        auto e = loadRecipe((dir / name / "eval.yaml").string());
+        EXPECT_TRUE(t.ok() && e.ok());
+        req.train = *t;
+        req.eval = *e;
+        for (const auto& ids : index["prompt_ids"]) req.prompts.push_back({"", ids.get<std::vector<std::int32_t>>()});
+        m_expected = readJson(dir / name / "expected.json");
+        return verify(req);
+    }
+    // Every module's effective-weight comparison equals the Python one exactly.
+    void expectWeights(const VerifyReport& r) {
+        ASSERT_TRUE(r.weights.has_value());
+        std::size_t matched = 0;
+        for (const auto& mod : r.weights->modules) {
+            if (!m_expected["weights"].contains(mod.module)) continue;
+            const json& w = m_expected["weights"][mod.module];
+            EXPECT_EQ(mod.diff.differing, w["differing"].get<std::uint64_t>()) << mod.module;
+            EXPECT_EQ(mod.diff.maxAbs, w["max_abs"].get<double>()) << mod.module;
+            ++matched;
+        }
+        EXPECT_EQ(matched, m_expected["weights"].size());
+    }
+    // The train-vs-eval logit gap of the C++ forward against transformers'. Both forwards compute
+    // each side in bf16 with different kernels (SDPA here, eager there); a gap of 0 must be 0.
+    void expectLogitGap(const VerifyReport& r) {
+        const json& l = m_expected["logits"];
+        if (l["max_abs"].get<double>() == 0.0) {
+            EXPECT_EQ(r.logits->diff.maxAbs, 0.0);
+            EXPECT_EQ(r.logits->top1Agreement, 1.0);
+            return;
+        }
+        EXPECT_GT(r.logits->diff.maxAbs, 0.0);
+        std::printf("[ logits ] max|Δ| C++ %.6g python %.6g; mean C++ %.6g python %.6g; top1 C++ %.4f python %.4f\n",
+                    r.logits->diff.maxAbs, l["max_abs"].get<double>(), r.logits->diff.meanAbs,
+                    l["mean_abs"].get<double>(), r.logits->top1Agreement, l["top1"].get<double>());
+        expectRel(r.logits->diff.meanAbs, l["mean_abs"].get<double>(), kLogitGapTol, "logits mean gap");
+    }
+    static constexpr double kLogitGapTol = 0.05;
+    json m_expected;
+};
+
+CheckStatus statusOf(const VerifyReport& r, CheckKind k) {
+    for (const auto& c : r.checks) if (c.kind == k) return c.status;
+    return CheckStatus::Error;
+}
+
+TEST_F(VerifyScenario, IdenticalRecipesAreBitIdentical) {
+    auto r = run("a_identical");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->allPassed());
+    EXPECT_EQ(r->weights->modulesDiffering, 0);
+    expectWeights(*r);
+    expectLogitGap(*r);
+}
+
+TEST_F(VerifyScenario, MergedEvalFailsAdapterMerge) {
+    auto r = run("b_merge");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    expectWeights(*r);
+    expectLogitGap(*r);
+    EXPECT_EQ(statusOf(*r, CheckKind::AdapterMerge), CheckStatus::Fail);
+    EXPECT_EQ(statusOf(*r, CheckKind::Logits), CheckStatus::Fail);
+    ASSERT_TRUE(r->adapterMerge.has_value());
+    EXPECT_EQ(r->adapterMerge->modules.size(), 2u * 3u);  // q, v, down of 2 layers
+    for (const auto& m : r->adapterMerge->modules) EXPECT_GT(m.weight.differing, 0u) << m.module;
+    EXPECT_FALSE(r->adapterMerge->recommendation.empty());
+}
+
+TEST_F(VerifyScenario, OldTorchaoGroupFailsConfigAndWeights) {
+    auto r = run("c_group");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    expectWeights(*r);
+    expectLogitGap(*r);
+    EXPECT_EQ(statusOf(*r, CheckKind::Config), CheckStatus::Fail);
+    EXPECT_EQ(statusOf(*r, CheckKind::Weights), CheckStatus::Fail);
+    bool namesGroup = false;
+    for (const auto& f : r->config.fields) {
+        if (f.verdict == DiffClass::ChangesNumerics && f.field.find("group") != std::string::npos) namesGroup = true;
+    }
+    EXPECT_TRUE(namesGroup);
+}
+
+TEST_F(VerifyScenario, ConvertRoundsScalesKeepsCodes) {
+    auto r = run("d_convert");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->convert.has_value());
+    std::size_t matched = 0;
+    for (const auto& row : r->convert->modules) {
+        if (!m_expected["convert"].contains(row.module)) continue;
+        const json& w = m_expected["convert"][row.module];
+        ASSERT_TRUE(row.codesIdentical.has_value()) << row.module;
+        EXPECT_EQ(*row.codesIdentical, w["codes_identical"].get<bool>()) << row.module;
+        EXPECT_EQ(row.scalesRoundedInBf16, w["scales_rounded"].get<std::uint64_t>()) << row.module;
+        EXPECT_EQ(row.zerosRoundedInBf16, w["zeros_rounded"].get<std::uint64_t>()) << row.module;
+        EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
+        EXPECT_EQ(row.dequant.differing, w["dequant_differing"].get<std::uint64_t>()) << row.module;
+        ++matched;
+    }
+    EXPECT_EQ(matched, m_expected["convert"].size());
+    EXPECT_GT(r->convert->logits.maxAbs, 0.0);
+    EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
+}
+
+TEST_F(VerifyScenario, CudaVsCpuNumericsFlipCodes) {
+    auto r = run("e_device");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    expectWeights(*r);
+    expectLogitGap(*r);
+    EXPECT_EQ(statusOf(*r, CheckKind::Weights), CheckStatus::Fail);
+}
+
+}  // namespace
+}  // namespace ql

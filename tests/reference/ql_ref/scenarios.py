@@ -1,0 +1,210 @@
+"""Verify scenarios and metric vectors: the notebook's steps (seed-notebook.txt) as a script, with
+torch / torchao 0.18 / peft / transformers on CPU, on the tiny checkpoints of ql_ref/checkpoints.py.
+
+Reads `out.parent / "checkpoints"`. Layout written into `out`:
+  metrics.safetensors + metrics.json   metric vectors: pairs a.<i>, b.<i> (and logits lt/le) with the
+                                       DiffMetrics / histogram / group map / KL / top-k torch computes
+  <scenario>/train.yaml, eval.yaml     recipes (model/adapter paths relative to the recipe)
+  <scenario>/expected.json             per module max|Δ| / differing of the effective weights, logits gap
+  index.json                           {"scenarios": [...], "prompt_ids": [[...]]}
+Scenarios (llama3_tied_bf16 + lora_rslora_llama3, bf16, eager):
+  a_identical      both: unmerged LoRA, int4 g32, cpu, torchao 0.18            -> bit-identical
+  b_merge          eval merges the LoRA (merge_and_unload after QAT prepare)   -> adapter-merge fails
+  c_group          train g64 / 0.18, eval g64 / torchao 0.15 (fake group 128)  -> config + weights fail
+  d_convert        eval side fake vs real int4 (FBGEMM int4_row_quantize_zp transcription, CPU)
+  e_device         train cuda numerics, eval cpu numerics (fake_quant.div_cuda) -> one-ulp scale flips
+The torchao < 0.18 behaviour (fake quant group forced to 128) is emulated with group_size=128 in the
+installed 0.18, which is exactly what the old release computed (torchao-quant.md §1.3).
+"""
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import save_file
+
+from ._common import seed_all, write_json
+from .fake_quant import div_cpu, div_cuda, fbgemm_int4_row_quantize_zp, mirror_int4
+
+MODEL = "llama3_tied_bf16"
+ADAPTER = "lora_rslora_llama3"
+PROMPT_LENGTHS = [9, 17]
+EDGES = [10.0 ** (k / 4.0) for k in range(-40, 13)]
+
+
+def _recipe(model, adapter, form, numerics, version, group):
+    lines = [f"model: {model}"]
+    if adapter:
+        lines.append(f"adapter: {{path: {adapter}, form: {form}}}")
+    lines += ["dtype: bfloat16", f"device_numerics: {numerics}", f'torchao_version: "{version}"',
+              f"quantization: {{scheme: int4_weight_only, group_size: {group}, packing_format: plain}}"]
+    return "\n".join(lines) + "\n"
+
+
+SCENARIOS = {
+    # name: (train (form, numerics, version, group), eval (...))
+    "a_identical": (("unmerged", "cpu", "0.18", 32), ("unmerged", "cpu", "0.18", 32)),
+    "b_merge": (("unmerged", "cpu", "0.18", 32), ("merged", "cpu", "0.18", 32)),
+    "c_group": (("unmerged", "cpu", "0.18", 64), ("unmerged", "cpu", "0.15", 64)),
+    "d_convert": (("unmerged", "cpu", "0.18", 32), ("unmerged", "cpu", "0.18", 32)),
+    "e_device": (("unmerged", "cuda", "0.18", 32), ("unmerged", "cpu", "0.18", 32)),
+}
+
+
+def _fake_group(version, group):
+    return 128 if version != "0.18" else group
+
+
+def _hist(d):
+    d = d.to(torch.float64).abs().reshape(-1)
+    finite = torch.isfinite(d)
+    pos = d[finite & (d > 0)]
+    idx = (torch.bucketize(pos, torch.tensor(EDGES, dtype=torch.float64), right=True) - 1).clamp_min(0)
+    bins = len(EDGES) - 1
+    inr = idx < bins
+    counts = torch.bincount(idx[inr], minlength=bins)
+    return {"counts": counts.tolist(), "zeros": int((d == 0).sum()),
+            "overflow": int((~finite).sum() + (~inr).sum())}
+
+
+def _diff(a, b, atol, rtol):
+    x, y = a.to(torch.float64).reshape(-1), b.to(torch.float64).reshape(-1)
+    d = x - y
+    ad = d.abs()
+    bad = (ad > atol) & (ad > rtol * y.abs())
+    ssq = float((d * d).sum())
+    return {"total": x.numel(), "differing": int((x != y).sum()), "out_of_tolerance": int(bad.sum()),
+            "max_abs": float(ad.max()), "mean_abs": float(ad.mean()), "rmse": float(ssq / x.numel()) ** 0.5,
+            "sqnr_db": (10 * torch.log10((y * y).sum() / ssq).item()) if ssq > 0 else "inf",
+            "cosine": float((x * y).sum() / (x.norm() * y.norm()))}
+
+
+def _group_map(a, b, g, cells):
+    d = (a.float() - b.float()).abs()
+    n, k = d.shape
+    grp = d.view(n, k // g, g).amax(-1)
+    rs, cs = -(-n // cells), -(-(k // g) // cells)
+    rows, cols = -(-n // rs), -(-(k // g) // cs)
+    p = torch.nn.functional.pad(grp, (0, cols * cs - k // g, 0, rows * rs - n))
+    return {"rows": rows, "cols": cols, "max_abs": p.view(rows, rs, cols, cs).amax((1, 3)).reshape(-1).tolist()}
+
+
+def _metrics(out):
+    g = seed_all(4242)
+    tensors, cases = {}, []
+    for i, (n, k) in enumerate([(64, 256), (300, 96)]):
+        a = (torch.randn(n, k, generator=g) * 0.05).to(torch.bfloat16).float()
+        b = a.clone()
+        mask = torch.rand(n, k, generator=g) < 0.4
+        b[mask] = (a[mask] + torch.randn(int(mask.sum()), generator=g) * 1e-3).to(torch.bfloat16).float()
+        tensors[f"a.{i}"], tensors[f"b.{i}"] = a, b
+        d = (a - b).abs().reshape(-1)
+        cases.append({"diff": _diff(a, b, 1e-4, 1e-2), "hist": _hist(a - b),
+                      "group_map": _group_map(a, b, 32, 4), "worst": torch.topk(d, 32).values.tolist()})
+    lt = torch.randn(23, 50, generator=g) * 3
+    le = lt + torch.randn(23, 50, generator=g) * 0.5
+    tensors["lt"], tensors["le"] = lt, le
+    ltl, lel = torch.log_softmax(lt.double(), -1), torch.log_softmax(le.double(), -1)
+    kl = (ltl.exp() * (ltl - lel)).sum(-1)
+    top5 = (torch.topk(lt, 5).indices.unsqueeze(-1) == torch.topk(le, 5).indices.unsqueeze(-2)).any(-1).sum(-1)
+    logits = {"kl": kl.tolist(), "kl_mean": float(kl.mean()), "kl_median": float(torch.quantile(kl, 0.5)),
+              "kl_p99": float(torch.quantile(kl, 0.99)), "kl_max": float(kl.max()),
+              "top1": float((lt.argmax(-1) == le.argmax(-1)).double().mean()), "top5": float(top5.double().mean() / 5)}
+    save_file(tensors, str(out / "metrics.safetensors"))
+    write_json(out / "metrics.json", {"atol": 1e-4, "rtol": 1e-2, "map_group": 32, "map_cells": 4,
+                                      "edges": EDGES, "cases": cases, "logits": logits})
+
+
+def _side_model(ck, spec):
+    from peft import PeftModel
+    from torchao.quantization import Int4WeightOnlyConfig, quantize_
+    from torchao.quantization.qat import QATConfig
+    from torchao.quantization.qat.linear import FakeQuantizedLinear
+    from transformers import AutoModelForCausalLM
+    form, numerics, version, group = spec
+    fg = _fake_group(version, group)
+    model = AutoModelForCausalLM.from_pretrained(ck / MODEL, dtype=torch.bfloat16, attn_implementation="eager").eval()
+    quantize_(model, QATConfig(Int4WeightOnlyConfig(group_size=fg), step="prepare"))
+    if numerics == "cuda":  # torchao's CUDA division, on the CPU: fake_quant.mirror_int4 with div_cuda
+        for m in model.modules():
+            if isinstance(m, FakeQuantizedLinear):
+                m.weight_fake_quantizer.forward = lambda w, fg=fg: mirror_int4(w, fg, div_cuda)
+    model = PeftModel.from_pretrained(model, ck / ADAPTER).eval()
+    if form == "merged":
+        model = model.merge_and_unload()
+    return model
+
+
+def _effective_weights(model):
+    """C++ module name -> the dense map of the Linear: FQ(base) + s·BA (unmerged) or FQ(W') (merged)."""
+    out = {}
+    root = model.get_base_model() if hasattr(model, "get_base_model") else model
+    for name, m in root.named_modules():
+        if hasattr(m, "base_layer") and hasattr(m, "get_delta_weight"):
+            b = m.base_layer
+            out[name] = b.weight_fake_quantizer(b.weight).float() + m.get_delta_weight("default").float()
+        elif hasattr(m, "weight_fake_quantizer") and ".base_layer" not in name and "lora_" not in name:
+            out[name] = m.weight_fake_quantizer(m.weight).float()
+    return out
+
+
+def _convert_rows(ck, group):
+    """Eval side (unmerged: the base weight) fake vs real int4 PLAIN, per module."""
+    from safetensors import safe_open
+    rows = {}
+    with safe_open(str(ck / MODEL / "model.safetensors"), "pt") as f:
+        for key in f.keys():
+            if not key.endswith("proj.weight") and key != "model.embed_tokens.weight":
+                continue
+            w = f.get_tensor(key)
+            name = "lm_head" if key == "model.embed_tokens.weight" else key[: -len(".weight")]
+            codes, s, z = fbgemm_int4_row_quantize_zp(w, group)
+            fake = mirror_int4(w, group, div_cpu)
+            wg = w.float().view(w.shape[0], -1, group)
+            mn = wg.amin(-1)
+            fake_codes = (torch.round((wg - mn.unsqueeze(-1)) / div_cpu(torch.clamp(wg.amax(-1) - mn, min=1e-6), 15)
+                                      .unsqueeze(-1)).clamp(0, 15) - 8).to(torch.int8).view(w.shape)
+            sb, zb = s.to(torch.bfloat16), z.to(torch.bfloat16)
+            se = sb.t().repeat_interleave(group, dim=1)
+            ze = zb.t().repeat_interleave(group, dim=1)
+            real = (codes.to(torch.bfloat16) * se) + ze
+            d = (fake.float() - real.float()).abs()
+            rows[name] = {"codes_identical": bool(torch.equal(codes, fake_codes)),
+                          "scales_rounded": int((sb.float() != s).sum()), "zeros_rounded": int((zb.float() != z).sum()),
+                          "dequant_max_abs": float(d.max()), "dequant_differing": int((d > 0).sum())}
+    return rows
+
+
+@torch.no_grad()
+def _scenario(out, ck, name, sides, ids):
+    d = out / name
+    d.mkdir(parents=True)
+    rel_model, rel_adapter = f"../../checkpoints/{MODEL}", f"../../checkpoints/{ADAPTER}"
+    for label, spec in zip(("train", "eval"), sides):
+        (d / f"{label}.yaml").write_text(_recipe(rel_model, rel_adapter, spec[0], spec[1], spec[2], spec[3]))
+    mt, me = _side_model(ck, sides[0]), _side_model(ck, sides[1])
+    wt, we = _effective_weights(mt), _effective_weights(me)
+    weights = {k: {"max_abs": float((wt[k].double() - we[k].double()).abs().max()),  # float64 Δ, as metrics.h
+                   "differing": int((wt[k] != we[k]).sum())}
+               for k in sorted(wt)}
+    lt = torch.cat([mt(input_ids=x).logits[0].float() for x in ids])
+    le = torch.cat([me(input_ids=x).logits[0].float() for x in ids])
+    dl = (lt - le).abs()
+    exp = {"weights": weights, "logits": {"max_abs": float(dl.max()), "mean_abs": float(dl.mean()),
+                                          "top1": float((lt.argmax(-1) == le.argmax(-1)).double().mean())}}
+    if name == "d_convert":
+        exp["convert"] = _convert_rows(ck, sides[1][3])
+    write_json(d / "expected.json", exp)
+
+
+def build(out: Path) -> None:
+    import transformers
+    transformers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.set_verbosity_error()
+    out = Path(out)
+    ck = out.parent / "checkpoints"
+    _metrics(out)
+    g = seed_all(9100)
+    ids = [torch.randint(0, 1000, (1, n), generator=g, dtype=torch.int64) for n in PROMPT_LENGTHS]
+    for name, sides in SCENARIOS.items():
+        _scenario(out, ck, name, sides, ids)
+    write_json(out / "index.json", {"scenarios": list(SCENARIOS), "prompt_ids": [x[0].tolist() for x in ids]})
