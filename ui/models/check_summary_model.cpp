@@ -1,0 +1,71 @@
+#include "ui/models/check_summary_model.h"
+
+#include "ui/format.h"
+#include "ui/plots/plot_style.h"
+
+namespace ql::ui {
+
+QString checkTitle(CheckKind kind) {
+    switch (kind) {
+    case CheckKind::Config: return QObject::tr("Config");
+    case CheckKind::Weights: return QObject::tr("Weights");
+    case CheckKind::Logits: return QObject::tr("Logits");
+    case CheckKind::Activations: return QObject::tr("Activations");
+    case CheckKind::Convert: return QObject::tr("Convert");
+    case CheckKind::AdapterMerge: return QObject::tr("Adapter merge");
+    }
+    return {};
+}
+
+QString statusSymbol(CheckStatus status) {
+    switch (status) {
+    case CheckStatus::Pass: return QObject::tr("✓ pass");
+    case CheckStatus::Fail: return QObject::tr("✗ fail");
+    case CheckStatus::Skipped: return QObject::tr("– skipped");
+    case CheckStatus::Error: return QObject::tr("! error");
+    }
+    return {};
+}
+
+namespace {
+QString keyNumbers(const CheckSummary& check) {
+    QStringList parts;
+    for (const KeyNumber& number : check.numbers) {
+        parts << qs(number.name) + QStringLiteral(": ") + qs(number.value);
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+}  // namespace
+
+CheckSummaryModel::CheckSummaryModel(QObject* parent) : RowTableModel(parent) {
+    setColumns({
+        {tr("Check"), tr("Click a row to open that check's tab"), [](const CheckSummary& c) { return checkTitle(c.kind); }},
+        {tr("Verdict"), tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable"),
+         [](const CheckSummary& c) { return statusSymbol(c.status); }},
+        {tr("Result"), {}, [](const CheckSummary& c) { return qs(c.headline); }},
+        {tr("Key numbers"), {}, [](const CheckSummary& c) { return keyNumbers(c); }},
+    });
+    setRowToolTip([](const CheckSummary& c) { return c.explanation.empty() ? QVariant() : QVariant(qs(c.explanation)); });
+}
+
+void CheckSummaryModel::setReport(const ReportPtr& report) {
+    setRows(report ? Rows(report, &report->checks) : Rows());
+}
+
+QVariant CheckSummaryModel::data(const QModelIndex& index, int role) const {
+    const CheckSummary* check = index.isValid() ? rowAt(index.row()) : nullptr;
+    if (check && role == kCheckKindRole) {
+        return static_cast<int>(check->kind);
+    }
+    if (check && role == Qt::ForegroundRole && index.column() == 1) {
+        switch (check->status) {
+        case CheckStatus::Pass: return plotStyle::kPass;
+        case CheckStatus::Fail:
+        case CheckStatus::Error: return plotStyle::kFail;
+        case CheckStatus::Skipped: return plotStyle::kNeutral;
+        }
+    }
+    return RowTableModel::data(index, role);
+}
+
+}  // namespace ql::ui

@@ -1,0 +1,23 @@
+// The Overview table: one row per check (verdict, headline, key numbers). Qt::UserRole+1 = CheckKind.
+#pragma once
+
+#include <quantlens/verify_report.h>
+
+#include "ui/job_runner.h"
+#include "ui/models/row_table_model.h"
+
+namespace ql::ui {
+
+inline constexpr int kCheckKindRole = Qt::UserRole + 1;
+
+QString checkTitle(CheckKind kind);       // "Config", "Weights", ...
+QString statusSymbol(CheckStatus status); // "✓ pass", "✗ fail", ...
+
+class CheckSummaryModel : public RowTableModel<CheckSummary> {
+public:
+    explicit CheckSummaryModel(QObject* parent = nullptr);
+    void setReport(const ReportPtr& report);
+    QVariant data(const QModelIndex& index, int role) const override;
+};
+
+}  // namespace ql::ui

@@ -1,0 +1,41 @@
+#include "ui/plots/histogram_curve.h"
+
+#include <quantlens/verify_report.h>
+
+#include "ui/format.h"
+#include "ui/plots/plot_style.h"
+#include "ui/plots/qcp.h"
+
+namespace ql::ui {
+
+void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const QColor& colour, const QString& name) {
+    if (histogram.counts.empty() || histogram.edges.size() != histogram.counts.size() + 1) {
+        plotStyle::setEmptyMessage(plot, histogram.zeros > 0 ? QObject::tr("All %1 differences are exactly 0").arg(formatCount(histogram.zeros))
+                                                             : QObject::tr("No data"));
+        return;
+    }
+    plotStyle::setEmptyMessage(plot, {});
+    auto* graph = plot->addGraph();
+    graph->setName(QObject::tr("%1 (%2 exact zeros)").arg(name, formatCount(histogram.zeros)));
+    graph->setLineStyle(QCPGraph::lsStepLeft);
+    graph->setPen(QPen(colour, 1.5));
+    QColor fill = colour;
+    fill.setAlpha(60);
+    graph->setBrush(fill);
+    double maxCount = 1;
+    for (size_t i = 0; i < histogram.counts.size(); ++i) {
+        graph->addData(histogram.edges[i], histogram.counts[i] > 0 ? static_cast<double>(histogram.counts[i]) : 0.5);
+        maxCount = std::max(maxCount, static_cast<double>(histogram.counts[i]));
+    }
+    graph->addData(histogram.edges.back(), 0.5);
+    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
+    plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    plot->xAxis->setNumberFormat(QStringLiteral("eb"));
+    plot->xAxis->setNumberPrecision(0);
+    plot->xAxis->setRange(std::max(histogram.edges.front(), 1e-30), histogram.edges.back());
+    plotStyle::setLogY(plot, true);
+    plot->yAxis->setRange(0.5, maxCount * 3);
+    plot->legend->setVisible(true);
+}
+
+}  // namespace ql::ui

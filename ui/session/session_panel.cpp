@@ -1,0 +1,145 @@
+#include "ui/session/session_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/session/recipe_builder_dialog.h"
+
+namespace ql::ui {
+
+SessionPanel::SessionPanel(QWidget* parent)
+    : QWidget(parent), m_prompts(new QPlainTextEdit(this)), m_device(new QComboBox(this)),
+      m_activations(new QCheckBox(tr("Activations"), this)), m_convert(new QCheckBox(tr("Convert"), this)),
+      m_merge(new QCheckBox(tr("Adapter merge"), this)) {
+    setAcceptDrops(true);
+    auto* form = new QFormLayout;
+    m_train = addRecipeRow(form, true);
+    m_eval = addRecipeRow(form, false);
+    m_device->addItems({QStringLiteral("cpu"), QStringLiteral("cuda")});
+    m_device->setToolTip(tr("Where QuantLens computes (the recipes' device_numerics say which rounding each side used)"));
+    form->addRow(tr("Compute on"), m_device);
+    auto* checks = new QHBoxLayout;
+    for (QCheckBox* box : {m_activations, m_convert, m_merge}) {
+        box->setChecked(true);
+        checks->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, &SessionPanel::changed);
+    }
+    form->addRow(tr("Checks"), checks);
+    m_prompts->setPlaceholderText(tr("One prompt per line"));
+    m_prompts->setToolTip(tr("Prompts for the logits and activations checks, one per line"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(new QLabel(tr("Prompts"), this));
+    layout->addWidget(m_prompts, 1);
+    auto* hint = new QLabel(tr("Drop recipe .yaml files, a session .json or a folder here."), this);
+    hint->setWordWrap(true);
+    hint->setStyleSheet(QStringLiteral("color: gray"));
+    layout->addWidget(hint);
+    connect(m_prompts, &QPlainTextEdit::textChanged, this, &SessionPanel::changed);
+}
+
+QLineEdit* SessionPanel::addRecipeRow(QFormLayout* form, bool train) {
+    auto* edit = new QLineEdit(this);
+    edit->setPlaceholderText(train ? tr("train.yaml") : tr("eval.yaml"));
+    edit->setToolTip(train ? tr("Recipe of the training side (how QAT prepared the model)")
+                           : tr("Recipe of the evaluation side (how eval rebuilds and quantizes the model)"));
+    auto* open = new QToolButton(this);
+    open->setText(tr("Open…"));
+    auto* build = new QToolButton(this);
+    build->setText(tr("New…"));
+    build->setToolTip(tr("Build a recipe here and save it as YAML"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(open);
+    row->addWidget(build);
+    form->addRow(train ? tr("Train recipe") : tr("Eval recipe"), row);
+    connect(open, &QToolButton::clicked, this, [this, train] { openRecipe(train); });
+    connect(build, &QToolButton::clicked, this, [this, train] { buildRecipe(train); });
+    connect(edit, &QLineEdit::textChanged, this, &SessionPanel::changed);
+    return edit;
+}
+
+Session SessionPanel::session() const {
+    Session session;
+    session.trainRecipe = m_train->text();
+    session.evalRecipe = m_eval->text();
+    session.prompts = m_prompts->toPlainText();
+    session.device = m_device->currentText();
+    session.checkActivations = m_activations->isChecked();
+    session.checkConvert = m_convert->isChecked();
+    session.checkAdapterMerge = m_merge->isChecked();
+    return session;
+}
+
+void SessionPanel::setSession(const Session& session) {
+    m_train->setText(session.trainRecipe);
+    m_eval->setText(session.evalRecipe);
+    m_prompts->setPlainText(session.prompts);
+    m_device->setCurrentText(session.device);
+    m_activations->setChecked(session.checkActivations);
+    m_convert->setChecked(session.checkConvert);
+    m_merge->setChecked(session.checkAdapterMerge);
+}
+
+void SessionPanel::setRecipe(bool train, const QString& path) {
+    (train ? m_train : m_eval)->setText(path);
+}
+
+void SessionPanel::openRecipe(bool train) {
+    const QString path = QFileDialog::getOpenFileName(this, train ? tr("Open train recipe") : tr("Open eval recipe"),
+                                                      (train ? m_train : m_eval)->text(), tr("Recipes (*.yaml *.yml)"));
+    if (!path.isEmpty()) setRecipe(train, path);
+}
+
+void SessionPanel::buildRecipe(bool train) {
+    RecipeBuilderDialog dialog(train ? QStringLiteral("train") : QStringLiteral("eval"), this);
+    if (dialog.exec() == QDialog::Accepted) setRecipe(train, dialog.savedPath());
+}
+
+bool SessionPanel::loadFolder(const QString& dir) {
+    const QDir folder(dir);
+    if (!folder.exists(QStringLiteral("train.yaml")) || !folder.exists(QStringLiteral("eval.yaml"))) {
+        return false;
+    }
+    m_train->setText(folder.filePath(QStringLiteral("train.yaml")));
+    m_eval->setText(folder.filePath(QStringLiteral("eval.yaml")));
+    QFile prompts(folder.filePath(QStringLiteral("prompts.txt")));
+    if (prompts.open(QIODevice::ReadOnly)) {
+        m_prompts->setPlainText(QString::fromUtf8(prompts.readAll()));
+    }
+    return true;
+}
+
+void SessionPanel::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void SessionPanel::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir()) {
+            loadFolder(info.absoluteFilePath());
+        } else if (info.suffix() == QLatin1String("json")) {
+            Q_EMIT sessionFileDropped(info.absoluteFilePath());
+        } else if (info.suffix() == QLatin1String("yaml") || info.suffix() == QLatin1String("yml")) {
+            const bool train = m_train->text().isEmpty() || info.fileName().contains(QLatin1String("train"));
+            setRecipe(train && !info.fileName().contains(QLatin1String("eval")), info.absoluteFilePath());
+        }
+    }
+    event->acceptProposedAction();
+}
+
+}  // namespace ql::ui

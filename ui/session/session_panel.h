@@ -1,0 +1,51 @@
+// The session dock: train and eval recipe (open a YAML or build one), prompts, device and checks.
+// Accepts drops of .yaml files (train first, then eval), session .json files and folders holding
+// train.yaml / eval.yaml (/ prompts.txt).
+#pragma once
+
+#include <QWidget>
+
+#include "ui/session/session.h"
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace ql::ui {
+
+class SessionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SessionPanel(QWidget* parent = nullptr);
+
+    Session session() const;
+    void setSession(const Session& session);
+    void setRecipe(bool train, const QString& path);
+    // Fills the session from a folder with train.yaml, eval.yaml and optionally prompts.txt.
+    bool loadFolder(const QString& dir);
+
+Q_SIGNALS:
+    void sessionFileDropped(const QString& path);
+    void changed();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    QLineEdit* addRecipeRow(QFormLayout* form, bool train);
+    void openRecipe(bool train);
+    void buildRecipe(bool train);
+
+    QLineEdit* m_train;
+    QLineEdit* m_eval;
+    QPlainTextEdit* m_prompts;
+    QComboBox* m_device;
+    QCheckBox* m_activations;
+    QCheckBox* m_convert;
+    QCheckBox* m_merge;
+};
+
+}  // namespace ql::ui
