@@ -9,6 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <map>
+
+#include "support/reference_data.h"
 #include "support/safetensors_writer.h"
 
 namespace fs = std::filesystem;
@@ -105,4 +109,40 @@ TEST(InspectCli, MissingPathIsOneLine) {
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(r.out.empty());
     EXPECT_EQ(r.err, "quantlens: does-not-exist: no such file or directory\n");
+}
+
+// `quantlens inspect --json` on every reference checkpoint, adapter and trainer checkpoint
+// (tests/reference/ql_ref/checkpoints.py): exit 0, and what it prints agrees with what safetensors
+// (tensor names, dtypes, shapes, bytes, files) and peft (per-module rank, alpha, scaling) read.
+TEST(InspectCli, EveryReferenceCheckpointMatchesTheLibraries) {
+    const auto cases = ql::test::referenceCases("checkpoints");
+    ASSERT_TRUE(cases.has_value());
+    ql::test::TempDir scratch;
+    for (const auto& c : *cases) {
+        const auto expected = ql::test::loadJsonFile(c.expected);
+        ASSERT_TRUE(expected.has_value());
+        const RunResult r = runInspect(fs::current_path(), {c.path.string(), "--json"}, scratch.path());
+        ASSERT_EQ(r.exitCode, 0) << c.name << ": " << r.err;
+        const auto got = nlohmann::json::parse(r.out);
+        if (c.kind == "model") {
+            EXPECT_EQ(got["total_bytes"], (*expected)["total_bytes"]) << c.name;
+            EXPECT_EQ(got["tensors"], (*expected)["tensors"]) << c.name;
+            continue;
+        }
+        const auto& modules = got["adapter"]["modules"];
+        std::map<std::string, nlohmann::json> byName;
+        for (const auto& m : modules) {
+            byName[m["name"].get<std::string>()] = m;
+        }
+        const auto& wanted = (*expected)["modules"];
+        ASSERT_EQ(byName.size(), wanted.size()) << c.name;
+        for (const auto& w : wanted) {
+            const auto it = byName.find(w["name"].get<std::string>());
+            ASSERT_NE(it, byName.end()) << c.name << ": " << w["name"];
+            EXPECT_EQ(it->second["rank"], w["r"]) << c.name << " " << w["name"];
+            EXPECT_EQ(it->second["alpha"].get<double>(), w["lora_alpha"].get<double>()) << c.name;
+            EXPECT_EQ(it->second["scaling"].get<double>(), w["scaling"].get<double>()) << c.name << " " << w["name"];
+        }
+    }
+    std::printf("inspect --json agreed with safetensors/peft on %zu reference cases\n", cases->size());
 }
