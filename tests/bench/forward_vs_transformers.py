@@ -5,8 +5,8 @@ created once with transformers from a config + seeded init into ~/.cache/quantle
 
 Usage: forward_vs_transformers.py BENCH_EXE [--tokens 512] [--threads N] [--runs 3] [--attn eager|sdpa]
 Each run is a fresh process (so peak RSS is per run), alternating QuantLens / transformers; prints
-wall time of the forward and peak RSS for each, the medians and the ratios, and whether the logit
-checksums agree.
+wall time and CPU time (user + system, all threads) of the forward and peak RSS for each, the
+medians and the ratios, the load average around the runs, and whether the logit checksums agree.
 """
 import argparse
 import json
@@ -26,11 +26,15 @@ if threads > 0:
     torch.set_num_threads(threads)
 model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.bfloat16, attn_implementation=attn).eval()
 ids = ((torch.arange(tokens, dtype=torch.int64) * 7919 + 13) % model.config.vocab_size).unsqueeze(0)
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
 with torch.no_grad():
-    t0 = time.perf_counter()
+    c0, t0 = cpu(), time.perf_counter()
     logits = model(input_ids=ids).logits
-    seconds = time.perf_counter() - t0
-print(json.dumps({"impl": "transformers", "seconds": seconds, "threads": torch.get_num_threads(),
+    seconds, cpu_seconds = time.perf_counter() - t0, cpu() - c0
+print(json.dumps({"impl": "transformers", "seconds": seconds, "cpu_seconds": cpu_seconds,
+                  "threads": torch.get_num_threads(),
                   "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "checksum": logits.double().sum().item()}))
 """
@@ -66,18 +70,23 @@ def main():
     # would inflate every later child's peak RSS.
     subprocess.run([sys.executable, __file__, "--make-model"], check=True, capture_output=True)
     results = {"quantlens": [], "transformers": []}
+    load0 = os.getloadavg()[0]
     for _ in range(a.runs):
         results["quantlens"].append(run([a.bench_exe, str(MODEL), str(a.tokens), str(a.threads), a.attn]))
         results["transformers"].append(run([sys.executable, "-c", CHILD, str(MODEL), str(a.tokens),
                                             str(a.threads), a.attn]))
     for impl, rs in results.items():
         for r in rs:
-            print(f"{impl:13s} {r['seconds']:.3f} s  peak RSS {r['peak_rss_kb'] / 1024:.0f} MiB  "
+            print(f"{impl:13s} {r['seconds']:.3f} s (cpu {r['cpu_seconds']:.3f} s)  "
+                  f"peak RSS {r['peak_rss_kb'] / 1024:.0f} MiB  "
                   f"threads {r['threads']}  checksum {r['checksum']!r}")
     med = {k: (statistics.median(r["seconds"] for r in v), statistics.median(r["peak_rss_kb"] for r in v))
            for k, v in results.items()}
+    cpu = {k: statistics.median(r["cpu_seconds"] for r in v) for k, v in results.items()}
+    print(f"load average before / after: {load0:.2f} / {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+          f"(other processes inflate wall time; CPU time is less sensitive)")
     print(f"speed-up (transformers / quantlens wall): {med['transformers'][0] / med['quantlens'][0]:.2f}x  "
-          f"(goal >= 1.5x)")
+          f"(goal >= 1.5x); CPU time: {cpu['transformers'] / cpu['quantlens']:.2f}x")
     print(f"peak RSS ratio (quantlens / transformers): {med['quantlens'][1] / med['transformers'][1]:.2f}  "
           f"(goal <= 0.5)")
     same = {r["checksum"] for r in results["quantlens"]} == {r["checksum"] for r in results["transformers"]}

@@ -1,5 +1,7 @@
 #include "model/attention.h"
 
+#include <ATen/ScalarOps.h>
+
 #include <limits>
 
 namespace ql::model {
@@ -30,11 +32,17 @@ at::Tensor eagerAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
     const std::int64_t nRep = q.size(1) / k.size(1);
     at::Tensor keys = repeatKv(k, nRep);
     at::Tensor values = repeatKv(v, nRep);
-    at::Tensor weights = at::matmul(q, keys.transpose(2, 3)) * scaling;
+    // The same kernels as `matmul * scaling + mask`, softmax(dtype=fp32).to(q.dtype), run in place on
+    // the fresh score tensor: no [B, nH, S, S] temporaries beyond the fp32 copy softmax makes itself.
+    at::Tensor weights = at::matmul(q, keys.transpose(2, 3));
+    // Wrapped like Python's `* scaling`: mul_(Scalar) would round the scale to the tensor dtype first.
+    weights.mul_(at::native::wrapped_scalar_tensor(scaling));
     if (mask.mask) {
-        weights = weights + *mask.mask;
+        weights.add_(*mask.mask);
     }
-    weights = at::softmax(weights, -1, at::kFloat).to(q.scalar_type());
+    at::Tensor probs = weights.to(at::kFloat);  // softmax(x, dtype) converts first, then _softmax
+    at::_softmax_out(probs, probs, -1, false);  // row by row: each row is read before it is written
+    weights.copy_(probs);                       // == .to(q.dtype) (no-op when the run is fp32)
     return at::matmul(weights, values).transpose(1, 2).contiguous();
 }
 

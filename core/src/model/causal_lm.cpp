@@ -2,6 +2,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include "model/activation_cache_scope.h"
 #include "model/rms_norm.h"
 #include "model/rotary.h"
 
@@ -81,6 +82,7 @@ Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>&
     }
     const ModelConfig& c = config();
     c10::InferenceMode inferenceMode;
+    ActivationCacheScope activationCache;  // every layer reuses the previous layer's activation memory
     auto head = m_loader.head(o.run);
     if (!head) {
         return head.error();
@@ -94,6 +96,9 @@ Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>&
         auto layer = m_loader.layer(i, o.run);
         if (!layer) {
             return layer.error();
+        }
+        for (const std::string& name : layer->parameterNames) {
+            m_loader.store().prefetch(name);
         }
         const bool sliding = c.layerTypes.size() > static_cast<std::size_t>(i) &&
                              c.layerTypes[i] == "sliding_attention" && c.slidingWindow;
@@ -115,6 +120,8 @@ Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>&
             }
         }
     }
+    ActivationCacheScope::trim();  // the head's sizes never recur: keep its peak memory as it was
+    m_loader.store().prefetch(lmHeadWeightName(c));
     std::vector<at::Tensor> logits;
     for (PromptState& s : states) {
         auto y = applyLinear(head->lmHead, rmsNorm(s.hidden, head->norm, c.rmsNormEps), linearHook);

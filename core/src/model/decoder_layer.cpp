@@ -7,6 +7,20 @@
 namespace ql::model {
 namespace {
 
+// Without a linear hook nobody else holds a Linear's output, so the elementwise ops that follow
+// may run in place (the same kernels as transformers' out-of-place ops, bit for bit).
+bool ownsLinearOutputs(const LayerContext& ctx) { return ctx.linearHook == nullptr || !*ctx.linearHook; }
+
+// `a op= b` keeps a's dtype; in place only where `a op b` would have that dtype and shape too.
+bool sameType(const at::Tensor& a, const at::Tensor& b) {
+    return at::result_type(a, b) == a.scalar_type() && a.sizes() == b.sizes();
+}
+
+// r + y with y a fresh Linear output: y += r (addition commutes bit for bit).
+at::Tensor residual(const at::Tensor& r, at::Tensor y, const LayerContext& ctx) {
+    return ownsLinearOutputs(ctx) && sameType(y, r) ? y.add_(r) : r + y;
+}
+
 // [B, S, heads*D] -> view [B, S, heads, D] (q/k norm here for Qwen3) -> [B, heads, S, D].
 at::Tensor toHeads(const at::Tensor& x, std::int64_t headDim, const std::optional<at::Tensor>& norm, double eps) {
     at::Tensor h = x.view({x.size(0), x.size(1), -1, headDim});
@@ -38,12 +52,13 @@ Result<at::Tensor> mlp(const at::Tensor& h, const LayerWeights& w, const LayerCo
     if (!gate) {
         return gate.error();
     }
-    at::Tensor act = at::silu(*gate);
+    const bool inPlace = ownsLinearOutputs(ctx);
+    at::Tensor act = inPlace ? at::silu_(*gate) : at::silu(*gate);
     auto up = applyLinear(w.up, h, ctx.linearHook);
     if (!up) {
         return up.error();
     }
-    return applyLinear(w.down, act * *up, ctx.linearHook);
+    return applyLinear(w.down, inPlace && sameType(act, *up) ? act.mul_(*up) : act * *up, ctx.linearHook);
 }
 
 }  // namespace
@@ -62,12 +77,12 @@ Result<at::Tensor> decoderLayer(const at::Tensor& hidden, const LayerWeights& w,
     if (!attn) {
         return attn.error();
     }
-    at::Tensor h = hidden + *attn;
+    at::Tensor h = residual(hidden, *attn, ctx);
     auto ff = mlp(rmsNorm(h, w.postNorm, eps), w, ctx);
     if (!ff) {
         return ff.error();
     }
-    return h + *ff;
+    return residual(h, *ff, ctx);
 }
 
 }  // namespace ql::model

@@ -49,7 +49,9 @@ at::Tensor applyRotary(const at::Tensor& x, const RopeTables& rope) {
     at::Tensor cos = rope.cos.unsqueeze(1);
     at::Tensor sin = rope.sin.unsqueeze(1);
     at::Tensor rotated = at::cat({-x.narrow(-1, half, x.size(-1) - half), x.narrow(-1, 0, half)}, -1);
-    return (x * cos) + (rotated * sin);
+    // rotated is ours: its product with sin in place (same kernel) when that keeps the result dtype.
+    const bool inPlace = at::result_type(rotated, sin) == rotated.scalar_type();
+    return (x * cos) + (inPlace ? rotated.mul_(sin) : rotated * sin);
 }
 
 }  // namespace ql::model

@@ -82,6 +82,22 @@ void WeightStore::release(const std::string& name) const {
     }
 }
 
+void WeightStore::prefetch(const std::string& name) const {
+#ifdef MADV_POPULATE_READ
+    auto view = m_checkpoint.find(name);
+    if (!view || view->bytes.empty()) {
+        return;
+    }
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(view->bytes.data());
+    const std::uintptr_t first = begin / page * page;  // every page the tensor touches
+    const std::uintptr_t last = (begin + view->bytes.size() + page - 1) / page * page;
+    madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_READ);  // best effort
+#else
+    (void)name;
+#endif
+}
+
 std::string lmHeadWeightName(const ModelConfig& config) {
     return config.tieWordEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight";
 }

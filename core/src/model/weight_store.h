@@ -34,6 +34,9 @@ public:
     // Asks the OS to drop the mapped pages of `name` from this process' resident set (the file
     // stays mapped; a later access reads it again). No-op when absent.
     void release(const std::string& name) const;
+    // Maps the tensor's pages in one call (MADV_POPULATE_READ) before a layer reads them, instead
+    // of one page fault per page; a no-op where the kernel lacks it or the tensor is not mapped.
+    void prefetch(const std::string& name) const;
 
 private:
     WeightStore(ModelConfig config, Checkpoint checkpoint);
