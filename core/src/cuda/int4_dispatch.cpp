@@ -1,6 +1,8 @@
 // CUDA build: int4 PLAIN dequant / linear wrappers and the device dispatchers of cuda/cuda_dispatch.h.
 #include <string>
 
+#include "torch/torch_bridge.h"
+
 #include "cuda/cuda_dispatch.h"
 #include "cuda/cuda_kernels.h"
 #include "quant/fake_quant.h"
@@ -8,11 +10,7 @@
 namespace ql::cuda {
 namespace {
 
-std::string shapeText(const at::Tensor& t) {
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
+using torchbridge::shapeText;
 
 // qdata int8 [N, K/2]; scale and zero [K/g, N] of one float dtype; all on one CUDA device.
 Status checkWeight(const quant::Int4PlainWeight& w) {

@@ -3,16 +3,12 @@
 #include <limits>
 #include <string>
 
+#include "torch/torch_bridge.h"
+
 namespace ql::quant {
 namespace {
 
-std::string shapeText(const at::Tensor& t) {
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i) {
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    }
-    return s + "]";
-}
+using torchbridge::shapeText;
 
 double epsFor(const at::Tensor& x, EpsPolicy policy) {
     if (policy == EpsPolicy::SmallestNormal) {

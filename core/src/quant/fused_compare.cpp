@@ -2,18 +2,14 @@
 
 #include <string>
 
+#include "torch/torch_bridge.h"
+
 #include "quant/fake_quant.h"
 
 namespace ql::quant {
 namespace {
 
-std::string shapeText(const at::Tensor& t) {
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i) {
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    }
-    return s + "]";
-}
+using torchbridge::shapeText;
 
 Status checkSide(const at::Tensor& w, const Int4Side& side, const char* name) {
     if (side.quantize && (side.groupSize <= 0 || w.size(1) % side.groupSize != 0)) {

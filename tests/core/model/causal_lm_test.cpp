@@ -9,7 +9,7 @@
 namespace ql::model {
 namespace {
 
-using TempDir = test::ScratchDir;
+using test::TempDir;
 
 std::string openError(const std::filesystem::path& model, const std::optional<std::filesystem::path>& adapter = {}) {
     auto lm = CausalLm::open(model, adapter);

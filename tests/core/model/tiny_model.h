@@ -3,7 +3,6 @@
 #pragma once
 
 #include <ATen/ATen.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,26 +19,6 @@
 #include "support/safetensors_writer.h"
 
 namespace ql::test {
-
-// A scratch directory removed with POSIX nftw: in an executable linked with libtorch,
-// std::filesystem::remove_all resolves to libtorch.so's copy and crashes (test::TempDir does).
-class ScratchDir {
-public:
-    ScratchDir() {
-        char tmpl[] = "/tmp/ql-model-test-XXXXXX";
-        m_path = mkdtemp(tmpl);
-    }
-    ~ScratchDir() {
-        nftw(m_path.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
-             FTW_DEPTH | FTW_PHYS);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
 
 struct TinyModelOptions {
     std::string architecture = "Qwen3ForCausalLM";

@@ -12,30 +12,14 @@
 #include "quantlens/report_io.h"
 #include "quantlens/tokenizer.h"
 #include "quantlens/verify.h"
-#include <ftw.h>
-#include <stdlib.h>
 #include <unistd.h>
+
+#include "support/safetensors_writer.h"
 
 namespace ql {
 namespace {
 
-// A temporary folder. Not test::TempDir: in this executable std::filesystem::remove_all binds to
-// libtorch's exported copy, which crashes; nftw removes the tree instead.
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "ql-verify-XXXXXX").string();
-        m_path = ::mkdtemp(tmpl.data());
-    }
-    ~ScratchDir() {
-        ::nftw(m_path.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
-               FTW_DEPTH | FTW_PHYS);
-    }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using ScratchDir = test::TempDir;
 
 std::string readAll(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
