@@ -22,6 +22,18 @@ struct Int4PlainWeight {
 // equal the fake path's codes for the same device semantics.
 at::Tensor int4PlainCodes(const at::Tensor& w, int groupSize, DeviceSemantics device);
 
+// The codes with each group's fp32 scale and zero, before packing and the rounding of scale/zero
+// to the weight dtype. Precondition: 2-D, K % groupSize == 0.
+struct Int4Codes {
+    at::Tensor codes;  // int8 [N, K]
+    at::Tensor scale;  // fp32 [N, K/g]
+    at::Tensor zero;   // fp32 [N, K/g]
+    int groupSize = 128;
+};
+Int4Codes int4PlainQuantize(const at::Tensor& w, int groupSize, DeviceSemantics device);
+// What Int4Tensor stores: packed codes, scale/zero group-major in `dtype`.
+Int4PlainWeight int4PlainPack(const Int4Codes& codes, at::ScalarType dtype);
+
 // Int4Tensor.from_hp for a 2-D weight. K % groupSize != 0 -> Unsupported: torchao leaves that layer
 // in its original dtype (the caller reports "stays bf16").
 Result<Int4PlainWeight> int4PlainConvert(const at::Tensor& w, int groupSize, DeviceSemantics device);

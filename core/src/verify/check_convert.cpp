@@ -3,6 +3,7 @@
 // real-int4 model against the eval logits (torchao-quant.md §3.5).
 #include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
+#include "verify/diff_stream.h"
 #include "verify/metrics.h"
 #include "verify/verify_parts.h"
 
@@ -20,36 +21,65 @@ std::uint64_t countNe(const at::Tensor& a, const at::Tensor& b) {
     return static_cast<std::uint64_t>(a.ne(b).sum().item<std::int64_t>());
 }
 
-Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
-    auto p = prepareModule(*ctx.eval, m);
+// Rows of the module through both paths: fake codes vs convert codes, the bf16 rounding of the
+// convert scales/zeros, and the kernel's dequant vs the fake-quantized weight.
+struct ConvertBlockTotals {
+    std::uint64_t codeMismatches = 0, scalesRounded = 0, zerosRounded = 0;
+};
+
+Status convertRows(Context& ctx, const ModuleRef& m, const model::LinearSlot& slot, std::int64_t r0, std::int64_t n,
+                   const ConvertPlan& plan, ConvertBlockTotals& totals, DiffStream& dequant) {
+    auto p = prepareRows(*ctx.eval, m, slot, r0, n);
     if (!p) {
         return p.error();
     }
+    const at::Tensor& w = p->rawWeight;  // merged weight for form M
+    const auto real = quant::int4PlainQuantize(w, plan.convertGroup, plan.convertDevice);
+    totals.codeMismatches += countNe(quant::int4PlainCodes(w, plan.fakeGroup, plan.fakeDevice), real.codes);
+    const auto sd = w.scalar_type();
+    totals.scalesRounded += countNe(real.scale.to(sd).to(at::kFloat), real.scale);
+    totals.zerosRounded += countNe(real.zero.to(sd).to(at::kFloat), real.zero);
+    dequant.add(p->weight, quant::int4PlainDequantize(quant::int4PlainPack(real, sd)), r0);
+    return Ok{};
+}
+
+Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+    auto slot = moduleSlot(*ctx.eval, m);
+    if (!slot) {
+        return slot.error();
+    }
+    const std::int64_t rows = slot->weight.size(0), cols = slot->weight.size(1);
+    const bool quantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
+    const auto dtype = ctx.eval->run.dtype;
+    const auto elementSize = static_cast<std::uint64_t>(c10::elementSize(dtype));
     ConvertModuleRow row;
     row.module = m.name;
-    const at::Tensor& w = p->rawWeight;  // merged weight for form M
-    row.shape = {w.size(0), w.size(1)};
-    row.dtypeBefore = c10::toString(w.scalar_type());
-    row.bytesBefore = static_cast<std::uint64_t>(w.numel() * w.element_size());
-    row.typeBefore = p->quantized ? "FakeQuantizedLinear[int4 g" + std::to_string(plan.fakeGroup) + "]" : "Linear";
-    auto conv = quant::int4PlainConvert(w, plan.convertGroup, plan.convertDevice);
-    if (!p->quantized || !conv) {
+    row.shape = {rows, cols};
+    row.dtypeBefore = c10::toString(dtype);
+    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
+    row.typeBefore = quantized ? "FakeQuantizedLinear[int4 g" + std::to_string(plan.fakeGroup) + "]" : "Linear";
+    if (!quantized || cols % plan.convertGroup != 0 || cols % plan.fakeGroup != 0) {
         row.typeAfter = "Linear";
         row.dtypeAfter = row.dtypeBefore;
         row.bytesAfter = row.bytesBefore;
         return row;
     }
     row.typeAfter = "Linear[Int4Tensor plain g" + std::to_string(plan.convertGroup) + "]";
-    row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(conv->scale.scalar_type())) + " scale/zero";
-    row.bytesAfter = static_cast<std::uint64_t>(conv->qdata.numel() * conv->qdata.element_size() +
-                                                2 * conv->scale.numel() * conv->scale.element_size());
-    at::Tensor fakeCodes = quant::int4PlainCodes(w, plan.fakeGroup, plan.fakeDevice);
-    row.codesIdentical = countNe(fakeCodes, quant::unpackInt4(conv->qdata)) == 0;
-    auto [s, z] = int4ScaleZero(w, plan.convertGroup, plan.convertDevice);
-    const auto sd = conv->scale.scalar_type();
-    row.scalesRoundedInBf16 = countNe(s.to(sd).to(at::kFloat), s);
-    row.zerosRoundedInBf16 = countNe(z.to(sd).to(at::kFloat), z);
-    row.dequant = diffMetrics(p->weight, quant::int4PlainDequantize(*conv), ctx.request->weightTolerance);
+    row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(dtype)) + " scale/zero";
+    row.bytesAfter = static_cast<std::uint64_t>(rows * cols / 2) +
+                     2 * static_cast<std::uint64_t>(rows * (cols / plan.convertGroup)) * elementSize;
+    ConvertBlockTotals totals;
+    DiffStream dequant(rows, cols, {ctx.request->weightTolerance, 0, 0, false});
+    const std::int64_t block = blockRows(rows, cols, rowLocal(*ctx.eval, *slot));
+    for (std::int64_t r0 = 0; r0 < rows; r0 += block) {
+        if (auto s = convertRows(ctx, m, *slot, r0, std::min(block, rows - r0), plan, totals, dequant); !s) {
+            return s.error();
+        }
+    }
+    row.codesIdentical = totals.codeMismatches == 0;
+    row.scalesRoundedInBf16 = totals.scalesRounded;
+    row.zerosRoundedInBf16 = totals.zerosRounded;
+    row.dequant = dequant.sums().result();
     return row;
 }
 
@@ -104,6 +134,7 @@ Status runConvertCheck(Context& ctx) {
             return cancelled();
         }
         auto row = convertModule(ctx, m, plan);
+        releaseModule(*ctx.eval, m);
         if (!row) {
             ctx.report->warnings.push_back({"skipped_module", m.name, "convert: " + row.error().message});
             continue;

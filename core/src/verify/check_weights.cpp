@@ -1,6 +1,10 @@
 // Check 2: per quantized Linear, the effective weight of each side (after its LoRA form), compared
 // under the weight tolerance. Streams one module at a time; both sides read the same mmapped files.
+#include <cmath>
+#include <limits>
+
 #include "model/lora_merge.h"
+#include "verify/diff_stream.h"
 #include "verify/metrics.h"
 #include "verify/verify_parts.h"
 
@@ -12,14 +16,15 @@ int fakeGroupSize(const Side& side) {
 }
 
 // Grid of the eval side's group holding the worst element: min + q·scale, q = 0..15 (int4 PLAIN).
-std::vector<double> quantGrid(const at::Tensor& w, int groupSize, const WorstElement& worst,
+// `row` is that element's row of the eval side's unquantized weight.
+std::vector<double> quantGrid(const at::Tensor& row, int groupSize, const WorstElement& worst,
                               quant::DeviceSemantics device) {
-    if (groupSize <= 0 || w.size(1) % groupSize != 0) {
+    if (groupSize <= 0 || row.size(1) % groupSize != 0) {
         return {};
     }
-    auto [s, z] = int4ScaleZero(w, groupSize, device);
-    const double scale = s[worst.row][worst.col / groupSize].item<double>();
-    const double zero = z[worst.row][worst.col / groupSize].item<double>();
+    auto [s, z] = int4ScaleZero(row, groupSize, device);
+    const double scale = s[0][worst.col / groupSize].item<double>();
+    const double zero = z[0][worst.col / groupSize].item<double>();
     std::vector<double> grid;
     for (int q = 0; q < 16; ++q) {
         grid.push_back((q - 8) * scale + zero);
@@ -27,42 +32,144 @@ std::vector<double> quantGrid(const at::Tensor& w, int groupSize, const WorstEle
     return grid;
 }
 
-void fillLora(WeightModuleResult& r, const model::PreparedLinear& train, const model::PreparedLinear& eval) {
-    const model::PreparedLinear& p = train.lora ? train : eval;
-    if (!p.lora) {
-        return;
+// max |s·B·A| and its RMS over the module, from the blocks of the side that keeps the LoRA unmerged.
+struct LoraStats {
+    double maxAbs = 0.0, sumSq = 0.0;
+    std::int64_t count = 0;
+    void add(const model::PreparedLinear& p) {
+        if (!p.lora) {
+            return;
+        }
+        at::Tensor delta = model::loraDelta(*p.lora).to(at::kDouble);
+        maxAbs = std::max(maxAbs, delta.abs().max().item<double>());
+        sumSq += delta.pow(2).sum().item<double>();
+        count += delta.numel();
     }
-    at::Tensor delta = model::loraDelta(*p.lora).to(at::kDouble);
-    r.loraDeltaMaxAbs = delta.abs().max().item<double>();
-    r.loraDeltaRms = delta.pow(2).mean().sqrt().item<double>();
+};
+
+// The two sides of one module, streamed in row blocks.
+struct ModulePair {
+    const ModuleRef* module;
+    model::LinearSlot train, eval;
+    std::int64_t rows = 0, cols = 0, block = 0;
+};
+
+Result<ModulePair> openPair(Context& ctx, const ModuleRef& m) {
+    auto t = moduleSlot(*ctx.train, m);
+    if (!t) {
+        return t.error();
+    }
+    auto e = moduleSlot(*ctx.eval, m);
+    if (!e) {
+        return e.error();
+    }
+    ModulePair p{&m, std::move(*t), std::move(*e)};
+    p.rows = p.eval.weight.size(0);
+    p.cols = p.eval.weight.size(1);
+    if (!p.train.weight.sizes().equals(p.eval.weight.sizes())) {
+        return makeError(ErrorCode::InvalidInput, "train weight " + std::to_string(p.train.weight.size(0)) + "x" +
+                                                      std::to_string(p.train.weight.size(1)) + " vs eval " +
+                                                      std::to_string(p.rows) + "x" + std::to_string(p.cols));
+    }
+    const bool local = rowLocal(*ctx.train, p.train) && rowLocal(*ctx.eval, p.eval);
+    p.block = blockRows(p.rows, p.cols, local);
+    return p;
+}
+
+// [min, max] over the finite values of the blocks seen (aminmax straight on the block; the finite
+// values are selected only in a block that has others).
+struct FiniteRange {
+    double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+    void add(const at::Tensor& block) {
+        auto [mn, mx] = at::aminmax(block);
+        double l = mn.item<double>(), h = mx.item<double>();
+        if (!std::isfinite(l) || !std::isfinite(h)) {
+            at::Tensor v = block.to(at::kFloat);
+            v = v.masked_select(at::isfinite(v));
+            if (v.numel() == 0) {
+                return;
+            }
+            l = v.min().item<double>();
+            h = v.max().item<double>();
+        }
+        lo = std::min(lo, l);
+        hi = std::max(hi, h);
+    }
+};
+
+// Signed histogram of the eval side's unquantized weight over its [min, max] (linearHistogram's
+// definition), in two passes over the row blocks: range, then torch.histc per block.
+Result<Histogram> originalHistogram(Context& ctx, const ModulePair& p, const FiniteRange& range, int bins = 64) {
+    Histogram h;
+    const double lo = range.lo, hi = range.hi;
+    if (!(lo <= hi)) {
+        return h;
+    }
+    std::vector<std::uint64_t> counts(static_cast<std::size_t>(bins), 0);
+    for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
+        auto e = prepareRows(*ctx.eval, *p.module, p.eval, r0, std::min(p.block, p.rows - r0), false);
+        if (!e) {
+            return e.error();
+        }
+        addHistc(e->rawWeight, lo, hi, counts);
+    }
+    for (int i = 0; i <= bins; ++i) {
+        h.edges.push_back(lo + (hi - lo) * i / bins);
+    }
+    h.counts = std::move(counts);
+    return h;
 }
 
 Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffAccumulator& overall) {
-    auto train = prepareModule(*ctx.train, m);
-    if (!train) {
-        return train.error();
+    auto pair = openPair(ctx, m);
+    if (!pair) {
+        return pair.error();
     }
-    auto eval = prepareModule(*ctx.eval, m);
-    if (!eval) {
-        return eval.error();
-    }
-    at::Tensor a = effectiveWeight(*train), b = effectiveWeight(*eval);
+    const ModulePair& p = *pair;
+    const bool evalQuantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
     WeightModuleResult r;
     r.module = m.name;
     r.layerIndex = m.layer;
     r.layerType = m.type;
-    r.shape = {b.size(0), b.size(1)};
-    r.groupSize = eval->quantized ? fakeGroupSize(*ctx.eval) : 0;
-    r.diff = diffMetrics(a, b, ctx.request->weightTolerance);
-    overall.add(a, b, ctx.request->weightTolerance);
-    r.pass = r.diff.outOfTolerance == 0;
-    r.groupError = groupErrorMap(a, b, r.groupSize);
-    r.worst = worstElements(a, b, eval->rawWeight);
-    r.originalHistogram = linearHistogram(eval->rawWeight);
-    if (!r.worst.empty() && eval->quantized && ctx.eval->run.form.quant->weight.kind == quant::FqKind::Int4Plain) {
-        r.quantGrid = quantGrid(eval->rawWeight, r.groupSize, r.worst.front(), ctx.eval->run.form.quant->weight.device);
+    r.shape = {p.rows, p.cols};
+    r.groupSize = evalQuantized ? fakeGroupSize(*ctx.eval) : 0;
+    DiffStream stream(p.rows, p.cols, {ctx.request->weightTolerance, r.groupSize > 0 ? r.groupSize : p.cols, 32, false});
+    LoraStats lora;
+    FiniteRange range;
+    for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
+        const std::int64_t n = std::min(p.block, p.rows - r0);
+        auto train = prepareRows(*ctx.train, m, p.train, r0, n);
+        if (!train) {
+            return train.error();
+        }
+        auto eval = prepareRows(*ctx.eval, m, p.eval, r0, n);
+        if (!eval) {
+            return eval.error();
+        }
+        stream.add(effectiveWeight(*train), effectiveWeight(*eval), r0, eval->rawWeight);
+        lora.add(train->lora ? *train : *eval);
+        range.add(eval->rawWeight);
     }
-    fillLora(r, *train, *eval);
+    r.diff = stream.sums().result();
+    overall.merge(stream.sums());
+    r.pass = r.diff.outOfTolerance == 0;
+    r.groupError = stream.groupMap();
+    r.worst = stream.worst();
+    auto hist = originalHistogram(ctx, p, range);
+    if (!hist) {
+        return hist.error();
+    }
+    r.originalHistogram = std::move(*hist);
+    if (!r.worst.empty() && evalQuantized && ctx.eval->run.form.quant->weight.kind == quant::FqKind::Int4Plain) {
+        auto row = prepareRows(*ctx.eval, m, p.eval, r.worst.front().row, 1, false);
+        if (row) {
+            r.quantGrid = quantGrid(row->rawWeight, r.groupSize, r.worst.front(), ctx.eval->run.form.quant->weight.device);
+        }
+    }
+    if (lora.count > 0) {
+        r.loraDeltaMaxAbs = lora.maxAbs;
+        r.loraDeltaRms = std::sqrt(lora.sumSq / static_cast<double>(lora.count));
+    }
     return r;
 }
 
@@ -78,6 +185,8 @@ Status runWeightsCheck(Context& ctx) {
             return cancelled();
         }
         auto r = compareModule(ctx, m, overall);
+        releaseModule(*ctx.train, m);
+        releaseModule(*ctx.eval, m);
         if (!r) {
             ctx.report->warnings.push_back({"skipped_module", m.name, r.error().message});
             continue;

@@ -1,35 +1,44 @@
 #include "verify/metrics.h"
 
+#include "verify/diff_stream.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+
+#include <ATen/Parallel.h>
 
 namespace ql::checks {
 
+namespace {
+
+// Rows x cols view of a tensor compared element-wise: the last dimension is the row.
+std::pair<std::int64_t, std::int64_t> rowsCols(const at::Tensor& t) {
+    const std::int64_t cols = t.dim() == 0 ? 1 : std::max<std::int64_t>(1, t.size(-1));
+    return {t.numel() / cols, cols};
+}
+
+}  // namespace
+
 void DiffAccumulator::add(const at::Tensor& a, const at::Tensor& b, const Tolerance& tolerance) {
-    at::Tensor x = a.detach().reshape(-1).to(at::kDouble);
-    at::Tensor y = b.detach().reshape(-1).to(at::kDouble);
-    at::Tensor finite = at::isfinite(x) & at::isfinite(y);
-    at::Tensor bothNan = at::isnan(x) & at::isnan(y);
-    at::Tensor unequal = x.ne(y) & bothNan.logical_not();
-    at::Tensor d = at::where(finite, x - y, at::zeros({}, x.options()));
-    at::Tensor ad = d.abs();
-    at::Tensor bad = (ad > tolerance.atol) & (ad > tolerance.rtol * y.abs());
-    at::Tensor nonFiniteMismatch = finite.logical_not() & unequal;
-    at::Tensor xf = at::where(finite, x, at::zeros({}, x.options()));
-    at::Tensor yf = at::where(finite, y, at::zeros({}, x.options()));
-    total += static_cast<std::uint64_t>(x.numel());
-    differing += static_cast<std::uint64_t>(unequal.sum().item<std::int64_t>());
-    outOfTolerance += static_cast<std::uint64_t>((bad | nonFiniteMismatch).sum().item<std::int64_t>());
-    nonFinite += static_cast<std::uint64_t>(finite.logical_not().sum().item<std::int64_t>());
-    if (x.numel() > 0) {
-        maxAbs = std::max(maxAbs, ad.max().item<double>());
-    }
-    sumAbs += ad.sum().item<double>();
-    sumSq += (d * d).sum().item<double>();
-    sumB2 += (yf * yf).sum().item<double>();
-    sumA2 += (xf * xf).sum().item<double>();
-    sumAB += (xf * yf).sum().item<double>();
+    const auto [rows, cols] = rowsCols(a);
+    DiffStream stream(rows, cols, {tolerance, 0, 0, false});
+    stream.add(a, b, 0);
+    merge(stream.sums());
+}
+
+void DiffAccumulator::merge(const DiffAccumulator& o) {
+    total += o.total;
+    differing += o.differing;
+    outOfTolerance += o.outOfTolerance;
+    nonFinite += o.nonFinite;
+    maxAbs = std::max(maxAbs, o.maxAbs);
+    sumAbs += o.sumAbs;
+    sumSq += o.sumSq;
+    sumB2 += o.sumB2;
+    sumA2 += o.sumA2;
+    sumAB += o.sumAB;
 }
 
 DiffMetrics DiffAccumulator::result() const {
@@ -63,25 +72,55 @@ std::vector<double> logHistogramEdges() {
 }
 
 Histogram absDiffHistogram(const at::Tensor& a, const at::Tensor& b) {
-    Histogram h;
-    h.edges = logHistogramEdges();
-    const auto bins = static_cast<std::int64_t>(h.edges.size()) - 1;
-    h.counts.assign(static_cast<std::size_t>(bins), 0);
-    at::Tensor d = (a.detach().reshape(-1).to(at::kDouble) - b.detach().reshape(-1).to(at::kDouble)).abs();
-    at::Tensor finite = at::isfinite(d);
-    h.zeros = static_cast<std::uint64_t>(d.eq(0).sum().item<std::int64_t>());
-    at::Tensor edges = at::tensor(h.edges, at::TensorOptions().dtype(at::kDouble));
-    at::Tensor positive = d.masked_select(finite & d.gt(0));
-    at::Tensor idx = (at::bucketize(positive, edges, /*out_int32=*/false, /*right=*/true) - 1).clamp_min(0);
-    at::Tensor inRange = idx.lt(bins);
-    h.overflow = static_cast<std::uint64_t>(finite.logical_not().sum().item<std::int64_t>() +
-                                            inRange.logical_not().sum().item<std::int64_t>());
-    at::Tensor counts = at::bincount(idx.masked_select(inRange), {}, bins);
-    auto acc = counts.accessor<std::int64_t, 1>();
-    for (std::int64_t i = 0; i < bins; ++i) {
-        h.counts[static_cast<std::size_t>(i)] = static_cast<std::uint64_t>(acc[i]);
+    const auto [rows, cols] = rowsCols(a);
+    DiffStream stream(rows, cols, {Tolerance{}, 0, 0});
+    stream.add(a, b, 0);
+    return stream.histogram();
+}
+
+namespace {
+
+template <typename T>
+void histcCount(const T* x, std::int64_t n, float lo, float hi, std::vector<std::uint64_t>& counts) {
+    const auto bins = static_cast<std::int64_t>(counts.size());
+    const float width = hi - lo;
+    std::mutex merge;
+    at::parallel_for(0, n, 1 << 16, [&](std::int64_t begin, std::int64_t end) {
+        std::vector<std::uint64_t> local(counts.size(), 0);
+        for (std::int64_t i = begin; i < end; ++i) {
+            const float v = static_cast<float>(x[i]);
+            if (!(v >= lo && v <= hi)) {
+                continue;
+            }
+            auto pos = static_cast<std::int64_t>((v - lo) * static_cast<float>(bins) / width);
+            pos = pos == bins ? bins - 1 : pos;
+            ++local[static_cast<std::size_t>(pos)];
+        }
+        std::lock_guard<std::mutex> lock(merge);
+        for (std::size_t j = 0; j < local.size(); ++j) {
+            counts[j] += local[j];
+        }
+    });
+}
+
+}  // namespace
+
+void addHistc(const at::Tensor& xIn, double lo, double hi, std::vector<std::uint64_t>& counts) {
+    if (lo == hi) {
+        lo -= 1;
+        hi += 1;
     }
-    return h;
+    const at::Tensor x = xIn.detach().reshape(-1).contiguous();
+    const auto l = static_cast<float>(lo), h = static_cast<float>(hi);
+    switch (x.scalar_type()) {
+        case at::kBFloat16: histcCount(x.data_ptr<c10::BFloat16>(), x.numel(), l, h, counts); break;
+        case at::kHalf: histcCount(x.data_ptr<c10::Half>(), x.numel(), l, h, counts); break;
+        case at::kFloat: histcCount(x.data_ptr<float>(), x.numel(), l, h, counts); break;
+        default: {
+            const at::Tensor f = x.to(at::kFloat);
+            histcCount(f.data_ptr<float>(), f.numel(), l, h, counts);
+        }
+    }
 }
 
 Histogram linearHistogram(const at::Tensor& x, int bins) {
@@ -92,56 +131,27 @@ Histogram linearHistogram(const at::Tensor& x, int bins) {
         return h;
     }
     const double lo = v.min().item<double>(), hi = v.max().item<double>();
-    at::Tensor counts = at::histc(v, bins, lo, hi);
+    h.counts.assign(static_cast<std::size_t>(bins), 0);
+    addHistc(v, lo, hi, h.counts);
     for (int i = 0; i <= bins; ++i) {
         h.edges.push_back(lo + (hi - lo) * i / bins);
-    }
-    auto acc = counts.accessor<float, 1>();
-    for (int i = 0; i < bins; ++i) {
-        h.counts.push_back(static_cast<std::uint64_t>(acc[i]));
     }
     return h;
 }
 
 GroupErrorMap groupErrorMap(const at::Tensor& a, const at::Tensor& b, int groupSize, std::int64_t maxCells) {
-    at::Tensor d = (a.detach().to(at::kFloat) - b.detach().to(at::kFloat)).abs();
-    const std::int64_t n = d.size(0), k = d.size(1);
-    const std::int64_t g = (groupSize > 0 && k % groupSize == 0) ? groupSize : k;
-    at::Tensor groups = d.view({n, k / g, g}).amax(-1);  // [N, G]
-    GroupErrorMap map;
-    map.rowStride = (n + maxCells - 1) / maxCells;
-    map.colStride = (k / g + maxCells - 1) / maxCells;
-    map.rows = (n + map.rowStride - 1) / map.rowStride;
-    map.cols = (k / g + map.colStride - 1) / map.colStride;
-    at::Tensor padded = at::constant_pad_nd(groups, {0, map.cols * map.colStride - k / g, 0,
-                                                     map.rows * map.rowStride - n}, 0.0);
-    at::Tensor pooled = padded.view({map.rows, map.rowStride, map.cols, map.colStride}).amax({1, 3}).contiguous();
-    const float* p = pooled.data_ptr<float>();
-    map.maxAbs.assign(p, p + pooled.numel());
-    return map;
+    const std::int64_t n = a.size(0), k = a.size(1);
+    DiffStream stream(n, k, {Tolerance{}, groupSize > 0 ? groupSize : k, 0, false});
+    stream.add(a, b, 0);
+    return stream.groupMap(maxCells);
 }
 
 std::vector<WorstElement> worstElements(const at::Tensor& a, const at::Tensor& b, const at::Tensor& original,
                                         int count) {
-    at::Tensor af = a.detach().to(at::kDouble), bf = b.detach().to(at::kDouble);
-    at::Tensor d = (af - bf).abs().reshape(-1).nan_to_num(0.0);
-    const std::int64_t k = std::min<std::int64_t>(count, d.numel());
-    auto top = at::topk(d, k);
-    at::Tensor idx = std::get<1>(top);
-    at::Tensor of = original.detach().to(at::kDouble).reshape(-1);
-    const std::int64_t cols = a.dim() == 2 ? a.size(1) : d.numel();
-    std::vector<WorstElement> out;
-    for (std::int64_t i = 0; i < k; ++i) {
-        const std::int64_t flat = idx[i].item<std::int64_t>();
-        WorstElement e;
-        e.row = flat / cols;
-        e.col = flat % cols;
-        e.original = of[flat].item<double>();
-        e.train = af.reshape(-1)[flat].item<double>();
-        e.eval = bf.reshape(-1)[flat].item<double>();
-        out.push_back(e);
-    }
-    return out;
+    const std::int64_t cols = a.dim() == 2 ? a.size(1) : std::max<std::int64_t>(1, a.numel());
+    DiffStream stream(a.numel() / cols, cols, {Tolerance{}, 0, count, false});
+    stream.add(a, b, 0, original);
+    return stream.worst();
 }
 
 at::Tensor klPerPosition(const at::Tensor& train, const at::Tensor& eval) {

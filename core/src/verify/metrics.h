@@ -11,7 +11,8 @@
 
 namespace ql::checks {
 
-// Train side `a`, eval side `b`, same shape, any floating dtype. Sums accumulate in float64.
+// Train side `a`, eval side `b`, same shape, compared as fp32 (exact for fp32, bf16 and fp16 inputs),
+// differences and sums in float64 (per row in a fixed lane order, rows added in order).
 //   differing: raw values unequal (a != b compared in float64; NaN vs NaN at the same place counts equal)
 //   outOfTolerance: finite pairs with |a-b| > atol AND |a-b| > rtol*|b| (Polygraphy), plus non-finite
 //   mismatches; maxAbs/meanAbs/rmse over finite pairs; sqnrDb = 10 log10(sum b^2 / sum (a-b)^2)
@@ -24,6 +25,7 @@ struct DiffAccumulator {
     std::uint64_t total = 0, differing = 0, outOfTolerance = 0, nonFinite = 0;
     double maxAbs = 0.0, sumAbs = 0.0, sumSq = 0.0, sumB2 = 0.0, sumA2 = 0.0, sumAB = 0.0;
     void add(const at::Tensor& a, const at::Tensor& b, const Tolerance& tolerance);
+    void merge(const DiffAccumulator& other);
     DiffMetrics result() const;
 };
 
@@ -35,15 +37,21 @@ std::vector<double> logHistogramEdges();
 // >= the last edge or non-finite to `overflow`.
 Histogram absDiffHistogram(const at::Tensor& a, const at::Tensor& b);
 
-// Signed linear histogram of `x` (torch.histc(x.float(), bins, min, max) over [min(x), max(x)]).
+// Signed linear histogram of `x` (torch.histc(x.float(), bins, min, max) over the finite [min(x), max(x)]).
 Histogram linearHistogram(const at::Tensor& x, int bins = 64);
+
+// Adds torch.histc(x.float(), counts.size(), lo, hi) to `counts`, computed as ATen's histc kernel does
+// (bin = trunc((v - lo)·bins / (hi - lo)) in fp32, the last bin closed; NaN and values outside
+// [lo, hi] not counted; lo == hi widened to [lo - 1, hi + 1]). x: any floating dtype, CPU.
+void addHistc(const at::Tensor& x, double lo, double hi, std::vector<std::uint64_t>& counts);
 
 // Per-group max |a-b| of a [N, K] weight pair with groups of `groupSize` along K (groupSize <= 0 or
 // not dividing K: one group per row), then max-pooled in blocks of ceil(N/maxCells) rows x
 // ceil(G/maxCells) groups (zero padding at the ragged end).
 GroupErrorMap groupErrorMap(const at::Tensor& a, const at::Tensor& b, int groupSize, std::int64_t maxCells = 256);
 
-// The `count` largest |a-b| of a 2-D pair (torch.topk order), with `original` at the same place.
+// The `count` largest |a-b| of a 2-D pair, largest first (ties: smaller flat index first; NaN counts
+// as 0, inf as the largest double, as torch.nan_to_num), with `original` at the same place.
 std::vector<WorstElement> worstElements(const at::Tensor& a, const at::Tensor& b, const at::Tensor& original,
                                         int count = 32);
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -88,6 +89,60 @@ Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m
     }
     const bool quantize = side.quantized() && (m.name != "lm_head" || side.run.quantizeLmHead);
     return model::prepareLinear(std::move(*slot), side.run.form, quantize);
+}
+
+Result<model::LinearSlot> moduleSlot(const Side& side, const ModuleRef& m) {
+    return side.lm->loader().slot(m.name, m.hasBias, side.run);
+}
+
+bool rowLocal(const Side& side, const model::LinearSlot& slot) {
+    if (slot.lora && slot.lora->fanInFanOut) {
+        return false;
+    }
+    const auto& q = side.run.form.quant;
+    return !(side.quantized() && q->weight.kind == quant::FqKind::Float8 && !q->weight.perRow);
+}
+
+model::LinearSlot sliceRows(const model::LinearSlot& slot, std::int64_t r0, std::int64_t rows) {
+    model::LinearSlot s;
+    s.name = slot.name;
+    s.weight = slot.weight.narrow(0, r0, rows);
+    if (slot.bias) {
+        s.bias = slot.bias->narrow(0, r0, rows);
+    }
+    if (slot.lora) {
+        model::LoraFactors f = *slot.lora;
+        f.b = f.b.narrow(0, r0, rows);
+        if (f.bBias) {
+            f.bBias = f.bBias->narrow(0, r0, rows);
+        }
+        if (f.magnitude) {
+            f.magnitude = f.magnitude->narrow(0, r0, rows);
+        }
+        s.lora = std::move(f);
+    }
+    return s;
+}
+
+Result<model::PreparedLinear> prepareRows(const Side& side, const ModuleRef& m, const model::LinearSlot& slot,
+                                          std::int64_t r0, std::int64_t rows, bool quantize) {
+    const bool all = r0 == 0 && rows == slot.weight.size(0);
+    model::LinearSlot part = all ? slot : sliceRows(slot, r0, rows);
+    const bool q = quantize && side.quantized() && (m.name != "lm_head" || side.run.quantizeLmHead);
+    return model::prepareLinear(std::move(part), side.run.form, q);
+}
+
+std::int64_t blockRows(std::int64_t n, std::int64_t k, bool rowLocal) {
+    return rowLocal ? std::clamp<std::int64_t>(kBlockElements / std::max<std::int64_t>(1, k), 1, n) : n;
+}
+
+void releaseModule(const Side& side, const ModuleRef& m) {
+    const model::WeightStore& store = side.lm->loader().store();
+    store.release(m.name + ".weight");
+    store.release(m.name + ".bias");
+    if (m.name == "lm_head") {
+        store.release(model::lmHeadWeightName(side.lm->config()));
+    }
 }
 
 at::Tensor effectiveWeight(const model::PreparedLinear& p) {

@@ -38,6 +38,22 @@ std::vector<ModuleRef> linearModules(const ModelConfig& config);
 
 // The Linear `m` as the side runs it: prepared weight (FQ(...) or float) + unmerged LoRA.
 Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m);
+
+// Row streaming of one module. Every transform a side applies to a weight (fake quant per group or
+// per row, LoRA B·A, merge) works on each output row alone, so rows [r0, r0 + n) of the prepared
+// module equal the module prepared from rows [r0, r0 + n) of its slot, except where rowLocal() says
+// no (per-tensor Float8 scales, fan_in_fan_out adapters): those modules go in one block.
+Result<model::LinearSlot> moduleSlot(const Side& side, const ModuleRef& m);
+bool rowLocal(const Side& side, const model::LinearSlot& slot);
+model::LinearSlot sliceRows(const model::LinearSlot& slot, std::int64_t r0, std::int64_t rows);
+// Rows of the module as the side runs it (quantize false: the unquantized, possibly merged, base).
+Result<model::PreparedLinear> prepareRows(const Side& side, const ModuleRef& m, const model::LinearSlot& slot,
+                                          std::int64_t r0, std::int64_t rows, bool quantize = true);
+// Rows per block for a [N, K] module: about kBlockElements elements, all rows when not row-local.
+constexpr std::int64_t kBlockElements = std::int64_t{1} << 18;
+std::int64_t blockRows(std::int64_t n, std::int64_t k, bool rowLocal);
+// Drops the module's mapped pages from the side's resident set (the page cache keeps them).
+void releaseModule(const Side& side, const ModuleRef& m);
 // The dense map y = W_eff x of a prepared Linear, float32: weight + s·B·A for unmerged LoRA
 // (T' with the fake-quantized factors), the weight alone otherwise.
 at::Tensor effectiveWeight(const model::PreparedLinear& p);

@@ -1,0 +1,35 @@
+// Vectorized int4 PLAIN group kernels on the CPU, torch-free (pointers in, pointers out).
+// Every kernel performs the fp32 operations of torchao's eager sequence (torchao-quant.md §2.2,
+// §3.2) in the same order, each rounded on its own (no FMA contraction), 16 lanes at a time:
+//   M = amax(g), m = amin(g) (NaN-propagating), s = clamp_min(M - m, 1e-6) / 15 (CPU: a division;
+//   CUDA: * fl32(1/15)), z = m + s·8, c = clamp(round_half_even((w - m) / s), 0, 15) - 8.
+// Fake quant returns c·s + z rounded to the input dtype; convert returns c, s and z.
+// bf16 values travel as their uint16 bit patterns. Rows are [groups · groupSize] contiguous.
+// Built for AVX-512, AVX2 and baseline x86-64 (picked at load time); every build gives the same bits.
+#pragma once
+
+#include <cstdint>
+
+namespace ql::quant::kernels {
+
+// out[i] = FQ(in[i]) for `groups` consecutive groups of `groupSize` elements.
+void int4FakeQuantBf16(const std::uint16_t* in, std::uint16_t* out, std::int64_t groups, std::int64_t groupSize,
+                       bool cudaDivision);
+void int4FakeQuantF32(const float* in, float* out, std::int64_t groups, std::int64_t groupSize, bool cudaDivision);
+
+// Codes c in [-8, 7] (int8, one per element; NaN groups give code 0 as ATen's float->int8 does here),
+// and per group the fp32 scale s and zero z.
+void int4CodesBf16(const std::uint16_t* in, std::int8_t* codes, float* scale, float* zero, std::int64_t groups,
+                   std::int64_t groupSize, bool cudaDivision);
+void int4CodesF32(const float* in, std::int8_t* codes, float* scale, float* zero, std::int64_t groups,
+                  std::int64_t groupSize, bool cudaDivision);
+
+// The deployed kernel's dequant in bf16: w = bf16(bf16(c · s) + z) with s, z the group's bf16 scale
+// and zero (as float values); written as float (exact) for the fp32 matmul that follows.
+void int4DequantBf16ToF32(const std::int8_t* codes, const float* scale, const float* zero, float* out,
+                          std::int64_t groups, std::int64_t groupSize);
+
+// bf16 round-to-nearest-even of fp32 values (c10::BFloat16's rounding; NaN -> 0x7FC0), as float.
+float roundToBf16(float v);
+
+}  // namespace ql::quant::kernels
