@@ -1,5 +1,5 @@
 // `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
-// [--device cpu|cuda] [--json] [--export out.pdf|png]`: the six checks. Exit 0 all pass, 1 a check
+// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.pdf|png]`: the six checks. Exit 0 all pass, 1 a check
 // failed, 2 bad input or error (one line on stderr; no report file is written then).
 #include <quantlens/report_io.h>
 #include <quantlens/verify.h>
@@ -22,7 +22,7 @@ namespace ql::cli {
 namespace {
 
 struct VerifyOptions {
-    std::string train, eval, prompts, report, exportPath, device = "cpu";
+    std::string train, eval, prompts, report, exportPath, device = "cpu", attention = "sdpa";
     std::optional<double> atol, rtol;
     bool json = false;
 };
@@ -108,6 +108,7 @@ int runVerify(const VerifyOptions& o) {
     req.train = *train;
     req.eval = *eval;
     req.device = o.device;
+    req.attention = o.attention == "eager" ? AttentionImpl::Eager : AttentionImpl::Sdpa;
     if (o.atol) req.weightTolerance.atol = req.logitTolerance.atol = *o.atol;
     if (o.rtol) req.weightTolerance.rtol = req.logitTolerance.rtol = *o.rtol;
     if (!o.prompts.empty()) {
@@ -137,6 +138,8 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
     c.app->add_option("--rtol", o->rtol, "Relative tolerance");
     c.app->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+    c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")
+        ->check(CLI::IsMember({"sdpa", "eager"}));
     c.app->add_flag("--json", o->json, "Print the report JSON on stdout");
     c.app->add_option("--export", o->exportPath, "Export the report as a multi-page PDF or one PNG (same plots as the GUI; offscreen)");
     c.run = [o] { return runVerify(*o); };

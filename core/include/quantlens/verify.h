@@ -1,6 +1,7 @@
 // The verification engine: the six checks of DESIGN.md on a train and an eval recipe.
 #pragma once
 
+#include <quantlens/model_forms.h>
 #include <quantlens/progress.h>
 #include <quantlens/recipe.h>
 #include <quantlens/result.h>
@@ -19,6 +20,9 @@ struct VerifyRequest {
     Tolerance weightTolerance{0.0, 0.0}; // default: bit-exact
     Tolerance logitTolerance{1e-5, 1e-5};
     std::string device = "cpu";          // "cpu" or "cuda"
+    // Attention kernel of both forwards: SDPA (transformers' default) or eager (attn_implementation=
+    // "eager"); they differ in the last bits of bf16 logits, not in what the checks conclude.
+    AttentionImpl attention = AttentionImpl::Sdpa;
     bool checkActivations = true;
     bool checkConvert = true;
     bool checkAdapterMerge = true;

@@ -184,6 +184,7 @@ struct VerifyReport {
     std::string quantlensVersion;
     std::string createdUtc;          // ISO 8601
     std::string device;              // "cpu", "cuda:0 (NVIDIA H100 ...)"
+    std::string attention = "sdpa";  // attention kernel of the forwards: "sdpa" or "eager"
     double wallSeconds = 0.0;
     Tolerance weightTolerance;
     Tolerance logitTolerance;

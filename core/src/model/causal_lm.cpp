@@ -119,6 +119,9 @@ Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>&
                 m_loader.store().release(name);
             }
         }
+        if (hooks.keepGoing && !hooks.keepGoing()) {
+            return makeError(ErrorCode::Cancelled, "forward cancelled after layer " + std::to_string(i));
+        }
     }
     ActivationCacheScope::trim();  // the head's sizes never recur: keep its peak memory as it was
     m_loader.store().prefetch(lmHeadWeightName(c));

@@ -28,7 +28,9 @@ using LayerHook = std::function<void(int layer, std::size_t prompt, const at::Te
 
 struct ForwardHooks {
     LayerHook afterLayer;
-    LinearHook afterLinear;  // per Linear output (module name), for every prompt in turn
+    LinearHook afterLinear;  // per Linear input and output (module name), for every prompt in turn
+    // Asked after each decoder layer; false stops the forward with ErrorCode::Cancelled.
+    std::function<bool()> keepGoing;
 };
 
 class CausalLm {

@@ -66,7 +66,7 @@ Result<at::Tensor> mlp(const at::Tensor& h, const LayerWeights& w, const LayerCo
 Result<at::Tensor> applyLinear(const PreparedLinear& linear, const at::Tensor& x, const LinearHook* hook) {
     auto y = runLinear(linear, x);
     if (y && hook != nullptr && *hook) {
-        (*hook)(linear.name, *y);
+        (*hook)(linear.name, x, *y);
     }
     return y;
 }

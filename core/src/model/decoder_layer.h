@@ -15,8 +15,10 @@
 
 namespace ql::model {
 
-// Called with every Linear's output (module name, [B, S, out]); keep only what you need.
-using LinearHook = std::function<void(const std::string& module, const at::Tensor& output)>;
+// Called with every Linear's input and output (module name, [B, S, in], [B, S, out]); copy what you
+// keep: the forward may reuse the memory afterwards.
+using LinearHook =
+    std::function<void(const std::string& module, const at::Tensor& input, const at::Tensor& output)>;
 
 struct LayerContext {
     const ModelConfig* config = nullptr;

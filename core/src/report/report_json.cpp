@@ -226,7 +226,8 @@ QL_STRUCT(TrainerState, f("global_step", s.globalStep); f("epoch", s.epoch); f("
           f("best_metric", s.bestMetric); f("best_global_step", s.bestGlobalStep);
           f("best_model_checkpoint", s.bestModelCheckpoint); f("log_history", s.logHistory);)
 QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_version", s.quantlensVersion);
-          f("created_utc", s.createdUtc); f("device", s.device); f("wall_seconds", s.wallSeconds);
+          f("created_utc", s.createdUtc); f("device", s.device); f("attention", s.attention);
+          f("wall_seconds", s.wallSeconds);
           f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance); f("train", s.train);
           f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
           f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);

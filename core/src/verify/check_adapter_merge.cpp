@@ -1,6 +1,8 @@
 // Check 6: what merging the LoRA into the fake-quantized base does, per adapted module:
 // FQ(bf16(W + s·BA)) (merged, PEFT merge_and_unload then QAT) vs FQ(W) + s·BA (training's map),
-// in weight space and on seeded random inputs; which groups' quant scale the merge moved.
+// in weight space and on the module's inputs in the adapter side's forward over the prompts (the
+// first kProbeRows token rows; seeded N(0,1) rows when the forward did not run); which groups'
+// quant scale the merge moved.
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "model/lora_merge.h"
@@ -10,21 +12,22 @@
 namespace ql::checks {
 namespace {
 
-constexpr std::int64_t kProbeRows = 64;
 constexpr std::uint64_t kProbeSeed = 1234;
 
 bool merges(const Side& s) { return s.run.form.form == LinearForm::M; }
 
-// The side whose adapter the check studies: the one that merges, else eval, else train.
-const Side* adapterSide(const Context& ctx) {
-    if (ctx.eval->recipe->adapter && merges(*ctx.eval)) return ctx.eval;
-    if (ctx.train->recipe->adapter && merges(*ctx.train)) return ctx.train;
-    if (ctx.eval->recipe->adapter) return ctx.eval;
-    if (ctx.train->recipe->adapter) return ctx.train;
-    return nullptr;
+// The module's inputs from the side's forward on the prompts, else seeded N(0, 1) rows.
+at::Tensor probeInputs(const Context& ctx, const std::string& module, std::int64_t in, bool& fromPrompts) {
+    auto it = ctx.probeInputs.find(module);
+    fromPrompts = it != ctx.probeInputs.end() && it->second.size(-1) == in;
+    if (fromPrompts) {
+        return it->second.to(at::kFloat);
+    }
+    return at::randn({kProbeRows, in}, at::detail::createCPUGenerator(kProbeSeed), at::TensorOptions().dtype(at::kFloat));
 }
 
-Result<std::optional<AdapterMergeModule>> mergeModule(const Side& side, const ModuleRef& m, const Tolerance& tol) {
+Result<std::optional<AdapterMergeModule>> mergeModule(const Context& ctx, const Side& side, const ModuleRef& m,
+                                                      const Tolerance& tol, bool& fromPrompts) {
     auto slot = side.lm->loader().slot(m.name, m.hasBias, side.run);
     if (!slot) return slot.error();
     if (!slot->lora) return std::optional<AdapterMergeModule>{};
@@ -40,8 +43,7 @@ Result<std::optional<AdapterMergeModule>> mergeModule(const Side& side, const Mo
     AdapterMergeModule r;
     r.module = m.name;
     r.weight = diffMetrics(got, ref, tol);
-    at::Tensor x = at::randn({kProbeRows, base.size(1)},
-                             at::detail::createCPUGenerator(kProbeSeed), at::TensorOptions().dtype(at::kFloat));
+    at::Tensor x = probeInputs(ctx, m.name, base.size(1), fromPrompts);
     r.output = diffMetrics(at::matmul(x, got.t()), at::matmul(x, ref.t()), tol);
     r.deltaMaxAbs = model::loraDelta(*unmerged->lora).abs().max().item<double>();
     const auto& spec = side.run.form.quant->weight;
@@ -65,6 +67,14 @@ std::string recommendation(bool anyDiff) {
 
 }  // namespace
 
+const Side* adapterSide(const Context& ctx) {
+    if (ctx.eval->recipe->adapter && merges(*ctx.eval)) return ctx.eval;
+    if (ctx.train->recipe->adapter && merges(*ctx.train)) return ctx.train;
+    if (ctx.eval->recipe->adapter) return ctx.eval;
+    if (ctx.train->recipe->adapter) return ctx.train;
+    return nullptr;
+}
+
 Status runAdapterMergeCheck(Context& ctx) {
     const Side* side = adapterSide(ctx);
     if (!side || !side->quantized()) {
@@ -74,18 +84,20 @@ Status runAdapterMergeCheck(Context& ctx) {
     }
     AdapterMergeCheck check;
     const auto total = static_cast<std::int64_t>(ctx.modules.size());
-    std::int64_t differing = 0;
+    std::int64_t differing = 0, fromPromptsCount = 0;
     double worstOut = 0.0;
     for (std::int64_t i = 0; i < total; ++i) {
         const ModuleRef& m = ctx.modules[static_cast<std::size_t>(i)];
         if (!ctx.tick("adapter merge", m.name, i, total)) return cancelled();
-        auto r = mergeModule(*side, m, ctx.request->weightTolerance);
+        bool fromPrompts = false;
+        auto r = mergeModule(ctx, *side, m, ctx.request->weightTolerance, fromPrompts);
         if (!r) {
             ctx.report->warnings.push_back({"skipped_module", m.name, "adapter merge: " + r.error().message});
             continue;
         }
         if (!*r) continue;
         differing += (*r)->weight.outOfTolerance > 0 ? 1 : 0;
+        fromPromptsCount += fromPrompts ? 1 : 0;
         worstOut = std::max(worstOut, (*r)->output.maxAbs);
         check.modules.push_back(std::move(**r));
     }
@@ -100,7 +112,11 @@ Status runAdapterMergeCheck(Context& ctx) {
     addSummary(*ctx.report, CheckKind::AdapterMerge, fail ? CheckStatus::Fail : CheckStatus::Pass, headline,
                {{"adapted modules", std::to_string(check.modules.size())},
                 {"modules changed by merge", std::to_string(differing)},
-                {"max output |Δ|", fmt(worstOut)}},
+                {"max output |Δ|", fmt(worstOut)},
+                {"probe inputs", fromPromptsCount == static_cast<std::int64_t>(check.modules.size())
+                                     ? "prompt activations (" + side->label + " forward)"
+                                     : std::to_string(fromPromptsCount) + " modules on prompt activations, the rest on "
+                                                                          "seeded N(0,1) rows"}},
                why);
     ctx.report->adapterMerge = std::move(check);
     return Ok{};

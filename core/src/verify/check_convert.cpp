@@ -89,6 +89,7 @@ Status convertLogits(Context& ctx, ConvertCheck& check, const ConvertPlan& plan)
     }
     model::ForwardOptions opts;
     opts.run = ctx.eval->run;
+    opts.attention = ctx.request->attention;
     opts.run.form.form = LinearForm::Q;
     opts.run.form.quant->weight.groupSize = plan.convertGroup;
     opts.run.form.quant->weight.device = plan.convertDevice;

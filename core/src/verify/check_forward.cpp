@@ -12,12 +12,28 @@ struct SideRun {
     std::vector<std::vector<at::Tensor>> hidden;  // [layer][prompt]
 };
 
+// Keeps the first kProbeRows token rows of every Linear's input over the prompts (check 6's probes).
+model::LinearHook probeRecorder(Context& ctx) {
+    return [&ctx](const std::string& module, const at::Tensor& x, const at::Tensor&) {
+        at::Tensor rows = x.reshape({-1, x.size(-1)});
+        at::Tensor& kept = ctx.probeInputs[module];
+        const std::int64_t have = kept.defined() ? kept.size(0) : 0;
+        const std::int64_t take = std::min(kProbeRows - have, rows.size(0));
+        if (take <= 0) {
+            return;
+        }
+        at::Tensor part = rows.narrow(0, 0, take).to(at::kCPU, /*non_blocking=*/false, /*copy=*/true);
+        kept = kept.defined() ? at::cat({kept, part}) : part;
+    };
+}
+
 Result<SideRun> runSide(Context& ctx, const Side& side, bool& cancel) {
     SideRun out;
     const auto layers = static_cast<std::int64_t>(side.lm->config().numHiddenLayers);
     out.hidden.resize(static_cast<std::size_t>(layers));
     model::ForwardOptions opts;
     opts.run = side.run;
+    opts.attention = ctx.request->attention;
     model::ForwardHooks hooks;
     hooks.afterLayer = [&](int layer, std::size_t prompt, const at::Tensor& h) {
         out.hidden[static_cast<std::size_t>(layer)].push_back(h.to(at::kCPU));
@@ -26,6 +42,10 @@ Result<SideRun> runSide(Context& ctx, const Side& side, bool& cancel) {
             cancel = true;
         }
     };
+    hooks.keepGoing = [&cancel] { return !cancel; };
+    if (ctx.request->checkAdapterMerge && adapterSide(ctx) == &side) {
+        hooks.afterLinear = probeRecorder(ctx);
+    }
     auto logits = side.lm->forward(ctx.prompts, opts, hooks);
     if (!logits) return logits.error();
     for (auto& l : *logits) out.logits.push_back(l.to(at::kCPU));
@@ -102,11 +122,11 @@ void fillActivations(Context& ctx, const SideRun& t, const SideRun& e) {
 Status runForwardChecks(Context& ctx) {
     bool cancel = false;
     auto t = runSide(ctx, *ctx.train, cancel);
+    if (cancel) return cancelled();
     if (!t) return makeError(t.error().code, "train forward: " + t.error().message);
-    if (cancel) return cancelled();
     auto e = runSide(ctx, *ctx.eval, cancel);
-    if (!e) return makeError(e.error().code, "eval forward: " + e.error().message);
     if (cancel) return cancelled();
+    if (!e) return makeError(e.error().code, "eval forward: " + e.error().message);
     fillLogits(ctx, *t, *e);
     fillActivations(ctx, *t, *e);
     ctx.evalLogitsPerPrompt = e->logits;

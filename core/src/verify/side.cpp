@@ -18,8 +18,8 @@ LinearForm sideForm(const Recipe& recipe) {
     if (!recipe.adapter) {
         return quantized ? LinearForm::FQ : LinearForm::F;
     }
-    if (!quantized) {
-        return LinearForm::F;
+    if (!quantized) {  // T and M without a quantization spec: PeftModel unmerged / merge_and_unload
+        return recipe.adapter->form == AdapterForm::Merged ? LinearForm::M : LinearForm::T;
     }
     switch (recipe.adapter->form) {
         case AdapterForm::Unmerged: return LinearForm::T;
@@ -147,10 +147,23 @@ void releaseModule(const Side& side, const ModuleRef& m) {
 
 at::Tensor effectiveWeight(const model::PreparedLinear& p) {
     at::Tensor w = p.weight.to(at::kFloat);
-    if (p.lora) {
-        w = w + model::loraDelta(*p.lora).to(at::kFloat);
+    if (!p.lora) {
+        return w;
     }
-    return w;
+    const model::LoraFactors& lora = *p.lora;
+    at::Tensor delta = model::loraDelta(lora).to(at::kFloat);
+    if (!lora.magnitude) {
+        return w + delta;
+    }
+    // DoRA unmerged (DoraLinearLayer.forward): y = m / ||W0 + s·BA||_row ⊙ (W x + s·B A x) + bias, with
+    // W0 the unquantized base and W the base as the side runs it.
+    at::Tensor combined = p.rawWeight.to(at::kFloat) + delta;
+    if (lora.fanInFanOut) {
+        combined = combined.t();
+    }
+    at::Tensor factor = (lora.magnitude->to(at::kFloat) / at::linalg_vector_norm(combined, 2, at::IntArrayRef{1}))
+                            .view({-1, 1});
+    return (lora.fanInFanOut ? factor.t() : factor) * (w + delta);
 }
 
 std::pair<at::Tensor, at::Tensor> int4ScaleZero(const at::Tensor& w, int groupSize, quant::DeviceSemantics device) {

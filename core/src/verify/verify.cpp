@@ -125,6 +125,7 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
     report.createdUtc = utcNow();
     report.weightTolerance = req.weightTolerance;
     report.logitTolerance = req.logitTolerance;
+    report.attention = req.attention == AttentionImpl::Eager ? "eager" : "sdpa";
     report.train = summarize(req.train);
     report.eval = summarize(req.eval);
     auto device = pickDevice(req.device, report);

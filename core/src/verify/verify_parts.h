@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,7 +56,8 @@ std::int64_t blockRows(std::int64_t n, std::int64_t k, bool rowLocal);
 // Drops the module's mapped pages from the side's resident set (the page cache keeps them).
 void releaseModule(const Side& side, const ModuleRef& m);
 // The dense map y = W_eff x of a prepared Linear, float32: weight + s·B·A for unmerged LoRA
-// (T' with the fake-quantized factors), the weight alone otherwise.
+// (T' with the fake-quantized factors), m/||W0 + s·BA||_row ⊙ (weight + s·B·A) for unmerged DoRA,
+// the weight alone otherwise.
 at::Tensor effectiveWeight(const model::PreparedLinear& p);
 
 // Per-group fp32 scale (clamp_min(max-min, 1e-6) / 15 with the device's division) and zero
@@ -71,9 +73,16 @@ struct Context {
     std::vector<at::Tensor> prompts;       // int64 [1, S] each
     std::optional<at::Tensor> evalLogits;  // filled by the logits check, reused by convert
     std::vector<at::Tensor> evalLogitsPerPrompt;
+    // Inputs of each Linear of the adapter side in its forward: the first kProbeRows token rows over
+    // the prompts, [rows, in] in the run dtype (used by the adapter-merge check).
+    std::map<std::string, at::Tensor> probeInputs;
     VerifyReport* report = nullptr;
     bool tick(const std::string& stage, const std::string& item, std::int64_t done, std::int64_t total) const;
 };
+
+// The side whose adapter check 6 studies: the one that merges, else eval, else train (null: none).
+const Side* adapterSide(const Context& ctx);
+constexpr std::int64_t kProbeRows = 64;
 
 Status runWeightsCheck(Context& ctx);
 Status runForwardChecks(Context& ctx);  // logits (3) and activations (4)

@@ -104,7 +104,7 @@ TEST(CausalLm, HooksSeeEveryLayerAndLinear) {
     int layers = 0, linears = 0;
     ForwardHooks hooks;
     hooks.afterLayer = [&](int, std::size_t, const at::Tensor& h) { layers += h.size(2) == 32; };
-    hooks.afterLinear = [&](const std::string&, const at::Tensor&) { ++linears; };
+    hooks.afterLinear = [&](const std::string&, const at::Tensor& x, const at::Tensor&) { linears += x.dim() == 3; };
     auto out = lm->forward(std::vector<at::Tensor>{ids(5), ids(9)}, o, hooks);
     ASSERT_TRUE(out.ok()) << out.error().message;
     EXPECT_EQ(layers, 2 * 2);

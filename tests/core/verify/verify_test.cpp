@@ -117,6 +117,20 @@ TEST_F(DemoVerify, CancelImmediatelyReturnsCancelled) {
     EXPECT_EQ(calls, 1);
 }
 
+TEST_F(DemoVerify, CancelDuringTheForwardStopsAfterThatLayer) {
+    std::vector<std::string> items;
+    auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe), [&](const Progress& p) {
+        if (p.stage != "logits") return true;
+        items.push_back(p.item);
+        return p.item != "train layer 1";
+    });
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.error().code, ErrorCode::Cancelled);
+    // Refused at layer 1 of the train forward: no further layer, and the eval forward never starts.
+    ASSERT_FALSE(items.empty());
+    EXPECT_EQ(items.back(), "train layer 1");
+}
+
 TEST_F(DemoVerify, ProgressCoversEveryModule) {
     std::int64_t weightTicks = 0;
     auto report = verify(request(s_ws->trainRecipe, s_ws->trainRecipe), [&](const Progress& p) {
