@@ -2,6 +2,7 @@
 
 #include "model/lora_merge.h"
 #include "quant/fake_quant.h"
+#include "quant/intx_float8_convert.h"
 
 namespace ql::model {
 namespace {
@@ -33,8 +34,30 @@ Result<LoraFactors> fakeQuantFactors(const std::string& name, LoraFactors lora, 
     return lora;
 }
 
+// Q for IntxWeightOnly / Int8DynamicActivationIntxWeight: IntxUnpackedToInt8Tensor's linear is
+// dequantize() then F.linear (after the per-token activation quant-dequant), torchao-quant.md §4.2.
+Status prepareIntxConverted(PreparedLinear& p, const FormSpec& spec) {
+    const quant::FakeQuantSpec& w = spec.quant->weight;
+    auto intx = quant::intxConvert(p.weight, w.bits, w.groupSize, w.eps, w.device);
+    if (!intx) {
+        return makeError(intx.error().code, "module " + p.name + ": " + intx.error().message);
+    }
+    p.weight = quant::intxDequantize(*intx, p.weight.scalar_type());
+    if (spec.quant->hasActivation) {
+        p.activation = spec.quant->activation;
+    }
+    return Ok{};
+}
+
 Status prepareQuantized(PreparedLinear& p, const FormSpec& spec) {
     const quant::FakeQuantSpec& w = spec.quant->weight;
+    if (spec.form == LinearForm::Q && w.kind == quant::FqKind::IntxWeight) {
+        return prepareIntxConverted(p, spec);
+    }
+    if (spec.form == LinearForm::Q && w.kind != quant::FqKind::Int4Plain) {
+        return makeError(ErrorCode::Unsupported, "module " + p.name + ": the converted (real) form is implemented "
+                                                 "for int4 PLAIN and intx weights only");
+    }
     if (spec.form == LinearForm::Q) {
         auto int4 = quant::int4PlainConvert(p.weight, w.groupSize, w.device);
         if (int4) {

@@ -4,6 +4,7 @@
 //   PEFT lora.Linear.forward: r = base(x); x = x.to(A.dtype); r = r + B(A(x)) * s; r.to(base dtype)
 //   DoRA (DoraLinearLayer.forward) on top of the base result, unmerged
 //   Int4Tensor (Q): int4PlainLinear on the converted (merged) weight.
+//   IntxUnpackedToInt8Tensor (Q): act_fq(x) (int8 per token, 8da-intx only); F.linear(x, dequantize(W), b).
 #pragma once
 
 #include <ATen/ATen.h>

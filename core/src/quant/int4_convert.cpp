@@ -154,6 +154,42 @@ constexpr std::int64_t kLinearRowBlock = 8192;  // output rows dequantized at a 
 
 }  // namespace
 
+at::Tensor int4PlainDequantizeCodes(const Int4Codes& c, at::ScalarType dtype) {
+    if (dtype != at::kBFloat16 || !c.codes.is_cpu()) {
+        return int4PlainDequantize(int4PlainPack(c, dtype)).to(at::kFloat);
+    }
+    const std::int64_t g = c.groupSize, groups = c.codes.numel() / g;
+    at::Tensor codes = c.codes.contiguous();
+    at::Tensor scale = c.scale.to(at::kBFloat16).to(at::kFloat).contiguous();  // [N, G], as stored
+    at::Tensor zero = c.zero.to(at::kBFloat16).to(at::kFloat).contiguous();
+    at::Tensor out = at::empty(codes.sizes(), codes.options().dtype(at::kFloat));
+    const std::int8_t* pc = codes.data_ptr<std::int8_t>();
+    const float* ps = scale.data_ptr<float>();
+    const float* pz = zero.data_ptr<float>();
+    float* po = out.data_ptr<float>();
+    at::parallel_for(0, groups, std::max<std::int64_t>(1, 65536 / g), [&](std::int64_t b, std::int64_t e) {
+        kernels::int4DequantBf16ToF32(pc + b * g, ps + b, pz + b, po + b * g, e - b, g);
+    });
+    return out;
+}
+
+Int4FakeAndReal int4FakeAndConverted(const at::Tensor& w, int g, DeviceSemantics device) {
+    const std::int64_t groups = w.numel() / g;
+    Int4FakeAndReal r{at::empty_like(w), at::empty(w.sizes(), w.options().dtype(at::kFloat)),
+                      at::empty({w.size(0), w.size(1) / g}, w.options().dtype(at::kFloat)),
+                      at::empty({w.size(0), w.size(1) / g}, w.options().dtype(at::kFloat))};
+    const auto* in = static_cast<const std::uint16_t*>(w.data_ptr());
+    auto* fake = static_cast<std::uint16_t*>(r.fake.data_ptr());
+    float* dequant = r.dequant.data_ptr<float>();
+    float* scale = r.scale.data_ptr<float>();
+    float* zero = r.zero.data_ptr<float>();
+    const bool cuda = device == DeviceSemantics::Cuda;
+    at::parallel_for(0, groups, std::max<std::int64_t>(1, 65536 / g), [&](std::int64_t b, std::int64_t e) {
+        kernels::int4FakeAndDequantBf16(in + b * g, fake + b * g, dequant + b * g, scale + b, zero + b, e - b, g, cuda);
+    });
+    return r;
+}
+
 at::Tensor int4PlainDequantize(const Int4PlainWeight& weight) {
     if (fusedDequant(weight)) {
         return dequantRowsF32(weight, 0, weight.qdata.size(0)).to(at::kBFloat16);

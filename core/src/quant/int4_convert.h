@@ -34,6 +34,20 @@ Int4Codes int4PlainQuantize(const at::Tensor& w, int groupSize, DeviceSemantics 
 // What Int4Tensor stores: packed codes, scale/zero group-major in `dtype`.
 Int4PlainWeight int4PlainPack(const Int4Codes& codes, at::ScalarType dtype);
 
+// int4PlainDequantize(int4PlainPack(codes, dtype)) as fp32 values, without the packing round trip.
+at::Tensor int4PlainDequantizeCodes(const Int4Codes& codes, at::ScalarType dtype);
+
+// Both sides of the convert check in one pass over a contiguous CPU bf16 weight [N, K], for one
+// group size and division: `fake` = the fused fake quant (int4FakeQuantFused), `dequant` =
+// int4PlainDequantizeCodes(int4PlainQuantize(w)), `scale`/`zero` = the fp32 per-group values.
+struct Int4FakeAndReal {
+    at::Tensor fake;     // bf16 [N, K]
+    at::Tensor dequant;  // fp32 [N, K] (bf16 values)
+    at::Tensor scale;    // fp32 [N, K/g]
+    at::Tensor zero;     // fp32 [N, K/g]
+};
+Int4FakeAndReal int4FakeAndConverted(const at::Tensor& w, int groupSize, DeviceSemantics device);
+
 // Int4Tensor.from_hp for a 2-D weight. K % groupSize != 0 -> Unsupported: torchao leaves that layer
 // in its original dtype (the caller reports "stays bf16").
 Result<Int4PlainWeight> int4PlainConvert(const at::Tensor& w, int groupSize, DeviceSemantics device);

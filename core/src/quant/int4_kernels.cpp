@@ -161,7 +161,39 @@ QL_INLINE void codeGroups(const T* in, std::int8_t* codes, float* scale, float* 
     }
 }
 
+QL_INLINE void fakeAndDequantGroups(const std::uint16_t* in, std::uint16_t* fake, float* dequant, float* scale,
+                                    float* zero, std::int64_t groups, std::int64_t g, bool cudaDivision) {
+    for (std::int64_t i = 0; i < groups; ++i, in += g, fake += g, dequant += g) {
+        const GroupParams p = groupParams(in, g, cudaDivision);
+        scale[i] = p.scale;
+        zero[i] = p.zero;
+        const float sb = roundToBf16(p.scale), zb = roundToBf16(p.zero);
+        const VecF mn = splat(p.min), s = splat(p.scale), z = splat(p.zero), vsb = splat(sb), vzb = splat(zb);
+        std::int64_t e = 0;
+        for (; e + kLanes <= g; e += kLanes) {
+            const VecF c = codeOf(load(in + e), mn, s);
+            const VecF cs = c * s;
+            store(fake + e, cs + z);
+            // The int8 code as the kernel sees it (NaN -> 0), then bf16(bf16(c·s_bf16) + z_bf16).
+            const VecF ci = (c != c) ? VecF{} : c;
+            store(dequant + e, roundBf16(roundBf16(ci * vsb) + vzb));
+        }
+        for (; e < g; ++e) {
+            const float c = codeOf(loadScalar(in[e]), p.min, p.scale);
+            const float cs = c * p.scale;
+            storeScalar(fake + e, cs + p.zero);
+            const float ci = c != c ? 0.0f : c;
+            dequant[e] = roundToBf16(roundToBf16(ci * sb) + zb);
+        }
+    }
+}
+
 }  // namespace
+
+QL_KERNEL void int4FakeAndDequantBf16(const std::uint16_t* in, std::uint16_t* fake, float* dequant, float* scale,
+                                      float* zero, std::int64_t groups, std::int64_t groupSize, bool cudaDivision) {
+    fakeAndDequantGroups(in, fake, dequant, scale, zero, groups, groupSize, cudaDivision);
+}
 
 QL_KERNEL void int4FakeQuantBf16(const std::uint16_t* in, std::uint16_t* out, std::int64_t groups,
                                  std::int64_t groupSize, bool cudaDivision) {

@@ -29,6 +29,12 @@ void int4CodesF32(const float* in, std::int8_t* codes, float* scale, float* zero
 void int4DequantBf16ToF32(const std::int8_t* codes, const float* scale, const float* zero, float* out,
                           std::int64_t groups, std::int64_t groupSize);
 
+// Fake quant and convert of the same groups in one pass (one group size and division for both):
+// fake[i] = int4FakeQuantBf16's output, dequant[i] = int4DequantBf16ToF32 of the codes with the
+// scale and zero rounded to bf16, scale/zero = the fp32 per-group values.
+void int4FakeAndDequantBf16(const std::uint16_t* in, std::uint16_t* fake, float* dequant, float* scale, float* zero,
+                            std::int64_t groups, std::int64_t groupSize, bool cudaDivision);
+
 // bf16 round-to-nearest-even of fp32 values (c10::BFloat16's rounding; NaN -> 0x7FC0), as float.
 float roundToBf16(float v);
 

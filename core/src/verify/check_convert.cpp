@@ -1,8 +1,12 @@
-// Check 5: eval side's fake-quantized Linear vs what QATConfig(step="convert") deploys (int4 PLAIN):
-// codes, bf16 rounding of scale/zero, dequantized weights, bytes and types, and the logits of the
-// real-int4 model against the eval logits (torchao-quant.md §3.5).
+// Check 5: eval side's fake-quantized Linear vs what QATConfig(step="convert") deploys, and the
+// logits of the converted model against the eval logits.
+//   int4 PLAIN (Int4Tensor, torchao-quant.md §3.5): codes, bf16 rounding of scale/zero, the kernel's
+//     dequant vs the fake-quantized weight, bytes and types;
+//   intx (IntxUnpackedToInt8Tensor, §4.2-§4.3): dequantize() vs the fake-quantized weight (torchao
+//     expects them bit-identical), bytes and types.
 #include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
+#include "quant/intx_float8_convert.h"
 #include "verify/diff_stream.h"
 #include "verify/metrics.h"
 #include "verify/verify_parts.h"
@@ -11,11 +15,16 @@ namespace ql::checks {
 namespace {
 
 struct ConvertPlan {
+    bool intx = false;  // IntxUnpackedToInt8Tensor (else Int4Tensor PLAIN)
     int fakeGroup = 128;
-    int convertGroup = 128;
+    int convertGroup = 128;  // intx: 0 = per row
     quant::DeviceSemantics fakeDevice = quant::DeviceSemantics::Cpu;
     quant::DeviceSemantics convertDevice = quant::DeviceSemantics::Cpu;
+    int bits = 4;
+    quant::EpsPolicy eps = quant::EpsPolicy::SmallestNormal;
 };
+
+std::string groupText(int group) { return group > 0 ? "g" + std::to_string(group) : "per row"; }
 
 std::uint64_t countNe(const at::Tensor& a, const at::Tensor& b) {
     return static_cast<std::uint64_t>(a.ne(b).sum().item<std::int64_t>());
@@ -27,23 +36,50 @@ struct ConvertBlockTotals {
     std::uint64_t codeMismatches = 0, scalesRounded = 0, zerosRounded = 0;
 };
 
+// The common case in one pass: fake and convert quantize alike (same group and division), bf16.
+// int4FakeAndConverted's `fake` is the fused fake quant prepareRows would run on the same rows.
+Status convertRowsFused(Context& ctx, const ModuleRef& m, const model::LinearSlot& slot, std::int64_t r0,
+                        std::int64_t n, const ConvertPlan& plan, ConvertBlockTotals& totals, DiffStream& dequant) {
+    auto p = prepareRows(*ctx.eval, m, slot, r0, n, /*quantize=*/false);
+    if (!p) {
+        return p.error();
+    }
+    const auto both = quant::int4FakeAndConverted(p->rawWeight.contiguous(), plan.convertGroup, plan.convertDevice);
+    totals.scalesRounded += countNe(both.scale.to(at::kBFloat16).to(at::kFloat), both.scale);
+    totals.zerosRounded += countNe(both.zero.to(at::kBFloat16).to(at::kFloat), both.zero);
+    dequant.add(both.fake, both.dequant, r0);
+    return Ok{};
+}
+
+bool fusable(const Context& ctx, const ConvertPlan& plan) {
+    return plan.fakeGroup == plan.convertGroup && plan.fakeDevice == plan.convertDevice &&
+           ctx.eval->run.dtype == at::kBFloat16 && ctx.eval->run.device.is_cpu();
+}
+
 Status convertRows(Context& ctx, const ModuleRef& m, const model::LinearSlot& slot, std::int64_t r0, std::int64_t n,
                    const ConvertPlan& plan, ConvertBlockTotals& totals, DiffStream& dequant) {
+    if (fusable(ctx, plan)) {
+        return convertRowsFused(ctx, m, slot, r0, n, plan, totals, dequant);
+    }
     auto p = prepareRows(*ctx.eval, m, slot, r0, n);
     if (!p) {
         return p.error();
     }
     const at::Tensor& w = p->rawWeight;  // merged weight for form M
     const auto real = quant::int4PlainQuantize(w, plan.convertGroup, plan.convertDevice);
-    totals.codeMismatches += countNe(quant::int4PlainCodes(w, plan.fakeGroup, plan.fakeDevice), real.codes);
+    // The fake path's codes are int4PlainCodes with the fake group and division; with the convert's
+    // group and division that is the very call above, so only a different plan is recomputed.
+    if (plan.fakeGroup != plan.convertGroup || plan.fakeDevice != plan.convertDevice) {
+        totals.codeMismatches += countNe(quant::int4PlainCodes(w, plan.fakeGroup, plan.fakeDevice), real.codes);
+    }
     const auto sd = w.scalar_type();
     totals.scalesRounded += countNe(real.scale.to(sd).to(at::kFloat), real.scale);
     totals.zerosRounded += countNe(real.zero.to(sd).to(at::kFloat), real.zero);
-    dequant.add(p->weight, quant::int4PlainDequantize(quant::int4PlainPack(real, sd)), r0);
+    dequant.add(p->weight, quant::int4PlainDequantizeCodes(real, sd), r0);
     return Ok{};
 }
 
-Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+Result<ConvertModuleRow> convertModuleInt4(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
     auto slot = moduleSlot(*ctx.eval, m);
     if (!slot) {
         return slot.error();
@@ -83,6 +119,55 @@ Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const C
     return row;
 }
 
+Result<ConvertModuleRow> convertModuleIntx(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+    auto slot = moduleSlot(*ctx.eval, m);
+    if (!slot) {
+        return slot.error();
+    }
+    const std::int64_t rows = slot->weight.size(0), cols = slot->weight.size(1);
+    const bool quantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
+    const auto dtype = ctx.eval->run.dtype;
+    const auto elementSize = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    ConvertModuleRow row;
+    row.module = m.name;
+    row.shape = {rows, cols};
+    row.dtypeBefore = c10::toString(dtype);
+    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
+    const std::string scheme = "int" + std::to_string(plan.bits) + " " + groupText(plan.convertGroup);
+    row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
+    if (!quantized || (plan.convertGroup > 0 && cols % plan.convertGroup != 0)) {
+        row.typeAfter = "Linear";
+        row.dtypeAfter = row.dtypeBefore;
+        row.bytesAfter = row.bytesBefore;
+        return row;
+    }
+    const std::int64_t groups = plan.convertGroup > 0 ? cols / plan.convertGroup : 1;
+    row.typeAfter = "Linear[IntxUnpackedToInt8Tensor " + scheme + "]";
+    row.dtypeAfter = "int8 (int" + std::to_string(plan.bits) + " values) + " + std::string(c10::toString(dtype)) +
+                     " scale + int8 zero point";
+    row.bytesAfter = static_cast<std::uint64_t>(rows * cols) +
+                     static_cast<std::uint64_t>(rows * groups) * (elementSize + 1);
+    DiffStream dequant(rows, cols, {ctx.request->weightTolerance, 0, 0, false});
+    const std::int64_t block = blockRows(rows, cols, rowLocal(*ctx.eval, *slot));
+    for (std::int64_t r0 = 0; r0 < rows; r0 += block) {
+        auto p = prepareRows(*ctx.eval, m, *slot, r0, std::min(block, rows - r0));
+        if (!p) {
+            return p.error();
+        }
+        auto q = quant::intxConvert(p->rawWeight, plan.bits, plan.convertGroup, plan.eps, plan.convertDevice);
+        if (!q) {
+            return q.error();
+        }
+        dequant.add(p->weight, quant::intxDequantize(*q, dtype), r0);
+    }
+    row.dequant = dequant.sums().result();
+    return row;
+}
+
+Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+    return plan.intx ? convertModuleIntx(ctx, m, plan) : convertModuleInt4(ctx, m, plan);
+}
+
 Status convertLogits(Context& ctx, ConvertCheck& check, const ConvertPlan& plan) {
     if (ctx.evalLogitsPerPrompt.empty()) {
         return Ok{};
@@ -111,22 +196,53 @@ Status convertLogits(Context& ctx, ConvertCheck& check, const ConvertPlan& plan)
     return Ok{};
 }
 
+void summarizeIntx(Context& ctx, const ConvertCheck& check) {
+    std::int64_t differing = 0;
+    double maxAbs = 0.0;
+    for (const auto& r : check.modules) {
+        differing += r.dequant.outOfTolerance > 0 ? 1 : 0;
+        maxAbs = std::max(maxAbs, r.dequant.maxAbs);
+    }
+    const bool pass = differing == 0;
+    std::string headline = (pass ? std::string("converted weights equal the fake-quantized ones in every module")
+                                 : std::to_string(differing) + " modules' converted weights differ (max |Δ| " + fmt(maxAbs) + ")") +
+                           "; converted logits max |Δ| " + fmt(check.logits.maxAbs) + ", argmax agreement " +
+                           fmt(check.argmaxAgreement);
+    std::string why = "IntxUnpackedToInt8Tensor keeps the int8 codes and the scale in the weight dtype that the "
+                      "fake quantizer computes, and its linear dequantizes then runs F.linear: the converted "
+                      "model should match the fake-quantized one bit for bit.";
+    if (!pass) {
+        why += " It does not: convert quantizes differently (device numerics, eps or group).";
+    }
+    addSummary(*ctx.report, CheckKind::Convert, pass ? CheckStatus::Pass : CheckStatus::Fail, headline,
+               {{"bytes before", std::to_string(check.bytesBefore)}, {"bytes after", std::to_string(check.bytesAfter)},
+                {"modules differing", std::to_string(differing)}, {"weights max |Δ|", fmt(maxAbs)},
+                {"logits max |Δ|", fmt(check.logits.maxAbs)}, {"argmax agreement", fmt(check.argmaxAgreement)}},
+               why);
+}
+
 }  // namespace
 
 Status runConvertCheck(Context& ctx) {
     const Recipe& recipe = *ctx.eval->recipe;
     const QuantConfig& q = recipe.quantization;
-    if (q.scheme != QuantScheme::Int4WeightOnly || q.int4Packing != Int4PackingFormat::Plain) {
+    const bool int4 = q.scheme == QuantScheme::Int4WeightOnly && q.int4Packing == Int4PackingFormat::Plain;
+    const bool intx = q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    if (!int4 && !intx) {
         addSummary(*ctx.report, CheckKind::Convert, CheckStatus::Skipped,
-                   "convert check covers int4_weight_only PLAIN only", {},
+                   "convert check covers int4_weight_only PLAIN and intx weights only", {},
                    "eval scheme: " + std::string(quantSchemeName(q.scheme)));
         return Ok{};
     }
+    const quant::FakeQuantSpec& fake = ctx.eval->run.form.quant->weight;
     ConvertPlan plan;
-    plan.fakeGroup = ctx.eval->run.form.quant->weight.groupSize;
-    plan.fakeDevice = ctx.eval->run.form.quant->weight.device;
-    plan.convertGroup = effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;
+    plan.intx = intx;
+    plan.fakeGroup = fake.groupSize;
+    plan.fakeDevice = fake.device;
+    plan.convertGroup = intx ? fake.groupSize : effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;
     plan.convertDevice = deviceSemantics(ctx.request->convertNumerics.value_or(recipe.deviceNumerics));
+    plan.bits = fake.bits;
+    plan.eps = fake.eps;
     ConvertCheck check;
     const auto total = static_cast<std::int64_t>(ctx.modules.size());
     for (std::int64_t i = 0; i < total; ++i) {
@@ -134,6 +250,7 @@ Status runConvertCheck(Context& ctx) {
         if (!ctx.tick("convert", m.name, i, total)) {
             return cancelled();
         }
+        prefetchModule(*ctx.eval, m);
         auto row = convertModule(ctx, m, plan);
         releaseModule(*ctx.eval, m);
         if (!row) {
@@ -146,6 +263,11 @@ Status runConvertCheck(Context& ctx) {
     }
     if (auto s = convertLogits(ctx, check, plan); !s) {
         return s.error();
+    }
+    if (plan.intx) {
+        summarizeIntx(ctx, check);
+        ctx.report->convert = std::move(check);
+        return Ok{};
     }
     std::int64_t codeMismatch = 0;
     std::uint64_t scalesRounded = 0;

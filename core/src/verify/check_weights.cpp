@@ -97,15 +97,33 @@ struct FiniteRange {
     }
 };
 
-// Signed histogram of the eval side's unquantized weight over its [min, max] (linearHistogram's
-// definition), in two passes over the row blocks: range, then torch.histc per block.
-Result<Histogram> originalHistogram(Context& ctx, const ModulePair& p, const FiniteRange& range, int bins = 64) {
+constexpr int kHistogramBins = 64;
+
+Histogram histogramOf(const FiniteRange& range, std::vector<std::uint64_t> counts) {
     Histogram h;
-    const double lo = range.lo, hi = range.hi;
-    if (!(lo <= hi)) {
+    if (!(range.lo <= range.hi)) {
         return h;
     }
-    std::vector<std::uint64_t> counts(static_cast<std::size_t>(bins), 0);
+    const auto bins = static_cast<int>(counts.size());
+    for (int i = 0; i <= bins; ++i) {
+        h.edges.push_back(range.lo + (range.hi - range.lo) * i / bins);
+    }
+    h.counts = std::move(counts);
+    return h;
+}
+
+// The side's weight as the comparison reads it: the prepared weight itself (bf16 read in place)
+// without a LoRA, else the dense fp32 map.
+at::Tensor compared(const model::PreparedLinear& p) { return p.lora ? effectiveWeight(p) : p.weight; }
+
+// Signed histogram of the eval side's unquantized weight over its [min, max] (linearHistogram's
+// definition), in two passes over the row blocks: range, then torch.histc per block.
+Result<Histogram> originalHistogram(Context& ctx, const ModulePair& p, const FiniteRange& range) {
+    const double lo = range.lo, hi = range.hi;
+    std::vector<std::uint64_t> counts(kHistogramBins, 0);
+    if (!(lo <= hi)) {
+        return Histogram{};
+    }
     for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
         auto e = prepareRows(*ctx.eval, *p.module, p.eval, r0, std::min(p.block, p.rows - r0), false);
         if (!e) {
@@ -113,11 +131,7 @@ Result<Histogram> originalHistogram(Context& ctx, const ModulePair& p, const Fin
         }
         addHistc(e->rawWeight, lo, hi, counts);
     }
-    for (int i = 0; i <= bins; ++i) {
-        h.edges.push_back(lo + (hi - lo) * i / bins);
-    }
-    h.counts = std::move(counts);
-    return h;
+    return histogramOf(range, std::move(counts));
 }
 
 Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffAccumulator& overall) {
@@ -136,6 +150,14 @@ Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffA
     DiffStream stream(p.rows, p.cols, {ctx.request->weightTolerance, r.groupSize > 0 ? r.groupSize : p.cols, 32, false});
     LoraStats lora;
     FiniteRange range;
+    // Unless the eval side merges a LoRA, its unquantized weight is the checkpoint's: its range is
+    // known up front and the histogram is counted in the same pass.
+    const LinearForm evalForm = ctx.eval->run.form.form;
+    const bool rangeUpFront = !(p.eval.lora && (evalForm == LinearForm::M || evalForm == LinearForm::Q));
+    std::vector<std::uint64_t> counts(kHistogramBins, 0);
+    if (rangeUpFront) {
+        range.add(p.eval.weight);
+    }
     for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
         const std::int64_t n = std::min(p.block, p.rows - r0);
         auto train = prepareRows(*ctx.train, m, p.train, r0, n);
@@ -146,16 +168,20 @@ Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffA
         if (!eval) {
             return eval.error();
         }
-        stream.add(effectiveWeight(*train), effectiveWeight(*eval), r0, eval->rawWeight);
+        stream.add(compared(*train), compared(*eval), r0, eval->rawWeight);
         lora.add(train->lora ? *train : *eval);
-        range.add(eval->rawWeight);
+        if (!rangeUpFront) {
+            range.add(eval->rawWeight);
+        } else if (range.lo <= range.hi) {
+            addHistc(eval->rawWeight, range.lo, range.hi, counts);
+        }
     }
     r.diff = stream.sums().result();
     overall.merge(stream.sums());
     r.pass = r.diff.outOfTolerance == 0;
     r.groupError = stream.groupMap();
     r.worst = stream.worst();
-    auto hist = originalHistogram(ctx, p, range);
+    auto hist = rangeUpFront ? Result<Histogram>(histogramOf(range, std::move(counts))) : originalHistogram(ctx, p, range);
     if (!hist) {
         return hist.error();
     }
@@ -184,6 +210,8 @@ Status runWeightsCheck(Context& ctx) {
         if (!ctx.tick("weights", m.name, i, total)) {
             return cancelled();
         }
+        prefetchModule(*ctx.train, m);
+        prefetchModule(*ctx.eval, m);
         auto r = compareModule(ctx, m, overall);
         releaseModule(*ctx.train, m);
         releaseModule(*ctx.eval, m);

@@ -68,9 +68,9 @@ inline void scalarElement(double x, double y, const RowDiffParams& p, Lanes& s, 
 }
 
 // Histogram bin and worst candidate of element i (only called where they may be needed).
-void rareElement(const float* a, const float* b, const float* original, std::int64_t i, std::int64_t base,
+void rareElement(RowValues a, RowValues b, RowValues original, std::int64_t i, std::int64_t base,
                  const RowDiffParams& p, std::uint64_t* hist, WorstSink& worst) {
-    const double x = a[i], y = b[i];
+    const double x = a.at(i), y = b.at(i);
     const Element e = classify(x, y);
     const double ad = std::fabs(e.d);
     if (p.bins && e.finite && ad > 0.0 && ad < p.bins->last()) {
@@ -78,7 +78,7 @@ void rareElement(const float* a, const float* b, const float* original, std::int
     }
     const double key = e.finite ? ad : worstKey(x, y);
     if (key > worst.threshold()) {
-        worst.offer({key, base + i, a[i], b[i], original ? original[i] : 0.0f});
+        worst.offer({key, base + i, a.at(i), b.at(i), original.data ? original.at(i) : 0.0f});
     }
 }
 
@@ -86,23 +86,23 @@ bool needsRare(double ad, bool finite, const RowDiffParams& p, const WorstSink& 
     return (p.bins && ad > 0.0) || (worst.enabled() && (!finite || ad > worst.threshold()));
 }
 
-void lanesScalar(const float* a, const float* b, const float* original, std::int64_t n, std::int64_t base,
+void lanesScalar(RowValues a, RowValues b, RowValues original, std::int64_t n, std::int64_t base,
                  const RowDiffParams& p, Lanes& s, std::uint64_t* hist, WorstSink& worst) {
     for (std::int64_t e = 0; e < n; ++e) {
-        scalarElement(a[e], b[e], p, s, static_cast<int>(e % kLanes));
-        const Element el = classify(a[e], b[e]);
+        scalarElement(a.at(e), b.at(e), p, s, static_cast<int>(e % kLanes));
+        const Element el = classify(a.at(e), b.at(e));
         if (needsRare(std::fabs(el.d), el.finite, p, worst)) {
             rareElement(a, b, original, e, base, p, hist, worst);
         }
     }
 }
 
-void groupMaximaScalar(const float* a, const float* b, std::int64_t k, std::int64_t g, float* groupMax) {
+void groupMaximaScalar(RowValues a, RowValues b, std::int64_t k, std::int64_t g, float* groupMax) {
     for (std::int64_t start = 0; start < k; start += g) {
         float m = 0.0f;
         bool nan = false;
         for (std::int64_t e = start; e < start + g; ++e) {
-            const float ad = std::fabs(a[e] - b[e]);
+            const float ad = std::fabs(a.at(e) - b.at(e));
             nan |= ad != ad;
             m = ad > m ? ad : m;
         }
@@ -111,12 +111,28 @@ void groupMaximaScalar(const float* a, const float* b, std::int64_t k, std::int6
 }
 
 #ifdef QL_HAVE_AVX512_PATH
+__attribute__((target("avx512f,avx512dq"))) inline __m256 load8(RowValues v, std::int64_t e) {
+    if (!v.bf16) {
+        return _mm256_loadu_ps(static_cast<const float*>(v.data) + e);
+    }
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const std::uint16_t*>(v.data) + e));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+__attribute__((target("avx512f,avx512dq"))) inline __m512 load16(RowValues v, std::int64_t e) {
+    if (!v.bf16) {
+        return _mm512_loadu_ps(static_cast<const float*>(v.data) + e);
+    }
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const std::uint16_t*>(v.data) + e));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
 bool haveAvx512() {
     static const bool kHave = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
     return kHave;
 }
 
-__attribute__((target("avx512f,avx512dq"))) void lanesAvx512(const float* a, const float* b, const float* original,
+__attribute__((target("avx512f,avx512dq"))) void lanesAvx512(RowValues a, RowValues b, RowValues original,
                                                               std::int64_t n, std::int64_t base,
                                                               const RowDiffParams& p, Lanes& s, std::uint64_t* hist,
                                                               WorstSink& worst) {
@@ -126,8 +142,8 @@ __attribute__((target("avx512f,avx512dq"))) void lanesAvx512(const float* a, con
     __m512d sAbs = zero, sSq = zero, sB2 = zero, sA2 = zero, sAB = zero, vmax = zero;
     std::uint64_t differing = 0, bad = 0, nonFinite = 0, zeros = 0, overflow = 0;
     for (std::int64_t e = 0; e + kLanes <= n; e += kLanes) {
-        const __m512d x = _mm512_cvtps_pd(_mm256_loadu_ps(a + e));
-        const __m512d y = _mm512_cvtps_pd(_mm256_loadu_ps(b + e));
+        const __m512d x = _mm512_cvtps_pd(load8(a, e));
+        const __m512d y = _mm512_cvtps_pd(load8(b, e));
         const __mmask8 finite = _mm512_cmp_pd_mask(_mm512_sub_pd(x, x), zero, _CMP_EQ_OQ) &
                                 _mm512_cmp_pd_mask(_mm512_sub_pd(y, y), zero, _CMP_EQ_OQ);
         const __mmask8 eq = _mm512_cmp_pd_mask(x, y, _CMP_EQ_OQ);
@@ -181,22 +197,67 @@ __attribute__((target("avx512f,avx512dq"))) void lanesAvx512(const float* a, con
     s.overflow = overflow;
 }
 
-__attribute__((target("avx512f,avx512dq"))) void groupMaximaAvx512(const float* a, const float* b, std::int64_t k,
+__attribute__((target("avx512f,avx512dq"))) void groupMaximaAvx512(RowValues a, RowValues b, std::int64_t k,
                                                                     std::int64_t g, float* groupMax) {
     for (std::int64_t start = 0; start < k; start += g) {
         __m512 vm = _mm512_setzero_ps();
         __mmask16 nan = 0;
         for (std::int64_t e = start; e < start + g; e += 16) {
-            const __m512 ad = _mm512_abs_ps(_mm512_sub_ps(_mm512_loadu_ps(a + e), _mm512_loadu_ps(b + e)));
+            const __m512 ad = _mm512_abs_ps(_mm512_sub_ps(load16(a, e), load16(b, e)));
             nan |= _mm512_cmp_ps_mask(ad, ad, _CMP_UNORD_Q);
             vm = _mm512_max_ps(vm, ad);
         }
         groupMax[start / g] = nan != 0 ? std::numeric_limits<float>::quiet_NaN() : _mm512_reduce_max_ps(vm);
     }
 }
+
+__attribute__((target("avx512f,avx512dq"))) void histcAvx512(RowValues x, std::int64_t n, float lo, float hi,
+                                                              std::int64_t bins, std::uint64_t* counts) {
+    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    const __m512 vbins = _mm512_set1_ps(static_cast<float>(bins)), width = _mm512_set1_ps(hi - lo);
+    const __m512i last = _mm512_set1_epi32(static_cast<int>(bins - 1));
+    std::uint64_t sub[4][256] = {};  // interleaved partial counts: consecutive equal bins do not stall
+    alignas(64) std::int32_t pos[16];
+    std::int64_t e = 0;
+    for (; e + 16 <= n; e += 16) {
+        const __m512 v = load16(x, e);
+        const __mmask16 in = _mm512_cmp_ps_mask(v, vlo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(v, vhi, _CMP_LE_OQ);
+        const __m512 t = _mm512_div_ps(_mm512_mul_ps(_mm512_sub_ps(v, vlo), vbins), width);
+        const __m512i p = _mm512_max_epi32(_mm512_min_epi32(_mm512_cvttps_epi32(t), last), _mm512_setzero_si512());
+        _mm512_store_si512(pos, p);  // lanes outside [lo, hi] (any index) add 0 below
+        for (int l = 0; l < 16; ++l) {
+            sub[l & 3][pos[l]] += (in >> l) & 1u;
+        }
+    }
+    for (int j = 0; j < 4; ++j) {
+        for (std::int64_t b = 0; b < bins; ++b) {
+            counts[b] += sub[j][b];
+        }
+    }
+    histcCount(x.offset(e), n - e, lo, hi, bins, counts, true);
+}
 #endif
 
 }  // namespace
+
+void histcCount(RowValues x, std::int64_t n, float lo, float hi, std::int64_t bins, std::uint64_t* counts,
+                bool portable) {
+#ifdef QL_HAVE_AVX512_PATH
+    if (!portable && bins <= 256 && haveAvx512()) {
+        histcAvx512(x, n, lo, hi, bins, counts);
+        return;
+    }
+#endif
+    const float width = hi - lo;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float v = x.at(i);
+        if (!(v >= lo && v <= hi)) {
+            continue;
+        }
+        auto pos = static_cast<std::int64_t>((v - lo) * static_cast<float>(bins) / width);
+        ++counts[pos >= bins ? bins - 1 : pos];
+    }
+}
 
 HistogramBins::HistogramBins(std::vector<double> edges) : m_edges(std::move(edges)) {
     const int lo = std::ilogb(m_edges.front()), hi = std::ilogb(m_edges.back());
@@ -264,7 +325,7 @@ std::vector<WorstCandidate> WorstSink::sorted() const {
     return out;
 }
 
-void diffRow(const float* a, const float* b, const float* original, std::int64_t k, std::int64_t rowIndex,
+void diffRow(RowValues a, RowValues b, RowValues original, std::int64_t k, std::int64_t rowIndex,
              const RowDiffParams& p, RowDiff& out, std::uint64_t* hist, float* groupMax, WorstSink& worst) {
     const std::int64_t base = rowIndex * k;
     const std::int64_t vectorPart = k / kLanes * kLanes;
@@ -280,7 +341,7 @@ void diffRow(const float* a, const float* b, const float* original, std::int64_t
         lanesScalar(a, b, original, vectorPart, base, p, s, hist, worst);
     }
     for (std::int64_t e = vectorPart; e < k; ++e) {  // the tail goes to lanes 0.. in order, on both paths
-        scalarElement(a[e], b[e], p, s, static_cast<int>(e - vectorPart));
+        scalarElement(a.at(e), b.at(e), p, s, static_cast<int>(e - vectorPart));
         rareElement(a, b, original, e, base, p, hist, worst);
     }
     out.differing = s.differing;

@@ -73,9 +73,37 @@ struct RowDiffParams {
     bool portable = false;                // true: the scalar path even where AVX-512 runs (tests)
 };
 
-// Compares a[0, k) with b[0, k); `original` (may be null) is recorded with the worst candidates;
+// A row of fp32 values, or of bf16 values (their uint16 bit patterns) read as fp32.
+struct RowValues {
+    const void* data = nullptr;
+    bool bf16 = false;
+    float at(std::int64_t i) const {
+        if (!bf16) {
+            return static_cast<const float*>(data)[i];
+        }
+        const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<const std::uint16_t*>(data)[i]) << 16;
+        float f;
+        __builtin_memcpy(&f, &bits, sizeof f);
+        return f;
+    }
+    RowValues offset(std::int64_t elements) const {
+        if (data == nullptr) {
+            return *this;
+        }
+        const auto* p = static_cast<const char*>(data) + elements * (bf16 ? 2 : 4);
+        return {p, bf16};
+    }
+};
+
+// Compares a[0, k) with b[0, k); `original` (data may be null) is recorded with the worst candidates;
 // `rowIndex · k` is the flat index of the row's first element. hist has params.bins->bins() bins.
-void diffRow(const float* a, const float* b, const float* original, std::int64_t k, std::int64_t rowIndex,
+void diffRow(RowValues a, RowValues b, RowValues original, std::int64_t k, std::int64_t rowIndex,
              const RowDiffParams& params, RowDiff& out, std::uint64_t* hist, float* groupMax, WorstSink& worst);
+
+// torch.histc's CPU bin rule (LINEAR_INTERPOLATION without local search) for fp32 lo < hi:
+// counts[trunc((v - lo)·bins / (hi - lo))] += 1 in fp32, the last bin closed, NaN and values outside
+// [lo, hi] skipped. x: n values; counts: `bins` entries (added to).
+void histcCount(RowValues x, std::int64_t n, float lo, float hi, std::int64_t bins, std::uint64_t* counts,
+                bool portable = false);
 
 }  // namespace ql::checks::kernels

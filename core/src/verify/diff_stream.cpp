@@ -16,8 +16,20 @@ const kernels::HistogramBins& logBins() {
 
 const std::vector<double>& edges() { return logBins().edges(); }
 
-at::Tensor asFloatRows(const at::Tensor& t, std::int64_t rows, std::int64_t cols) {
-    return t.detach().reshape({rows, cols}).to(at::kFloat).contiguous();
+// The kernel reads fp32 and bf16 rows in place; other dtypes are converted to fp32 first.
+at::Tensor asKernelRows(const at::Tensor& t, std::int64_t rows, std::int64_t cols) {
+    at::Tensor r = t.detach().reshape({rows, cols});
+    if (!r.is_cpu() || (r.scalar_type() != at::kFloat && r.scalar_type() != at::kBFloat16)) {
+        r = r.to(at::kCPU, at::kFloat);
+    }
+    return r.contiguous();
+}
+
+kernels::RowValues rowValues(const at::Tensor& t) {
+    if (!t.defined()) {
+        return {};
+    }
+    return {t.data_ptr(), t.scalar_type() == at::kBFloat16};
 }
 
 }  // namespace
@@ -36,8 +48,8 @@ void DiffStream::add(const at::Tensor& aIn, const at::Tensor& bIn, std::int64_t 
     if (r == 0 || k == 0) {
         return;
     }
-    const at::Tensor a = asFloatRows(aIn, r, k), b = asFloatRows(bIn, r, k);
-    const at::Tensor original = originalIn.defined() ? asFloatRows(originalIn, r, k) : at::Tensor();
+    const at::Tensor a = asKernelRows(aIn, r, k), b = asKernelRows(bIn, r, k);
+    const at::Tensor original = originalIn.defined() ? asKernelRows(originalIn, r, k) : at::Tensor();
     kernels::RowDiffParams params;
     params.atol = m_options.tolerance.atol;
     params.rtol = m_options.tolerance.rtol;
@@ -46,9 +58,7 @@ void DiffStream::add(const at::Tensor& aIn, const at::Tensor& bIn, std::int64_t 
     params.mapGroup = m_options.mapGroup;
     params.portable = m_options.portable;
     std::vector<kernels::RowDiff> rows(static_cast<std::size_t>(r));
-    const float* pa = a.data_ptr<float>();
-    const float* pb = b.data_ptr<float>();
-    const float* po = original.defined() ? original.data_ptr<float>() : nullptr;
+    const kernels::RowValues va = rowValues(a), vb = rowValues(b), vo = rowValues(original);
     float* map = m_groupMax.defined() ? m_groupMax.data_ptr<float>() : nullptr;
     const std::int64_t mapCols = m_groupMax.defined() ? m_groupMax.size(1) : 0;
     std::mutex merge;
@@ -56,7 +66,7 @@ void DiffStream::add(const at::Tensor& aIn, const at::Tensor& bIn, std::int64_t 
         std::vector<std::uint64_t> hist(m_hist.size(), 0);
         kernels::WorstSink worst(static_cast<std::size_t>(std::max(0, m_options.worstCount)));
         for (std::int64_t i = begin; i < end; ++i) {
-            kernels::diffRow(pa + i * k, pb + i * k, po ? po + i * k : nullptr, k, row0 + i, params,
+            kernels::diffRow(va.offset(i * k), vb.offset(i * k), vo.offset(i * k), k, row0 + i, params,
                              rows[static_cast<std::size_t>(i)], hist.data(),
                              map ? map + (row0 + i) * mapCols : nullptr, worst);
         }

@@ -27,7 +27,7 @@ public:
     DiffStream(std::int64_t rows, std::int64_t cols, const Options& options);
 
     // Rows [row0, row0 + r) of both sides, [r, K] each, any floating dtype (compared as fp32:
-    // exact for fp32, bf16 and fp16 inputs). `original` ([r, K] or undefined) is recorded with the
+    // exact for fp32, bf16 and fp16 inputs; fp32 and bf16 are read in place). `original` ([r, K] or undefined) is recorded with the
     // worst elements. Blocks may come in any order but each row once.
     void add(const at::Tensor& a, const at::Tensor& b, std::int64_t row0, const at::Tensor& original = {});
 

@@ -1,5 +1,6 @@
 #include "verify/metrics.h"
 
+#include "verify/diff_kernel.h"
 #include "verify/diff_stream.h"
 
 #include <algorithm>
@@ -80,22 +81,11 @@ Histogram absDiffHistogram(const at::Tensor& a, const at::Tensor& b) {
 
 namespace {
 
-template <typename T>
-void histcCount(const T* x, std::int64_t n, float lo, float hi, std::vector<std::uint64_t>& counts) {
-    const auto bins = static_cast<std::int64_t>(counts.size());
-    const float width = hi - lo;
+void histcChunks(const kernels::RowValues& x, std::int64_t n, float lo, float hi, std::vector<std::uint64_t>& counts) {
     std::mutex merge;
     at::parallel_for(0, n, 1 << 16, [&](std::int64_t begin, std::int64_t end) {
         std::vector<std::uint64_t> local(counts.size(), 0);
-        for (std::int64_t i = begin; i < end; ++i) {
-            const float v = static_cast<float>(x[i]);
-            if (!(v >= lo && v <= hi)) {
-                continue;
-            }
-            auto pos = static_cast<std::int64_t>((v - lo) * static_cast<float>(bins) / width);
-            pos = pos == bins ? bins - 1 : pos;
-            ++local[static_cast<std::size_t>(pos)];
-        }
+        kernels::histcCount(x.offset(begin), end - begin, lo, hi, static_cast<std::int64_t>(counts.size()), local.data());
         std::lock_guard<std::mutex> lock(merge);
         for (std::size_t j = 0; j < local.size(); ++j) {
             counts[j] += local[j];
@@ -110,17 +100,12 @@ void addHistc(const at::Tensor& xIn, double lo, double hi, std::vector<std::uint
         lo -= 1;
         hi += 1;
     }
-    const at::Tensor x = xIn.detach().reshape(-1).contiguous();
-    const auto l = static_cast<float>(lo), h = static_cast<float>(hi);
-    switch (x.scalar_type()) {
-        case at::kBFloat16: histcCount(x.data_ptr<c10::BFloat16>(), x.numel(), l, h, counts); break;
-        case at::kHalf: histcCount(x.data_ptr<c10::Half>(), x.numel(), l, h, counts); break;
-        case at::kFloat: histcCount(x.data_ptr<float>(), x.numel(), l, h, counts); break;
-        default: {
-            const at::Tensor f = x.to(at::kFloat);
-            histcCount(f.data_ptr<float>(), f.numel(), l, h, counts);
-        }
+    at::Tensor x = xIn.detach().reshape(-1).contiguous();
+    if (x.scalar_type() != at::kBFloat16 && x.scalar_type() != at::kFloat) {
+        x = x.to(at::kFloat);
     }
+    const kernels::RowValues values{x.data_ptr(), x.scalar_type() == at::kBFloat16};
+    histcChunks(values, x.numel(), static_cast<float>(lo), static_cast<float>(hi), counts);
 }
 
 Histogram linearHistogram(const at::Tensor& x, int bins) {

@@ -145,6 +145,11 @@ void releaseModule(const Side& side, const ModuleRef& m) {
     }
 }
 
+void prefetchModule(const Side& side, const ModuleRef& m) {
+    const model::WeightStore& store = side.lm->loader().store();
+    store.prefetch(m.name == "lm_head" ? model::lmHeadWeightName(side.lm->config()) : m.name + ".weight");
+}
+
 at::Tensor effectiveWeight(const model::PreparedLinear& p) {
     at::Tensor w = p.weight.to(at::kFloat);
     if (!p.lora) {

@@ -55,6 +55,8 @@ constexpr std::int64_t kBlockElements = std::int64_t{1} << 18;
 std::int64_t blockRows(std::int64_t n, std::int64_t k, bool rowLocal);
 // Drops the module's mapped pages from the side's resident set (the page cache keeps them).
 void releaseModule(const Side& side, const ModuleRef& m);
+// Maps the module's pages in one call (MADV_POPULATE_READ) instead of one page fault per page.
+void prefetchModule(const Side& side, const ModuleRef& m);
 // The dense map y = W_eff x of a prepared Linear, float32: weight + s·B·A for unmerged LoRA
 // (T' with the fake-quantized factors), m/||W0 + s·BA||_row ⊙ (weight + s·B·A) for unmerged DoRA,
 // the weight alone otherwise.

@@ -58,5 +58,31 @@ TEST(Int4Pack, RoundTripAndEvenIndexInLowNibble) {
     EXPECT_EQ(packed.index({0, 0}).item<int8_t>(), static_cast<int8_t>((-8 & 0xF) | (-7 << 4)));
 }
 
+
+// The one-pass convert-check kernel gives the same bits as the separate fused fake quant, the
+// ATen-reference codes and the kernel dequant (incl. NaN/inf groups and a group size with a tail).
+TEST(Int4FakeAndConverted, SameBitsAsTheSeparatePaths) {
+    at::manual_seed(11);
+    for (auto dev : {DeviceSemantics::Cpu, DeviceSemantics::Cuda}) {
+        for (int g : {24, 32, 128}) {
+            at::Tensor w = (at::randn({65, 384}) * at::exp2(at::randint(-8, 8, {65, 384}))).to(at::kBFloat16);
+            w.index_put_({3, 5}, std::numeric_limits<float>::quiet_NaN());
+            w.index_put_({4, 9}, std::numeric_limits<float>::infinity());
+            w.index_put_({6}, 0.5);  // constant rows: range clamped to 1e-6
+            const auto both = int4FakeAndConverted(w, g, dev);
+            EXPECT_EQ(bitDiff(both.fake, int4FakeQuantFused(w, g, dev)), 0) << g;
+            FakeQuantSpec spec;
+            spec.groupSize = g;
+            spec.device = dev;
+            EXPECT_EQ(bitDiff(both.fake, *fakeQuantizeReference(w, spec)), 0) << g;
+            const Int4Codes codes = int4PlainQuantize(w, g, dev);
+            EXPECT_EQ(bitDiff(both.dequant, int4PlainDequantizeCodes(codes, at::kBFloat16)), 0) << g;
+            EXPECT_EQ(bitDiff(both.dequant, int4PlainDequantize(int4PlainPack(codes, at::kBFloat16)).to(at::kFloat)), 0);
+            EXPECT_EQ(bitDiff(both.scale, codes.scale), 0);
+            EXPECT_EQ(bitDiff(both.zero, codes.zero), 0);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace ql::quant

@@ -161,6 +161,12 @@ TEST(AddHistc, EqualsTorchHistc) {
             std::vector<std::uint64_t> got(static_cast<std::size_t>(bins), 0);
             addHistc(x, lo, hi, got);
             at::Tensor want = at::histc(f, bins, lo, hi);
+            if (lo != hi) {  // the portable kernel path gives the same counts as the vector path
+                std::vector<std::uint64_t> portable(static_cast<std::size_t>(bins), 0);
+                kernels::histcCount({f.data_ptr(), false}, f.numel(), static_cast<float>(lo), static_cast<float>(hi),
+                                    bins, portable.data(), true);
+                EXPECT_EQ(portable, got);
+            }
             for (int i = 0; i < bins; ++i) {
                 EXPECT_EQ(got[static_cast<std::size_t>(i)], static_cast<std::uint64_t>(want[i].item<float>()))
                     << "bins " << bins << " bin " << i << " n " << x.numel();

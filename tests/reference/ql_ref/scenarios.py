@@ -13,6 +13,9 @@ Scenarios (llama3_tied_bf16 + lora_rslora_llama3, bf16, eager):
   c_group          train g64 / 0.18, eval g64 / torchao 0.15 (fake group 128)  -> config + weights fail
   d_convert        eval side fake vs real int4 (FBGEMM int4_row_quantize_zp transcription, CPU)
   e_device         train cuda numerics, eval cpu numerics (fake_quant.div_cuda) -> one-ulp scale flips
+  f_intx_convert   no adapter, IntxWeightOnlyConfig(int4, PerGroup(32)): fake quant vs torchao's own
+                   step="convert" (IntxUnpackedToInt8Tensor, runs on CPU): per-module dequant vs fake
+                   weights and the fake vs converted logits
 The torchao < 0.18 behaviour (fake quant group forced to 128) is emulated with group_size=128 in the
 installed 0.18, which is exactly what the old release computed (torchao-quant.md §1.3).
 """
@@ -196,6 +199,44 @@ def _scenario(out, ck, name, sides, ids):
     write_json(d / "expected.json", exp)
 
 
+INTX_RECIPE = ("model: ../../checkpoints/{model}\ndtype: bfloat16\ndevice_numerics: cpu\n"
+               'torchao_version: "0.18"\nquantization: {{scheme: intx_weight_only, weight_dtype: int4, '
+               "granularity: per_group, group_size: 32}}\n")
+
+
+@torch.no_grad()
+def _intx_convert(out, ck, ids):
+    """f_intx_convert: the notebook's section 5 with IntxWeightOnlyConfig, torchao's own convert."""
+    import copy
+    from torchao.quantization import IntxWeightOnlyConfig, PerGroup, quantize_
+    from torchao.quantization.qat import QATConfig
+    from torchao.quantization.qat.linear import FakeQuantizedLinear
+    from transformers import AutoModelForCausalLM
+    d = out / "f_intx_convert"
+    d.mkdir(parents=True)
+    for label in ("train", "eval"):
+        (d / f"{label}.yaml").write_text(INTX_RECIPE.format(model=MODEL))
+    base = IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(32))
+    fake = AutoModelForCausalLM.from_pretrained(ck / MODEL, dtype=torch.bfloat16, attn_implementation="eager").eval()
+    quantize_(fake, QATConfig(base, step="prepare"))
+    real = copy.deepcopy(fake)
+    quantize_(real, QATConfig(base, step="convert"))
+    fake_w = {n: m.weight_fake_quantizer(m.weight) for n, m in fake.named_modules() if isinstance(m, FakeQuantizedLinear)}
+    real_mods = dict(real.named_modules())
+    rows = {}
+    for name, fw in fake_w.items():
+        qw = real_mods[name].weight
+        dq = qw.dequantize()
+        diff = (fw.double() - dq.double()).abs()
+        rows[name] = {"weight_type": type(qw).__name__, "dequant_max_abs": float(diff.max()),
+                      "dequant_differing": int((fw != dq).sum())}
+    lf = torch.cat([fake(input_ids=x).logits[0].float() for x in ids])
+    lr = torch.cat([real(input_ids=x).logits[0].float() for x in ids])
+    dl = (lf - lr).abs()
+    write_json(d / "expected.json", {"convert": rows, "logits": {
+        "max_abs": float(dl.max()), "argmax_agreement": float((lf.argmax(-1) == lr.argmax(-1)).double().mean())}})
+
+
 def build(out: Path) -> None:
     import transformers
     transformers.utils.logging.disable_progress_bar()
@@ -207,4 +248,6 @@ def build(out: Path) -> None:
     ids = [torch.randint(0, 1000, (1, n), generator=g, dtype=torch.int64) for n in PROMPT_LENGTHS]
     for name, sides in SCENARIOS.items():
         _scenario(out, ck, name, sides, ids)
-    write_json(out / "index.json", {"scenarios": list(SCENARIOS), "prompt_ids": [x[0].tolist() for x in ids]})
+    _intx_convert(out, ck, ids)
+    write_json(out / "index.json", {"scenarios": list(SCENARIOS) + ["f_intx_convert"],
+                                    "prompt_ids": [x[0].tolist() for x in ids]})
