@@ -208,6 +208,29 @@ TEST_F(VerifyScenario, ConvertRoundsScalesKeepsCodes) {
     EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
 }
 
+TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
+    auto r = run("f_intx_convert");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->convert.has_value());
+    std::size_t matched = 0;
+    for (const auto& row : r->convert->modules) {
+        if (!m_expected["convert"].contains(row.module)) continue;
+        const json& w = m_expected["convert"][row.module];
+        EXPECT_EQ(row.dequant.differing, w["dequant_differing"].get<std::uint64_t>()) << row.module;
+        EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
+        EXPECT_NE(row.typeAfter.find("IntxUnpackedToInt8Tensor"), std::string::npos) << row.module;
+        ++matched;
+    }
+    EXPECT_EQ(matched, m_expected["convert"].size());
+    EXPECT_EQ(r->convert->logits.maxAbs, m_expected["logits"]["max_abs"].get<double>());
+    EXPECT_EQ(r->convert->argmaxAgreement, m_expected["logits"]["argmax_agreement"].get<double>());
+    EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Pass);
+    EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
+    for (const auto& row : r->convert->modules) {  // every element of every module was compared
+        EXPECT_EQ(row.dequant.total, static_cast<std::uint64_t>(row.shape[0] * row.shape[1])) << row.module;
+    }
+}
+
 TEST_F(VerifyScenario, CudaVsCpuNumericsFlipCodes) {
     auto r = run("e_device");
     ASSERT_TRUE(r.ok()) << r.error().message;
