@@ -37,20 +37,41 @@ CausalLm::CausalLm(LayerLoader loader) : m_loader(std::move(loader)) {
     m_invFreq = ropeInvFreq(m_loader.store().config());
 }
 
-Result<CausalLm> CausalLm::open(const std::filesystem::path& model, const std::optional<std::filesystem::path>& adapter) {
-    auto store = WeightStore::open(model);
-    if (!store) {
-        return store.error();
-    }
+namespace {
+
+Result<CausalLm> withAdapter(std::shared_ptr<const WeightStore> store, const std::optional<std::filesystem::path>& adapter,
+                             const std::function<CausalLm(LayerLoader)>& make) {
     std::shared_ptr<const AdapterWeights> lora;
     if (adapter) {
-        auto a = AdapterWeights::open(*adapter, **store);
+        auto a = AdapterWeights::open(*adapter, *store);
         if (!a) {
             return a.error();
         }
         lora = *a;
     }
-    return CausalLm(LayerLoader(*store, lora));
+    return make(LayerLoader(std::move(store), std::move(lora)));
+}
+
+}  // namespace
+
+Result<CausalLm> CausalLm::open(const std::filesystem::path& model, const std::optional<std::filesystem::path>& adapter) {
+    auto store = WeightStore::open(model);
+    if (!store) {
+        return store.error();
+    }
+    auto lm = withAdapter(*store, adapter, [](LayerLoader l) { return CausalLm(std::move(l)); });
+    if (lm) {
+        lm->m_modelDir = model;
+    }
+    return lm;
+}
+
+Result<CausalLm> CausalLm::open(const CausalLm& sameBase, const std::optional<std::filesystem::path>& adapter) {
+    auto lm = withAdapter(sameBase.m_loader.sharedStore(), adapter, [](LayerLoader l) { return CausalLm(std::move(l)); });
+    if (lm) {
+        lm->m_modelDir = sameBase.m_modelDir;
+    }
+    return lm;
 }
 
 Status CausalLm::checkPrompt(const at::Tensor& ids) const {

@@ -38,9 +38,13 @@ public:
     // Opens the model directory (config.json + safetensors) and optionally a PEFT adapter for it.
     static Result<CausalLm> open(const std::filesystem::path& model,
                                  const std::optional<std::filesystem::path>& adapter = std::nullopt);
+    // The same with another model's mapped checkpoint (same directory): one mapping, one set of
+    // page faults for two runs that read the same base weights.
+    static Result<CausalLm> open(const CausalLm& sameBase, const std::optional<std::filesystem::path>& adapter);
 
     const ModelConfig& config() const { return m_loader.store().config(); }
     const LayerLoader& loader() const { return m_loader; }
+    const std::filesystem::path& modelDir() const { return m_modelDir; }
 
     // Logits [B, S, V] in the run dtype for each prompt (token ids int64 [B, S], no padding).
     // Errors: ids not 2-D integer, an id outside [0, vocab_size), S > max_position_embeddings,
@@ -56,6 +60,7 @@ private:
 
     LayerLoader m_loader;
     at::Tensor m_invFreq;
+    std::filesystem::path m_modelDir;
 };
 
 }  // namespace ql::model

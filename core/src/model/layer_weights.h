@@ -57,6 +57,7 @@ public:
     Result<std::vector<std::pair<std::string, at::Tensor>>> mergedParameters(const RunSpec& spec) const;
 
     const WeightStore& store() const { return *m_store; }
+    std::shared_ptr<const WeightStore> sharedStore() const { return m_store; }
     const AdapterWeights* adapter() const { return m_adapter.get(); }
 
 private:

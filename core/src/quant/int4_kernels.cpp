@@ -223,7 +223,8 @@ QL_KERNEL void int4DequantBf16ToF32(const std::int8_t* codes, const float* scale
         for (; e + kLanes <= g; e += kLanes) {
             VecB cb;
             std::memcpy(&cb, codes + e, sizeof cb);
-            const VecF c = __builtin_convertvector(cb, VecF);
+            // int8 -> int32 -> fp32 (a direct int8 -> fp32 conversion is scalarized by GCC 12)
+            const VecF c = __builtin_convertvector(__builtin_convertvector(cb, VecI), VecF);
             store(out + e, roundBf16(roundBf16(c * s) + z));
         }
         for (; e < g; ++e) {

@@ -29,7 +29,16 @@ LinearForm sideForm(const Recipe& recipe) {
     return LinearForm::T;
 }
 
-Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device) {
+namespace {
+
+bool sameDirectory(const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+}  // namespace
+
+Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device, const Side* sameBase) {
     Side side;
     side.recipe = &recipe;
     side.label = label;
@@ -37,7 +46,8 @@ Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::
     if (recipe.adapter) {
         adapter = recipe.adapter->path;
     }
-    auto lm = model::CausalLm::open(recipe.modelDir, adapter);
+    const bool share = sameBase && sameBase->lm && sameDirectory(sameBase->lm->modelDir(), recipe.modelDir);
+    auto lm = share ? model::CausalLm::open(*sameBase->lm, adapter) : model::CausalLm::open(recipe.modelDir, adapter);
     if (!lm) {
         return makeError(lm.error().code, label + " recipe " + recipe.sourceFile + ": " + lm.error().message);
     }

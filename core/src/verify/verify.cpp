@@ -133,7 +133,7 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
     if (progress && !progress(Progress{"config", "opening models", 0, 0})) return checks::cancelled();
     auto train = checks::openSide(req.train, "train", *device);
     if (!train) return train.error();
-    auto eval = checks::openSide(req.eval, "eval", *device);
+    auto eval = checks::openSide(req.eval, "eval", *device, &*train);
     if (!eval) return eval.error();
     auto prompts = resolvePrompts(req, report);
     if (!prompts) return prompts.error();

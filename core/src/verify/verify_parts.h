@@ -34,7 +34,10 @@ struct Side {
 
 quant::DeviceSemantics deviceSemantics(DeviceNumerics numerics);
 LinearForm sideForm(const Recipe& recipe);
-Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device);
+// `sameBase`: an opened side; when both recipes name the same model directory this side shares its
+// mapped checkpoint (one mapping, one set of page faults).
+Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::Device& device,
+                      const Side* sameBase = nullptr);
 std::vector<ModuleRef> linearModules(const ModelConfig& config);
 
 // The Linear `m` as the side runs it: prepared weight (FQ(...) or float) + unmerged LoRA.
