@@ -1,38 +1,9 @@
 #include "model/causal_lm.h"
 
-#include <c10/core/InferenceMode.h>
-
-#include "model/activation_cache_scope.h"
-#include "model/rms_norm.h"
+#include "model/forward_session.h"
 #include "model/rotary.h"
 
 namespace ql::model {
-namespace {
-
-struct PromptState {
-    at::Tensor hidden;
-    RopeTables rope;
-    AttentionMask fullMask;
-    AttentionMask slidingMask;
-};
-
-PromptState startPrompt(const at::Tensor& ids, const at::Tensor& embed, const at::Tensor& invFreq,
-                        const ModelConfig& c, const ForwardOptions& o) {
-    PromptState s;
-    at::Tensor tokens = ids.to(o.run.device, at::kLong);
-    s.hidden = at::embedding(embed, tokens);
-    const std::int64_t len = tokens.size(1);
-    at::Tensor positions = at::arange(len, at::TensorOptions().dtype(at::kLong).device(o.run.device)).unsqueeze(0);
-    s.rope = ropeTables(invFreq, positions, s.hidden.scalar_type());
-    s.fullMask = makeAttentionMask(o.attention, len, std::nullopt, s.hidden.scalar_type(), o.run.device);
-    if (c.slidingWindow) {
-        s.slidingMask = makeAttentionMask(o.attention, len, c.slidingWindow, s.hidden.scalar_type(), o.run.device);
-    }
-    return s;
-}
-
-}  // namespace
-
 CausalLm::CausalLm(LayerLoader loader) : m_loader(std::move(loader)) {
     m_invFreq = ropeInvFreq(m_loader.store().config());
 }
@@ -96,65 +67,19 @@ Status CausalLm::checkPrompt(const at::Tensor& ids) const {
 
 Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>& prompts, const ForwardOptions& o,
                                                   const ForwardHooks& hooks) const {
-    for (const at::Tensor& ids : prompts) {
-        if (auto s = checkPrompt(ids); !s) {
+    auto session = ForwardSession::start(*this, prompts, o, hooks);
+    if (!session) {
+        return session.error();
+    }
+    while (!session->done()) {
+        if (auto layer = session->prepareLayer(); !layer) {
+            return layer.error();
+        }
+        if (auto s = session->runLayer(); !s) {
             return s.error();
         }
     }
-    const ModelConfig& c = config();
-    c10::InferenceMode inferenceMode;
-    ActivationCacheScope activationCache;  // every layer reuses the previous layer's activation memory
-    auto head = m_loader.head(o.run);
-    if (!head) {
-        return head.error();
-    }
-    std::vector<PromptState> states;
-    for (const at::Tensor& ids : prompts) {
-        states.push_back(startPrompt(ids, head->embed, m_invFreq, c, o));
-    }
-    const LinearHook* linearHook = hooks.afterLinear ? &hooks.afterLinear : nullptr;
-    for (int i = 0; i < c.numHiddenLayers; ++i) {
-        auto layer = m_loader.layer(i, o.run);
-        if (!layer) {
-            return layer.error();
-        }
-        for (const std::string& name : layer->parameterNames) {
-            m_loader.store().prefetch(name);
-        }
-        const bool sliding = c.layerTypes.size() > static_cast<std::size_t>(i) &&
-                             c.layerTypes[i] == "sliding_attention" && c.slidingWindow;
-        for (std::size_t p = 0; p < states.size(); ++p) {
-            LayerContext ctx{&c, o.attention, &states[p].rope,
-                             sliding ? &states[p].slidingMask : &states[p].fullMask, linearHook};
-            auto h = decoderLayer(states[p].hidden, *layer, ctx);
-            if (!h) {
-                return h.error();
-            }
-            states[p].hidden = *h;
-            if (hooks.afterLayer) {
-                hooks.afterLayer(i, p, states[p].hidden);
-            }
-        }
-        if (o.releasePages) {
-            for (const std::string& name : layer->parameterNames) {
-                m_loader.store().release(name);
-            }
-        }
-        if (hooks.keepGoing && !hooks.keepGoing()) {
-            return makeError(ErrorCode::Cancelled, "forward cancelled after layer " + std::to_string(i));
-        }
-    }
-    ActivationCacheScope::trim();  // the head's sizes never recur: keep its peak memory as it was
-    m_loader.store().prefetch(lmHeadWeightName(c));
-    std::vector<at::Tensor> logits;
-    for (PromptState& s : states) {
-        auto y = applyLinear(head->lmHead, rmsNorm(s.hidden, head->norm, c.rmsNormEps), linearHook);
-        if (!y) {
-            return y.error();
-        }
-        logits.push_back(*y);
-    }
-    return logits;
+    return session->finish();
 }
 
 Result<at::Tensor> CausalLm::forward(const at::Tensor& ids, const ForwardOptions& o, const ForwardHooks& hooks) const {

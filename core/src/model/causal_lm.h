@@ -55,6 +55,7 @@ public:
                                const ForwardHooks& hooks = {}) const;
 
 private:
+    friend class ForwardSession;
     explicit CausalLm(LayerLoader loader);
     Status checkPrompt(const at::Tensor& ids) const;
 

@@ -1,6 +1,8 @@
-// Checks 3 and 4: both sides run the prompts through the layer-streamed forward; logits compared per
-// position (|Δ|, KL(train‖eval), top-1/top-5), hidden states after every decoder layer compared to
-// find the first diverging layer. The train side's hidden states are kept (L × S × H per prompt).
+// Checks 2-4 in one lockstep pass over the layers: both sides' forwards (ForwardSession) prepare a
+// layer, check 2 compares the prepared Linears, then the prompts run through them. Logits compared
+// per position (|Δ|, KL(train‖eval), top-1/top-5), hidden states after every decoder layer compared
+// to find the first diverging layer (both sides' hidden states are kept: L × S × H per prompt).
+#include "model/forward_session.h"
 #include "verify/metrics.h"
 #include "verify/verify_parts.h"
 
@@ -27,15 +29,11 @@ model::LinearHook probeRecorder(Context& ctx) {
     };
 }
 
-Result<SideRun> runSide(Context& ctx, const Side& side, bool& cancel) {
-    SideRun out;
+model::ForwardHooks sideHooks(Context& ctx, const Side& side, SideRun& out, bool& cancel) {
     const auto layers = static_cast<std::int64_t>(side.lm->config().numHiddenLayers);
     out.hidden.resize(static_cast<std::size_t>(layers));
-    model::ForwardOptions opts;
-    opts.run = side.run;
-    opts.attention = ctx.request->attention;
     model::ForwardHooks hooks;
-    hooks.afterLayer = [&](int layer, std::size_t prompt, const at::Tensor& h) {
+    hooks.afterLayer = [&ctx, &side, &out, &cancel, layers](int layer, std::size_t prompt, const at::Tensor& h) {
         out.hidden[static_cast<std::size_t>(layer)].push_back(h.to(at::kCPU));
         if (prompt == 0 && !ctx.tick(ctx.report->logits ? "activations" : "logits",
                                      side.label + " layer " + std::to_string(layer), layer, layers)) {
@@ -46,10 +44,25 @@ Result<SideRun> runSide(Context& ctx, const Side& side, bool& cancel) {
     if (ctx.request->checkAdapterMerge && adapterSide(ctx) == &side) {
         hooks.afterLinear = probeRecorder(ctx);
     }
-    auto logits = side.lm->forward(ctx.prompts, opts, hooks);
-    if (!logits) return logits.error();
-    for (auto& l : *logits) out.logits.push_back(l.to(at::kCPU));
-    return out;
+    return hooks;
+}
+
+Result<model::ForwardSession> startSide(Context& ctx, const Side& side, SideRun& out, bool& cancel) {
+    model::ForwardOptions opts;
+    opts.run = side.run;
+    opts.attention = ctx.request->attention;
+    auto s = model::ForwardSession::start(*side.lm, ctx.prompts, opts, sideHooks(ctx, side, out, cancel));
+    if (!s) {
+        return makeError(s.error().code, side.label + " forward: " + s.error().message);
+    }
+    return s;
+}
+
+Error sideError(const Side& side, const Error& e) { return makeError(e.code, side.label + " forward: " + e.message); }
+
+// The layer's seven Linears, in linearModules() order.
+std::vector<const model::PreparedLinear*> layerLinears(const model::LayerWeights& w) {
+    return {&w.q, &w.k, &w.v, &w.o, &w.gate, &w.up, &w.down};
 }
 
 void fillLogits(Context& ctx, const SideRun& t, const SideRun& e) {
@@ -119,17 +132,43 @@ void fillActivations(Context& ctx, const SideRun& t, const SideRun& e) {
 
 }  // namespace
 
-Status runForwardChecks(Context& ctx) {
+Status runWeightsAndForwardChecks(Context& ctx) {
     bool cancel = false;
-    auto t = runSide(ctx, *ctx.train, cancel);
-    if (cancel) return cancelled();
-    if (!t) return makeError(t.error().code, "train forward: " + t.error().message);
-    auto e = runSide(ctx, *ctx.eval, cancel);
-    if (cancel) return cancelled();
-    if (!e) return makeError(e.error().code, "eval forward: " + e.error().message);
-    fillLogits(ctx, *t, *e);
-    fillActivations(ctx, *t, *e);
-    ctx.evalLogitsPerPrompt = e->logits;
+    SideRun t, e;
+    auto train = startSide(ctx, *ctx.train, t, cancel);
+    if (!train) return train.error();
+    auto eval = startSide(ctx, *ctx.eval, e, cancel);
+    if (!eval) return eval.error();
+    if (train->layerCount() != eval->layerCount()) {
+        return makeError(ErrorCode::InvalidInput, "train and eval models differ in num_hidden_layers (" +
+                                                      std::to_string(train->layerCount()) + " vs " +
+                                                      std::to_string(eval->layerCount()) + ")");
+    }
+    WeightsPass weights(ctx);
+    std::size_t module = 0;
+    while (!train->done()) {
+        auto tl = train->prepareLayer();
+        if (!tl) return sideError(*ctx.train, tl.error());
+        auto el = eval->prepareLayer();
+        if (!el) return sideError(*ctx.eval, el.error());
+        const auto tm = layerLinears(**tl), em = layerLinears(**el);
+        for (std::size_t j = 0; j < tm.size(); ++j, ++module) {
+            if (!weights.add(ctx.modules[module], *tm[j], *em[j])) return cancelled();
+        }
+        if (auto s = train->runLayer(); !s) return cancel ? cancelled() : sideError(*ctx.train, s.error());
+        if (auto s = eval->runLayer(); !s) return cancel ? cancelled() : sideError(*ctx.eval, s.error());
+    }
+    if (!weights.add(ctx.modules[module], train->head().lmHead, eval->head().lmHead)) return cancelled();
+    weights.finish();
+    auto tl = train->finish();
+    if (!tl) return sideError(*ctx.train, tl.error());
+    auto el = eval->finish();
+    if (!el) return sideError(*ctx.eval, el.error());
+    for (auto& l : *tl) t.logits.push_back(l.to(at::kCPU));
+    for (auto& l : *el) e.logits.push_back(l.to(at::kCPU));
+    fillLogits(ctx, t, e);
+    fillActivations(ctx, t, e);
+    ctx.evalLogitsPerPrompt = e.logits;
     return Ok{};
 }
 

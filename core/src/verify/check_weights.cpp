@@ -47,35 +47,6 @@ struct LoraStats {
     }
 };
 
-// The two sides of one module, streamed in row blocks.
-struct ModulePair {
-    const ModuleRef* module;
-    model::LinearSlot train, eval;
-    std::int64_t rows = 0, cols = 0, block = 0;
-};
-
-Result<ModulePair> openPair(Context& ctx, const ModuleRef& m) {
-    auto t = moduleSlot(*ctx.train, m);
-    if (!t) {
-        return t.error();
-    }
-    auto e = moduleSlot(*ctx.eval, m);
-    if (!e) {
-        return e.error();
-    }
-    ModulePair p{&m, std::move(*t), std::move(*e)};
-    p.rows = p.eval.weight.size(0);
-    p.cols = p.eval.weight.size(1);
-    if (!p.train.weight.sizes().equals(p.eval.weight.sizes())) {
-        return makeError(ErrorCode::InvalidInput, "train weight " + std::to_string(p.train.weight.size(0)) + "x" +
-                                                      std::to_string(p.train.weight.size(1)) + " vs eval " +
-                                                      std::to_string(p.rows) + "x" + std::to_string(p.cols));
-    }
-    const bool local = rowLocal(*ctx.train, p.train) && rowLocal(*ctx.eval, p.eval);
-    p.block = blockRows(p.rows, p.cols, local);
-    return p;
-}
-
 // [min, max] over the finite values of the blocks seen (aminmax straight on the block; the finite
 // values are selected only in a block that has others).
 struct FiniteRange {
@@ -116,82 +87,39 @@ Histogram histogramOf(const FiniteRange& range, std::vector<std::uint64_t> count
 // without a LoRA, else the dense fp32 map.
 at::Tensor compared(const model::PreparedLinear& p) { return p.lora ? effectiveWeight(p) : p.weight; }
 
-// Signed histogram of the eval side's unquantized weight over its [min, max] (linearHistogram's
-// definition), in two passes over the row blocks: range, then torch.histc per block.
-Result<Histogram> originalHistogram(Context& ctx, const ModulePair& p, const FiniteRange& range) {
-    const double lo = range.lo, hi = range.hi;
-    std::vector<std::uint64_t> counts(kHistogramBins, 0);
-    if (!(lo <= hi)) {
-        return Histogram{};
+Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, const model::PreparedLinear& train,
+                                         const model::PreparedLinear& eval, DiffAccumulator& overall) {
+    const at::Tensor& raw = eval.rawWeight;  // the unquantized eval weight (merged for form M)
+    if (!train.weight.sizes().equals(eval.weight.sizes()) || raw.dim() != 2) {
+        return makeError(ErrorCode::InvalidInput, "train and eval weights differ in shape");
     }
-    for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
-        auto e = prepareRows(*ctx.eval, *p.module, p.eval, r0, std::min(p.block, p.rows - r0), false);
-        if (!e) {
-            return e.error();
-        }
-        addHistc(e->rawWeight, lo, hi, counts);
-    }
-    return histogramOf(range, std::move(counts));
-}
-
-Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffAccumulator& overall) {
-    auto pair = openPair(ctx, m);
-    if (!pair) {
-        return pair.error();
-    }
-    const ModulePair& p = *pair;
-    const bool evalQuantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
+    const std::int64_t rows = raw.size(0), cols = raw.size(1);
     WeightModuleResult r;
     r.module = m.name;
     r.layerIndex = m.layer;
     r.layerType = m.type;
-    r.shape = {p.rows, p.cols};
-    r.groupSize = evalQuantized ? fakeGroupSize(*ctx.eval) : 0;
-    DiffStream stream(p.rows, p.cols, {ctx.request->weightTolerance, r.groupSize > 0 ? r.groupSize : p.cols, 32, false});
-    LoraStats lora;
-    FiniteRange range;
-    // Unless the eval side merges a LoRA, its unquantized weight is the checkpoint's: its range is
-    // known up front and the histogram is counted in the same pass.
-    const LinearForm evalForm = ctx.eval->run.form.form;
-    const bool rangeUpFront = !(p.eval.lora && (evalForm == LinearForm::M || evalForm == LinearForm::Q));
-    std::vector<std::uint64_t> counts(kHistogramBins, 0);
-    if (rangeUpFront) {
-        range.add(p.eval.weight);
-    }
-    for (std::int64_t r0 = 0; r0 < p.rows; r0 += p.block) {
-        const std::int64_t n = std::min(p.block, p.rows - r0);
-        auto train = prepareRows(*ctx.train, m, p.train, r0, n);
-        if (!train) {
-            return train.error();
-        }
-        auto eval = prepareRows(*ctx.eval, m, p.eval, r0, n);
-        if (!eval) {
-            return eval.error();
-        }
-        stream.add(compared(*train), compared(*eval), r0, eval->rawWeight);
-        lora.add(train->lora ? *train : *eval);
-        if (!rangeUpFront) {
-            range.add(eval->rawWeight);
-        } else if (range.lo <= range.hi) {
-            addHistc(eval->rawWeight, range.lo, range.hi, counts);
-        }
-    }
+    r.shape = {rows, cols};
+    r.groupSize = eval.quantized ? fakeGroupSize(*ctx.eval) : 0;
+    DiffStream stream(rows, cols, {ctx.request->weightTolerance, r.groupSize > 0 ? r.groupSize : cols, 32, false});
+    stream.add(compared(train), compared(eval), 0, raw);
     r.diff = stream.sums().result();
     overall.merge(stream.sums());
     r.pass = r.diff.outOfTolerance == 0;
     r.groupError = stream.groupMap();
     r.worst = stream.worst();
-    auto hist = rangeUpFront ? Result<Histogram>(histogramOf(range, std::move(counts))) : originalHistogram(ctx, p, range);
-    if (!hist) {
-        return hist.error();
+    FiniteRange range;
+    range.add(raw);
+    std::vector<std::uint64_t> counts(kHistogramBins, 0);
+    if (range.lo <= range.hi) {
+        addHistc(raw, range.lo, range.hi, counts);
     }
-    r.originalHistogram = std::move(*hist);
-    if (!r.worst.empty() && evalQuantized && ctx.eval->run.form.quant->weight.kind == quant::FqKind::Int4Plain) {
-        auto row = prepareRows(*ctx.eval, m, p.eval, r.worst.front().row, 1, false);
-        if (row) {
-            r.quantGrid = quantGrid(row->rawWeight, r.groupSize, r.worst.front(), ctx.eval->run.form.quant->weight.device);
-        }
+    r.originalHistogram = histogramOf(range, std::move(counts));
+    const auto& quant = ctx.eval->run.form.quant;
+    if (!r.worst.empty() && eval.quantized && quant->weight.kind == quant::FqKind::Int4Plain) {
+        r.quantGrid = quantGrid(raw.narrow(0, r.worst.front().row, 1), r.groupSize, r.worst.front(), quant->weight.device);
     }
+    LoraStats lora;
+    lora.add(train.lora ? train : eval);
     if (lora.count > 0) {
         r.loraDeltaMaxAbs = lora.maxAbs;
         r.loraDeltaRms = std::sqrt(lora.sumSq / static_cast<double>(lora.count));
@@ -201,28 +129,27 @@ Result<WeightModuleResult> compareModule(Context& ctx, const ModuleRef& m, DiffA
 
 }  // namespace
 
-Status runWeightsCheck(Context& ctx) {
-    WeightsCheck check;
-    DiffAccumulator overall;
-    const auto total = static_cast<std::int64_t>(ctx.modules.size());
-    for (std::int64_t i = 0; i < total; ++i) {
-        const ModuleRef& m = ctx.modules[static_cast<std::size_t>(i)];
-        if (!ctx.tick("weights", m.name, i, total)) {
-            return cancelled();
-        }
-        prefetchModule(*ctx.train, m);
-        prefetchModule(*ctx.eval, m);
-        auto r = compareModule(ctx, m, overall);
-        releaseModule(*ctx.train, m);
-        releaseModule(*ctx.eval, m);
-        if (!r) {
-            ctx.report->warnings.push_back({"skipped_module", m.name, r.error().message});
-            continue;
-        }
-        check.modulesDiffering += r->diff.bitExact() ? 0 : 1;
-        check.modules.push_back(std::move(*r));
+WeightsPass::WeightsPass(Context& ctx) : m_ctx(ctx) {}
+
+bool WeightsPass::add(const ModuleRef& m, const model::PreparedLinear& train, const model::PreparedLinear& eval) {
+    const auto total = static_cast<std::int64_t>(m_ctx.modules.size());
+    if (!m_ctx.tick("weights", m.name, m_done++, total)) {
+        return false;
     }
-    check.overall = overall.result();
+    auto r = compareModule(m_ctx, m, train, eval, m_overall);
+    if (!r) {
+        m_ctx.report->warnings.push_back({"skipped_module", m.name, r.error().message});
+        return true;
+    }
+    m_check.modulesDiffering += r->diff.bitExact() ? 0 : 1;
+    m_check.modules.push_back(std::move(*r));
+    return true;
+}
+
+void WeightsPass::finish() {
+    Context& ctx = m_ctx;
+    WeightsCheck& check = m_check;
+    check.overall = m_overall.result();
     std::int64_t failing = 0;
     for (const auto& r : check.modules) {
         failing += r.pass ? 0 : 1;
@@ -249,7 +176,6 @@ Status runWeightsCheck(Context& ctx) {
                 {"SQNR dB", fmt(check.overall.sqnrDb)}},
                why);
     ctx.report->weights = std::move(check);
-    return Ok{};
 }
 
 }  // namespace ql::checks

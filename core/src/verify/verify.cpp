@@ -103,8 +103,7 @@ Status runChecks(checks::Context& ctx) {
                        diff->sameNumerics ? "same quantization numerics" : "quantization configs differ",
                        {{"fields compared", std::to_string(diff->fields.size())},
                         {"findings", std::to_string(diff->findings.size())}});
-    if (auto s = checks::runWeightsCheck(ctx); !s) return s;
-    if (auto s = checks::runForwardChecks(ctx); !s) return s;
+    if (auto s = checks::runWeightsAndForwardChecks(ctx); !s) return s;
     if (req.checkConvert) {
         if (auto s = checks::runConvertCheck(ctx); !s) return s;
     } else {

@@ -12,6 +12,7 @@
 
 #include "model/causal_lm.h"
 #include "quantlens/verify.h"
+#include "verify/metrics.h"
 
 namespace ql::checks {
 
@@ -89,8 +90,26 @@ struct Context {
 const Side* adapterSide(const Context& ctx);
 constexpr std::int64_t kProbeRows = 64;
 
-Status runWeightsCheck(Context& ctx);
-Status runForwardChecks(Context& ctx);  // logits (3) and activations (4)
+// Check 2 on the prepared Linears the two forwards run: fed module by module in ctx.modules order,
+// then finished into the report (summary + ctx.report->weights).
+class WeightsPass {
+public:
+    explicit WeightsPass(Context& ctx);
+    // Compares one module of both sides; false when the progress callback cancelled.
+    bool add(const ModuleRef& m, const model::PreparedLinear& train, const model::PreparedLinear& eval);
+    void finish();
+
+private:
+    Context& m_ctx;
+    WeightsCheck m_check;
+    DiffAccumulator m_overall;
+    std::int64_t m_done = 0;
+};
+
+// Checks 2, 3 and 4 in one pass: both sides' forwards advance layer by layer in lockstep; each
+// layer's prepared weights are compared (check 2) before the prompts run through them, so every
+// weight is read and fake-quantized once per side. Then logits (3) and hidden states (4).
+Status runWeightsAndForwardChecks(Context& ctx);
 Status runConvertCheck(Context& ctx);
 Status runAdapterMergeCheck(Context& ctx);
 
