@@ -1,5 +1,7 @@
 // Check 2: per quantized Linear, the effective weight of each side (after its LoRA form), compared
-// under the weight tolerance. Streams one module at a time; both sides read the same mmapped files.
+// under the weight tolerance in one pass (DiffStream): sums, group map, worst elements, the
+// unquantized weight's histogram. Fed by the lockstep forward (check_forward.cpp) with the Linears
+// each side prepared for its own forward: one decoder layer per side in memory at a time.
 #include <cmath>
 #include <limits>
 

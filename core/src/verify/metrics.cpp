@@ -108,22 +108,6 @@ void addHistc(const at::Tensor& xIn, double lo, double hi, std::vector<std::uint
     histcChunks(values, x.numel(), static_cast<float>(lo), static_cast<float>(hi), counts);
 }
 
-Histogram linearHistogram(const at::Tensor& x, int bins) {
-    Histogram h;
-    at::Tensor v = x.detach().reshape(-1).to(at::kFloat);
-    v = v.masked_select(at::isfinite(v));
-    if (v.numel() == 0) {
-        return h;
-    }
-    const double lo = v.min().item<double>(), hi = v.max().item<double>();
-    h.counts.assign(static_cast<std::size_t>(bins), 0);
-    addHistc(v, lo, hi, h.counts);
-    for (int i = 0; i <= bins; ++i) {
-        h.edges.push_back(lo + (hi - lo) * i / bins);
-    }
-    return h;
-}
-
 GroupErrorMap groupErrorMap(const at::Tensor& a, const at::Tensor& b, int groupSize, std::int64_t maxCells) {
     const std::int64_t n = a.size(0), k = a.size(1);
     DiffStream stream(n, k, {Tolerance{}, groupSize > 0 ? groupSize : k, 0, false});

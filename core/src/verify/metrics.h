@@ -37,9 +37,6 @@ std::vector<double> logHistogramEdges();
 // >= the last edge or non-finite to `overflow`.
 Histogram absDiffHistogram(const at::Tensor& a, const at::Tensor& b);
 
-// Signed linear histogram of `x` (torch.histc(x.float(), bins, min, max) over the finite [min(x), max(x)]).
-Histogram linearHistogram(const at::Tensor& x, int bins = 64);
-
 // Adds torch.histc(x.float(), counts.size(), lo, hi) to `counts`, computed as ATen's histc kernel does
 // (bin = trunc((v - lo)·bins / (hi - lo)) in fp32, the last bin closed; NaN and values outside
 // [lo, hi] not counted; lo == hi widened to [lo - 1, hi + 1]). x: any floating dtype, CPU.

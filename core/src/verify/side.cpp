@@ -92,15 +92,6 @@ std::vector<ModuleRef> linearModules(const ModelConfig& config) {
     return out;
 }
 
-Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m) {
-    auto slot = side.lm->loader().slot(m.name, m.hasBias, side.run);
-    if (!slot) {
-        return slot.error();
-    }
-    const bool quantize = side.quantized() && (m.name != "lm_head" || side.run.quantizeLmHead);
-    return model::prepareLinear(std::move(*slot), side.run.form, quantize);
-}
-
 Result<model::LinearSlot> moduleSlot(const Side& side, const ModuleRef& m) {
     return side.lm->loader().slot(m.name, m.hasBias, side.run);
 }

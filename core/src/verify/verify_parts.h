@@ -41,9 +41,6 @@ Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::
                       const Side* sameBase = nullptr);
 std::vector<ModuleRef> linearModules(const ModelConfig& config);
 
-// The Linear `m` as the side runs it: prepared weight (FQ(...) or float) + unmerged LoRA.
-Result<model::PreparedLinear> prepareModule(const Side& side, const ModuleRef& m);
-
 // Row streaming of one module. Every transform a side applies to a weight (fake quant per group or
 // per row, LoRA B·A, merge) works on each output row alone, so rows [r0, r0 + n) of the prepared
 // module equal the module prepared from rows [r0, r0 + n) of its slot, except where rowLocal() says
