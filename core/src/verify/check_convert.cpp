@@ -4,6 +4,8 @@
 //     dequant vs the fake-quantized weight, bytes and types;
 //   intx (IntxUnpackedToInt8Tensor, §4.2-§4.3): dequantize() vs the fake-quantized weight (torchao
 //     expects them bit-identical), bytes and types.
+#include <numeric>
+
 #include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
 #include "quant/intx_float8_convert.h"
@@ -79,78 +81,99 @@ Status convertRows(Context& ctx, const ModuleRef& m, const model::LinearSlot& sl
     return Ok{};
 }
 
-Result<ConvertModuleRow> convertModuleInt4(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+// A module's slot and its row's "before" columns; `convertible` false: the row is complete (the
+// module stays in its float dtype after convert).
+struct ModuleStart {
+    model::LinearSlot slot;
+    ConvertModuleRow row;
+    at::ScalarType dtype = at::kBFloat16;
+    std::uint64_t elementSize = 2;
+    bool convertible = false;
+};
+
+Result<ModuleStart> startModule(Context& ctx, const ModuleRef& m, const std::string& fakeType, int group) {
     auto slot = moduleSlot(*ctx.eval, m);
     if (!slot) {
         return slot.error();
     }
-    const std::int64_t rows = slot->weight.size(0), cols = slot->weight.size(1);
+    ModuleStart s;
+    s.slot = std::move(*slot);
+    s.dtype = ctx.eval->run.dtype;
+    s.elementSize = static_cast<std::uint64_t>(c10::elementSize(s.dtype));
+    const std::int64_t rows = s.slot.weight.size(0), cols = s.slot.weight.size(1);
     const bool quantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
-    const auto dtype = ctx.eval->run.dtype;
-    const auto elementSize = static_cast<std::uint64_t>(c10::elementSize(dtype));
-    ConvertModuleRow row;
+    ConvertModuleRow& row = s.row;
     row.module = m.name;
     row.shape = {rows, cols};
-    row.dtypeBefore = c10::toString(dtype);
-    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
-    row.typeBefore = quantized ? "FakeQuantizedLinear[int4 g" + std::to_string(plan.fakeGroup) + "]" : "Linear";
-    if (!quantized || cols % plan.convertGroup != 0 || cols % plan.fakeGroup != 0) {
+    row.dtypeBefore = c10::toString(s.dtype);
+    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * s.elementSize;
+    row.typeBefore = quantized ? "FakeQuantizedLinear[" + fakeType + "]" : "Linear";
+    s.convertible = quantized && (group <= 0 || cols % group == 0);
+    if (!s.convertible) {
         row.typeAfter = "Linear";
         row.dtypeAfter = row.dtypeBefore;
         row.bytesAfter = row.bytesBefore;
-        return row;
     }
+    return s;
+}
+
+// Calls block(r0, n) over the module's row blocks.
+template <typename Block>
+Status forEachBlock(Context& ctx, const model::LinearSlot& slot, Block block) {
+    const std::int64_t rows = slot.weight.size(0);
+    const std::int64_t step = blockRows(rows, slot.weight.size(1), rowLocal(*ctx.eval, slot));
+    for (std::int64_t r0 = 0; r0 < rows; r0 += step) {
+        if (auto s = block(r0, std::min(step, rows - r0)); !s) {
+            return s;
+        }
+    }
+    return Ok{};
+}
+
+Result<ConvertModuleRow> convertModuleInt4(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
+    const int group = std::lcm(plan.convertGroup, plan.fakeGroup);  // both groups must divide K
+    auto start = startModule(ctx, m, "int4 g" + std::to_string(plan.fakeGroup), group);
+    if (!start || !start->convertible) {
+        return start ? Result<ConvertModuleRow>(std::move(start->row)) : Result<ConvertModuleRow>(start.error());
+    }
+    ConvertModuleRow& row = start->row;
+    const std::int64_t rows = row.shape[0], cols = row.shape[1];
     row.typeAfter = "Linear[Int4Tensor plain g" + std::to_string(plan.convertGroup) + "]";
-    row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(dtype)) + " scale/zero";
+    row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(start->dtype)) + " scale/zero";
     row.bytesAfter = static_cast<std::uint64_t>(rows * cols / 2) +
-                     2 * static_cast<std::uint64_t>(rows * (cols / plan.convertGroup)) * elementSize;
+                     2 * static_cast<std::uint64_t>(rows * (cols / plan.convertGroup)) * start->elementSize;
     ConvertBlockTotals totals;
     DiffStream dequant(rows, cols, {ctx.request->weightTolerance, 0, 0, false});
-    const std::int64_t block = blockRows(rows, cols, rowLocal(*ctx.eval, *slot));
-    for (std::int64_t r0 = 0; r0 < rows; r0 += block) {
-        if (auto s = convertRows(ctx, m, *slot, r0, std::min(block, rows - r0), plan, totals, dequant); !s) {
-            return s.error();
-        }
+    auto s = forEachBlock(ctx, start->slot, [&](std::int64_t r0, std::int64_t n) {
+        return convertRows(ctx, m, start->slot, r0, n, plan, totals, dequant);
+    });
+    if (!s) {
+        return s.error();
     }
     row.codesIdentical = totals.codeMismatches == 0;
     row.scalesRoundedInBf16 = totals.scalesRounded;
     row.zerosRoundedInBf16 = totals.zerosRounded;
     row.dequant = dequant.sums().result();
-    return row;
+    return std::move(row);
 }
 
 Result<ConvertModuleRow> convertModuleIntx(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
-    auto slot = moduleSlot(*ctx.eval, m);
-    if (!slot) {
-        return slot.error();
-    }
-    const std::int64_t rows = slot->weight.size(0), cols = slot->weight.size(1);
-    const bool quantized = ctx.eval->quantized() && (m.name != "lm_head" || ctx.eval->run.quantizeLmHead);
-    const auto dtype = ctx.eval->run.dtype;
-    const auto elementSize = static_cast<std::uint64_t>(c10::elementSize(dtype));
-    ConvertModuleRow row;
-    row.module = m.name;
-    row.shape = {rows, cols};
-    row.dtypeBefore = c10::toString(dtype);
-    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
     const std::string scheme = "int" + std::to_string(plan.bits) + " " + groupText(plan.convertGroup);
-    row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
-    if (!quantized || (plan.convertGroup > 0 && cols % plan.convertGroup != 0)) {
-        row.typeAfter = "Linear";
-        row.dtypeAfter = row.dtypeBefore;
-        row.bytesAfter = row.bytesBefore;
-        return row;
+    auto start = startModule(ctx, m, scheme, plan.convertGroup);
+    if (!start || !start->convertible) {
+        return start ? Result<ConvertModuleRow>(std::move(start->row)) : Result<ConvertModuleRow>(start.error());
     }
+    ConvertModuleRow& row = start->row;
+    const std::int64_t rows = row.shape[0], cols = row.shape[1];
     const std::int64_t groups = plan.convertGroup > 0 ? cols / plan.convertGroup : 1;
     row.typeAfter = "Linear[IntxUnpackedToInt8Tensor " + scheme + "]";
-    row.dtypeAfter = "int8 (int" + std::to_string(plan.bits) + " values) + " + std::string(c10::toString(dtype)) +
-                     " scale + int8 zero point";
+    row.dtypeAfter = "int8 (int" + std::to_string(plan.bits) + " values) + " +
+                     std::string(c10::toString(start->dtype)) + " scale + int8 zero point";
     row.bytesAfter = static_cast<std::uint64_t>(rows * cols) +
-                     static_cast<std::uint64_t>(rows * groups) * (elementSize + 1);
+                     static_cast<std::uint64_t>(rows * groups) * (start->elementSize + 1);
     DiffStream dequant(rows, cols, {ctx.request->weightTolerance, 0, 0, false});
-    const std::int64_t block = blockRows(rows, cols, rowLocal(*ctx.eval, *slot));
-    for (std::int64_t r0 = 0; r0 < rows; r0 += block) {
-        auto p = prepareRows(*ctx.eval, m, *slot, r0, std::min(block, rows - r0));
+    auto s = forEachBlock(ctx, start->slot, [&](std::int64_t r0, std::int64_t n) -> Status {
+        auto p = prepareRows(*ctx.eval, m, start->slot, r0, n);
         if (!p) {
             return p.error();
         }
@@ -158,10 +181,14 @@ Result<ConvertModuleRow> convertModuleIntx(Context& ctx, const ModuleRef& m, con
         if (!q) {
             return q.error();
         }
-        dequant.add(p->weight, quant::intxDequantize(*q, dtype), r0);
+        dequant.add(p->weight, quant::intxDequantize(*q, start->dtype), r0);
+        return Ok{};
+    });
+    if (!s) {
+        return s.error();
     }
     row.dequant = dequant.sums().result();
-    return row;
+    return std::move(row);
 }
 
 Result<ConvertModuleRow> convertModule(Context& ctx, const ModuleRef& m, const ConvertPlan& plan) {
