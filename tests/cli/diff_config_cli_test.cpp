@@ -3,29 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
-#include <sys/wait.h>
-#include <cstdio>
 #include <string>
+
+#include "support/cli_runner.h"
 
 namespace {
 
-struct RunResult {
-    int rc = -1;
-    std::string out;
-};
-
-RunResult run(const std::string& args) {
-    const std::string cmd = std::string(QL_EXE) + " diff-config " + args + " 2>&1";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.out += buf.data();
-    const int status = pclose(pipe);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+test::CliRun run(const std::string& args) { return test::runMerged(std::string(QL_EXE) + " diff-config " + args); }
 
 struct PairCase {
     const char* name;
@@ -42,16 +26,16 @@ TEST_P(DiffConfigCli, VerdictAndField) {
     std::string extra = c.extra;
     if (!extra.empty()) extra = " --layers " + dir + extra;
     const auto r = run(dir + "train.yaml " + dir + "eval.yaml" + extra);
-    EXPECT_EQ(r.rc, c.exitCode) << r.out;
+    EXPECT_EQ(r.exitCode, c.exitCode) << r.output;
     if (c.exitCode == 2) {
-        EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+        EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
     }
-    EXPECT_NE(r.out.find(c.field), std::string::npos) << r.out;
+    EXPECT_NE(r.output.find(c.field), std::string::npos) << r.output;
     const auto json = run(dir + "train.yaml " + dir + "eval.yaml --json" + extra);
-    EXPECT_EQ(json.rc, c.exitCode);
+    EXPECT_EQ(json.exitCode, c.exitCode);
     if (c.exitCode != 2) {
-        EXPECT_NE(json.out.find(std::string("\"same_numerics\": ") + (c.exitCode == 0 ? "true" : "false")),
-                  std::string::npos) << json.out;
+        EXPECT_NE(json.output.find(std::string("\"same_numerics\": ") + (c.exitCode == 0 ? "true" : "false")),
+                  std::string::npos) << json.output;
     }
 }
 

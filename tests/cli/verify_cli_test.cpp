@@ -1,36 +1,20 @@
 // `quantlens verify` end to end on the reference scenarios (tests/reference/ql_ref/scenarios.py):
 // exit 0 all pass, 1 a check failed, 2 bad input with one line on stderr and no report file.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/cli_runner.h"
+
 #include "support/safetensors_writer.h"
 
 namespace {
 
-struct RunResult {
-    int rc = -1;
-    std::string out;
-};
-
-RunResult run(const std::string& args) {
-    const std::string cmd = std::string(QL_EXE) + " verify " + args + " 2>&1";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.out += buf.data();
-    const int status = pclose(pipe);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+test::CliRun run(const std::string& args) { return test::runMerged(std::string(QL_EXE) + " verify " + args); }
 
 std::string scenario(const std::string& name) {
     const std::string d = std::string(QL_REFERENCE_DIR) + "/scenarios/" + name + "/";
@@ -41,25 +25,25 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     ql::test::TempDir dir;
     const auto report = dir.path() / "r.json";
     const auto r = run(scenario("a_identical") + " --report " + report.string());
-    EXPECT_EQ(r.rc, 0) << r.out;
+    EXPECT_EQ(r.exitCode, 0) << r.output;
     ASSERT_TRUE(std::filesystem::exists(report));
     std::ifstream in(report);
     const auto j = nlohmann::json::parse(in);
     EXPECT_EQ(j["schema_version"], 1);
     EXPECT_EQ(j["checks"].size(), 6u);
-    EXPECT_NE(r.out.find("verdict: all checks pass"), std::string::npos);
+    EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
 }
 
 TEST(VerifyCli, MergedEvalExitsOneAndNamesTheCheck) {
     const auto r = run(scenario("b_merge"));
-    EXPECT_EQ(r.rc, 1) << r.out;
-    EXPECT_NE(r.out.find("adapter_merge  fail"), std::string::npos) << r.out;
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("adapter_merge  fail"), std::string::npos) << r.output;
 }
 
 TEST(VerifyCli, JsonOnStdout) {
     const auto r = run(scenario("c_group") + " --json");
-    EXPECT_EQ(r.rc, 1);
-    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(r.exitCode, 1);
+    const auto j = nlohmann::json::parse(r.output);
     EXPECT_FALSE(j["config"]["same_numerics"].get<bool>());
 }
 
@@ -67,9 +51,9 @@ TEST(VerifyCli, BadInputExitsTwoWithoutReport) {
     ql::test::TempDir dir;
     const auto report = dir.path() / "r.json";
     const auto r = run("--train " + dir.path().string() + "/missing.yaml --eval x.yaml --report " + report.string());
-    EXPECT_EQ(r.rc, 2);
-    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
-    EXPECT_NE(r.out.find("missing.yaml"), std::string::npos);
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find("missing.yaml"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(report));
 }
 
@@ -88,12 +72,12 @@ TEST(VerifyCli, ExportWritesPdfAndPngWithTheReport) {
     const auto pdf = dir.path() / "report.pdf";
     const auto json = dir.path() / "report.json";
     auto r = run(scenario("b_merge") + " --export " + pdf.string() + " --report " + json.string());
-    EXPECT_EQ(r.rc, 1) << r.out;
+    EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_EQ(firstBytes(pdf, 5), "%PDF-");
     EXPECT_TRUE(std::filesystem::exists(json));
     const auto png = dir.path() / "report.png";
     r = run(scenario("a_identical") + " --export " + png.string());
-    EXPECT_EQ(r.rc, 0) << r.out;
+    EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(firstBytes(png, 8), std::string("\x89PNG\r\n\x1a\n", 8));
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 3) << "no temporary left";
 }
@@ -103,19 +87,19 @@ TEST(VerifyCli, BadExportPathExitsTwoAndWritesNothing) {
     const auto json = dir.path() / "r.json";
     auto r = run(scenario("a_identical") + " --export " + (dir.path() / "out.txt").string() + " --report " +
                  json.string());
-    EXPECT_EQ(r.rc, 2) << r.out;
-    EXPECT_NE(r.out.find("--export"), std::string::npos) << r.out;
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_NE(r.output.find("--export"), std::string::npos) << r.output;
     r = run(scenario("a_identical") + " --export " + (dir.path() / "no/such/dir/out.pdf").string() +
             " --report " + json.string());
-    EXPECT_EQ(r.rc, 2) << r.out;
-    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no report, export or temporary file";
 }
 #else
 TEST(VerifyCli, ExportWithoutExporterIsAClearError) {
     const auto r = run(scenario("a_identical") + " --export out.pdf");
-    EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("--export"), std::string::npos);
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.output.find("--export"), std::string::npos);
 }
 #endif
 
