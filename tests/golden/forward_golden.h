@@ -6,12 +6,41 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "golden/golden_tensors.h"
 #include "support/reference_data.h"
 
 namespace ql::golden {
+
+// The cases of one kind ("forward", "lora", "qat") in the forward reference's index.json, with the
+// forward module's folder and the checkpoints folder; nullopt when the reference data is missing.
+struct ForwardCases {
+    std::filesystem::path dir, checkpoints;
+    std::vector<nlohmann::json> cases;
+};
+
+inline std::optional<ForwardCases> forwardCases(const std::string& kind) {
+    auto dir = test::referenceModuleDir("forward");
+    auto checkpoints = test::referenceModuleDir("checkpoints");
+    if (!dir || !checkpoints) {
+        return std::nullopt;
+    }
+    auto index = test::loadJsonFile(*dir / "index.json");
+    if (!index) {
+        return std::nullopt;
+    }
+    ForwardCases out{*dir, *checkpoints, {}};
+    for (const nlohmann::json& c : (*index)["cases"]) {
+        if (c["kind"] == kind) {
+            out.cases.push_back(c);
+        }
+    }
+    return out;
+}
 
 struct Deviation {
     std::int64_t differing = 0;  // elements whose bits differ

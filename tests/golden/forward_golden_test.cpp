@@ -57,19 +57,15 @@ CaseResult runCase(const json& c, const std::filesystem::path& dir, const std::f
 }
 
 TEST(ForwardGolden, MatchesTransformersEagerAndSdpa) {
-    auto dir = test::referenceModuleDir("forward");
-    auto checkpoints = test::referenceModuleDir("checkpoints");
-    ASSERT_TRUE(dir && checkpoints);
-    auto index = test::loadJsonFile(*dir / "index.json");
-    ASSERT_TRUE(index.has_value());
+    const auto ref = golden::forwardCases("forward");
+    ASSERT_TRUE(ref.has_value());
+    const auto& dir = ref->dir;
+    const auto& checkpoints = ref->checkpoints;
     int cases = 0, bf16Identical = 0, bf16Cases = 0;
     double fp32MaxRel = 0.0;
-    for (const json& c : (*index)["cases"]) {
-        if (c["kind"] != "forward") {
-            continue;
-        }
+    for (const json& c : ref->cases) {
         ++cases;
-        const CaseResult r = runCase(c, *dir, *checkpoints);
+        const CaseResult r = runCase(c, dir, checkpoints);
         const std::string name = c["file"];
         std::printf("%-52s logits: %s | hidden: %s\n", name.c_str(), golden::describe(r.logits).c_str(),
                     golden::describe(r.hidden).c_str());

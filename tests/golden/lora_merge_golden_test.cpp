@@ -18,21 +18,17 @@ using nlohmann::json;
 at::ScalarType dtypeOf(const json& c) { return c["dtype"] == "float32" ? at::kFloat : at::kBFloat16; }
 
 TEST(LoraMergeGolden, MergedStateDictBitIdenticalWithPeft) {
-    auto dir = test::referenceModuleDir("forward");
-    auto checkpoints = test::referenceModuleDir("checkpoints");
-    ASSERT_TRUE(dir && checkpoints);
-    auto index = test::loadJsonFile(*dir / "index.json");
-    ASSERT_TRUE(index.has_value());
+    const auto ref = golden::forwardCases("lora");
+    ASSERT_TRUE(ref.has_value());
+    const auto& dir = ref->dir;
+    const auto& checkpoints = ref->checkpoints;
     int cases = 0;
-    for (const json& c : (*index)["cases"]) {
-        if (c["kind"] != "lora") {
-            continue;
-        }
+    for (const json& c : ref->cases) {
         ++cases;
-        auto file = SafetensorsFile::openFile(*dir / c["file"].get<std::string>());
+        auto file = SafetensorsFile::openFile(dir / c["file"].get<std::string>());
         ASSERT_TRUE(file.ok());
-        auto lm = CausalLm::open(*checkpoints / c["model"].get<std::string>(),
-                                 *checkpoints / c["adapter"].get<std::string>());
+        auto lm = CausalLm::open(checkpoints / c["model"].get<std::string>(),
+                                 checkpoints / c["adapter"].get<std::string>());
         ASSERT_TRUE(lm.ok()) << lm.error().message;
         RunSpec run;
         run.dtype = dtypeOf(c);
@@ -58,19 +54,15 @@ TEST(LoraMergeGolden, MergedStateDictBitIdenticalWithPeft) {
 }
 
 TEST(LoraMergeGolden, UnmergedAndMergedLogitsMatchPeft) {
-    auto dir = test::referenceModuleDir("forward");
-    auto checkpoints = test::referenceModuleDir("checkpoints");
-    ASSERT_TRUE(dir && checkpoints);
-    auto index = test::loadJsonFile(*dir / "index.json");
-    ASSERT_TRUE(index.has_value());
-    for (const json& c : (*index)["cases"]) {
-        if (c["kind"] != "lora") {
-            continue;
-        }
-        auto file = SafetensorsFile::openFile(*dir / c["file"].get<std::string>());
+    const auto ref = golden::forwardCases("lora");
+    ASSERT_TRUE(ref.has_value());
+    const auto& dir = ref->dir;
+    const auto& checkpoints = ref->checkpoints;
+    for (const json& c : ref->cases) {
+        auto file = SafetensorsFile::openFile(dir / c["file"].get<std::string>());
         ASSERT_TRUE(file.ok());
-        auto lm = CausalLm::open(*checkpoints / c["model"].get<std::string>(),
-                                 *checkpoints / c["adapter"].get<std::string>());
+        auto lm = CausalLm::open(checkpoints / c["model"].get<std::string>(),
+                                 checkpoints / c["adapter"].get<std::string>());
         ASSERT_TRUE(lm.ok()) << lm.error().message;
         for (auto [form, key] : {std::pair{LinearForm::F, "unmerged"}, std::pair{LinearForm::M, "merged"}}) {
             ForwardOptions o;

@@ -27,24 +27,20 @@ quant::LinearFakeQuant int4Spec(int group) {
 }
 
 TEST(QatFormsGolden, FakeQuantFormsMatchTorchaoAndPeft) {
-    auto dir = test::referenceModuleDir("forward");
-    auto checkpoints = test::referenceModuleDir("checkpoints");
-    ASSERT_TRUE(dir && checkpoints);
-    auto index = test::loadJsonFile(*dir / "index.json");
-    ASSERT_TRUE(index.has_value());
+    const auto ref = golden::forwardCases("qat");
+    ASSERT_TRUE(ref.has_value());
+    const auto& dir = ref->dir;
+    const auto& checkpoints = ref->checkpoints;
     int cases = 0;
-    for (const json& c : (*index)["cases"]) {
-        if (c["kind"] != "qat") {
-            continue;
-        }
+    for (const json& c : ref->cases) {
         ++cases;
-        auto file = SafetensorsFile::openFile(*dir / c["file"].get<std::string>());
+        auto file = SafetensorsFile::openFile(dir / c["file"].get<std::string>());
         ASSERT_TRUE(file.ok());
         const auto spec = int4Spec(c["group_size"].get<int>());
         EXPECT_EQ(spec.weight.groupSize, c["group_size"].get<int>());
-        const auto modelDir = *checkpoints / c["model"].get<std::string>();
+        const auto modelDir = checkpoints / c["model"].get<std::string>();
         auto base = CausalLm::open(modelDir);
-        auto adapted = CausalLm::open(modelDir, *checkpoints / c["adapter"].get<std::string>());
+        auto adapted = CausalLm::open(modelDir, checkpoints / c["adapter"].get<std::string>());
         ASSERT_TRUE(base.ok() && adapted.ok());
         const std::pair<LinearForm, const char*> forms[] = {
             {LinearForm::FQ, "FQ"}, {LinearForm::T, "T"}, {LinearForm::M, "M"}, {LinearForm::TPrime, "Tprime"}};

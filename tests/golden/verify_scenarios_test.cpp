@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "golden/golden_tensors.h"
@@ -135,6 +136,20 @@ protected:
                     l["mean_abs"].get<double>(), r.logits->top1Agreement, l["top1"].get<double>());
         expectRel(r.logits->diff.meanAbs, l["mean_abs"].get<double>(), kLogitGapTol, "logits mean gap");
     }
+    // Every expected convert row: the dequant gap exactly as Python's, plus `more` per row.
+    void expectConvertRows(const VerifyReport& r, const std::function<void(const ConvertModuleRow&, const json&)>& more) {
+        ASSERT_TRUE(r.convert.has_value());
+        std::size_t matched = 0;
+        for (const auto& row : r.convert->modules) {
+            if (!m_expected["convert"].contains(row.module)) continue;
+            const json& w = m_expected["convert"][row.module];
+            EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
+            EXPECT_EQ(row.dequant.differing, w["dequant_differing"].get<std::uint64_t>()) << row.module;
+            more(row, w);
+            ++matched;
+        }
+        EXPECT_EQ(matched, m_expected["convert"].size());
+    }
     static constexpr double kLogitGapTol = 1e-5;
     json m_expected;
 };
@@ -191,19 +206,12 @@ TEST_F(VerifyScenario, ConvertRoundsScalesKeepsCodes) {
     auto r = run("d_convert");
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_TRUE(r->convert.has_value());
-    std::size_t matched = 0;
-    for (const auto& row : r->convert->modules) {
-        if (!m_expected["convert"].contains(row.module)) continue;
-        const json& w = m_expected["convert"][row.module];
+    expectConvertRows(*r, [](const ConvertModuleRow& row, const json& w) {
         ASSERT_TRUE(row.codesIdentical.has_value()) << row.module;
         EXPECT_EQ(*row.codesIdentical, w["codes_identical"].get<bool>()) << row.module;
         EXPECT_EQ(row.scalesRoundedInBf16, w["scales_rounded"].get<std::uint64_t>()) << row.module;
         EXPECT_EQ(row.zerosRoundedInBf16, w["zeros_rounded"].get<std::uint64_t>()) << row.module;
-        EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
-        EXPECT_EQ(row.dequant.differing, w["dequant_differing"].get<std::uint64_t>()) << row.module;
-        ++matched;
-    }
-    EXPECT_EQ(matched, m_expected["convert"].size());
+    });
     EXPECT_GT(r->convert->logits.maxAbs, 0.0);
     EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
 }
@@ -212,16 +220,9 @@ TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
     auto r = run("f_intx_convert");
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_TRUE(r->convert.has_value());
-    std::size_t matched = 0;
-    for (const auto& row : r->convert->modules) {
-        if (!m_expected["convert"].contains(row.module)) continue;
-        const json& w = m_expected["convert"][row.module];
-        EXPECT_EQ(row.dequant.differing, w["dequant_differing"].get<std::uint64_t>()) << row.module;
-        EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
+    expectConvertRows(*r, [](const ConvertModuleRow& row, const json&) {
         EXPECT_NE(row.typeAfter.find("IntxUnpackedToInt8Tensor"), std::string::npos) << row.module;
-        ++matched;
-    }
-    EXPECT_EQ(matched, m_expected["convert"].size());
+    });
     EXPECT_EQ(r->convert->logits.maxAbs, m_expected["logits"]["max_abs"].get<double>());
     EXPECT_EQ(r->convert->argmaxAgreement, m_expected["logits"]["argmax_agreement"].get<double>());
     EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Pass);
