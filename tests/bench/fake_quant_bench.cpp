@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -17,7 +18,11 @@
 namespace {
 
 struct Shape { const char* name; int64_t n, k; };
-constexpr Shape kShapes[] = {{"w4096x4096", 4096, 4096}, {"w151936x2560", 151936, 2560}};
+// Sizes from in-cache to DRAM (bf16 input + output): 1 MiB (L2), 16 MiB (L3), 64 MiB, 1.5 GiB.
+// fake_quant_vs_torchao.py lists the same shapes.
+constexpr Shape kShapes[] = {{"w256x1024", 256, 1024}, {"w2048x2048", 2048, 2048}, {"w4096x4096", 4096, 4096},
+                             {"w151936x2560", 151936, 2560}};
+constexpr int kLastShape = static_cast<int>(std::size(kShapes)) - 1;
 
 const char* ioDir() { return std::getenv("QL_FQ_BENCH_IO"); }
 
@@ -83,7 +88,7 @@ void bmMemcpy(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(bmFused)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(bmAten)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(bmMemcpy)->DenseRange(0, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bmFused)->DenseRange(0, kLastShape)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bmAten)->DenseRange(0, kLastShape)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bmMemcpy)->DenseRange(0, kLastShape)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();
