@@ -51,7 +51,7 @@ class GpuMemoryPoller:
         if self.baseline is None:
             return self
         self.proc = subprocess.Popen(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits",
-                                      f"-lms={self.period_ms}"], stdout=subprocess.PIPE, text=True)
+                                      f"--loop-ms={self.period_ms}"], stdout=subprocess.PIPE, text=True)
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
         return self

@@ -19,8 +19,8 @@
 # Writes to $OUT (8 files at most): build.log gen.log gpu_tests.log e2e_4b.log e2e_4b.json stream_70b.log
 # stream_70b.json summary.txt, and prints summary.txt last.
 # Environment: QL_GPU_BUDGET_S (default 540: seconds for all stages), QL_GPU_PREBUILT=1, QL_GPU_CAP_GB,
-# QL_GPU_SKIP (stages to skip, e.g. "stream bench"), QL_GPU_JOBS (default 16), QL_GPU_BUILD_DIR, OUT (default
-# ./gpu-out).
+# QL_GPU_SKIP (stages to skip, e.g. "stream bench"), QL_GPU_JOBS (default 16), QL_GPU_BUILD_S, QL_GPU_E2E_S,
+# QL_GPU_STREAM_S (the stages' largest boxes: 300, 220, 240 s), QL_GPU_BUILD_DIR, OUT (default ./gpu-out).
 # QL_GPU_DRY_CPU=1: a dry run without a GPU (CPU machine): --device cpu, 2-layer 4B and 1-layer 70B shapes.
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,8 +31,9 @@ BUDGET="${QL_GPU_BUDGET_S:-540}"
 CAP_GB="${QL_GPU_CAP_GB:-16}"
 SKIP=" ${QL_GPU_SKIP:-} "
 JOBS="${QL_GPU_JOBS:-16}"
-DEVICE=cuda LAYERS4B=0 LAYERS70B=20
-[[ "${QL_GPU_DRY_CPU:-0}" == 1 ]] && DEVICE=cpu LAYERS4B=2 LAYERS70B=1
+DEVICE=cuda LAYERS4B=0 LAYERS70B=20 E2E_S="${QL_GPU_E2E_S:-220}" STREAM_S="${QL_GPU_STREAM_S:-240}"
+[[ "${QL_GPU_DRY_CPU:-0}" == 1 ]] && DEVICE=cpu LAYERS4B=2 LAYERS70B=1 E2E_S="${QL_GPU_E2E_S:-1800}" \
+    STREAM_S="${QL_GPU_STREAM_S:-1800}"
 BUILD="${QL_GPU_BUILD_DIR:-$ROOT/build-gpu}"
 DEPS=/tmp/deps
 BIN=/tmp/ql-bin                      # wrappers that set the library path, then exec the real binary
@@ -40,7 +41,6 @@ WORK4B=/tmp/ql_bench_qwen3-4b
 WORK70B=/tmp/ql_bench_llama3-70b
 STAGES=/tmp/ql-gpu-stages.txt
 export PYTHONUNBUFFERED=1
-: > "$STAGES"
 
 left() { echo $((BUDGET - SECONDS)); }
 clamp() { local want=$1 reserve=$2 l; l=$(( $(left) - reserve )); (( l < want )) && want=$l; (( want < 5 )) && want=5; echo "$want"; }
@@ -48,7 +48,7 @@ note() { printf '%s %s %s %s\n' "$1" "$2" "$3" "${4:-}" >> "$STAGES"; echo "== s
 skipped() { [[ "$SKIP" == *" $1 "* ]]; }
 
 setup() {
-    mkdir -p "$DEPS" "$BIN"
+    rm -rf "$BIN"; mkdir -p "$DEPS" "$BIN"
     for f in .gpu/debs/*.deb; do dpkg -x "$f" "$DEPS"; done
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
         .gpu/wheels/*.whl
@@ -117,9 +117,12 @@ stage_build() {
     local t0=$SECONDS box
     if [[ "${QL_GPU_PREBUILT:-0}" == 1 ]]; then
         use_binaries .gpu/prebuilt .gpu/prebuilt .gpu/prebuilt
-        note build prebuilt 0 ".gpu/prebuilt (QL_GPU_PREBUILT=1)"; return
+        if "$BIN/quantlens" --version >> "$OUT/build.log" 2>&1; then
+            note build prebuilt 0 ".gpu/prebuilt (QL_GPU_PREBUILT=1)"; return
+        fi
+        echo "the prebuilt quantlens does not start here: building instead" >> "$OUT/build.log"
     fi
-    box=$(clamp 300 210)
+    box=$(clamp "${QL_GPU_BUILD_S:-300}" 210)
     if build "$box"; then
         use_binaries "$BUILD/app" "$BUILD/tests" "$BUILD/tests/bench"
         note build ok $((SECONDS - t0)) "build-gpu, box ${box}s"
@@ -132,23 +135,31 @@ stage_build() {
     tail -25 "$OUT/build.log"
 }
 
+have() {  # have NAME STAGE: true when $BIN/NAME exists, else notes the stage as failed
+    [[ -x "$BIN/$1" ]] && return 0
+    note "$2" FAILED 0 "no $1 binary (build failed)"; return 1
+}
+
 stage_tests() {
+    have ql_gpu_tests tests || return
     local t0=$SECONDS box rc passed skipped failed
     box=$(clamp 100 150)
     QL_REFERENCE_DIR="$ROOT/.gpu/ref" timeout -k 5 "$box" "$BIN/ql_gpu_tests" > "$OUT/gpu_tests.log" 2>&1
     rc=$?
-    passed=$(grep -c '^\[       OK \]' "$OUT/gpu_tests.log")
-    skipped=$(grep -c '^\[  SKIPPED \]' "$OUT/gpu_tests.log")
-    failed=$(grep -c '^\[  FAILED  \] [A-Za-z]' "$OUT/gpu_tests.log")
+    # one line per test ends in "(N ms)"; gtest's closing lists repeat the names without it
+    passed=$(grep -c '^\[       OK \] .* ([0-9]* ms)$' "$OUT/gpu_tests.log")
+    skipped=$(grep -c '^\[  SKIPPED \] .* ([0-9]* ms)$' "$OUT/gpu_tests.log")
+    failed=$(grep -c '^\[  FAILED  \] .* ([0-9]* ms)$' "$OUT/gpu_tests.log")
     local status=ok
     (( rc != 0 || skipped > 0 || passed == 0 )) && status=FAILED
     note tests "$status" $((SECONDS - t0)) "exit $rc; $passed passed, $skipped skipped, $failed failed"
-    grep -E '^\[  (FAILED|SKIPPED) |bit-identical|PASSED' "$OUT/gpu_tests.log" | head -40
+    grep -E '^\[  (FAILED|SKIPPED) \] .* ms\)$|bit-identical|^\[  PASSED' "$OUT/gpu_tests.log" | head -40
 }
 
 stage_e2e() {
+    have quantlens e2e || return
     local t0=$SECONDS box rc
-    box=$(clamp 220 90)
+    box=$(clamp "$E2E_S" 90)
     if ! wait_generation "$((box / 2))"; then
         note e2e FAILED $((SECONDS - t0)) "checkpoint generation unfinished (gen.log)"; return
     fi
@@ -162,8 +173,9 @@ stage_e2e() {
 }
 
 stage_stream() {
+    have quantlens stream || return
     local t0=$SECONDS box rc
-    box=$(clamp 240 25)
+    box=$(clamp "$STREAM_S" 25)
     wait_generation 5 || true
     if [[ ! -f "$WORK70B/model/.ql-bench-stamp.json" ]]; then
         kill "$GEN_PID" 2>/dev/null; rm -rf "$WORK4B"
@@ -180,6 +192,7 @@ stage_stream() {
 }
 
 stage_bench() {
+    have ql_gpu_fused_compare_bench bench || return
     local t0=$SECONDS
     if (( $(left) < 40 )); then note bench skipped 0 "only $(left) s left"; return; fi
     { echo; echo "## ql_gpu_fused_compare_bench"; } >> "$OUT/gpu_tests.log"
@@ -189,15 +202,23 @@ stage_bench() {
     note bench "$([[ $rc == 0 ]] && echo ok || echo FAILED)" $((SECONDS - t0)) "exit $rc (in gpu_tests.log)"
 }
 
-SECONDS=0
-setup; note setup ok "$SECONDS"
-start_generation
-skipped build || stage_build
-skipped tests || stage_tests
-skipped e2e || stage_e2e
-skipped stream || stage_stream
-skipped bench || stage_bench
-kill "$GEN_PID" 2>/dev/null
-python3 tests/bench/gpu_verify_vs_notebook.py summary --stages "$STAGES" --json "$OUT/e2e_4b.json" \
-    "$OUT/stream_70b.json" > "$OUT/summary.txt" 2>&1
-cat "$OUT/summary.txt"
+main() {  # one function, so that bash has read all of it before it starts (an edit meanwhile is harmless)
+    exec 9> /tmp/ql-gpu-run.lock
+    flock -n 9 || { echo "another gpu_run.sh is running"; return 2; }
+    : > "$STAGES"
+    SECONDS=0
+    setup; note setup ok "$SECONDS"
+    start_generation
+    skipped build || stage_build
+    skipped tests || stage_tests
+    skipped e2e || stage_e2e
+    skipped stream || stage_stream
+    skipped bench || stage_bench
+    kill "$GEN_PID" 2>/dev/null
+    python3 tests/bench/gpu_verify_vs_notebook.py summary --stages "$STAGES" --json "$OUT/e2e_4b.json" \
+        "$OUT/stream_70b.json" > "$OUT/summary.txt" 2>&1
+    cat "$OUT/summary.txt"
+}
+
+main "$@"
+exit

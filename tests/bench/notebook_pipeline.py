@@ -9,7 +9,8 @@ PeftModel.from_pretrained (kept unmerged); eval's reconstruction = a fresh from_
 + PeftModel.from_pretrained + merge_and_unload (section 4). Without an adapter both are load + prepare
 (section 2). Parameters are compared by name (the student's `base_model.model.X.base_layer.weight` against
 eval's `X.weight`; LoRA tensors have no counterpart), then both run every prompt (AutoTokenizer) and the
-logit difference is taken (section 3). Section 5: both are deleted; a fresh load + prepare (+ the adapter
+logit difference is taken (section 3): the notebook's (bf16 subtraction: the difference is rounded to
+bf16) and, as `*_fp32`, the exact float32 difference of the same bf16 logits. Section 5: both are deleted; a fresh load + prepare (+ the adapter
 merged, i.e. eval's deployed model), copy.deepcopy, quantize_(QATConfig(..., step="convert")), fake vs
 real forward, argmax match.
 
@@ -105,16 +106,18 @@ def run(model_dir: str, adapter_dir, prompts_file: str, device: str, threads: in
     r.update(param_mismatches=mismatches, params_compared=compared)
     lap("compare parameters")
     tokenizer = AutoTokenizer.from_pretrained(model_dir)                                  # section 3
-    r["ids"], diffs, agree = [], [], []
+    r["ids"], diffs, diffs32, agree = [], [], [], []
     with torch.no_grad():
         for p in prompts:
             x = tokenizer(p, return_tensors="pt").to(device)
             r["ids"].append(x["input_ids"][0].tolist())
             lt, le = model_train(**x).logits, model_eval(**x).logits
-            diffs.append((lt - le).abs().float().flatten())
+            diffs.append((lt - le).abs().float().flatten())  # the notebook's: difference rounded to bf16
+            diffs32.append((lt.float() - le.float()).abs().flatten())  # exact difference of the bf16 logits
             agree.append((lt.argmax(-1) == le.argmax(-1)).flatten())
     d = torch.cat(diffs)
-    r.update(logit_max=d.max().item(), logit_mean=d.mean().item(), top1_agreement=torch.cat(agree).float().mean().item())
+    r.update(logit_max=d.max().item(), logit_mean=d.mean().item(), logit_max_fp32=torch.cat(diffs32).max().item(),
+             top1_agreement=torch.cat(agree).float().mean().item())
     lap("tokenize+forward x2")
     del model_train, model_eval, eval_params, diffs
     gc.collect()
@@ -127,15 +130,17 @@ def run(model_dir: str, adapter_dir, prompts_file: str, device: str, threads: in
         quantize_(model_real, qat("convert"))
         r["real_q_proj_weight"] = type(model_real.model.layers[0].self_attn.q_proj.weight).__name__
         lap("load+prepare+deepcopy+convert")
-        fr, agree = [], []
+        fr, fr32, agree = [], [], []
         with torch.no_grad():
             for p in prompts:
                 x = tokenizer(p, return_tensors="pt").to(device)
                 lf, lr = model_fake(**x).logits, model_real(**x).logits
                 fr.append((lf - lr).abs().float().flatten())
+                fr32.append((lf.float() - lr.float()).abs().flatten())
                 agree.append((lf.argmax(-1) == lr.argmax(-1)).flatten())
         a = torch.cat(agree)
         r.update(fake_vs_real_max=torch.cat(fr).max().item(), fake_vs_real_mean=torch.cat(fr).mean().item(),
+                 fake_vs_real_max_fp32=torch.cat(fr32).max().item(),
                  predictions_match=bool(a.all()), fake_vs_real_argmax_agreement=a.float().mean().item())
         lap("forward fake vs real")
     if cuda:
