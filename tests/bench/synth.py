@@ -18,7 +18,8 @@ import shutil
 import zlib
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+# Bump the entry of what a change to this file alters: its folders are then generated again.
+GENERATOR_VERSION = {"model": 1, "lora": 2}
 STAMP = ".ql-bench-stamp.json"
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 NOTEBOOK_PROMPT = "The quick brown fox"
@@ -179,7 +180,7 @@ def make_model(folder: Path, shape_name: str, layers: int = 0, seed: int = 0, de
                log=print) -> Path:
     """Generates (or keeps, when its stamp matches) the checkpoint of SHAPES[shape_name] in folder."""
     s = shape(shape_name, layers)
-    stamp = {"generator": GENERATOR_VERSION, "kind": "model", "shape": s, "seed": seed, "rng_device": device}
+    stamp = {"generator": GENERATOR_VERSION["model"], "kind": "model", "shape": s, "seed": seed, "rng_device": device}
     if not fresh_folder(folder, stamp):
         return folder
     shards = plan_shards(tensor_list(s), s["shard_gb"])
@@ -211,7 +212,7 @@ def make_adapter(folder: Path, model_dir: Path, shape_name: str, layers: int = 0
     with sigma_B set so that s*B@A (s = alpha/rank) has a standard deviation of rel_delta x the base weights'
     0.02: a trained adapter's size, nonzero in every element (PEFT's own init leaves B = 0)."""
     s = shape(shape_name, layers)
-    stamp = {"generator": GENERATOR_VERSION, "kind": "lora", "shape": s, "rank": rank, "alpha": alpha,
+    stamp = {"generator": GENERATOR_VERSION["lora"], "kind": "lora", "shape": s, "rank": rank, "alpha": alpha,
              "seed": seed, "rel_delta": rel_delta, "rng_device": device}
     if not fresh_folder(folder, stamp):
         return folder
@@ -222,7 +223,7 @@ def make_adapter(folder: Path, model_dir: Path, shape_name: str, layers: int = 0
     cfg = AutoConfig.for_model(kw.pop("model_type"), **kw)
     with torch.device("meta"):
         base = AutoModelForCausalLM.from_config(cfg, dtype=torch.bfloat16)
-    base.config.name_or_path = str(model_dir)
+    base.name_or_path = str(model_dir)  # PEFT writes it as base_model_name_or_path
     peft_model = get_peft_model(base, LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.0, bias="none",
                                                  target_modules=LORA_TARGETS, task_type="CAUSAL_LM"))
     scaling = alpha / rank
