@@ -21,19 +21,22 @@
 # Environment: QL_GPU_BUDGET_S (default 540: seconds for all stages), QL_GPU_PREBUILT=1, QL_GPU_CAP_GB,
 # QL_GPU_SKIP (stages to skip, e.g. "stream bench"), QL_GPU_JOBS (default 16), QL_GPU_BUILD_S, QL_GPU_E2E_S,
 # QL_GPU_STREAM_S (the stages' largest boxes: 300, 220, 240 s), QL_GPU_BUILD_DIR, OUT (default ./gpu-out).
-# QL_GPU_DRY_CPU=1: a dry run without a GPU (CPU machine): --device cpu, 2-layer 4B and 1-layer 70B shapes.
+# QL_GPU_DRY_CPU=1: a dry run without a GPU (CPU machine): --device cpu, 2-layer 4B and 1-layer 70B shapes,
+# boxes of hours (with QL_GPU_JOBS=1 and the venv's python3 first in PATH).
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT" || exit 2
 OUT="${OUT:-$ROOT/gpu-out}"
 mkdir -p "$OUT"
-BUDGET="${QL_GPU_BUDGET_S:-540}"
+DRY="${QL_GPU_DRY_CPU:-0}"
+BUDGET="${QL_GPU_BUDGET_S:-540}"; [[ "$DRY" == 1 ]] && BUDGET="${QL_GPU_BUDGET_S:-30000}"
 CAP_GB="${QL_GPU_CAP_GB:-16}"
 SKIP=" ${QL_GPU_SKIP:-} "
 JOBS="${QL_GPU_JOBS:-16}"
-DEVICE=cuda LAYERS4B=0 LAYERS70B=20 E2E_S="${QL_GPU_E2E_S:-220}" STREAM_S="${QL_GPU_STREAM_S:-240}"
-[[ "${QL_GPU_DRY_CPU:-0}" == 1 ]] && DEVICE=cpu LAYERS4B=2 LAYERS70B=1 E2E_S="${QL_GPU_E2E_S:-1800}" \
-    STREAM_S="${QL_GPU_STREAM_S:-1800}"
+DEVICE=cuda LAYERS4B=0 LAYERS70B=20 BUILD_S="${QL_GPU_BUILD_S:-300}" E2E_S="${QL_GPU_E2E_S:-220}" \
+    STREAM_S="${QL_GPU_STREAM_S:-240}"
+[[ "$DRY" == 1 ]] && DEVICE=cpu LAYERS4B=2 LAYERS70B=1 BUILD_S="${QL_GPU_BUILD_S:-20000}" \
+    E2E_S="${QL_GPU_E2E_S:-1800}" STREAM_S="${QL_GPU_STREAM_S:-1800}"
 BUILD="${QL_GPU_BUILD_DIR:-$ROOT/build-gpu}"
 DEPS=/tmp/deps
 BIN=/tmp/ql-bin                      # wrappers that set the library path, then exec the real binary
@@ -65,7 +68,7 @@ setup() {
 # Generates the 4B checkpoint, then the 70B one when /tmp has room for both (else the stream stage makes it).
 start_generation() {
     (
-        python3 tests/bench/gpu_verify_vs_notebook.py gen --shape qwen3-4b --layers "$LAYERS4B" \
+        skipped e2e || python3 tests/bench/gpu_verify_vs_notebook.py gen --shape qwen3-4b --layers "$LAYERS4B" \
             --device "$DEVICE" --work "$WORK4B"
         local free_gb; free_gb=$(df -BG --output=avail /tmp | tail -1 | tr -dc 0-9)
         if skipped stream; then exit 0; fi
@@ -122,7 +125,7 @@ stage_build() {
         fi
         echo "the prebuilt quantlens does not start here: building instead" >> "$OUT/build.log"
     fi
-    box=$(clamp "${QL_GPU_BUILD_S:-300}" 210)
+    box=$(clamp "$BUILD_S" 210)
     if build "$box"; then
         use_binaries "$BUILD/app" "$BUILD/tests" "$BUILD/tests/bench"
         note build ok $((SECONDS - t0)) "build-gpu, box ${box}s"
