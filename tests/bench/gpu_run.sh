@@ -166,10 +166,10 @@ stage_e2e() {
     if ! wait_generation "$((box / 2))"; then
         note e2e FAILED $((SECONDS - t0)) "checkpoint generation unfinished (gen.log)"; return
     fi
-    timeout -k 5 "$((box - (SECONDS - t0)))" python3 tests/bench/gpu_verify_vs_notebook.py run \
+    local rest=$((box - (SECONDS - t0)))  # each side gets half of what is left, the driver a margin
+    timeout -k 5 "$rest" python3 tests/bench/gpu_verify_vs_notebook.py run \
         --quantlens "$BIN/quantlens" --shape qwen3-4b --layers "$LAYERS4B" --device "$DEVICE" --work "$WORK4B" \
-        --timeout "$(( box / 2 ))" \
-        --out "$OUT/e2e_4b.json" > "$OUT/e2e_4b.log" 2>&1
+        --timeout "$(( rest / 2 - 5 ))" --out "$OUT/e2e_4b.json" > "$OUT/e2e_4b.log" 2>&1
     rc=$?
     note e2e "$([[ $rc == 0 ]] && echo ok || echo FAILED)" $((SECONDS - t0)) "exit $rc"
     tail -15 "$OUT/e2e_4b.log"
@@ -179,15 +179,15 @@ stage_stream() {
     have quantlens stream || return
     local t0=$SECONDS box rc
     box=$(clamp "$STREAM_S" 25)
-    wait_generation 5 || true
-    if [[ ! -f "$WORK70B/model/.ql-bench-stamp.json" ]]; then
-        kill "$GEN_PID" 2>/dev/null; rm -rf "$WORK4B"
-        timeout -k 5 "$((box / 2))" python3 tests/bench/gpu_verify_vs_notebook.py gen --shape llama3-70b \
-            --layers "$LAYERS70B" --device "$DEVICE" --work "$WORK70B" >> "$OUT/gen.log" 2>&1
-    fi
-    timeout -k 5 "$((box - (SECONDS - t0)))" python3 tests/bench/gpu_verify_vs_notebook.py run \
+    wait_generation "$((box / 2))" || kill "$GEN_PID" 2>/dev/null
+    [[ -f "$WORK70B/model/.ql-bench-stamp.json" ]] || rm -rf "$WORK4B"  # make room when it is still to come
+    # a no-op when the background job made it (matching stamps)
+    timeout -k 5 "$((box - (SECONDS - t0)))" python3 tests/bench/gpu_verify_vs_notebook.py gen --shape llama3-70b \
+        --layers "$LAYERS70B" --device "$DEVICE" --work "$WORK70B" >> "$OUT/gen.log" 2>&1
+    local rest=$((box - (SECONDS - t0)))
+    timeout -k 5 "$rest" python3 tests/bench/gpu_verify_vs_notebook.py run \
         --quantlens "$BIN/quantlens" --shape llama3-70b --layers "$LAYERS70B" --device "$DEVICE" --work "$WORK70B" \
-        --skip-python \
+        --skip-python --timeout "$(( rest - 10 ))" \
         --gpu-cap-gb "$CAP_GB" --out "$OUT/stream_70b.json" > "$OUT/stream_70b.log" 2>&1
     rc=$?
     note stream "$([[ $rc == 0 ]] && echo ok || echo FAILED)" $((SECONDS - t0)) "exit $rc, cap ${CAP_GB} GiB"
