@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <map>
 
-#include "io/adapter_parts.h"
+#include "io/adapter_keys.h"
 
 namespace ql::detail {
 namespace {
