@@ -1,5 +1,5 @@
-// Expected HF parameter names/shapes of a config (hf-peft-formats.md §2.2) and the check of a
-// checkpoint against them.
+// Expected HF parameter names/shapes of a config (as transformers' modeling_<family>.py declares
+// them, e.g. models/qwen3/modeling_qwen3.py) and the check of a checkpoint against them.
 #include <map>
 
 #include "quantlens/adapter.h"
