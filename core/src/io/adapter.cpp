@@ -1,4 +1,4 @@
-// adapter_model.safetensors keys -> LoRA modules (hf-peft-formats.md §3.4).
+// adapter_model.safetensors keys -> LoRA modules (the keys peft/utils/save_and_load.py get_peft_model_state_dict writes).
 #include <algorithm>
 #include <map>
 

@@ -1,4 +1,4 @@
-// dtype spellings and sizes follow safetensors' Rust enum (hf-peft-formats.md §1.2).
+// dtype spellings and sizes follow safetensors' Rust enum (safetensors/src/tensor.rs, enum Dtype).
 #include <quantlens/dtype.h>
 
 #include <gtest/gtest.h>
