@@ -7,7 +7,9 @@
 #                  and pkgconf in case the device has no pkg-config
 #   .gpu/wheels    torchao 0.18.0 (cp310-abi3, manylinux_2_28: runs on the device's Python 3.12)
 #   .gpu/ref       tests/reference/make_reference.py --only fake_quant, keeping only what tests/gpu read
-#                  (manifest.json, convert_manifest.json, int4_plain_{cpu,cuda} and convert_int4 safetensors)
+#                  (manifest.json, convert_manifest.json, int4_plain_{cpu,cuda} and convert_int4 safetensors);
+#                  --only checkpoints forward: the tiny checkpoints and the bf16 forward cases (their prompts'
+#                  ids), from which gpu_forward_ref.py makes transformers' logits on the device
 #   .gpu/prebuilt  with --prebuilt BUILD_DIR: stripped quantlens, ql_gpu_tests, ql_gpu_fused_compare_bench
 #                  from a QL_BUILD_UI=OFF QL_WITH_CUDA=ON build made here (gpu_run.sh's fallback, or its
 #                  QL_GPU_PREBUILT=1 to skip the build on the device)
@@ -39,6 +41,10 @@ if [ ! -f .gpu/ref/fake_quant/manifest.json ]; then
     find .gpu/ref/fake_quant -maxdepth 1 -type f | while read -r f; do
         [[ "$(basename "$f")" =~ $REF_KEEP ]] || rm -f "$f"
     done
+fi
+if [ ! -f .gpu/ref/forward/index.json ]; then
+    "$PY" tests/reference/make_reference.py --out .gpu/ref --only checkpoints forward
+    find .gpu/ref/forward -maxdepth 1 -type f -name '*.safetensors' ! -name 'fwd_*_bfloat16_*' -delete
 fi
 if [ "${1:-}" = "--prebuilt" ]; then
     build="${2:?--prebuilt needs the build dir}"

@@ -9,8 +9,9 @@
 #   build   QL_BUILD_UI=OFF, QL_WITH_CUDA=ON (sm_90), Release: quantlens, ql_gpu_tests and
 #           ql_gpu_fused_compare_bench, -j16, in build-gpu/ (git-ignored, kept on a warm machine for a rerun).
 #           QL_GPU_PREBUILT=1 uses .gpu/prebuilt/ instead; a failed build falls back to it when present.
-#   tests   every test of ql_gpu_tests (the whole `gpu` label) with QL_REFERENCE_DIR=.gpu/ref; a skipped
-#           test counts as a failure here
+#   tests   gpu_forward_ref.py (transformers' bf16 logits of the tiny checkpoints on this GPU), then every
+#           test of ql_gpu_tests (the whole `gpu` label) with QL_REFERENCE_DIR=.gpu/ref; a skipped test
+#           counts as a failure here
 #   e2e     gpu_verify_vs_notebook.py run: Qwen3-4B-shaped + LoRA r16, quantlens --device cuda vs the
 #           notebook's steps (torch + torchao + peft) on the same GPU
 #   stream  quantlens alone on Llama-3-70B's shapes, first 20 layers (~38 GB), GPU memory capped at
@@ -147,7 +148,10 @@ stage_tests() {
     have ql_gpu_tests tests || return
     local t0=$SECONDS box rc passed skipped failed
     box=$(clamp 100 150)
-    QL_REFERENCE_DIR="$ROOT/.gpu/ref" timeout -k 5 "$box" "$BIN/ql_gpu_tests" > "$OUT/gpu_tests.log" 2>&1
+    # transformers' logits on this device for the forward test (ForwardGpu reads .gpu/ref/forward_device)
+    timeout -k 5 60 python3 tests/bench/gpu_forward_ref.py --ref "$ROOT/.gpu/ref" --device "$DEVICE" \
+        > "$OUT/gpu_tests.log" 2>&1
+    QL_REFERENCE_DIR="$ROOT/.gpu/ref" timeout -k 5 "$box" "$BIN/ql_gpu_tests" >> "$OUT/gpu_tests.log" 2>&1
     rc=$?
     # one line per test ends in "(N ms)"; gtest's closing lists repeat the names without it
     passed=$(grep -c '^\[       OK \] .* ([0-9]* ms)$' "$OUT/gpu_tests.log")
@@ -156,7 +160,7 @@ stage_tests() {
     local status=ok
     (( rc != 0 || skipped > 0 || passed == 0 )) && status=FAILED
     note tests "$status" $((SECONDS - t0)) "exit $rc; $passed passed, $skipped skipped, $failed failed"
-    grep -E '^\[  (FAILED|SKIPPED) \] .* ms\)$|bit-identical|^\[  PASSED' "$OUT/gpu_tests.log" | head -40
+    grep -E '^\[  (FAILED|SKIPPED) \] .* ms\)$|bit-identical|^gpu_forward_ref|^forward on|^\[  PASSED' "$OUT/gpu_tests.log" | head -40
 }
 
 stage_e2e() {
