@@ -1,5 +1,6 @@
 #include "sample_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -118,6 +119,144 @@ VerifyReport sampleReport() {
 
 std::shared_ptr<const VerifyReport> sampleReportPtr() {
     return std::make_shared<const VerifyReport>(sampleReport());
+}
+
+}  // namespace ql::ui::test
+
+namespace ql::ui::test {
+
+namespace {
+struct Projection {
+    const char* type;
+    const char* parent;
+    std::int64_t out, in;
+};
+// Qwen3-0.6B's projection shapes (hidden 1024, 16 heads of 128, 8 KV heads, MLP 3072).
+const Projection kProjections[kScaleProjections] = {
+    {"q_proj", "self_attn", 2048, 1024}, {"k_proj", "self_attn", 1024, 1024}, {"v_proj", "self_attn", 1024, 1024},
+    {"o_proj", "self_attn", 1024, 2048}, {"gate_proj", "mlp", 3072, 1024},   {"up_proj", "mlp", 3072, 1024},
+    {"down_proj", "mlp", 1024, 3072}};
+constexpr int kGroup = 128;
+constexpr int kFailingLayer = 5;
+
+GroupErrorMap pooledMap(std::int64_t out, std::int64_t in, double scale, bool identical) {
+    GroupErrorMap map;
+    map.rowStride = std::max<std::int64_t>(1, (out + 255) / 256);
+    map.rows = (out + map.rowStride - 1) / map.rowStride;
+    map.cols = in / kGroup;
+    map.maxAbs.resize(static_cast<std::size_t>(map.rows * map.cols));
+    for (std::int64_t i = 0; i < map.rows * map.cols; ++i) {
+        map.maxAbs[i] = identical ? 0.0f : static_cast<float>(scale * (0.2 + 0.8 * ((i * 37) % 101) / 100.0));
+    }
+    return map;
+}
+
+WeightModuleResult scaleModule(int layer, int p) {
+    const Projection& proj = kProjections[p];
+    WeightModuleResult m;
+    m.module = "model.layers." + std::to_string(layer) + "." + proj.parent + "." + proj.type;
+    m.layerIndex = layer;
+    m.layerType = proj.type;
+    m.shape = {proj.out, proj.in};
+    m.groupSize = kGroup;
+    const bool identical = (p == 1 || p == 2) && layer % 3 == 0;
+    const double maxAbs = identical ? 0.0 : 1e-4 * std::pow(1.08, layer) * (1 + p);
+    m.diff.total = static_cast<std::uint64_t>(proj.out * proj.in);
+    m.diff.differing = identical ? 0 : m.diff.total / (3 + p);
+    m.diff.maxAbs = maxAbs;
+    m.diff.meanAbs = maxAbs / 20;
+    m.diff.rmse = maxAbs / 12;
+    m.diff.sqnrDb = identical ? std::numeric_limits<double>::infinity() : 48.0 - 0.2 * layer - p;
+    m.diff.cosine = identical ? 1.0 : 0.99999;
+    m.pass = layer != kFailingLayer;
+    m.diff.outOfTolerance = m.pass ? 0 : m.diff.differing;
+    m.groupError = pooledMap(proj.out, proj.in, maxAbs, identical);
+    if (!identical) m.worst = {{17 + layer, 300 + p, 0.25, 0.25 + maxAbs, 0.25}};
+    for (int i = 0; i <= 64; ++i) m.originalHistogram.edges.push_back(-0.6 + 1.2 * i / 64.0);
+    for (int i = 0; i < 64; ++i) {
+        const double x = (i - 31.5) / 3.0;
+        m.originalHistogram.counts.push_back(static_cast<std::uint64_t>(20000.0 * std::exp(-x * x / 2)) + (i % 17 == 0 ? 3 : 0));
+    }
+    for (int q = -8; q < 8; ++q) m.quantGrid.push_back(q * 0.004);
+    m.loraDeltaMaxAbs = 0.002;
+    m.loraDeltaRms = 0.0003;
+    return m;
+}
+
+WeightModuleResult lmHead() {
+    WeightModuleResult m;
+    m.module = "lm_head";
+    m.layerIndex = -1;
+    m.layerType = "lm_head";
+    m.shape = {kLmHeadRows, 4 * kGroup};
+    m.groupSize = kGroup;
+    m.diff.total = static_cast<std::uint64_t>(kLmHeadRows * 4 * kGroup);
+    m.diff = DiffMetrics{m.diff.total, 4, 0, 0.0625, 1e-6, 1e-4, 60.0, 1.0, 0};
+    m.groupError = GroupErrorMap{256, 4, 2, 1, std::vector<float>(256 * 4, 0.0f)};
+    m.groupError.maxAbs[(kLmHeadWorstRow / 2) * 4 + 2] = 0.0625f;
+    m.worst = {{kLmHeadWorstRow, 2 * kGroup + 5, 0.5, 0.5625, 0.5}};
+    for (int i = 0; i <= 16; ++i) m.originalHistogram.edges.push_back(-1.0 + i / 8.0);
+    m.originalHistogram.counts.assign(16, 4096);
+    for (int q = -8; q < 8; ++q) m.quantGrid.push_back(0.5 + q * 0.0625);
+    return m;
+}
+}  // namespace
+
+VerifyReport scaleReport(int layers) {
+    VerifyReport r = sampleReport();
+    r.config.fields.push_back({"effective.weight_group_size", "32", "128", DiffClass::ChangesNumerics, "fixture: the eval side fakes g128"});
+    WeightsCheck weights;
+    for (int layer = 0; layer < layers; ++layer) {
+        for (int p = 0; p < kScaleProjections; ++p) weights.modules.push_back(scaleModule(layer, p));
+    }
+    weights.modules.push_back(lmHead());
+    weights.modulesDiffering = 0;
+    for (const WeightModuleResult& m : weights.modules) {
+        weights.modulesDiffering += m.diff.differing > 0 ? 1 : 0;
+        if (m.diff.maxAbs > weights.overall.maxAbs) weights.overall = m.diff;
+    }
+    r.weights = weights;
+    r.checks[1].headline = std::to_string(weights.modulesDiffering) + " of " + std::to_string(weights.modules.size()) + " modules differ";
+    ActivationsCheck activations;
+    for (int layer = 0; layer < layers; ++layer) {
+        const double v = layer == 0 ? 0.0 : 1e-3 * std::pow(1.1, layer);
+        activations.layers.push_back({layer, DiffMetrics{1000, layer == 0 ? 0u : 900u, 0, v, v / 10, v / 8, 40, 0.9999, 0}, v / 50});
+    }
+    activations.firstDivergingLayer = kFailingLayer;
+    r.activations = activations;
+    ConvertCheck convert;
+    for (const WeightModuleResult& m : weights.modules) {
+        ConvertModuleRow row;
+        row.module = m.module;
+        row.typeBefore = "FakeQuantizedLinear[int4 g128]";
+        row.typeAfter = "Linear[Int4Tensor plain]";
+        row.dtypeBefore = "bfloat16";
+        row.dtypeAfter = "int8 (packed int4) + bf16 scale/zero";
+        row.shape = m.shape;
+        row.bytesBefore = static_cast<std::uint64_t>(m.shape[0] * m.shape[1] * 2);
+        row.bytesAfter = static_cast<std::uint64_t>(m.shape[0] * m.shape[1] / 2 + m.shape[0] * (m.shape[1] / kGroup) * 4);
+        row.codesIdentical = true;
+        row.scalesRoundedInBf16 = 7;
+        convert.bytesBefore += row.bytesBefore;
+        convert.bytesAfter += row.bytesAfter;
+        convert.modules.push_back(row);
+    }
+    convert.logits = DiffMetrics{3200, 3000, 2000, 0.5, 0.05, 0.07, 30.0, 0.999, 0};
+    convert.logitsAbsDiff = r.logits->absDiff;
+    convert.argmaxAgreement = 0.9375;
+    r.convert = convert;
+    AdapterMergeCheck merge;
+    for (const WeightModuleResult& m : weights.modules) {
+        if (m.layerIndex < 0) continue;
+        merge.modules.push_back({m.module, m.diff, m.diff, 12, 8 * 16, 0.002});
+    }
+    merge.recommendation = "Evaluate with the adapter kept unmerged, or merge before QAT (fixture text).";
+    r.adapterMerge = merge;
+    return r;
+}
+
+std::shared_ptr<const VerifyReport> scaleReportPtr(int layers) {
+    return std::make_shared<const VerifyReport>(scaleReport(layers));
 }
 
 }  // namespace ql::ui::test

@@ -5,6 +5,7 @@
 #include "ui/format.h"
 #include "ui/metric_help.h"
 #include "ui/models/weight_modules_model.h"
+#include "ui/report_compat.h"
 
 namespace ql::ui {
 
@@ -49,7 +50,12 @@ ConvertRowsModel::ConvertRowsModel(QObject* parent) : RowTableModel(parent) {
 }
 
 void ConvertRowsModel::setReport(const ReportPtr& report) {
-    setRows(report && report->convert ? Rows(report, &report->convert->modules) : Rows());
+    const std::vector<DeploymentView> views = report ? deployments(*report) : std::vector<DeploymentView>{};
+    setDeploymentRows(report, views.empty() ? nullptr : views.front().modules);
+}
+
+void ConvertRowsModel::setDeploymentRows(const ReportPtr& report, const std::vector<ConvertModuleRow>* rows) {
+    setRows(report && rows ? Rows(report, rows) : Rows());
 }
 
 }  // namespace ql::ui

@@ -21,6 +21,8 @@ LogitsPage::LogitsPage(QWidget* parent)
     m_stats->setToolTip(metricHelp::kTop1 + QLatin1Char('\n') + metricHelp::kKl);
     m_histogram->setToolTip(tr("Histogram of |train logit − eval logit| over every position and vocabulary entry"));
     m_positions->setToolTip(tr("Per position: max |Δlogit| (left axis) and %1 (right axis)").arg(metricHelp::kKl));
+    plotStyle::placeLegendAbove(m_histogram);
+    plotStyle::placeLegendAbove(m_positions);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_histogram);
     splitter->addWidget(m_positions);

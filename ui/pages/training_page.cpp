@@ -17,6 +17,7 @@ TrainingPage::TrainingPage(QWidget* parent)
     : ReportPage(parent), m_metric(new QComboBox(this)), m_stats(new QLabel(this)),
       m_plot(plotStyle::makePlot(this, QStringLiteral("trainingPlot"))) {
     m_metric->setToolTip(tr("Any numeric key of trainer_state.json's log_history"));
+    plotStyle::placeLegendAbove(m_plot);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Metric:"), this));
     top->addWidget(m_metric);
@@ -65,6 +66,7 @@ void TrainingPage::draw() {
         graph->setName(key);
         graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        graph->setSelectable(QCP::stNone);
         for (const auto& [step, value] : points) {
             graph->addData(static_cast<double>(step), value);
         }

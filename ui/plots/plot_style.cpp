@@ -22,12 +22,13 @@ QCPTextElement* titleElement(QCustomPlot* plot) {
 QCustomPlot* makePlot(QWidget* parent, const QString& objectName) {
     auto* plot = new QCustomPlot(parent);
     plot->setObjectName(objectName);
-    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setMinimumHeight(220);
     QFont legendFont = plot->font();
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 220));
+    plot->legend->setBorderPen(Qt::NoPen);
     plot->setNoAntialiasingOnDrag(true);
     return plot;
 }
@@ -38,9 +39,13 @@ void setTitles(QCustomPlot* plot, const QString& title, const QString& xLabel, c
     QCPTextElement* element = titleElement(plot);
     if (!element) {
         plot->plotLayout()->insertRow(0);
-        element = new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold));
+        QFont font = plot->font();
+        font.setBold(true);
+        element = new QCPTextElement(plot, title, font);
         element->setObjectName(QString::fromLatin1(kTitleElementName));
+        element->setMargins(QMargins(4, 4, 4, 0));
         plot->plotLayout()->addElement(0, 0, element);
+        plot->plotLayout()->setRowStretchFactor(0, 0.01);
     }
     element->setText(title);
 }
@@ -59,6 +64,7 @@ void setEmptyMessage(QCustomPlot* plot, const QString& message) {
         item->position->setType(QCPItemPosition::ptAxisRectRatio);
         item->position->setCoords(0.5, 0.5);
         item->setColor(kNeutral);
+        item->setSelectable(false);
     }
     item->setText(message);
     item->setVisible(!message.isEmpty());
@@ -76,6 +82,62 @@ void setLogY(QCustomPlot* plot, bool logarithmic) {
         plot->yAxis->setNumberFormat(QStringLiteral("gb"));
         plot->yAxis->setNumberPrecision(6);
     }
+}
+
+void setLogTicks(QCPAxis* axis, double low, double high) {
+    const bool decades = low > 0 && high / low >= 100;
+    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    axis->setNumberFormat(decades ? QStringLiteral("eb") : QStringLiteral("g"));
+    axis->setNumberPrecision(decades ? 0 : 3);
+}
+
+void placeLegendAbove(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
+    for (int i = 0; i < layout->elementCount(); ++i) {
+        if (layout->elementAt(i) == plot->legend) return;  // already placed
+    }
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->axisRect()->insetLayout()->simplify();
+    // Row 0 is the title when setTitles ran first; the legend goes right above the axis rect.
+    const int row = titleElement(plot) ? 1 : 0;
+    layout->insertRow(row);
+    layout->addElement(row, 0, plot->legend);
+    layout->setRowStretchFactor(row, 0.01);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(6);
+    plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    plot->legend->setVisible(true);
+}
+
+void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name) {
+    auto* swatch = plot->addGraph();  // no data: only its legend icon is drawn
+    swatch->setName(name);
+    swatch->setLineStyle(QCPGraph::lsNone);
+    swatch->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(colour.darker(130)), QBrush(colour), 9));
+    swatch->setSelectable(QCP::stNone);
+    swatch->setObjectName(QStringLiteral("ql_swatch"));
+}
+
+QCPColorScale* attachColorScale(QCustomPlot* plot, QCPColorMap* map, const QString& label) {
+    auto* scale = new QCPColorScale(plot);
+    plot->plotLayout()->addElement(0, 1, scale);  // beside the axis rect, before any title/legend row exists
+    scale->setLabel(label);
+    map->setColorScale(scale);
+    scale->setGradient(errorGradient());  // after setColorScale: the scale's gradient is the one kept
+    auto* group = new QCPMarginGroup(plot);
+    plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    return scale;
+}
+
+QCPColorGradient errorGradient() {
+    QCPColorGradient gradient;
+    gradient.setColorStopAt(0.0, QColor(0xff, 0xf5, 0x9d));
+    gradient.setColorStopAt(0.35, QColor(0xff, 0xa7, 0x26));
+    gradient.setColorStopAt(0.7, QColor(0xe5, 0x39, 0x35));
+    gradient.setColorStopAt(1.0, QColor(0x4a, 0x00, 0x00));
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    return gradient;
 }
 
 }  // namespace ql::ui::plotStyle

@@ -1,0 +1,30 @@
+// Tables of a report comparison: the checks with their verdict in A and B, and every module with
+// its weight metrics in A and B and how its verdict changed.
+#pragma once
+
+#include <quantlens/report_compare.h>
+
+#include <memory>
+
+#include "ui/models/row_table_model.h"
+
+namespace ql::ui {
+
+using ComparisonPtr = std::shared_ptr<const ReportComparison>;
+
+class CompareChecksModel : public RowTableModel<CheckChange> {
+public:
+    explicit CompareChecksModel(QObject* parent = nullptr);
+    void setComparison(const ComparisonPtr& comparison);
+};
+
+class CompareModulesModel : public RowTableModel<ModuleDelta> {
+public:
+    enum ColumnIndex { Module, Layer, Type, MaxAbsA, MaxAbsB, Ratio, SqnrA, SqnrB, VerdictA, VerdictB, Change };
+    explicit CompareModulesModel(QObject* parent = nullptr);
+    void setComparison(const ComparisonPtr& comparison);
+};
+
+QString changeText(bool worse, bool better);  // "worse", "better", ""
+
+}  // namespace ql::ui

@@ -1,0 +1,66 @@
+// Two reports side by side (A before, B after: checkpoint-10 vs checkpoint-20, or before vs after a
+// fix to the eval path): the checks that changed verdict, per-module metric deltas (table and an
+// A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state
+// divergence, per-position max |Δlogit|). Reports are read off the GUI thread.
+#pragma once
+
+#include <quantlens/report_compare.h>
+
+#include <QWidget>
+
+#include <memory>
+
+#include "ui/job_runner.h"
+
+class QCheckBox;
+class QCustomPlot;
+class QLabel;
+class QTableView;
+class QSortFilterProxyModel;
+
+namespace ql::ui {
+
+class CompareChecksModel;
+class CompareModulesModel;
+
+class CompareWindow : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareWindow(QWidget* parent = nullptr);
+
+    void setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB);
+    void openReports(const QString& pathA, const QString& pathB);  // async; errors in a message box
+    void chooseReports();                                           // file dialogs for A, then B
+    const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
+    CompareChecksModel* checksModel() const { return m_checks; }
+    CompareModulesModel* modulesModel() const { return m_modules; }
+    QSortFilterProxyModel* modulesProxy() const { return m_modulesProxy; }
+    QList<QCustomPlot*> plots() const;
+    QLabel* verdictLabel() const { return m_verdict; }
+    void setChangedOnly(bool only);
+
+Q_SIGNALS:
+    void comparisonReady();
+
+private:
+    void redraw();
+    void drawScatter();
+    void drawHistograms();
+    void drawLayers();
+    void drawPositions();
+
+    ReportPtr m_a, m_b;
+    std::shared_ptr<const ReportComparison> m_comparison;
+    QLabel* m_names;
+    QLabel* m_verdict;
+    CompareChecksModel* m_checks;
+    CompareModulesModel* m_modules;
+    QSortFilterProxyModel* m_modulesProxy;
+    QCheckBox* m_changedOnly;
+    QCustomPlot* m_scatter;
+    QCustomPlot* m_histograms;
+    QCustomPlot* m_layers;
+    QCustomPlot* m_positions;
+};
+
+}  // namespace ql::ui
