@@ -52,6 +52,18 @@ TEST(CompareWindow, ShowsVerdictChangesDeltasAndCurves) {
     window.setChangedOnly(false);
     EXPECT_EQ(window.modulesProxy()->rowCount(), test::scaleModules(80));
     for (QCustomPlot* plot : window.plots()) EXPECT_GT(plot->plottableCount(), 0) << plot->objectName().toStdString();
+    window.show();
+    QCustomPlot* scatter = window.plots().first();
+    scatter->replot();
+    const ModuleDelta* upProj = nullptr;
+    for (const ModuleDelta& m : window.comparison()->modules) {
+        if (m.module == "model.layers.7.mlp.up_proj") upProj = &m;
+    }
+    ASSERT_TRUE(upProj);
+    const QPointF pixel(scatter->xAxis->coordToPixel(upProj->a->maxAbs), scatter->yAxis->coordToPixel(upProj->b->maxAbs));
+    const QString tip = window.scatterToolTipAt(pixel);
+    EXPECT_TRUE(tip.contains(QStringLiteral("model.layers.7.mlp.up_proj"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("worse")));
 }
 
 TEST(CompareWindow, ReadsTwoReportJsonsOffTheGuiThread) {

@@ -93,6 +93,7 @@ TEST(WeightHistogramPlot, ViewIsTheBulkAndTheGridNamesItsGroup) {
     EXPECT_GT(plot.xAxis->range().lower, -1.0);
     EXPECT_LT(plot.xAxis->range().upper, 1.0);
     EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("group 2 (row 343, cols 256–383)"))) << histogram.gridLegend().toStdString();
+    EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("step 0.8")));
     EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("past this view")));
     histogram.setModule(&module, true);
     EXPECT_LT(plot.xAxis->range().lower, -6.3);
@@ -111,6 +112,31 @@ TEST_F(DrillDownTest, DetailsShowBothGroupSizesAndNoMinusOneLayer) {
     model.setReport(view.report());
     EXPECT_EQ(model.data(model.index(0, WeightModulesModel::Group), Qt::DisplayRole).toString(), QStringLiteral("32 / 128"));
     EXPECT_EQ(model.data(model.index(lmHead(), WeightModulesModel::Layer), Qt::DisplayRole).toString(), QStringLiteral("—"));
+}
+
+}  // namespace
+}  // namespace ql::ui
+
+namespace ql::ui {
+namespace {
+
+// A legend never cuts an entry ("bit-i", "train vs eva"): in a narrow plot it puts fewer entries
+// on a row.
+TEST(Legends, NarrowPlotsStackEntriesInsteadOfCuttingThem) {
+    WeightModuleResult module = test::scaleReport(2).weights->modules[3];
+    for (double& v : module.quantGrid) v *= 100;  // a grid past the view: the longest legend text
+    QCustomPlot plot;
+    plot.resize(360, 320);
+    WeightHistogramPlot histogram(&plot);
+    histogram.setModule(&module, false);
+    plot.replot();
+    plot.replot();
+    ASSERT_GE(plot.legend->itemCount(), 2);
+    for (int i = 0; i < plot.legend->itemCount(); ++i) {
+        QCPAbstractLegendItem* item = plot.legend->item(i);
+        EXPECT_LE(item->outerRect().right(), plot.viewport().right()) << i;
+        EXPECT_GE(item->outerRect().width(), item->minimumOuterSizeHint().width()) << i;
+    }
 }
 
 }  // namespace

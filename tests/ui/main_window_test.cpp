@@ -23,6 +23,7 @@
 #include "ui/pages/config_page.h"
 #include "ui/pages/logits_page.h"
 #include "ui/pages/overview_page.h"
+#include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_compat.h"
 #include "ui/report_view.h"
@@ -257,6 +258,26 @@ TEST(CheckDisplay, EveryVerdictHasItsRuleAndEveryCheckAnExplanationInTheBody) {
     EXPECT_TRUE(body.contains(QStringLiteral("Evaluate with the adapter kept unmerged")));
     EXPECT_TRUE(body.contains(QStringLiteral("shown for information")));  // why a merge check can pass while modules change
     EXPECT_EQ(page.model()->headerData(CheckSummaryModel::Rule, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Rule"));
+}
+
+}  // namespace
+}  // namespace ql::ui
+
+namespace ql::ui {
+namespace {
+
+// The README screenshots are 1280×800: no tab may force the window wider or taller.
+TEST(MainWindowSize, EveryTabFitsA1280By800Window) {
+    QSettings().clear();
+    MainWindow window(fixtureJobs(nullptr));
+    EXPECT_LE(window.minimumSizeHint().width(), 1280) << "before any report";
+    window.showReport(test::scaleReportPtr(80));
+    for (ReportPage* page : window.reportView()->pages()) {
+        window.reportView()->setCurrentWidget(page);
+        const QSize hint = window.minimumSizeHint();
+        EXPECT_LE(hint.width(), 1280) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().width();
+        EXPECT_LE(hint.height(), 800) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().height();
+    }
 }
 
 }  // namespace

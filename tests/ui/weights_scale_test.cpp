@@ -75,6 +75,23 @@ TEST_P(ScaleTest, HeatMapIsLayersByProjectionsWithEveryModuleInItsCell) {
     EXPECT_EQ(heat->moduleAt(heat->cellCentre(static_cast<int>(modules().size()) - 1)), static_cast<int>(modules().size()) - 1);
 }
 
+// Layer labels fit the width the tab has once shown, without anyone replotting by hand (tick steps
+// chosen before a resize's layout are redone).
+TEST(HeatMapLabels, FitTheShownWidthWithoutAManualReplot) {
+    ReportView view;
+    view.resize(1280, 800);
+    view.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+    view.setReport(test::scaleReportPtr(80));
+    view.setCurrentWidget(view.weights());
+    QTest::qWait(300);
+    QCustomPlot* plot = view.weights()->heatPlot();
+    const QVector<double> ticks = plot->xAxis->tickVector();
+    ASSERT_GE(ticks.size(), 9) << "labels every 10 layers or closer";
+    const double spacing = plot->xAxis->coordToPixel(ticks[1]) - plot->xAxis->coordToPixel(ticks[0]);
+    EXPECT_GE(spacing, QFontMetricsF(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("out")));
+}
+
 TEST_P(ScaleTest, HeatMapHoverNamesTheModuleAndItsValue) {
     const int index = moduleIndex("model.layers.7.mlp.up_proj");
     const QString tip = weights()->heatMap()->toolTipAt(weights()->heatMap()->cellCentre(index));

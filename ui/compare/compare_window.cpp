@@ -88,6 +88,7 @@ CompareWindow::CompareWindow(QWidget* parent)
     m_modulesProxy->setSourceModel(m_modules);
     m_modulesProxy->setSortRole(kSortRole);
     QTableView* modules = makeTableView(this, QStringLiteral("compare_modules"));
+    m_modulesTable = modules;
     modules->setModel(m_modulesProxy);
     modules->setSortingEnabled(true);
     modules->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
@@ -119,6 +120,7 @@ CompareWindow::CompareWindow(QWidget* parent)
     layout->addWidget(tabs, 1);
     connect(open, &QPushButton::clicked, this, &CompareWindow::chooseReports);
     connect(m_changedOnly, &QCheckBox::toggled, this, &CompareWindow::setChangedOnly);
+    new PlotPointer(m_scatter, [this](const QPointF& p) { return scatterPointAt(p); }, [this](const QPointF& p) { return scatterToolTipAt(p); });
     setReports(nullptr, {}, nullptr, {});
 }
 
@@ -155,6 +157,7 @@ void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const R
     m_comparison = a && b ? std::make_shared<const ReportComparison>(compareReports(*a, *b)) : nullptr;
     m_checks->setComparison(m_comparison);
     m_modules->setComparison(m_comparison);
+    m_modulesTable->resizeColumnsToContents();
     if (!m_comparison) {
         m_names->setText(tr("Open two report JSONs: A (before) and B (after)."));
         m_verdict->clear();
@@ -191,7 +194,8 @@ void CompareWindow::redraw() {
 
 void CompareWindow::drawScatter() {
     plotStyle::setTitles(m_scatter, tr("max |Δ| per module: A vs B (above the diagonal: B is worse)"), tr("A max |Δ|"), tr("B max |Δ|"));
-    std::vector<const ModuleDelta*> points;
+    std::vector<const ModuleDelta*>& points = m_scatterPoints;
+    points.clear();
     double low = std::numeric_limits<double>::infinity(), high = 0;
     if (m_comparison) {
         for (const ModuleDelta& m : m_comparison->modules) {
@@ -225,6 +229,31 @@ void CompareWindow::drawScatter() {
     m_scatter->yAxis->setRange(low / 2, high * 2);
 }
 
+QString CompareWindow::scatterToolTipAt(const QPointF& pixel) const {
+    const int i = scatterPointAt(pixel);
+    if (i < 0) return {};
+    const ModuleDelta& m = *m_scatterPoints[i];
+    return tr("%1\nmax |Δ| A %2, B %3%4").arg(qs(m.module), formatNumber(m.a->maxAbs), formatNumber(m.b->maxAbs),
+                                              m.worse() ? tr(" · worse") : (m.better() ? tr(" · better") : QString()));
+}
+
+int CompareWindow::scatterPointAt(const QPointF& pixel) const {
+    constexpr double kReachPx = 6.0;
+    int best = -1;
+    double bestDistance = kReachPx * kReachPx;
+    for (int i = 0; i < static_cast<int>(m_scatterPoints.size()); ++i) {
+        const ModuleDelta& m = *m_scatterPoints[i];
+        const QPointF point(m_scatter->xAxis->coordToPixel(m.a->maxAbs), m_scatter->yAxis->coordToPixel(m.b->maxAbs));
+        const QPointF d = point - pixel;
+        const double distance = d.x() * d.x() + d.y() * d.y();
+        if (distance <= bestDistance) {
+            bestDistance = distance;
+            best = i;
+        }
+    }
+    return best;
+}
+
 void CompareWindow::drawHistograms() {
     plotStyle::setTitles(m_histograms, tr("|Δlogit| histograms"), tr("|Δlogit|"), tr("count"));
     const bool any = (m_a && m_a->logits) || (m_b && m_b->logits);
@@ -241,12 +270,20 @@ void CompareWindow::drawLayers() {
     const bool any = m_comparison && !m_comparison->layers.empty();
     plotStyle::setEmptyMessage(m_layers, any ? QString() : tr("No activations check in either report"));
     if (!any) return;
+    int zerosA = 0, zerosB = 0;
     QCPGraph* a = addCurve(m_layers, tr("A"), kColourA);
     QCPGraph* b = addCurve(m_layers, tr("B"), kColourB);
-    for (const LayerDelta& l : m_comparison->layers) {  // a zero has no log: that point is left out, not faked
-        if (l.maxAbsA && *l.maxAbsA > 0) a->addData(l.layer, *l.maxAbsA);
-        if (l.maxAbsB && *l.maxAbsB > 0) b->addData(l.layer, *l.maxAbsB);
+    const auto add = [](QCPGraph* graph, int layer, const std::optional<double>& value, int& zeros) {
+        if (!value) return;
+        if (*value > 0) graph->addData(layer, *value);
+        else ++zeros;  // a zero has no log: that point is left out, not faked
+    };
+    for (const LayerDelta& l : m_comparison->layers) {
+        add(a, l.layer, l.maxAbsA, zerosA);
+        add(b, l.layer, l.maxAbsB, zerosB);
     }
+    if (zerosA > 0) a->setName(tr("A (%1 layers at 0, not on the log axis)").arg(zerosA));
+    if (zerosB > 0) b->setName(tr("B (%1 layers at 0, not on the log axis)").arg(zerosB));
     for (QCPGraph* g : {a, b}) g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
     m_layers->rescaleAxes();
     m_layers->xAxis->setRange(m_layers->xAxis->range().lower - 0.5, m_layers->xAxis->range().upper + 0.5);

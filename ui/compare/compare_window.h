@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 #include "ui/job_runner.h"
 
@@ -38,6 +39,7 @@ public:
     QList<QCustomPlot*> plots() const;
     QLabel* verdictLabel() const { return m_verdict; }
     void setChangedOnly(bool only);
+    QString scatterToolTipAt(const QPointF& pixel) const;  // what hovering the A-vs-B scatter shows
 
 Q_SIGNALS:
     void comparisonReady();
@@ -48,6 +50,7 @@ private:
     void drawHistograms();
     void drawLayers();
     void drawPositions();
+    int scatterPointAt(const QPointF& pixel) const;  // index into m_scatterPoints, -1 for none
 
     ReportPtr m_a, m_b;
     std::shared_ptr<const ReportComparison> m_comparison;
@@ -61,6 +64,8 @@ private:
     QCustomPlot* m_histograms;
     QCustomPlot* m_layers;
     QCustomPlot* m_positions;
+    QTableView* m_modulesTable;
+    std::vector<const ModuleDelta*> m_scatterPoints;  // the modules drawn on the scatter
 };
 
 }  // namespace ql::ui

@@ -44,7 +44,9 @@ ConvertRowsModel::ConvertRowsModel(QObject* parent) : RowTableModel(parent) {
          [](const R& r) { return formatNumber(r.dequant.maxAbs); }, [](const R& r) { return r.dequant.maxAbs; }, true},
     });
     setRowBrush([](const R& r) {
-        const bool bad = (r.codesIdentical && !*r.codesIdentical) || !r.dequant.bitExact();
+        // Tinted when convert changed what fake quant computed: the codes (int4), or the weights
+        // beyond tolerance (intx). The bf16 rounding of int4 scales is expected and not tinted.
+        const bool bad = r.codesIdentical ? !*r.codesIdentical : r.dequant.outOfTolerance > 0;
         return bad ? QVariant(QBrush(QColor(0xff, 0xeb, 0xee))) : QVariant();
     });
 }

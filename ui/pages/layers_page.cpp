@@ -54,16 +54,14 @@ LayersPage::LayersPage(QWidget* parent)
     m_totals->setTextFormat(Qt::RichText);
     m_totals->setToolTip(metricHelp::kCompression);
     m_deployment->setToolTip(tr("Which deployment the pictures and the table show"));
-    auto* pictures = new QSplitter(Qt::Horizontal, this);
-    pictures->addWidget(m_bytesPlot);
-    pictures->addWidget(m_transitionsPlot);
-    pictures->setStretchFactor(0, 2);
-    pictures->setStretchFactor(1, 3);
+    // Stacked at full width: eight module types of bars and a three-box transition each need it.
     auto* body = new QSplitter(Qt::Vertical, this);
-    body->addWidget(pictures);
+    body->addWidget(m_bytesPlot);
+    body->addWidget(m_transitionsPlot);
     body->addWidget(m_table);
-    body->setStretchFactor(0, 3);
-    body->setStretchFactor(1, 2);
+    body->setStretchFactor(0, 4);
+    body->setStretchFactor(1, 1);
+    body->setStretchFactor(2, 3);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Deployment:"), this));
     top->addWidget(m_deployment);
@@ -104,7 +102,8 @@ void LayersPage::showDeployment() {
     drawBytesByType(m_bytesPlot, rows ? *rows : kNone);
     drawTypeTransitions(m_transitionsPlot, rows ? *rows : kNone);
     const int groups = static_cast<int>(typeTransitions(rows ? *rows : kNone).size());
-    m_transitionsPlot->setMinimumHeight(qMax(220, 60 * groups + 60));
+    m_transitionsPlot->setMinimumHeight(50 * std::max(groups, 1) + 50);
+    m_transitionsPlot->setMaximumHeight(70 * std::max(groups, 1) + 70);
     m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * std::max(groups, 1) + 60);
 }
 

@@ -70,6 +70,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
     m_verdict->setFont(big);
+    m_verdict->setWordWrap(true);  // its long empty-state text must not widen the window
     m_sides->setObjectName(QStringLiteral("runSetup"));
     m_sides->setTextFormat(Qt::RichText);
     m_sides->setWordWrap(true);
@@ -111,8 +112,8 @@ void OverviewPage::setReport(const ReportPtr& report) {
     m_sides->setText(runSetupHtml(*report));
     m_explanations->setHtml(explanationHtml());
     m_table->resizeColumnsToContents();
-    m_table->setColumnWidth(CheckSummaryModel::Rule, qMin(m_table->columnWidth(CheckSummaryModel::Rule), 300));
-    m_table->setColumnWidth(CheckSummaryModel::Result, qMin(m_table->columnWidth(CheckSummaryModel::Result), 360));
+    m_table->setColumnWidth(CheckSummaryModel::Rule, qMin(m_table->columnWidth(CheckSummaryModel::Rule), 240));
+    m_table->setColumnWidth(CheckSummaryModel::Result, qMin(m_table->columnWidth(CheckSummaryModel::Result), 280));
     m_table->resizeRowsToContents();
 }
 

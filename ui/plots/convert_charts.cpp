@@ -99,8 +99,8 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
     auto* group = new QCPBarsGroup(plot);
     auto* before = new QCPBars(plot->xAxis, plot->yAxis);
     auto* after = new QCPBars(plot->xAxis, plot->yAxis);
-    before->setName(QObject::tr("before convert (fake quant, high precision)"));
-    after->setName(QObject::tr("after convert (low-bit weights + scales)"));
+    before->setName(QObject::tr("before convert\n(fake quant, high precision)"));
+    after->setName(QObject::tr("after convert\n(low-bit weights + scales)"));
     before->setBrush(plotStyle::kPrimary.lighter(140));
     before->setPen(QPen(plotStyle::kPrimary));
     after->setBrush(plotStyle::kSecondary.lighter(130));
@@ -111,7 +111,10 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
         const TypeBytes& t = types[i];
         before->addData(i, t.before / kMiB);
         after->addData(i, t.after / kMiB);
-        labels << QObject::tr("%1\n×%2").arg(t.type).arg(t.modules);
+        // The compression goes into the label: labels never overlap (the ticker skips some when
+        // the plot is narrow); text floating over bars would.
+        labels << QObject::tr("%1 ×%2\n%3×").arg(t.type).arg(t.modules)
+                      .arg(t.after ? QString::number(static_cast<double>(t.before) / t.after, 'f', 2) : QStringLiteral("–"));
         top = std::max(top, t.before / kMiB);
     }
     for (QCPBars* bars : {before, after}) {
@@ -119,19 +122,11 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
         bars->setBarsGroup(group);
         bars->setSelectable(QCP::stNone);
     }
-    for (int i = 0; i < static_cast<int>(types.size()); ++i) {
-        const TypeBytes& t = types[i];
-        auto* ratio = new QCPItemText(plot);
-        ratio->position->setCoords(i, t.before / kMiB + top * 0.02);
-        ratio->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        ratio->setText(t.after ? QString::number(static_cast<double>(t.before) / t.after, 'f', 2) + QStringLiteral("×") : QString());
-        ratio->setSelectable(false);
-    }
     auto* ticker = new FittingTextTicker(plot->xAxis, true);
     ticker->setLabels(labels);
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(ticker));
     plot->xAxis->setRange(-0.6, std::max<int>(1, static_cast<int>(types.size())) - 0.4);
-    plot->yAxis->setRange(0, std::max(top, 1e-6) * 1.18);
+    plot->yAxis->setRange(0, std::max(top, 1e-6) * 1.08);
     plotStyle::placeLegendAbove(plot);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }

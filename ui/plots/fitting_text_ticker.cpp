@@ -20,7 +20,17 @@ int niceStepAtLeast(double minimum) {
 }
 }  // namespace
 
-FittingTextTicker::FittingTextTicker(QCPAxis* axis, bool labelsAlongAxis) : m_axis(axis), m_labelsAlongAxis(labelsAlongAxis) {}
+FittingTextTicker::FittingTextTicker(QCPAxis* axis, bool labelsAlongAxis) : m_axis(axis), m_labelsAlongAxis(labelsAlongAxis) {
+    QCustomPlot* plot = axis->parentPlot();
+    m_relayout = QObject::connect(plot, &QCustomPlot::afterLayout, axis, [this, plot] {
+        const double pixels = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
+        if (pixels != m_pixelsUsed && m_axis->ticker().data() == this) plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+}
+
+FittingTextTicker::~FittingTextTicker() {
+    QObject::disconnect(m_relayout);
+}
 
 void FittingTextTicker::setLabels(const QVector<QString>& labels) {
     m_labels = labels;
@@ -38,6 +48,7 @@ double FittingTextTicker::labelExtentPx() const {
 
 double FittingTextTicker::getTickStep(const QCPRange& range) {
     const double pixels = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
+    m_pixelsUsed = pixels;
     const double pixelsPerUnit = pixels > 0 && range.size() > 0 ? pixels / range.size() : 1.0;
     m_step = niceStepAtLeast(labelExtentPx() / pixelsPerUnit);
     return m_step;

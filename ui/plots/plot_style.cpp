@@ -2,6 +2,9 @@
 
 #include "ui/plots/qcp.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace ql::ui::plotStyle {
 
 namespace {
@@ -104,9 +107,31 @@ void placeLegendAbove(QCustomPlot* plot) {
     layout->addElement(row, 0, plot->legend);
     layout->setRowStretchFactor(row, 0.01);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot->legend->setWrap(6);
+    plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
     plot->legend->setVisible(true);
+    // As many entries a row as fit the plot's width (at most three), so no entry is ever cut.
+    QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
+        QCPLegend* legend = plot->legend;
+        const int available = plot->viewport().width() - 16;
+        std::vector<int> widths;
+        for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+        int wrap = std::min<int>(3, std::max<int>(1, static_cast<int>(widths.size())));
+        const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
+            int widest = 0;
+            for (std::size_t start = 0; start < widths.size(); start += perRow) {
+                int sum = 0;
+                for (std::size_t i = start; i < std::min(widths.size(), start + perRow); ++i) sum += widths[i];
+                widest = std::max(widest, sum);
+            }
+            return widest;
+        };
+        while (wrap > 1 && rowWidth(wrap) > available) --wrap;
+        if (legend->wrap() != wrap) {
+            legend->setWrap(wrap);
+            legend->setFillOrder(legend->fillOrder(), true);  // re-arrange the entries for the new wrap
+        }
+    });
 }
 
 void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name) {

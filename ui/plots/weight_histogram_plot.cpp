@@ -21,12 +21,12 @@ QString gridText(const WeightModuleResult& m, const std::pair<double, double>& v
     if (!m.worst.empty() && m.groupSize > 0) {
         const WorstElement& w = m.worst.front();
         const std::int64_t group = w.col / m.groupSize;
-        text = QObject::tr("int4 grid of group %1 (row %2, cols %3–%4), step %5")
+        text = QObject::tr("int4 grid of group %1 (row %2, cols %3–%4),\nstep %5")
                    .arg(group).arg(w.row).arg(group * m.groupSize).arg((group + 1) * m.groupSize - 1)
                    .arg(formatNumber(m.quantGrid.size() > 1 ? m.quantGrid[1] - m.quantGrid[0] : 0.0));
     }
     if (*lo < view.first || *hi > view.second) {
-        text += QObject::tr("; spans %1 … %2, past this view").arg(formatNumber(*lo), formatNumber(*hi));
+        text += QObject::tr("; spans %1 … %2,\npast this view").arg(formatNumber(*lo), formatNumber(*hi));
     }
     return text;
 }
