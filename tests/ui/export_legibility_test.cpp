@@ -56,6 +56,7 @@ TEST_F(ExportLegibility, EveryPdfPageKeepsTextInsideNonOverlappingAndReadable) {
     const auto layout = pdfLayout(view, area);
     ASSERT_GE(layout->pageCount(), static_cast<int>(view.pages().size()));
     const QRectF page(QPointF(0, 0), QSizeF(area));
+    QString allText;  // every page's text, to find the explanations in the body of the PDF
     for (int p = 0; p < layout->pageCount(); ++p) {
         // The page as PNG: painted through the same code path as the PDF.
         QImage image(area, QImage::Format_RGB32);
@@ -77,6 +78,7 @@ TEST_F(ExportLegibility, EveryPdfPageKeepsTextInsideNonOverlappingAndReadable) {
         }
         const auto& texts = recorder.texts();
         ASSERT_FALSE(texts.empty()) << "page " << p;
+        for (const test::RecordedText& t : texts) allText += t.text + QLatin1Char(' ');
         for (const test::RecordedText& t : texts) {
             const QRectF box = t.box.boundingRect();
             EXPECT_TRUE(page.adjusted(-0.5, -0.5, 0.5, 0.5).contains(box)) << "page " << p << " outside: " << describe(t);
@@ -97,6 +99,11 @@ TEST_F(ExportLegibility, EveryPdfPageKeepsTextInsideNonOverlappingAndReadable) {
             }
         }
     }
+    // Explanations, rules and the adapter-merge recommendation are in the PDF's body.
+    const QString simplified = allText.simplified();
+    EXPECT_TRUE(simplified.contains(QStringLiteral("Evaluate with the adapter kept"))) << "recommendation missing";
+    EXPECT_TRUE(simplified.contains(QStringLiteral("shown for information"))) << "adapter-merge rule missing";
+    EXPECT_TRUE(simplified.contains(QStringLiteral("a pair is close when"))) << "tolerance rule missing";
 }
 
 TEST_F(ExportLegibility, PdfFileHasOnePageOfTheLayoutEachAndPdftoppmRendersThem) {

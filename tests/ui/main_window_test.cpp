@@ -188,7 +188,7 @@ TEST_F(MainWindowTest, SessionSavesAndReopensItsReportAndTheGeometryComesBack) {
     {
         MainWindow window(fixtureJobs(nullptr));
         window.setSession(runnableSession());
-        window.showReport(test::scaleReportPtr(36));
+        window.showReport(test::scaleReportPtr(80));
         window.resize(731, 517);  // inside the offscreen platform's 800×600 screen
         ASSERT_TRUE(window.saveSessionTo(path).ok());
         window.saveWindowLayout();
@@ -199,7 +199,7 @@ TEST_F(MainWindowTest, SessionSavesAndReopensItsReportAndTheGeometryComesBack) {
     QSignalSpy shown(&reopened, &MainWindow::reportShown);
     reopened.openSession(path);
     ASSERT_TRUE(shown.wait(kTimeoutMs));
-    EXPECT_EQ(reopened.reportView()->report()->weights->modules.size(), static_cast<size_t>(test::scaleModules(36)));
+    EXPECT_EQ(reopened.reportView()->report()->weights->modules.size(), static_cast<size_t>(test::scaleModules(80)));
     EXPECT_EQ(reopened.sessionPanel()->session().trainRecipe, runnableSession().trainRecipe);
     EXPECT_FALSE(reopened.isStale());
 }

@@ -19,6 +19,7 @@
 #include "ui/format.h"
 #include "ui/models/module_filter.h"
 #include "ui/pages/layer_page.h"
+#include "ui/pages/report_page.h"
 #include "ui/pages/weights_page.h"
 #include "ui/plots/fitting_text_ticker.h"
 #include "ui/plots/module_bar_chart.h"
@@ -90,6 +91,19 @@ TEST(HeatMapLabels, FitTheShownWidthWithoutAManualReplot) {
     ASSERT_GE(ticks.size(), 9) << "labels every 10 layers or closer";
     const double spacing = plot->xAxis->coordToPixel(ticks[1]) - plot->xAxis->coordToPixel(ticks[0]);
     EXPECT_GE(spacing, QFontMetricsF(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("out")));
+}
+
+// Every tab shows the model-scale report (timings: tests/bench/ui_tabs_bench.cpp, not here).
+TEST_P(ScaleTest, EveryTabRendersAtScale) {
+    for (ReportPage* page : view.pages()) {
+        view.setCurrentWidget(page);
+        QTest::qWait(10);
+        const QImage image = view.grab().toImage();
+        ASSERT_FALSE(image.isNull()) << page->title().toStdString();
+        EXPECT_FALSE(page->summary().isEmpty()) << page->title().toStdString();
+        for (QAbstractItemModel* table : page->tables()) EXPECT_GT(table->rowCount(), 0) << page->title().toStdString();
+    }
+    EXPECT_EQ(weights()->table()->model()->rowCount(), test::scaleModules(GetParam()));
 }
 
 TEST_P(ScaleTest, HeatMapHoverNamesTheModuleAndItsValue) {
