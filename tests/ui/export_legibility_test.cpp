@@ -124,6 +124,63 @@ TEST_F(ExportLegibility, PdfFileHasOnePageOfTheLayoutEachAndPdftoppmRendersThem)
     }
 }
 
+struct PdfWord {
+    QRectF box;  // PDF points, origin top left
+    QString text;
+};
+
+// Every word of every page of `pdf` with its box, as poppler's pdftotext -bbox reads them.
+std::vector<std::vector<PdfWord>> pdfWords(const QString& pdftotext, const QString& pdf) {
+    QProcess process;
+    process.start(pdftotext, {QStringLiteral("-bbox"), pdf, QStringLiteral("-")});
+    if (!process.waitForFinished(120000)) return {};
+    const QString html = QString::fromUtf8(process.readAllStandardOutput());
+    std::vector<std::vector<PdfWord>> pages;
+    const QRegularExpression word(QStringLiteral("<word xMin=\"([\\d.]+)\" yMin=\"([\\d.]+)\" xMax=\"([\\d.]+)\" yMax=\"([\\d.]+)\">([^<]*)</word>"));
+    for (const QString& page : html.split(QStringLiteral("<page "), Qt::SkipEmptyParts).mid(1)) {
+        pages.emplace_back();
+        for (auto it = word.globalMatch(page); it.hasNext();) {
+            const auto m = it.next();
+            pages.back().push_back({QRectF(QPointF(m.captured(1).toDouble(), m.captured(2).toDouble()),
+                                           QPointF(m.captured(3).toDouble(), m.captured(4).toDouble())),
+                                    m.captured(5)});
+        }
+    }
+    return pages;
+}
+
+// The PDF file itself (not only its layout): on A4, the typical word is 7–13 pt tall (a font of
+// about 6–11 pt; the 300-DPI writer drew 9 pt labels at over 20 pt), every word lies on the page,
+// and no two words overlap.
+TEST_F(ExportLegibility, PdfWordsAreOnThePageReadableAndApart) {
+    const QString pdftotext = QStandardPaths::findExecutable(QStringLiteral("pdftotext"));
+    if (pdftotext.isEmpty()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    ASSERT_TRUE(ReportExporter(view).write(pdf).ok());
+    const auto pages = pdfWords(pdftotext, pdf);
+    ASSERT_FALSE(pages.empty());
+    const QRectF a4(0, 0, 595, 842);
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        std::vector<double> heights;
+        for (const PdfWord& w : pages[p]) {
+            heights.push_back(w.box.height());
+            EXPECT_TRUE(a4.contains(w.box)) << "page " << p << ": " << w.text.toStdString();
+        }
+        ASSERT_FALSE(heights.empty()) << "page " << p;
+        std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+        const double median = heights[heights.size() / 2];
+        EXPECT_GE(median, 7.0) << "page " << p;
+        EXPECT_LE(median, 13.0) << "page " << p;
+        for (std::size_t i = 0; i < pages[p].size(); ++i) {
+            for (std::size_t j = i + 1; j < pages[p].size(); ++j) {
+                const QRectF both = pages[p][i].box.intersected(pages[p][j].box);
+                EXPECT_LT(both.width() * both.height(), 1.0)
+                    << "page " << p << ": " << pages[p][i].text.toStdString() << " / " << pages[p][j].text.toStdString();
+            }
+        }
+    }
+}
+
 TEST_F(ExportLegibility, SvgDrawsNothingOutsideTheAxisRectEvenWhenZoomed) {
     WeightsPage* weights = view.weights();
     weights->setView(WeightsPage::View::Bars);

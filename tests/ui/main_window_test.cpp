@@ -24,6 +24,7 @@
 #include "ui/pages/logits_page.h"
 #include "ui/pages/overview_page.h"
 #include "ui/pages/report_page.h"
+#include "ui/pages/weights_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_compat.h"
 #include "ui/report_view.h"
@@ -265,6 +266,25 @@ TEST(CheckDisplay, EveryVerdictHasItsRuleAndEveryCheckAnExplanationInTheBody) {
 
 namespace ql::ui {
 namespace {
+
+// Layer labels fit the width the Weights tab has once shown, in the window as a user has it
+// (report shown while another tab is current, then the tab opened), with no replot by hand: a
+// tick step chosen before a resize's layout is redone (it used to leave only "0" and "50").
+TEST(HeatMapLabels, FitTheShownWidthWithoutAManualReplot) {
+    QSettings().clear();
+    MainWindow window(fixtureJobs(nullptr));
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.showReport(test::scaleReportPtr(80));
+    QTest::qWait(200);
+    window.reportView()->setCurrentWidget(window.reportView()->weights());
+    QTest::qWait(300);
+    QCustomPlot* plot = window.reportView()->weights()->heatPlot();
+    const QVector<double> ticks = plot->xAxis->tickVector();
+    ASSERT_GE(ticks.size(), 9) << "labels every 10 layers or closer";
+    const double spacing = plot->xAxis->coordToPixel(ticks[1]) - plot->xAxis->coordToPixel(ticks[0]);
+    EXPECT_GE(spacing, QFontMetricsF(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("out")));
+}
 
 // The README screenshots are 1280×800: no tab may force the window wider or taller.
 TEST(MainWindowSize, EveryTabFitsA1280By800Window) {

@@ -76,23 +76,6 @@ TEST_P(ScaleTest, HeatMapIsLayersByProjectionsWithEveryModuleInItsCell) {
     EXPECT_EQ(heat->moduleAt(heat->cellCentre(static_cast<int>(modules().size()) - 1)), static_cast<int>(modules().size()) - 1);
 }
 
-// Layer labels fit the width the tab has once shown, without anyone replotting by hand (tick steps
-// chosen before a resize's layout are redone).
-TEST(HeatMapLabels, FitTheShownWidthWithoutAManualReplot) {
-    ReportView view;
-    view.resize(1280, 800);
-    view.show();
-    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
-    view.setReport(test::scaleReportPtr(80));
-    view.setCurrentWidget(view.weights());
-    QTest::qWait(300);
-    QCustomPlot* plot = view.weights()->heatPlot();
-    const QVector<double> ticks = plot->xAxis->tickVector();
-    ASSERT_GE(ticks.size(), 9) << "labels every 10 layers or closer";
-    const double spacing = plot->xAxis->coordToPixel(ticks[1]) - plot->xAxis->coordToPixel(ticks[0]);
-    EXPECT_GE(spacing, QFontMetricsF(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("out")));
-}
-
 // Every tab shows the model-scale report (timings: tests/bench/ui_tabs_bench.cpp, not here).
 TEST_P(ScaleTest, EveryTabRendersAtScale) {
     for (ReportPage* page : view.pages()) {
@@ -114,6 +97,17 @@ TEST_P(ScaleTest, HeatMapHoverNamesTheModuleAndItsValue) {
     EXPECT_TRUE(tip.contains(formatNumber(modules()[index].diff.maxAbs))) << tip.toStdString();
     const int identical = moduleIndex("model.layers.3.self_attn.k_proj");
     EXPECT_TRUE(weights()->heatMap()->toolTipAt(weights()->heatMap()->cellCentre(identical)).contains(QStringLiteral("bit-identical")));
+}
+
+TEST_P(ScaleTest, IdenticalModulesAreNeverOnTheLogColourScale) {
+    using Kind = ModuleHeatMap::CellKind;
+    ModuleHeatMap* heat = weights()->heatMap();
+    EXPECT_EQ(heat->cellKind(moduleIndex("model.layers.3.self_attn.k_proj")), Kind::Identical);  // max |Δ| = 0
+    EXPECT_EQ(heat->cellKind(moduleIndex("model.layers.3.self_attn.q_proj")), Kind::Value);
+    weights()->setMetric(WeightsPage::Metric::Sqnr);  // +∞ dB: identical too, not a colour
+    EXPECT_EQ(heat->cellKind(moduleIndex("model.layers.3.self_attn.k_proj")), Kind::Identical);
+    setFilter(ModuleFilter{.projection = QStringLiteral("q_proj")});
+    EXPECT_EQ(heat->cellKind(moduleIndex("model.layers.3.self_attn.k_proj")), Kind::None);  // filtered out: blank
 }
 
 TEST_P(ScaleTest, ClickingACellDrillsDownAndSelectsTheTableRow) {
@@ -246,7 +240,9 @@ TEST_P(ScaleTest, BarHoverNamesTheModuleAndClickLeavesColoursAlone) {
     showBars();
     QCustomPlot* plot = weights()->barPlot();
     const int module = weights()->moduleAtBar(4);
-    const QPoint pixel(static_cast<int>(plot->xAxis->coordToPixel(4)), plot->axisRect()->center().y());
+    const double value = modules()[module].diff.maxAbs;  // click inside the bar, halfway up it (log axis)
+    const double middle = std::sqrt(value * plot->yAxis->range().lower);
+    const QPoint pixel(static_cast<int>(plot->xAxis->coordToPixel(4)), static_cast<int>(plot->yAxis->coordToPixel(middle)));
     const QString tip = weights()->barChart()->toolTipAt(pixel);
     EXPECT_TRUE(tip.contains(QString::fromStdString(modules()[module].module))) << tip.toStdString();
     QList<QColor> before;

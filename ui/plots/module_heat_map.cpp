@@ -162,6 +162,15 @@ void ModuleHeatMap::resetZoom() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+ModuleHeatMap::CellKind ModuleHeatMap::cellKind(int moduleIndex) const {
+    if (!m_modules || moduleIndex < 0 || moduleIndex >= static_cast<int>(m_modules->size())) return CellKind::None;
+    const Cell cell = cellOf((*m_modules)[moduleIndex]);
+    if (cell.row < 0 || cell.column < 0) return CellKind::None;
+    if (!std::isnan(m_identical->data()->cell(cell.column, cell.row))) return CellKind::Identical;
+    if (!std::isnan(m_values->data()->cell(cell.column, cell.row))) return CellKind::Value;
+    return CellKind::None;
+}
+
 void ModuleHeatMap::setHighlighted(int moduleIndex) {
     const bool valid = m_modules && moduleIndex >= 0 && moduleIndex < static_cast<int>(m_modules->size());
     const Cell cell = valid ? cellOf((*m_modules)[moduleIndex]) : Cell{};

@@ -36,6 +36,9 @@ public:
     int moduleAt(const QPointF& pixel) const;      // module index under a pixel of the plot, -1 if none
     QString toolTipAt(const QPointF& pixel) const;  // what hovering there shows (empty: nothing)
     QPointF cellCentre(int moduleIndex) const;      // pixel centre of a module's cell (for tests)
+    // How a module's cell is drawn: on the colour scale (its value), in the identical colour, or not.
+    enum class CellKind { None, Value, Identical };
+    CellKind cellKind(int moduleIndex) const;
     int columnCount() const { return m_columns; }
     const QStringList& rowTypes() const { return m_rowTypes; }
 
