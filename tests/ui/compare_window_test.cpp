@@ -38,10 +38,13 @@ TEST(CompareWindow, ShowsVerdictChangesDeltasAndCurves) {
     window.resize(1280, 800);
     QAbstractItemModelTester checksTester(window.checksModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     QAbstractItemModelTester modulesTester(window.modulesProxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester numbersTester(window.numbersModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     window.setReports(test::scaleReportPtr(80), QStringLiteral("before.json"), std::make_shared<const VerifyReport>(afterFix()),
                       QStringLiteral("after.json"));
     ASSERT_TRUE(window.comparison());
     EXPECT_EQ(window.modulesModel()->rowCount(), test::scaleModules(80));
+    EXPECT_GE(window.numbersModel()->rowCount(), 8);
+    EXPECT_EQ(window.numbersModel()->data(window.numbersModel()->index(0, 0), Qt::DisplayRole).toString(), QStringLiteral("weights max |Δ|"));
     EXPECT_EQ(window.comparison()->modulesBetter(), 7);
     EXPECT_EQ(window.comparison()->modulesWorse(), 1);
     EXPECT_TRUE(window.verdictLabel()->text().contains(QStringLiteral("got worse"))) << window.verdictLabel()->text().toStdString();

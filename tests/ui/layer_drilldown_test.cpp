@@ -10,6 +10,7 @@
 #include "ui/models/weight_modules_model.h"
 #include "ui/pages/layer_page.h"
 #include "ui/plots/group_error_plot.h"
+#include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
 #include "ui/plots/weight_histogram_plot.h"
 #include "ui/report_view.h"
@@ -137,6 +138,19 @@ TEST(Legends, NarrowPlotsStackEntriesInsteadOfCuttingThem) {
         EXPECT_LE(item->outerRect().right(), plot.viewport().right()) << i;
         EXPECT_GE(item->outerRect().width(), item->minimumOuterSizeHint().width()) << i;
     }
+}
+
+// A plot whose legend has no entry (a training tab without trainer_state.json) keeps its full
+// width: the empty legend row must not cap the column.
+TEST(Legends, AnEmptyLegendDoesNotSqueezeThePlot) {
+    QCustomPlot plot;
+    plot.resize(800, 400);
+    plotStyle::setTitles(&plot, QStringLiteral("Training log"), QStringLiteral("step"), QStringLiteral("loss"));
+    plotStyle::placeLegendAbove(&plot);
+    plot.replot();
+    plot.replot();
+    EXPECT_EQ(plot.legend->itemCount(), 0);
+    EXPECT_GT(plot.axisRect()->width(), 500);  // of 800 (it was 50 with the empty legend row)
 }
 
 }  // namespace

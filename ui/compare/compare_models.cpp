@@ -60,6 +60,23 @@ void CompareChecksModel::setComparison(const ComparisonPtr& comparison) {
     setRows(comparison ? Rows(comparison, &comparison->checks) : Rows());
 }
 
+CompareNumbersModel::CompareNumbersModel(QObject* parent) : RowTableModel(parent) {
+    using S = ScalarDelta;
+    const auto value = [](const std::optional<double>& v) { return v ? formatNumber(*v) : QObject::tr("absent"); };
+    const auto raw = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
+    setColumns({
+        {tr("Number"), {}, [](const S& s) { return qs(s.name); }},
+        {tr("A"), tr("in report A (before)"), [value](const S& s) { return value(s.a); }, [raw](const S& s) { return raw(s.a); }, true},
+        {tr("B"), tr("in report B (after)"), [value](const S& s) { return value(s.b); }, [raw](const S& s) { return raw(s.b); }, true},
+        {tr("B − A"), {}, [](const S& s) { return s.a && s.b ? formatNumber(*s.b - *s.a) : QString(); },
+         [](const S& s) { return s.a && s.b ? QVariant(*s.b - *s.a) : QVariant(); }, true},
+    });
+}
+
+void CompareNumbersModel::setComparison(const ComparisonPtr& comparison) {
+    setRows(comparison ? Rows(comparison, &comparison->scalars) : Rows());
+}
+
 CompareModulesModel::CompareModulesModel(QObject* parent) : RowTableModel(parent) {
     using M = ModuleDelta;
     setColumns({

@@ -25,6 +25,13 @@ public:
     void setComparison(const ComparisonPtr& comparison);
 };
 
+// The key numbers of both reports side by side (logits, weights, convert), with B − A.
+class CompareNumbersModel : public RowTableModel<ScalarDelta> {
+public:
+    explicit CompareNumbersModel(QObject* parent = nullptr);
+    void setComparison(const ComparisonPtr& comparison);
+};
+
 QString changeText(bool worse, bool better);  // "worse", "better", ""
 
 }  // namespace ql::ui

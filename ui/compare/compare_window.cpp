@@ -68,7 +68,7 @@ QCPGraph* addCurve(QCustomPlot* plot, const QString& name, const QColor& colour)
 
 CompareWindow::CompareWindow(QWidget* parent)
     : QWidget(parent, Qt::Window), m_names(new QLabel(this)), m_verdict(new QLabel(this)), m_checks(new CompareChecksModel(this)),
-      m_modules(new CompareModulesModel(this)), m_modulesProxy(new ChangedModulesProxy(this)),
+      m_modules(new CompareModulesModel(this)), m_numbers(new CompareNumbersModel(this)), m_modulesProxy(new ChangedModulesProxy(this)),
       m_changedOnly(new QCheckBox(tr("Changed modules only"), this)),
       m_scatter(plotStyle::makePlot(this, QStringLiteral("compareScatter"))),
       m_histograms(plotStyle::makePlot(this, QStringLiteral("compareHistograms"))),
@@ -85,6 +85,11 @@ CompareWindow::CompareWindow(QWidget* parent)
     auto* open = new QPushButton(tr("Open reports…"), this);
     QTableView* checks = makeTableView(this, QStringLiteral("compare_checks"));
     checks->setModel(m_checks);
+    QTableView* numbers = makeTableView(this, QStringLiteral("compare_numbers"));
+    numbers->setModel(m_numbers);
+    auto* checksTab = new QSplitter(Qt::Vertical, this);
+    checksTab->addWidget(checks);
+    checksTab->addWidget(numbers);
     m_modulesProxy->setSourceModel(m_modules);
     m_modulesProxy->setSortRole(kSortRole);
     QTableView* modules = makeTableView(this, QStringLiteral("compare_modules"));
@@ -107,7 +112,7 @@ CompareWindow::CompareWindow(QWidget* parent)
     curvesLayout->addWidget(m_histograms, 0, 0);
     curvesLayout->addWidget(m_layers, 0, 1);
     curvesLayout->addWidget(m_positions, 1, 0, 1, 2);
-    tabs->addTab(checks, tr("Checks"));
+    tabs->addTab(checksTab, tr("Checks"));
     tabs->addTab(modulesTab, tr("Modules"));
     tabs->addTab(curves, tr("Curves"));
 
@@ -157,6 +162,7 @@ void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const R
     m_comparison = a && b ? std::make_shared<const ReportComparison>(compareReports(*a, *b)) : nullptr;
     m_checks->setComparison(m_comparison);
     m_modules->setComparison(m_comparison);
+    m_numbers->setComparison(m_comparison);
     m_modulesTable->resizeColumnsToContents();
     if (!m_comparison) {
         m_names->setText(tr("Open two report JSONs: A (before) and B (after)."));
@@ -260,8 +266,8 @@ void CompareWindow::drawHistograms() {
     plotStyle::setEmptyMessage(m_histograms, any ? QString() : tr("No logits check in either report"));
     if (m_a && m_a->logits) drawAbsDiffHistogram(m_histograms, m_a->logits->absDiff, kColourA, tr("A"));
     if (m_b && m_b->logits) drawAbsDiffHistogram(m_histograms, m_b->logits->absDiff, kColourB, tr("B"));
-    m_histograms->rescaleAxes();
-    m_histograms->yAxis->setRangeLower(0.5);
+    m_histograms->yAxis->rescale();  // x stays on the bins with data (drawAbsDiffHistogram widened it for both)
+    m_histograms->yAxis->setRange(0.5, m_histograms->yAxis->range().upper * 3);
 }
 
 void CompareWindow::drawLayers() {

@@ -23,6 +23,7 @@ namespace ql::ui {
 
 class CompareChecksModel;
 class CompareModulesModel;
+class CompareNumbersModel;
 
 class CompareWindow : public QWidget {
     Q_OBJECT
@@ -35,6 +36,7 @@ public:
     const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
     CompareChecksModel* checksModel() const { return m_checks; }
     CompareModulesModel* modulesModel() const { return m_modules; }
+    CompareNumbersModel* numbersModel() const { return m_numbers; }
     QSortFilterProxyModel* modulesProxy() const { return m_modulesProxy; }
     QList<QCustomPlot*> plots() const;
     QLabel* verdictLabel() const { return m_verdict; }
@@ -58,6 +60,7 @@ private:
     QLabel* m_verdict;
     CompareChecksModel* m_checks;
     CompareModulesModel* m_modules;
+    CompareNumbersModel* m_numbers;
     QSortFilterProxyModel* m_modulesProxy;
     QCheckBox* m_changedOnly;
     QCustomPlot* m_scatter;

@@ -72,7 +72,6 @@ void TrainingPage::draw() {
         }
     }
     m_stats->setText(tr("global step %1 of %2 · epoch %3").arg(state->globalStep).arg(state->maxSteps).arg(state->epoch, 0, 'f', 2));
-    m_plot->legend->setVisible(true);
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -43,7 +43,6 @@ void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const Q
     plot->xAxis->setRange(widen ? std::min(low, current.lower) : low, widen ? std::max(high, current.upper) : high);
     plotStyle::setLogY(plot, true);
     plot->yAxis->setRange(0.5, maxCount * 3);
-    plot->legend->setVisible(true);
 }
 
 }  // namespace ql::ui

@@ -94,44 +94,75 @@ void setLogTicks(QCPAxis* axis, double low, double high) {
     axis->setNumberPrecision(decades ? 0 : 3);
 }
 
-void placeLegendAbove(QCustomPlot* plot) {
+namespace {
+bool legendInMainLayout(QCustomPlot* plot) {
     QCPLayoutGrid* layout = plot->plotLayout();
     for (int i = 0; i < layout->elementCount(); ++i) {
-        if (layout->elementAt(i) == plot->legend) return;  // already placed
+        if (layout->elementAt(i) == plot->legend) return true;
     }
+    return false;
+}
+
+// Row right above the axis rect (under the title, when there is one).
+void moveLegendAbove(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
     plot->axisRect()->insetLayout()->take(plot->legend);
     plot->axisRect()->insetLayout()->simplify();
-    // Row 0 is the title when setTitles ran first; the legend goes right above the axis rect.
     const int row = titleElement(plot) ? 1 : 0;
     layout->insertRow(row);
     layout->addElement(row, 0, plot->legend);
     layout->setRowStretchFactor(row, 0.01);
+    plot->legend->setVisible(true);
+}
+
+// An empty legend leaves the layout: as an element it would cap the plot's column at its own
+// (zero) maximum width and squeeze the axis rect. Hidden in the axis rect's inset meanwhile.
+void moveLegendInside(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
+    layout->take(plot->legend);
+    layout->simplify();
+    plot->axisRect()->insetLayout()->addElement(plot->legend, Qt::AlignTop | Qt::AlignRight);
+    plot->legend->setVisible(false);
+}
+
+// As many entries a row as fit the plot's width (at most three), so no entry is ever cut.
+void fitLegendWrap(QCustomPlot* plot) {
+    QCPLegend* legend = plot->legend;
+    const int available = plot->viewport().width() - 16;
+    std::vector<int> widths;
+    for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
+        int widest = 0;
+        for (std::size_t start = 0; start < widths.size(); start += perRow) {
+            int sum = 0;
+            for (std::size_t i = start; i < std::min(widths.size(), start + perRow); ++i) sum += widths[i];
+            widest = std::max(widest, sum);
+        }
+        return widest;
+    };
+    int wrap = std::min<int>(3, std::max<int>(1, static_cast<int>(widths.size())));
+    while (wrap > 1 && rowWidth(wrap) > available) --wrap;
+    if (legend->wrap() != wrap) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(legend->fillOrder(), true);  // re-arrange the entries for the new wrap
+    }
+}
+}  // namespace
+
+void placeLegendAbove(QCustomPlot* plot) {
+    if (plot->property("ql_legend_above").toBool()) return;  // already managed
+    plot->setProperty("ql_legend_above", true);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
-    plot->legend->setVisible(true);
-    // As many entries a row as fit the plot's width (at most three), so no entry is ever cut.
     QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
-        QCPLegend* legend = plot->legend;
-        const int available = plot->viewport().width() - 16;
-        std::vector<int> widths;
-        for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
-        int wrap = std::min<int>(3, std::max<int>(1, static_cast<int>(widths.size())));
-        const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
-            int widest = 0;
-            for (std::size_t start = 0; start < widths.size(); start += perRow) {
-                int sum = 0;
-                for (std::size_t i = start; i < std::min(widths.size(), start + perRow); ++i) sum += widths[i];
-                widest = std::max(widest, sum);
-            }
-            return widest;
-        };
-        while (wrap > 1 && rowWidth(wrap) > available) --wrap;
-        if (legend->wrap() != wrap) {
-            legend->setWrap(wrap);
-            legend->setFillOrder(legend->fillOrder(), true);  // re-arrange the entries for the new wrap
-        }
+        const bool empty = plot->legend->itemCount() == 0;
+        if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
+        if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
+        if (!empty) fitLegendWrap(plot);
     });
+    if (plot->legend->itemCount() > 0) moveLegendAbove(plot);
+    else plot->legend->setVisible(false);
 }
 
 void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name) {
