@@ -80,6 +80,11 @@ QList<QCustomPlot*> TrainingPage::plots() const {
     return {m_plot};
 }
 
+QList<QCustomPlot*> TrainingPage::exportPlots() const {
+    if (!m_report || !m_report->trainerState) return {};
+    return {m_plot};
+}
+
 QString TrainingPage::summary() const {
     return m_stats->text();
 }
