@@ -18,6 +18,23 @@ Histogram logHistogram(std::uint64_t scale) {
     return h;
 }
 
+// The convert row of a fixture module: int4 PLAIN with identical codes.
+ConvertModuleRow convertRow(const WeightModuleResult& m, int group, std::uint64_t bytesBefore, std::uint64_t bytesAfter,
+                            std::uint64_t scalesRounded) {
+    ConvertModuleRow row;
+    row.module = m.module;
+    row.typeBefore = "FakeQuantizedLinear[int4 g" + std::to_string(group) + "]";
+    row.typeAfter = "Linear[Int4Tensor plain]";
+    row.dtypeBefore = "bfloat16";
+    row.dtypeAfter = "int8 (packed int4) + bf16 scale/zero";
+    row.shape = m.shape;
+    row.bytesBefore = bytesBefore;
+    row.bytesAfter = bytesAfter;
+    row.codesIdentical = true;
+    row.scalesRoundedInBf16 = scalesRounded;
+    return row;
+}
+
 WeightModuleResult weightModule(int index) {
     WeightModuleResult m;
     const int layer = index / 3;
@@ -86,20 +103,7 @@ VerifyReport sampleReport() {
     activations.firstDivergingLayer = 1;
     r.activations = activations;
     ConvertCheck convert;
-    for (const WeightModuleResult& m : weights.modules) {
-        ConvertModuleRow row;
-        row.module = m.module;
-        row.typeBefore = "FakeQuantizedLinear[int4 g32]";
-        row.typeAfter = "Linear[Int4Tensor plain]";
-        row.dtypeBefore = "bfloat16";
-        row.dtypeAfter = "int8 (packed int4) + bf16 scale/zero";
-        row.shape = m.shape;
-        row.bytesBefore = 16384;
-        row.bytesAfter = 4608;
-        row.codesIdentical = true;
-        row.scalesRoundedInBf16 = 3;
-        convert.modules.push_back(row);
-    }
+    for (const WeightModuleResult& m : weights.modules) convert.modules.push_back(convertRow(m, 32, 16384, 4608, 3));
     convert.bytesBefore = 6 * 16384;
     convert.bytesAfter = 6 * 4608;
     r.convert = convert;
@@ -226,17 +230,8 @@ VerifyReport scaleReport(int layers) {
     r.activations = activations;
     ConvertCheck convert;
     for (const WeightModuleResult& m : weights.modules) {
-        ConvertModuleRow row;
-        row.module = m.module;
-        row.typeBefore = "FakeQuantizedLinear[int4 g128]";
-        row.typeAfter = "Linear[Int4Tensor plain]";
-        row.dtypeBefore = "bfloat16";
-        row.dtypeAfter = "int8 (packed int4) + bf16 scale/zero";
-        row.shape = m.shape;
-        row.bytesBefore = static_cast<std::uint64_t>(m.shape[0] * m.shape[1] * 2);
-        row.bytesAfter = static_cast<std::uint64_t>(m.shape[0] * m.shape[1] / 2 + m.shape[0] * (m.shape[1] / kGroup) * 4);
-        row.codesIdentical = true;
-        row.scalesRoundedInBf16 = 7;
+        const auto elements = static_cast<std::uint64_t>(m.shape[0] * m.shape[1]);
+        const ConvertModuleRow row = convertRow(m, kGroup, elements * 2, elements / 2 + static_cast<std::uint64_t>(m.shape[0] * (m.shape[1] / kGroup) * 4), 7);
         convert.bytesBefore += row.bytesBefore;
         convert.bytesAfter += row.bytesAfter;
         convert.modules.push_back(row);
