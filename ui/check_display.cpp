@@ -7,7 +7,7 @@
 
 #include "ui/format.h"
 #include "ui/module_names.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 
 namespace ql::ui {
 

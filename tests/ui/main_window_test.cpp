@@ -26,7 +26,7 @@
 #include "ui/pages/report_page.h"
 #include "ui/pages/weights_page.h"
 #include "ui/plots/qcp.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 #include "ui/report_view.h"
 #include "ui/session/recipe_builder_dialog.h"
 #include "ui/session/session.h"
@@ -257,7 +257,7 @@ TEST(CheckDisplay, EveryVerdictHasItsRuleAndEveryCheckAnExplanationInTheBody) {
         EXPECT_TRUE(body.contains(checkTitle(check.kind))) << checkTitle(check.kind).toStdString();
     }
     EXPECT_TRUE(body.contains(QStringLiteral("Evaluate with the adapter kept unmerged")));
-    EXPECT_TRUE(body.contains(QStringLiteral("shown for information")));  // why a merge check can pass while modules change
+    EXPECT_TRUE(body.contains(QStringLiteral("otherwise informational")));  // why a merge check can pass while modules change
     EXPECT_EQ(page.model()->headerData(CheckSummaryModel::Rule, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Rule"));
 }
 

@@ -20,11 +20,11 @@ Histogram logHistogram(std::uint64_t scale) {
 
 // The convert row of a fixture module: int4 PLAIN with identical codes.
 ConvertModuleRow convertRow(const WeightModuleResult& m, int group, std::uint64_t bytesBefore, std::uint64_t bytesAfter,
-                            std::uint64_t scalesRounded) {
+                            std::uint64_t scalesRounded, const std::string& afterSuffix = "") {
     ConvertModuleRow row;
     row.module = m.module;
     row.typeBefore = "FakeQuantizedLinear[int4 g" + std::to_string(group) + "]";
-    row.typeAfter = "Linear[Int4Tensor plain]";
+    row.typeAfter = "Linear[Int4Tensor plain g" + std::to_string(group) + "]" + afterSuffix;
     row.dtypeBefore = "bfloat16";
     row.dtypeAfter = "int8 (packed int4) + bf16 scale/zero";
     row.shape = m.shape;
@@ -35,6 +35,38 @@ ConvertModuleRow convertRow(const WeightModuleResult& m, int group, std::uint64_
     return row;
 }
 
+// Ids from the prompts (so their text is known), plus 100, which no prompt holds.
+const std::int32_t kTopIds[] = {9707, 1052, 11, 1879, 0, 1782, 374, 2409, 13, 100};
+
+// Both sides' top-5 next tokens at each of `positions` positions; the eval side swaps ranks 1 and 2
+// at every third position.
+
+std::vector<PositionTopTokens> topTokensAt(int positions) {
+    std::vector<PositionTopTokens> out;
+    for (int p = 0; p < positions; ++p) {
+        PositionTopTokens t;
+        for (int k = 0; k < 5; ++k) {
+            t.trainIds.push_back(kTopIds[(p + 2 * k) % 10]);
+            t.trainLogits.push_back(12.0f - 1.5f * static_cast<float>(k) - 0.1f * static_cast<float>(p));
+        }
+        t.evalIds = t.trainIds;
+        t.evalLogits = t.trainLogits;
+        if (p % 3 == 2) {
+            std::swap(t.evalIds[0], t.evalIds[1]);
+            t.evalLogits[0] += 0.25f;
+        }
+        out.push_back(t);
+    }
+    return out;
+}
+
+// Relative L2 per position after `layer`: zero at layer 0, growing with depth and position.
+std::vector<double> positionRelativeL2(int layer, int positions) {
+    std::vector<double> out;
+    for (int p = 0; p < positions; ++p) out.push_back(layer == 0 ? 0.0 : 1e-4 * layer * (1 + (p * 5) % 7));
+    return out;
+}
+
 WeightModuleResult weightModule(int index) {
     WeightModuleResult m;
     const int layer = index / 3;
@@ -43,6 +75,7 @@ WeightModuleResult weightModule(int index) {
     m.module = "model.layers." + std::to_string(layer) + "." + kParents[index % 3] + "." + m.layerType;
     m.shape = {64, 128};
     m.groupSize = 32;
+    m.trainGroupSize = 32;
     m.diff.total = 64 * 128;
     m.pass = index != kSampleFailingModule;
     m.diff.sqnrDb = std::numeric_limits<double>::infinity();
@@ -69,14 +102,28 @@ VerifyReport sampleReport() {
     r.wallSeconds = 1.5;
     r.train = SideSummary{"train.yaml", "models/tiny", "adapters/run", "unmerged", "bfloat16", "cuda", "0.18", "int4 g32"};
     r.eval = SideSummary{"eval.yaml", "models/tiny", "adapters/run", "merged", "bfloat16", "cpu", "0.15", "int4 g128"};
-    r.prompts = {Prompt{"hello", {}}, Prompt{"world", {}}};
+    r.convertTolerance = Tolerance{1.0, 0.1};
+    r.prompts = {Prompt{"hello there", {9707, 1052, 11, 1879, 0}, {"hello", " there", ",", " you", "!"}},
+                 Prompt{"the world", {1782, 1879, 374, 2409, 13}, {"the", " world", " is", " round", "."}}};
     r.checks = {
-        {CheckKind::Config, CheckStatus::Fail, "2 fields change numerics", {{"fields differing", "2"}}, "group size differs"},
-        {CheckKind::Weights, CheckStatus::Fail, "1 of 6 modules differ", {{"max |Δ|", "3.1e-2"}}, ""},
-        {CheckKind::Logits, CheckStatus::Fail, "top-1 agreement 90 %", {{"KL max", "0.01"}}, ""},
-        {CheckKind::Activations, CheckStatus::Fail, "first diverging layer 1", {}, ""},
-        {CheckKind::Convert, CheckStatus::Pass, "codes identical", {{"compression", "3.6×"}}, ""},
-        {CheckKind::AdapterMerge, CheckStatus::Skipped, "no merged side", {}, ""},
+        {CheckKind::Config, CheckStatus::Fail, "2 fields change numerics", {{"fields differing", "2"}},
+         "pass when no field or finding changes numerics between the two recipes (fixture rule)",
+         "Fixture: the group size differs between the two recipes; make it equal in the evaluation code."},
+        {CheckKind::Weights, CheckStatus::Fail, "1 of 6 modules differ", {{"max |Δ|", "3.1e-2"}},
+         "pass when every module's dense maps agree within the weight tolerance (fixture rule)",
+         "Fixture: compared the weight each side's forward applies; one module exceeds the tolerance."},
+        {CheckKind::Logits, CheckStatus::Fail, "top-1 agreement 90 %", {{"KL max", "0.01"}},
+         "pass when every logit agrees within the logit tolerance (fixture rule)",
+         "Fixture: ran both models over the prompts and compared their logits position by position."},
+        {CheckKind::Activations, CheckStatus::Fail, "first diverging layer 1", {},
+         "pass when the hidden state after every decoder layer agrees within the logit tolerance (fixture rule)",
+         "Fixture: layer 1 is the first whose output leaves the tolerance."},
+        {CheckKind::Convert, CheckStatus::Pass, "codes identical", {{"compression", "3.6×"}},
+         "pass when the converted codes equal the fake quant's, argmax agreement >= 100 % and every logit is within the "
+         "convert tolerance (fixture rule)",
+         "Fixture: converted the eval model as QATConfig(step=\"convert\") would and ran it on the prompts."},
+        {CheckKind::AdapterMerge, CheckStatus::Skipped, "no merged side", {}, "",
+         "Fixture: the adapter-merge check did not run: no side merges the LoRA."},
     };
     r.config.fields = {{"group_size", "32", "128", DiffClass::ChangesNumerics, "groups of 32 vs 128 elements"},
                        {"int4_packing_format", "PLAIN", "PLAIN", DiffClass::Same, ""},
@@ -97,16 +144,21 @@ VerifyReport sampleReport() {
     logits.promptStarts = {0, 5};
     logits.top1Agreement = 0.9;
     logits.top5Agreement = 0.96;
+    logits.topTokens = topTokensAt(10);
     r.logits = logits;
     ActivationsCheck activations;
-    activations.layers = {{0, DiffMetrics{}, 0.0}, {1, DiffMetrics{100, 40, 20, 0.05, 0.01, 0.01, 30, 0.999, 0}, 0.002}};
+    activations.layers = {{0, DiffMetrics{}, 0.0, positionRelativeL2(0, 10)},
+                          {1, DiffMetrics{100, 40, 20, 0.05, 0.01, 0.01, 30, 0.999, 0}, 0.002, positionRelativeL2(1, 10)}};
     activations.firstDivergingLayer = 1;
     r.activations = activations;
-    ConvertCheck convert;
+    ConvertDeployment convert;
+    convert.id = "like_for_like";
+    convert.title = "converted model (as evaluated)";
+    convert.compares = "Q(W) x vs FQ(W) x";
     for (const WeightModuleResult& m : weights.modules) convert.modules.push_back(convertRow(m, 32, 16384, 4608, 3));
     convert.bytesBefore = 6 * 16384;
     convert.bytesAfter = 6 * 4608;
-    r.convert = convert;
+    r.convert.emplace().deployments.push_back(convert);
     TrainerState state;
     state.globalStep = 30;
     state.maxSteps = 30;
@@ -141,6 +193,7 @@ const Projection kProjections[kScaleProjections] = {
     {"o_proj", "self_attn", 1024, 2048}, {"gate_proj", "mlp", 3072, 1024},   {"up_proj", "mlp", 3072, 1024},
     {"down_proj", "mlp", 1024, 3072}};
 constexpr int kGroup = 128;
+constexpr int kTrainGroup = 32;
 constexpr int kFailingLayer = 5;
 
 GroupErrorMap pooledMap(std::int64_t out, std::int64_t in, double scale, bool identical) {
@@ -163,6 +216,7 @@ WeightModuleResult scaleModule(int layer, int p) {
     m.layerType = proj.type;
     m.shape = {proj.out, proj.in};
     m.groupSize = kGroup;
+    m.trainGroupSize = kTrainGroup;
     const bool identical = (p == 1 || p == 2) && layer % 3 == 0;
     const double maxAbs = identical ? 0.0 : 1e-4 * std::pow(1.08, layer) * (1 + p);
     m.diff.total = static_cast<std::uint64_t>(proj.out * proj.in);
@@ -194,6 +248,7 @@ WeightModuleResult lmHead() {
     m.layerType = "lm_head";
     m.shape = {kLmHeadRows, 4 * kGroup};
     m.groupSize = kGroup;
+    m.trainGroupSize = kTrainGroup;
     m.diff.total = static_cast<std::uint64_t>(kLmHeadRows * 4 * kGroup);
     m.diff = DiffMetrics{m.diff.total, 4, 0, 0.0625, 1e-6, 1e-4, 60.0, 1.0, 0};
     m.groupError = GroupErrorMap{256, 4, 2, 1, std::vector<float>(256 * 4, 0.0f)};
@@ -224,21 +279,34 @@ VerifyReport scaleReport(int layers) {
     ActivationsCheck activations;
     for (int layer = 0; layer < layers; ++layer) {
         const double v = layer == 0 ? 0.0 : 1e-3 * std::pow(1.1, layer);
-        activations.layers.push_back({layer, DiffMetrics{1000, layer == 0 ? 0u : 900u, 0, v, v / 10, v / 8, 40, 0.9999, 0}, v / 50});
+        activations.layers.push_back({layer, DiffMetrics{1000, layer == 0 ? 0u : 900u, 0, v, v / 10, v / 8, 40, 0.9999, 0}, v / 50,
+                                      positionRelativeL2(layer, static_cast<int>(r.logits->tokens))});
     }
     activations.firstDivergingLayer = kFailingLayer;
     r.activations = activations;
+    // Like for like keeps the LoRA unmerged on the int4 base and passes; merging before convert
+    // moves the top token at 1 of 16 positions and fails the rule.
     ConvertCheck convert;
-    for (const WeightModuleResult& m : weights.modules) {
-        const auto elements = static_cast<std::uint64_t>(m.shape[0] * m.shape[1]);
-        const ConvertModuleRow row = convertRow(m, kGroup, elements * 2, elements / 2 + static_cast<std::uint64_t>(m.shape[0] * (m.shape[1] / kGroup) * 4), 7);
-        convert.bytesBefore += row.bytesBefore;
-        convert.bytesAfter += row.bytesAfter;
-        convert.modules.push_back(row);
+    convert.argmaxThreshold = 1.0;
+    for (const bool merged : {false, true}) {
+        ConvertDeployment d;
+        d.id = merged ? "merge_then_convert" : "like_for_like";
+        d.title = merged ? "LoRA merged, then converted" : "converted base, LoRA served unmerged (as evaluated)";
+        d.compares = merged ? "Q(W + s·BA) x vs FQ(W) x + s·B(A x)" : "Q(W) x + s·B(A x) vs FQ(W) x + s·B(A x)";
+        for (const WeightModuleResult& m : weights.modules) {
+            const auto elements = static_cast<std::uint64_t>(m.shape[0] * m.shape[1]);
+            const ConvertModuleRow row = convertRow(m, kGroup, elements * 2, elements / 2 + static_cast<std::uint64_t>(m.shape[0] * (m.shape[1] / kGroup) * 4),
+                                                    7, merged || m.layerIndex < 0 ? "" : " + LoRA (unmerged)");
+            d.bytesBefore += row.bytesBefore;
+            d.bytesAfter += row.bytesAfter;
+            d.modules.push_back(row);
+        }
+        d.logits = merged ? DiffMetrics{3200, 3000, 40, 0.5, 0.05, 0.07, 30.0, 0.999, 0} : DiffMetrics{3200, 2900, 0, 0.125, 0.01, 0.02, 42.0, 0.99999, 0};
+        d.logitsAbsDiff = r.logits->absDiff;
+        d.argmaxAgreement = merged ? 0.9375 : 1.0;
+        d.pass = !merged;
+        convert.deployments.push_back(d);
     }
-    convert.logits = DiffMetrics{3200, 3000, 2000, 0.5, 0.05, 0.07, 30.0, 0.999, 0};
-    convert.logitsAbsDiff = r.logits->absDiff;
-    convert.argmaxAgreement = 0.9375;
     r.convert = convert;
     AdapterMergeCheck merge;
     for (const WeightModuleResult& m : weights.modules) {
@@ -247,6 +315,10 @@ VerifyReport scaleReport(int layers) {
     }
     merge.recommendation = "Evaluate with the adapter kept unmerged, or merge before QAT (fixture text).";
     r.adapterMerge = merge;
+    r.checks[5] = {CheckKind::AdapterMerge, CheckStatus::Pass, "merging changes the adapted modules", {},
+                   "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a module; "
+                   "otherwise informational (fixture rule)",
+                   "Fixture: compared the merged map with the unmerged one for each adapted module."};
     return r;
 }
 

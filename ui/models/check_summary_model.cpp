@@ -2,7 +2,7 @@
 
 #include "ui/check_display.h"
 #include "ui/format.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 #include "ui/plots/plot_style.h"
 
 namespace ql::ui {
@@ -34,7 +34,7 @@ CheckSummaryModel::CheckSummaryModel(QObject* parent) : RowTableModel(parent) {
         {tr("Check"), tr("Click a row to open that check's tab"), [](const CheckSummary& c) { return checkTitle(c.kind); }},
         {tr("Verdict"), tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable"),
          [](const CheckSummary& c) { return statusSymbol(c.status); }},
-        {tr("Rule"), tr("what the verdict is based on"), [this](const CheckSummary& c) { return checkRule(*m_report, c); }},
+        {tr("Rule"), tr("what the verdict is based on"), [this](const CheckSummary& c) { return checkRule(c); }},
         {tr("Result"), {}, [this](const CheckSummary& c) { return displayHeadline(*m_report, c); }},
         {tr("Key numbers"), {}, [this](const CheckSummary& c) { return displayNumbersText(*m_report, c); }},
     });

@@ -5,7 +5,7 @@
 #include "ui/format.h"
 #include "ui/metric_help.h"
 #include "ui/models/weight_modules_model.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 
 namespace ql::ui {
 

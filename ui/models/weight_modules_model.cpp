@@ -5,7 +5,7 @@
 #include "ui/format.h"
 #include "ui/metric_help.h"
 #include "ui/module_names.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 
 namespace ql::ui {
 
@@ -26,7 +26,7 @@ WeightModulesModel::WeightModulesModel(QObject* parent) : RowTableModel(parent) 
         {tr("Type"), {}, [](const M& m) { return qs(m.layerType); }},
         {tr("Shape"), tr("[out features, in features]"), [](const M& m) { return shapeText(m.shape); }},
         {tr("Group"), tr("group size of the fake quant: one number when both sides use it, else train / eval (0: not grouped)"),
-         [this](const M& m) { return groupText(m); }, [](const M& m) { return m.groupSize; }, true},
+         [](const M& m) { return groupSizesText(m, GroupSizesForm::Short); }, [](const M& m) { return m.groupSize; }, true},
         {tr("max |Δ|"), metricHelp::kMaxAbs, [](const M& m) { return formatNumber(m.diff.maxAbs); }, [](const M& m) { return m.diff.maxAbs; }, true},
         {tr("mean |Δ|"), metricHelp::kMeanAbs, [](const M& m) { return formatNumber(m.diff.meanAbs); }, [](const M& m) { return m.diff.meanAbs; }, true},
         {tr("RMSE"), metricHelp::kRmse, [](const M& m) { return formatNumber(m.diff.rmse); }, [](const M& m) { return m.diff.rmse; }, true},
@@ -43,13 +43,7 @@ WeightModulesModel::WeightModulesModel(QObject* parent) : RowTableModel(parent) 
 }
 
 void WeightModulesModel::setReport(const ReportPtr& report) {
-    m_report = report;
     setRows(report && report->weights ? Rows(report, &report->weights->modules) : Rows());
-}
-
-QString WeightModulesModel::groupText(const WeightModuleResult& module) const {
-    const int train = m_report ? trainGroupSize(*m_report, module) : module.groupSize;
-    return train == module.groupSize ? QString::number(module.groupSize) : QStringLiteral("%1 / %2").arg(train).arg(module.groupSize);
 }
 
 }  // namespace ql::ui

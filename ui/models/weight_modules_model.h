@@ -13,11 +13,6 @@ public:
     enum ColumnIndex { Module, Layer, Type, Shape, Group, MaxAbs, MeanAbs, Rmse, Sqnr, Cosine, Differing, LoraDelta, Verdict };
     explicit WeightModulesModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);
-
-private:
-    QString groupText(const WeightModuleResult& module) const;  // "128", or "32 / 128" (train / eval)
-
-    ReportPtr m_report;
 };
 
 QString shapeText(const std::vector<std::int64_t>& shape);  // "[256, 512]"

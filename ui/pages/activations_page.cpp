@@ -16,7 +16,7 @@
 #include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
 #include "ui/plots/token_layer_heat_map.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 #include "ui/widgets/table_views.h"
 
 namespace ql::ui {

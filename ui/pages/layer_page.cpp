@@ -17,7 +17,7 @@
 #include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
 #include "ui/plots/weight_histogram_plot.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 #include "ui/widgets/module_picker.h"
 #include "ui/widgets/table_views.h"
 
@@ -32,11 +32,6 @@ const AdapterMergeModule* mergeRowFor(const VerifyReport& report, const std::str
     return nullptr;
 }
 
-QString groupSizesText(const VerifyReport& report, const WeightModuleResult& module) {
-    const int train = trainGroupSize(report, module);
-    if (train <= 0 || train == module.groupSize) return QString::number(module.groupSize);
-    return QObject::tr("train %1, eval %2").arg(train).arg(module.groupSize);
-}
 }  // namespace
 
 LayerPage::LayerPage(ModuleFilterState* filter, QWidget* parent)
@@ -112,7 +107,7 @@ QString LayerPage::detailsHtml(const WeightModuleResult& module) const {
     html += tr("layer %1 · shape %2×%3 · group size %4 · <b>%5</b><br>")
                 .arg(layerText(module.layerIndex))
                 .arg(module.shape.size() > 0 ? module.shape[0] : 0).arg(module.shape.size() > 1 ? module.shape[1] : 0)
-                .arg(groupSizesText(*m_report, module), module.pass ? tr("within tolerance") : tr("out of tolerance"));
+                .arg(groupSizesText(module, GroupSizesForm::Long), module.pass ? tr("within tolerance") : tr("out of tolerance"));
     html += tr("max |Δ| %1 · mean |Δ| %2 · SQNR %3 · cosine %4 · %5 of %6 elements differ<br>")
                 .arg(formatNumber(module.diff.maxAbs), formatNumber(module.diff.meanAbs), formatDb(module.diff.sqnrDb))
                 .arg(module.diff.cosine, 0, 'f', 6).arg(formatCount(module.diff.differing), formatCount(module.diff.total));

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ui/pages/report_page.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 
 class QComboBox;
 class QLabel;

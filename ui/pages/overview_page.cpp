@@ -10,7 +10,7 @@
 
 #include "ui/format.h"
 #include "ui/models/check_summary_model.h"
-#include "ui/report_compat.h"
+#include "ui/report_views.h"
 #include "ui/widgets/table_views.h"
 
 namespace ql::ui {
@@ -43,14 +43,15 @@ QString runSetupHtml(const VerifyReport& r) {
     return sideLine(QObject::tr("Train"), r.train) + QStringLiteral("<br>") + sideLine(QObject::tr("Eval"), r.eval) +
            QStringLiteral("<br>") +
            QObject::tr("<b>Run</b>: device %1 · attention %2 · %3 prompts, %4 positions · %5 s · QuantLens %6, %7<br>"
-                       "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · a pair is close when "
-                       "|a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
+                       "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · convert (fake quant vs deployed "
+                       "logits) %10, argmax agreement ≥ %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
                .arg(qs(r.device).toHtmlEscaped(), qs(r.attention))
                .arg(r.prompts.size())
                .arg(r.logits ? r.logits->tokens : 0)
                .arg(r.wallSeconds, 0, 'f', 1)
                .arg(qs(r.quantlensVersion).toHtmlEscaped(), qs(r.createdUtc).toHtmlEscaped(), toleranceText(r.weightTolerance),
-                    toleranceText(r.logitTolerance));
+                    toleranceText(r.logitTolerance), toleranceText(r.convertTolerance),
+                    r.convert ? formatPercent(r.convert->argmaxThreshold) : QObject::tr("–"));
 }
 
 QString explanationsHtml(const VerifyReport& r) {
@@ -58,7 +59,7 @@ QString explanationsHtml(const VerifyReport& r) {
     for (const CheckSummary& check : r.checks) {
         html += QStringLiteral("<p><b>%1</b> — <b style='color:%2'>%3</b> <i>(%4)</i><br>%5</p>")
                     .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status), statusSymbol(check.status).toHtmlEscaped(),
-                         checkRule(r, check).toHtmlEscaped(), checkExplanation(r, check).toHtmlEscaped());
+                         checkRule(check).toHtmlEscaped(), checkExplanation(r, check).toHtmlEscaped());
     }
     return html;
 }

@@ -3,12 +3,15 @@
 // metric deltas, per-layer activation deltas and the logits' key numbers side by side.
 //
 // "Got worse" (the CLI's exit 1): a check whose verdict goes from pass or skipped to fail or error,
-// or a module present in both reports whose weight verdict goes from within to out of tolerance.
+// a module present in both reports whose weight verdict goes from within to out of tolerance, or a
+// convert deployment (matched by id: like_for_like, merge_then_convert) present in both whose own
+// verdict goes from pass to fail.
 // Metric changes alone never count: a larger max |Δ| that stays within tolerance is not a verdict.
 #pragma once
 
 #include <quantlens/verify_report.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +35,18 @@ struct ModuleDelta {
     bool better() const { return passA && passB && !*passA && *passB; }
 };
 
+// One convert deployment in A and B, matched by id; absent values: not in that report.
+struct DeploymentDelta {
+    std::string id;                   // "like_for_like", "merge_then_convert"
+    std::string title;                // B's title, else A's
+    std::optional<bool> passA, passB;
+    std::optional<double> argmaxA, argmaxB;
+    std::optional<double> logitsMaxAbsA, logitsMaxAbsB;
+    std::optional<std::int64_t> codesDifferA, codesDifferB;
+    bool worse() const { return passA && passB && *passA && !*passB; }
+    bool better() const { return passA && passB && !*passA && *passB; }
+};
+
 struct LayerDelta {
     int layer = -1;
     std::optional<double> maxAbsA, maxAbsB;     // hidden state max |Δ| after the layer
@@ -46,13 +61,14 @@ struct ScalarDelta {
 struct ReportComparison {
     std::vector<CheckChange> checks;  // in CheckKind order, every kind either report has
     std::vector<ModuleDelta> modules; // A's order, then modules only in B
+    std::vector<DeploymentDelta> deployments;  // A's order, then deployments only in B
     std::vector<LayerDelta> layers;   // ascending layer index
-    std::vector<ScalarDelta> scalars; // logits and convert key numbers
+    std::vector<ScalarDelta> scalars; // weights and logits key numbers, then each deployment's
     int firstDivergingLayerA = -1, firstDivergingLayerB = -1;
 
     int modulesWorse() const;
     int modulesBetter() const;
-    bool gotWorse() const;            // a check or a module verdict got worse
+    bool gotWorse() const;            // a check, module or deployment verdict got worse
     std::vector<std::string> worseReasons() const;  // one line per verdict that got worse
 };
 

@@ -53,6 +53,25 @@ std::vector<ModuleDelta> compareModules(const VerifyReport& a, const VerifyRepor
     return deltas;
 }
 
+std::vector<DeploymentDelta> compareDeployments(const VerifyReport& a, const VerifyReport& b) {
+    std::vector<DeploymentDelta> deltas;
+    const auto add = [&](const VerifyReport& r, bool isA) {
+        if (!r.convert) return;
+        for (const ConvertDeployment& d : r.convert->deployments) {
+            auto it = std::find_if(deltas.begin(), deltas.end(), [&](const DeploymentDelta& x) { return x.id == d.id; });
+            if (it == deltas.end()) it = deltas.insert(deltas.end(), DeploymentDelta{d.id, d.title});
+            if (!isA && !d.title.empty()) it->title = d.title;
+            (isA ? it->passA : it->passB) = d.pass;
+            (isA ? it->argmaxA : it->argmaxB) = d.argmaxAgreement;
+            (isA ? it->logitsMaxAbsA : it->logitsMaxAbsB) = d.logits.maxAbs;
+            (isA ? it->codesDifferA : it->codesDifferB) = d.modulesCodesDiffer;
+        }
+    };
+    add(a, true);
+    add(b, false);
+    return deltas;
+}
+
 std::vector<LayerDelta> compareLayers(const VerifyReport& a, const VerifyReport& b) {
     std::map<int, LayerDelta> layers;
     const auto add = [&](const VerifyReport& r, std::optional<double> LayerDelta::*maxAbs, std::optional<double> LayerDelta::*relL2) {
@@ -76,14 +95,13 @@ std::optional<double> field(const std::optional<Section>& section, Get get) {
     return section ? std::optional<double>(get(*section)) : std::nullopt;
 }
 
-std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyReport& b) {
+std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyReport& b, const std::vector<DeploymentDelta>& deployments) {
     std::vector<ScalarDelta> scalars;
     const auto add = [&](const char* name, auto getSection, auto get) {
         scalars.push_back({name, field(getSection(a), get), field(getSection(b), get)});
     };
     const auto weights = [](const VerifyReport& r) -> const std::optional<WeightsCheck>& { return r.weights; };
     const auto logits = [](const VerifyReport& r) -> const std::optional<LogitsCheck>& { return r.logits; };
-    const auto convert = [](const VerifyReport& r) -> const std::optional<ConvertCheck>& { return r.convert; };
     add("weights max |Δ|", weights, [](const WeightsCheck& w) { return w.overall.maxAbs; });
     add("weights modules differing", weights, [](const WeightsCheck& w) { return static_cast<double>(w.modulesDiffering); });
     add("logits max |Δ|", logits, [](const LogitsCheck& l) { return l.diff.maxAbs; });
@@ -92,8 +110,10 @@ std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyRepor
     add("KL max", logits, [](const LogitsCheck& l) { return l.klMax; });
     add("top-1 agreement", logits, [](const LogitsCheck& l) { return l.top1Agreement; });
     add("top-5 overlap", logits, [](const LogitsCheck& l) { return l.top5Agreement; });
-    add("convert logits max |Δ|", convert, [](const ConvertCheck& c) { return c.logits.maxAbs; });
-    add("convert argmax agreement", convert, [](const ConvertCheck& c) { return c.argmaxAgreement; });
+    for (const DeploymentDelta& d : deployments) {
+        scalars.push_back({"convert " + d.id + ": logits max |Δ|", d.logitsMaxAbsA, d.logitsMaxAbsB});
+        scalars.push_back({"convert " + d.id + ": argmax agreement", d.argmaxA, d.argmaxB});
+    }
     return scalars;
 }
 }  // namespace
@@ -118,6 +138,9 @@ std::vector<std::string> ReportComparison::worseReasons() const {
                           (c.a ? std::string(checkStatusName(*c.a)) : std::string("absent")) + " -> " +
                           std::string(checkStatusName(*c.b)));
     }
+    for (const DeploymentDelta& d : deployments) {
+        if (d.worse()) reasons.push_back("convert deployment " + d.id + ": pass -> fail");
+    }
     for (const ModuleDelta& m : modules) {
         if (m.worse()) reasons.push_back("module " + m.module + ": within -> out of tolerance");
     }
@@ -128,8 +151,9 @@ ReportComparison compareReports(const VerifyReport& a, const VerifyReport& b) {
     ReportComparison c;
     c.checks = compareChecks(a, b);
     c.modules = compareModules(a, b);
+    c.deployments = compareDeployments(a, b);
     c.layers = compareLayers(a, b);
-    c.scalars = compareScalars(a, b);
+    c.scalars = compareScalars(a, b, c.deployments);
     c.firstDivergingLayerA = a.activations ? a.activations->firstDivergingLayer : -1;
     c.firstDivergingLayerB = b.activations ? b.activations->firstDivergingLayer : -1;
     return c;

@@ -52,6 +52,16 @@ std::string comparisonToJson(const ReportComparison& c, const std::string& label
                            {"b", metrics(m.b)}, {"verdict_a", verdict(m.passA)}, {"verdict_b", verdict(m.passB)}});
     }
     j["modules"] = modules;
+    Json deployments = Json::array();
+    for (const DeploymentDelta& d : c.deployments) {
+        deployments.push_back({{"id", d.id}, {"title", d.title}, {"verdict_a", verdict(d.passA)}, {"verdict_b", verdict(d.passB)},
+                               {"argmax_agreement_a", number(d.argmaxA)}, {"argmax_agreement_b", number(d.argmaxB)},
+                               {"logits_max_abs_a", number(d.logitsMaxAbsA)}, {"logits_max_abs_b", number(d.logitsMaxAbsB)},
+                               {"modules_codes_differ_a", d.codesDifferA ? Json(*d.codesDifferA) : Json(nullptr)},
+                               {"modules_codes_differ_b", d.codesDifferB ? Json(*d.codesDifferB) : Json(nullptr)},
+                               {"worse", d.worse()}, {"better", d.better()}});
+    }
+    j["deployments"] = deployments;
     Json layers = Json::array();
     for (const LayerDelta& l : c.layers) {
         layers.push_back({{"layer", l.layer}, {"max_abs_a", number(l.maxAbsA)}, {"max_abs_b", number(l.maxAbsB)},

@@ -25,10 +25,10 @@ WeightModuleResult module(const std::string& name, int layer, double maxAbs, boo
 
 VerifyReport report(CheckStatus weights, CheckStatus logits, std::vector<WeightModuleResult> modules, double top1) {
     VerifyReport r;
-    r.checks = {{CheckKind::Config, CheckStatus::Pass, "", {}, ""},
-                {CheckKind::Weights, weights, "", {}, ""},
-                {CheckKind::Logits, logits, "", {}, ""},
-                {CheckKind::Convert, CheckStatus::Skipped, "", {}, ""}};
+    r.checks = {{CheckKind::Config, CheckStatus::Pass, "", {}, "", ""},
+                {CheckKind::Weights, weights, "", {}, "", ""},
+                {CheckKind::Logits, logits, "", {}, "", ""},
+                {CheckKind::Convert, CheckStatus::Skipped, "", {}, "", ""}};
     WeightsCheck w;
     w.modules = std::move(modules);
     r.weights = w;
@@ -107,9 +107,51 @@ TEST(ReportCompare, LayersAndKeyNumbersSideBySide) {
     ASSERT_NE(top1, c.scalars.end());
     EXPECT_DOUBLE_EQ(*top1->a, 1.0);
     EXPECT_DOUBLE_EQ(*top1->b, 0.75);
-    const auto convert = std::find_if(c.scalars.begin(), c.scalars.end(), [](const ScalarDelta& s) { return s.name == "convert argmax agreement"; });
-    ASSERT_NE(convert, c.scalars.end());
-    EXPECT_FALSE(convert->a.has_value());  // no convert section in either report
+    EXPECT_TRUE(c.deployments.empty());  // no convert section in either report
+}
+
+ConvertDeployment deployment(const std::string& id, bool pass, double argmax) {
+    ConvertDeployment d;
+    d.id = id;
+    d.title = id + " title";
+    d.pass = pass;
+    d.argmaxAgreement = argmax;
+    d.logits.maxAbs = pass ? 0.125 : 0.5;
+    return d;
+}
+
+// A: like for like passes, merge-then-convert passes. B: like for like still passes (so the convert
+// check's verdict is unchanged) but merge-then-convert fails: a deployment's verdict got worse.
+TEST(ReportCompare, ADeploymentWhoseVerdictGetsWorseIsWorse) {
+    VerifyReport a = report(CheckStatus::Pass, CheckStatus::Pass, {}, 1.0);
+    VerifyReport b = a;
+    a.convert.emplace().deployments = {deployment("like_for_like", true, 1.0), deployment("merge_then_convert", true, 1.0)};
+    b.convert.emplace().deployments = {deployment("like_for_like", true, 1.0), deployment("merge_then_convert", false, 0.9375)};
+    const ReportComparison c = compareReports(a, b);
+    ASSERT_EQ(c.deployments.size(), 2u);
+    EXPECT_FALSE(c.deployments[0].worse());
+    EXPECT_TRUE(c.deployments[1].worse());
+    EXPECT_DOUBLE_EQ(*c.deployments[1].argmaxB, 0.9375);
+    EXPECT_TRUE(c.gotWorse());
+    ASSERT_EQ(c.worseReasons().size(), 1u);
+    EXPECT_EQ(c.worseReasons()[0], "convert deployment merge_then_convert: pass -> fail");
+    const auto agreement = std::find_if(c.scalars.begin(), c.scalars.end(),
+                                        [](const ScalarDelta& s) { return s.name == "convert merge_then_convert: argmax agreement"; });
+    ASSERT_NE(agreement, c.scalars.end());
+    EXPECT_DOUBLE_EQ(*agreement->a, 1.0);
+    EXPECT_DOUBLE_EQ(*agreement->b, 0.9375);
+    const auto j = nlohmann::json::parse(comparisonToJson(c, "a.json", "b.json"));
+    EXPECT_EQ(j["deployments"][1]["id"], "merge_then_convert");
+    EXPECT_EQ(j["deployments"][1]["verdict_b"], "fail");
+    EXPECT_TRUE(j["deployments"][1]["worse"].get<bool>());
+    // The reverse is better, and a deployment B lacks is no verdict.
+    const ReportComparison back = compareReports(b, a);
+    EXPECT_TRUE(back.deployments[1].better());
+    EXPECT_FALSE(back.gotWorse());
+    VerifyReport onlyLike = b;
+    onlyLike.convert->deployments.resize(1);
+    EXPECT_FALSE(compareReports(a, onlyLike).gotWorse());
+    EXPECT_FALSE(compareReports(onlyLike, b).gotWorse());  // merge_then_convert not in A: nothing to get worse
 }
 
 TEST(ReportCompare, JsonCarriesVerdictsAndDeltas) {
