@@ -123,11 +123,16 @@ QList<DisplayNumber> displayNumbers(const VerifyReport& r, const CheckSummary& c
         const std::vector<DeploymentView> views = deployments(r);
         if (views.empty()) break;
         const DeploymentView& d = views.front();
-        return {{QObject::tr("bytes before"), formatBytes(d.bytesBefore)},
-                {QObject::tr("bytes after"), formatBytes(d.bytesAfter)},
-                {QObject::tr("compression"), ratioText(d.bytesBefore, d.bytesAfter)},
-                {QObject::tr("logits max |Δ|"), formatNumber(d.logits->maxAbs)},
-                {QObject::tr("argmax agreement"), formatPercent(d.argmaxAgreement)}};
+        QList<DisplayNumber> numbers{{QObject::tr("bytes before"), formatBytes(d.bytesBefore)},
+                                     {QObject::tr("bytes after"), formatBytes(d.bytesAfter)},
+                                     {QObject::tr("compression"), ratioText(d.bytesBefore, d.bytesAfter)},
+                                     {QObject::tr("logits max |Δ|"), formatNumber(d.logits->maxAbs)},
+                                     {QObject::tr("argmax agreement"), formatPercent(d.argmaxAgreement)}};
+        for (std::size_t i = 1; i < views.size(); ++i) {
+            numbers.append({views[i].title + QObject::tr(": argmax agreement"),
+                            formatPercent(views[i].argmaxAgreement) + (views[i].pass ? QObject::tr(" (pass)") : QObject::tr(" (fail)"))});
+        }
+        return numbers;
     }
     case CheckKind::AdapterMerge:
         if (!r.adapterMerge) break;

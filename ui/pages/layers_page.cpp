@@ -24,15 +24,31 @@
 namespace ql::ui {
 
 namespace {
+QString verdictHtml(bool pass) {
+    return QStringLiteral("<b style='color:%1'>%2</b>")
+        .arg(pass ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"), pass ? QObject::tr("✓ pass") : QObject::tr("✗ fail"));
+}
+
+QString mark(bool ok) {
+    return ok ? QStringLiteral("✓") : QStringLiteral("✗");
+}
+
+// One deployment as the check's rule sees it: codes, argmax agreement vs the threshold, the logit
+// gap vs the convert tolerance, then what it costs in bytes.
 QString deploymentLine(const DeploymentView& d) {
     const double ratio = d.bytesAfter ? static_cast<double>(d.bytesBefore) / static_cast<double>(d.bytesAfter) : 0.0;
-    return QObject::tr("<b>%1</b> — <b style='color:%2'>%3</b>: %4. Quantized modules %5 → %6 (%7× smaller); "
-                       "logits max |Δ| %8, argmax agreement %9.")
-        .arg(d.title.toHtmlEscaped(), d.pass ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"),
-             d.pass ? QObject::tr("✓ pass") : QObject::tr("✗ fail"), d.compares.toHtmlEscaped(), formatBytes(d.bytesBefore),
+    const std::uint64_t outside = d.logits ? d.logits->outOfTolerance : 0;
+    const QString codes = d.modulesCodesDiffer == 0 ? QObject::tr("%1 codes identical in every module").arg(mark(true))
+                                                    : QObject::tr("%1 %2 modules change codes").arg(mark(false)).arg(d.modulesCodesDiffer);
+    const QString argmax = QObject::tr("%1 argmax agreement %2 (threshold ≥ %3)")
+                               .arg(mark(d.argmaxAgreement >= d.argmaxThreshold), formatPercent(d.argmaxAgreement), formatPercent(d.argmaxThreshold));
+    const QString gap = QObject::tr("%1 logits max |Δ| %2, %3 outside the convert tolerance (atol %4, rtol %5)")
+                            .arg(mark(outside == 0), formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatCount(outside),
+                                 formatNumber(d.tolerance.atol), formatNumber(d.tolerance.rtol));
+    return QObject::tr("<b>%1</b> — %2 <i>(%3)</i><br>%4 · %5 · %6 · quantized modules %7 → %8 (%9× smaller)")
+        .arg(d.title.toHtmlEscaped(), verdictHtml(d.pass), d.compares.toHtmlEscaped(), codes, argmax, gap, formatBytes(d.bytesBefore),
              formatBytes(d.bytesAfter))
-        .arg(ratio, 0, 'f', 2)
-        .arg(formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatPercent(d.argmaxAgreement));
+        .arg(ratio, 0, 'f', 2);
 }
 }  // namespace
 
@@ -100,11 +116,25 @@ void LayersPage::showDeployment() {
     m_model->setDeploymentRows(m_report, rows);
     m_table->resizeColumnsToContents();
     drawBytesByType(m_bytesPlot, rows ? *rows : kNone);
-    drawTypeTransitions(m_transitionsPlot, rows ? *rows : kNone);
-    const int groups = static_cast<int>(typeTransitions(rows ? *rows : kNone).size());
-    m_transitionsPlot->setMinimumHeight(50 * std::max(groups, 1) + 50);
-    m_transitionsPlot->setMaximumHeight(70 * std::max(groups, 1) + 70);
-    m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * std::max(groups, 1) + 60);
+    // The shown deployment's transitions, and the other deployment's where they differ (e.g.
+    // "+ LoRA (unmerged)" after convert), each under its title.
+    std::vector<DeploymentRows> pictured{{rows ? m_deployments[index].title : QString(), rows ? rows : &kNone}};
+    const int other = otherDeployment();
+    if (other >= 0) pictured.push_back({m_deployments[other].title, m_deployments[other].modules});
+    drawTypeTransitions(m_transitionsPlot, pictured);
+    const int lines = std::max(transitionRows(pictured), 1);
+    m_transitionsPlot->setMinimumHeight(40 * lines + 50);
+    m_transitionsPlot->setMaximumHeight(70 * lines + 70);
+    m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * lines + 60);
+}
+
+int LayersPage::otherDeployment() const {
+    const int current = m_deployment->currentIndex();
+    if (current < 0 || current >= deploymentCount()) return -1;
+    for (int i = 0; i < deploymentCount(); ++i) {
+        if (i != current && !sameTransitions(*m_deployments[i].modules, *m_deployments[current].modules)) return i;
+    }
+    return -1;
 }
 
 QList<QCustomPlot*> LayersPage::plots() const {

@@ -1,7 +1,8 @@
-// Layers: what convert does to the model, as pictures and a table. Per deployment of the convert
-// check (like for like; merge, then convert): bytes by module type before vs after with the
-// compression, the type transition of each module group (Linear → FakeQuantizedLinear → real
-// low-bit Linear), then the per-module table (types, dtypes, bytes, codes, fake-vs-real dequant).
+// Layers: what convert does to the model, as pictures and a table. Every deployment of the convert
+// check (like for like; merge, then convert) with its verdict by the rule; for the chosen one: bytes
+// by module type before vs after with the compression, the type transition of each module group
+// (Linear → FakeQuantizedLinear → real low-bit Linear; the other deployment's too where it
+// differs), then the per-module table (types, dtypes, bytes, codes, fake-vs-real dequant).
 #pragma once
 
 #include <vector>
@@ -35,6 +36,8 @@ public:
     int deploymentCount() const { return static_cast<int>(m_deployments.size()); }
     QCustomPlot* bytesPlot() const { return m_bytesPlot; }
     QCustomPlot* transitionsPlot() const { return m_transitionsPlot; }
+    // The first deployment other than the shown one whose transitions differ (drawn too); -1 if none.
+    int otherDeployment() const;
 
 private:
     void showDeployment();

@@ -131,27 +131,55 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void drawTypeTransitions(QCustomPlot* plot, const std::vector<ConvertModuleRow>& rows) {
+bool sameTransitions(const std::vector<ConvertModuleRow>& a, const std::vector<ConvertModuleRow>& b) {
+    const std::vector<TypeTransition> x = typeTransitions(a), y = typeTransitions(b);
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const TypeTransition& p, const TypeTransition& q) {
+        return p.before == q.before && p.after == q.after && p.dtypeBefore == q.dtypeBefore && p.dtypeAfter == q.dtypeAfter &&
+               p.modules == q.modules;
+    });
+}
+
+int transitionRows(const std::vector<DeploymentRows>& deployments) {
+    int rows = 0;
+    for (const DeploymentRows& d : deployments) rows += static_cast<int>(typeTransitions(*d.rows).size()) + (deployments.size() > 1 ? 1 : 0);
+    return rows;
+}
+
+void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& deployments) {
     plot->clearPlottables();
     plot->clearItems();
     plot->xAxis->setVisible(false);
     plot->yAxis->setVisible(false);
     plot->legend->setVisible(false);
     plot->setInteractions({});
-    const std::vector<TypeTransition> groups = typeTransitions(rows);
     plotStyle::setTitles(plot, QObject::tr("Module type transitions: base → QAT prepare → convert"), QString(), QString());
-    plotStyle::setEmptyMessage(plot, groups.empty() ? QObject::tr("No convert check in this report") : QString());
-    const double step = 1.0 / (static_cast<double>(groups.size()) + 1.0);
-    for (int i = 0; i < static_cast<int>(groups.size()); ++i) {
-        const TypeTransition& g = groups[i];
-        const double y = step * (i + 1);
-        QCPItemText* base = box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, y, QColor(0xe3, 0xf2, 0xfd));
-        QCPItemText* fake = box(plot, QObject::tr("%1\n%2 modules · %3").arg(g.before).arg(g.modules).arg(formatBytes(g.bytesBefore)),
-                                base->right, y, QColor(0xff, 0xf3, 0xe0));
-        QCPItemText* real = box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right, y,
-                                QColor(0xe8, 0xf5, 0xe9));
-        arrow(plot, base->right, fake->left);
-        arrow(plot, fake->right, real->left);
+    const int rows = transitionRows(deployments);
+    plotStyle::setEmptyMessage(plot, rows == 0 ? QObject::tr("No convert check in this report") : QString());
+    const double step = 1.0 / (static_cast<double>(rows) + 1.0);
+    int row = 0;
+    for (const DeploymentRows& d : deployments) {
+        if (deployments.size() > 1) {
+            auto* caption = new QCPItemText(plot);
+            caption->position->setType(QCPItemPosition::ptAxisRectRatio);
+            caption->position->setCoords(0.01, step * (++row));
+            caption->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            caption->setText(d.title);
+            QFont italic = caption->font();
+            italic.setItalic(true);
+            caption->setFont(italic);
+            caption->setSelectable(false);
+            caption->setClipToAxisRect(false);
+        }
+        for (const TypeTransition& g : typeTransitions(*d.rows)) {
+            const double y = step * (++row);
+            QCPItemText* base = box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, y, QColor(0xe3, 0xf2, 0xfd));
+            QCPItemText* fake = box(plot, QObject::tr("%1\n%2 modules · %3").arg(g.before).arg(g.modules).arg(formatBytes(g.bytesBefore)),
+                                    base->right, y, QColor(0xff, 0xf3, 0xe0));
+            QCPItemText* real = box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right, y,
+                                    QColor(0xe8, 0xf5, 0xe9));
+            arrow(plot, base->right, fake->left);
+            arrow(plot, fake->right, real->left);
+        }
     }
     plot->replot(QCustomPlot::rpQueuedReplot);
 }

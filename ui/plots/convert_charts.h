@@ -35,6 +35,17 @@ struct TypeTransition {
 std::vector<TypeTransition> typeTransitions(const std::vector<ConvertModuleRow>& rows);
 
 void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& rows);
-void drawTypeTransitions(QCustomPlot* plot, const std::vector<ConvertModuleRow>& rows);
+// One deployment's rows for the transitions picture; `title` captions its rows when several are drawn.
+struct DeploymentRows {
+    QString title;
+    const std::vector<ConvertModuleRow>* rows = nullptr;
+};
+// One row of boxes per transition group, deployment after deployment (each under its title when
+// there are several).
+void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& deployments);
+// Rows of boxes plus captions the picture of `deployments` has (for its height).
+int transitionRows(const std::vector<DeploymentRows>& deployments);
+// Whether two deployments' rows make the same transition picture.
+bool sameTransitions(const std::vector<ConvertModuleRow>& a, const std::vector<ConvertModuleRow>& b);
 
 }  // namespace ql::ui
