@@ -28,7 +28,7 @@ TEST(TokenLayerHeatMap, HoverNamesLayerTokenAndValueAndAClickPicksThePosition) {
     const QString tip = heat.toolTipAt(cell);
     EXPECT_TRUE(tip.contains(QStringLiteral("layer 1, position 2"))) << tip.toStdString();
     EXPECT_TRUE(tip.contains(QStringLiteral("“ brown”"))) << tip.toStdString();
-    EXPECT_TRUE(tip.contains(QStringLiteral("max |Δ| 2"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("relative L2 2"))) << tip.toStdString();
     QCPColorMap* values_ = nullptr;
     QCPColorMap* zeros = nullptr;
     for (int i = 0; i < plot.plottableCount(); ++i) {

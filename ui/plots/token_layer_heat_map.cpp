@@ -30,7 +30,7 @@ TokenLayerHeatMap::TokenLayerHeatMap(QCustomPlot* plot) : QObject(plot), m_plot(
         map->setSelectable(QCP::stNone);
         map->removeFromLegend();
     }
-    m_scale = plotStyle::attachColorScale(plot, m_map, tr("hidden-state max |Δ|"));
+    m_scale = plotStyle::attachColorScale(plot, m_map, tr("hidden-state relative L2 ‖a−b‖ / ‖b‖"));
     m_scale->setDataScaleType(QCPAxis::stLogarithmic);
     m_selection = new QCPItemStraightLine(plot);
     m_selection->setPen(QPen(plotStyle::kHighlight, 2));
@@ -39,6 +39,9 @@ TokenLayerHeatMap::TokenLayerHeatMap(QCustomPlot* plot) : QObject(plot), m_plot(
     m_ticker = new FittingTextTicker(plot->xAxis, false);
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(m_ticker));
     plot->xAxis->setTickLabelRotation(-90);
+    // Layer labels refit to the height drawn (window or export page), like the token labels.
+    m_rowTicker = new FittingTextTicker(plot->yAxis, false);
+    plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(m_rowTicker));
     plot->yAxis->setRangeReversed(true);
     plotStyle::addLegendSwatch(plot, plotStyle::kIdentical, tr("identical (Δ = 0)"));
     plotStyle::placeLegendAbove(plot);
@@ -60,7 +63,7 @@ void TokenLayerHeatMap::setData(const std::vector<std::vector<double>>& values, 
     const int positions = rows > 0 ? static_cast<int>(values.front().size()) : 0;
     plotStyle::setTitles(m_plot, tr("Hidden-state divergence per token and layer"), tr("token (all prompts)"), tr("decoder layer"));
     plotStyle::setEmptyMessage(m_plot, rows > 0 && positions > 0 ? QString()
-                                                                 : tr("This report has no per-token divergence (reports before schema v2)"));
+                                                                 : tr("This report has no per-token divergence (the activations check did not run)"));
     const int keys = std::max(positions, 2), valueCells = std::max(rows, 2);
     double low = std::numeric_limits<double>::infinity(), high = 0;
     for (QCPColorMap* map : {m_map, m_zeros}) {
@@ -92,11 +95,9 @@ void TokenLayerHeatMap::setData(const std::vector<std::vector<double>>& values, 
     QVector<QString> labels;
     if (hasData()) labels = QVector<QString>(tokens.begin(), tokens.end());
     m_ticker->setLabels(labels);
-    auto rowTicker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int r = 0; r < rows; ++r) {
-        if (rows <= 16 || r % ((rows + 15) / 16) == 0) rowTicker->addTick(r, QString::number(layers[r]));
-    }
-    m_plot->yAxis->setTicker(rowTicker);
+    QVector<QString> rowLabels;
+    for (int r = 0; r < rows && r < static_cast<int>(layers.size()); ++r) rowLabels << QString::number(layers[r]);
+    m_rowTicker->setLabels(rowLabels);
     for (int start : promptStarts) {
         if (start <= 0) continue;
         auto* line = new QCPItemStraightLine(m_plot);
@@ -132,7 +133,7 @@ QString TokenLayerHeatMap::toolTipAt(const QPointF& pixel) const {
     const int p = positionAt(pixel), r = rowAt(pixel);
     if (p < 0 || r < 0 || p >= static_cast<int>(m_values[r].size())) return {};
     const QString token = p < m_tokens.size() ? m_tokens[p] : QString();
-    return tr("layer %1, position %2: “%3”\nmax |Δ| %4\nclick for both sides' top tokens here")
+    return tr("layer %1, position %2: “%3”\nrelative L2 %4\nclick for both sides' top tokens here")
         .arg(m_layers[r]).arg(p).arg(token, formatNumber(m_values[r][p]));
 }
 

@@ -46,7 +46,8 @@ private:
     QCPColorMap* m_zeros;
     QCPColorScale* m_scale;
     QCPItemStraightLine* m_selection;
-    FittingTextTicker* m_ticker;
+    FittingTextTicker* m_ticker;     // token text along x
+    FittingTextTicker* m_rowTicker;  // layer index along y
     std::vector<std::vector<double>> m_values;
     std::vector<int> m_layers;
     QStringList m_tokens;
