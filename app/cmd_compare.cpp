@@ -1,5 +1,5 @@
 // `quantlens compare A.json B.json [--json]`: two reports side by side (checks that changed
-// verdict, per-module weight deltas, per-layer activation deltas, key numbers). Exit 0 when no
+// verdict, convert deployments' verdicts, per-module weight deltas, per-layer activation deltas, key numbers). Exit 0 when no
 // verdict got worse from A to B, 1 when one did (report_compare.h states the rule), 2 bad input.
 #include <quantlens/report_compare.h>
 #include <quantlens/report_io.h>
@@ -38,6 +38,16 @@ void printChecks(const ReportComparison& c) {
     for (const CheckChange& change : c.checks) {
         std::printf("%-16s %-9s %-9s %s\n", std::string(checkKindName(change.kind)).c_str(), statusText(change.a).c_str(),
                     statusText(change.b).c_str(), change.worse ? "WORSE" : (change.better ? "better" : ""));
+    }
+}
+
+void printDeployments(const ReportComparison& c) {
+    if (c.deployments.empty()) return;
+    const auto verdict = [](const std::optional<bool>& pass) { return pass ? std::string(*pass ? "pass" : "fail") : std::string("-"); };
+    std::printf("\n%-20s %-5s %-5s %12s %12s\n", "convert deployment", "A", "B", "argmax A", "argmax B");
+    for (const DeploymentDelta& d : c.deployments) {
+        std::printf("%-20s %-5s %-5s %12s %12s %s\n", d.id.c_str(), verdict(d.passA).c_str(), verdict(d.passB).c_str(),
+                    number(d.argmaxA).c_str(), number(d.argmaxB).c_str(), d.worse() ? "WORSE" : (d.better() ? "better" : ""));
     }
 }
 
@@ -88,6 +98,7 @@ int runCompare(const CompareOptions& o) {
     } else {
         std::printf("compare: A = %s, B = %s\n\n", o.a.c_str(), o.b.c_str());
         printChecks(c);
+        printDeployments(c);
         printModules(c, o.top);
         printNumbers(c);
         const auto reasons = c.worseReasons();

@@ -13,6 +13,7 @@
 #include "sample_report.h"
 #include "ui/compare/compare_models.h"
 #include "ui/compare/compare_window.h"
+#include "ui/format.h"
 #include "ui/plots/qcp.h"
 
 namespace ql::ui {
@@ -80,6 +81,29 @@ TEST(CompareWindow, ReadsTwoReportJsonsOffTheGuiThread) {
     ASSERT_TRUE(ready.wait(20000));
     ASSERT_TRUE(window.comparison());
     EXPECT_EQ(window.modulesModel()->rowCount(), test::scaleModules(80));  // 36-layer A ∪ 80-layer B
+}
+
+// A: the fixture with both deployments passing; B: the fixture, where merge, then convert fails.
+// The convert check's verdict (about like for like) does not change, the deployment's does.
+TEST(CompareWindow, ADeploymentThatStopsPassingIsAVerdictGettingWorse) {
+    VerifyReport a = test::scaleReport(36);
+    a.convert->deployments[1].pass = true;
+    a.convert->deployments[1].argmaxAgreement = 1.0;
+    CompareWindow window;
+    QAbstractItemModelTester tester(window.deploymentsModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    window.setReports(std::make_shared<const VerifyReport>(a), QStringLiteral("a.json"), test::scaleReportPtr(36), QStringLiteral("b.json"));
+    ASSERT_TRUE(window.comparison());
+    EXPECT_TRUE(window.comparison()->gotWorse());
+    CompareDeploymentsModel* model = window.deploymentsModel();
+    ASSERT_EQ(model->rowCount(), 2);
+    const auto cell = [&](int row, int column) { return model->data(model->index(row, column), Qt::DisplayRole).toString(); };
+    EXPECT_EQ(cell(1, CompareDeploymentsModel::Deployment), QStringLiteral("LoRA merged, then converted"));
+    EXPECT_EQ(cell(1, CompareDeploymentsModel::VerdictA), QStringLiteral("✓ pass"));
+    EXPECT_EQ(cell(1, CompareDeploymentsModel::VerdictB), QStringLiteral("✗ fail"));
+    EXPECT_EQ(cell(1, CompareDeploymentsModel::ArgmaxB), formatPercent(0.9375));
+    EXPECT_TRUE(cell(1, CompareDeploymentsModel::Change).contains(QStringLiteral("worse")));
+    EXPECT_TRUE(cell(0, CompareDeploymentsModel::Change).isEmpty());
+    EXPECT_TRUE(window.verdictLabel()->text().contains(QStringLiteral("merge_then_convert"))) << window.verdictLabel()->text().toStdString();
 }
 
 }  // namespace

@@ -60,6 +60,31 @@ void CompareChecksModel::setComparison(const ComparisonPtr& comparison) {
     setRows(comparison ? Rows(comparison, &comparison->checks) : Rows());
 }
 
+CompareDeploymentsModel::CompareDeploymentsModel(QObject* parent) : RowTableModel(parent) {
+    using D = DeploymentDelta;
+    const auto verdict = [](const std::optional<bool>& pass) {
+        return !pass ? QObject::tr("absent") : (*pass ? QObject::tr("✓ pass") : QObject::tr("✗ fail"));
+    };
+    const auto percent = [](const std::optional<double>& v) { return v ? formatPercent(*v) : QObject::tr("absent"); };
+    const auto number = [](const std::optional<double>& v) { return v ? formatNumber(*v) : QObject::tr("absent"); };
+    const auto raw = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
+    setColumns({
+        {tr("Convert deployment"), {}, [](const D& d) { return qs(d.title.empty() ? d.id : d.title); }},
+        {tr("A"), tr("the deployment's verdict in report A (before)"), [verdict](const D& d) { return verdict(d.passA); }},
+        {tr("B"), tr("the deployment's verdict in report B (after)"), [verdict](const D& d) { return verdict(d.passB); }},
+        {tr("argmax A"), {}, [percent](const D& d) { return percent(d.argmaxA); }, [raw](const D& d) { return raw(d.argmaxA); }, true},
+        {tr("argmax B"), {}, [percent](const D& d) { return percent(d.argmaxB); }, [raw](const D& d) { return raw(d.argmaxB); }, true},
+        {tr("logits max |Δ| A"), {}, [number](const D& d) { return number(d.logitsMaxAbsA); }, [raw](const D& d) { return raw(d.logitsMaxAbsA); }, true},
+        {tr("logits max |Δ| B"), {}, [number](const D& d) { return number(d.logitsMaxAbsB); }, [raw](const D& d) { return raw(d.logitsMaxAbsB); }, true},
+        {tr("Change"), tr("worse: the deployment passes in A and fails in B"), [](const D& d) { return changeText(d.worse(), d.better()); }},
+    });
+    setRowBrush([](const D& d) { return brushFor(d.worse(), d.better()); });
+}
+
+void CompareDeploymentsModel::setComparison(const ComparisonPtr& comparison) {
+    setRows(comparison ? Rows(comparison, &comparison->deployments) : Rows());
+}
+
 CompareNumbersModel::CompareNumbersModel(QObject* parent) : RowTableModel(parent) {
     using S = ScalarDelta;
     const auto value = [](const std::optional<double>& v) { return v ? formatNumber(*v) : QObject::tr("absent"); };

@@ -1,5 +1,5 @@
-// Tables of a report comparison: the checks with their verdict in A and B, and every module with
-// its weight metrics in A and B and how its verdict changed.
+// Tables of a report comparison: the checks with their verdict in A and B, the convert deployments
+// with theirs, and every module with its weight metrics in A and B and how its verdict changed.
 #pragma once
 
 #include <quantlens/report_compare.h>
@@ -15,6 +15,15 @@ using ComparisonPtr = std::shared_ptr<const ReportComparison>;
 class CompareChecksModel : public RowTableModel<CheckChange> {
 public:
     explicit CompareChecksModel(QObject* parent = nullptr);
+    void setComparison(const ComparisonPtr& comparison);
+};
+
+// Each convert deployment (like for like; merge, then convert): verdict, argmax agreement and
+// logits max |Δ| in A and B; a deployment whose verdict goes pass -> fail got worse.
+class CompareDeploymentsModel : public RowTableModel<DeploymentDelta> {
+public:
+    enum ColumnIndex { Deployment, VerdictA, VerdictB, ArgmaxA, ArgmaxB, LogitsA, LogitsB, Change };
+    explicit CompareDeploymentsModel(QObject* parent = nullptr);
     void setComparison(const ComparisonPtr& comparison);
 };
 

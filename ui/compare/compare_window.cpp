@@ -68,6 +68,7 @@ QCPGraph* addCurve(QCustomPlot* plot, const QString& name, const QColor& colour)
 
 CompareWindow::CompareWindow(QWidget* parent)
     : QWidget(parent, Qt::Window), m_names(new QLabel(this)), m_verdict(new QLabel(this)), m_checks(new CompareChecksModel(this)),
+      m_deployments(new CompareDeploymentsModel(this)),
       m_modules(new CompareModulesModel(this)), m_numbers(new CompareNumbersModel(this)), m_modulesProxy(new ChangedModulesProxy(this)),
       m_changedOnly(new QCheckBox(tr("Changed modules only"), this)),
       m_scatter(plotStyle::makePlot(this, QStringLiteral("compareScatter"))),
@@ -84,11 +85,17 @@ CompareWindow::CompareWindow(QWidget* parent)
     m_verdict->setFont(big);
     auto* open = new QPushButton(tr("Open reports…"), this);
     QTableView* checks = makeTableView(this, QStringLiteral("compare_checks"));
+    m_summaryTables = {checks};
     checks->setModel(m_checks);
+    QTableView* deploymentsTable = makeTableView(this, QStringLiteral("compare_deployments"));
+    deploymentsTable->setModel(m_deployments);
+    m_summaryTables.push_back(deploymentsTable);
     QTableView* numbers = makeTableView(this, QStringLiteral("compare_numbers"));
     numbers->setModel(m_numbers);
+    m_summaryTables.push_back(numbers);
     auto* checksTab = new QSplitter(Qt::Vertical, this);
     checksTab->addWidget(checks);
+    checksTab->addWidget(deploymentsTable);
     checksTab->addWidget(numbers);
     m_modulesProxy->setSourceModel(m_modules);
     m_modulesProxy->setSortRole(kSortRole);
@@ -161,9 +168,11 @@ void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const R
     m_b = b;
     m_comparison = a && b ? std::make_shared<const ReportComparison>(compareReports(*a, *b)) : nullptr;
     m_checks->setComparison(m_comparison);
+    m_deployments->setComparison(m_comparison);
     m_modules->setComparison(m_comparison);
     m_numbers->setComparison(m_comparison);
     m_modulesTable->resizeColumnsToContents();
+    for (QTableView* table : m_summaryTables) table->resizeColumnsToContents();  // names whole, not elided
     if (!m_comparison) {
         m_names->setText(tr("Open two report JSONs: A (before) and B (after)."));
         m_verdict->clear();

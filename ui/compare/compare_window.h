@@ -1,5 +1,5 @@
 // Two reports side by side (A before, B after: checkpoint-10 vs checkpoint-20, or before vs after a
-// fix to the eval path): the checks that changed verdict, per-module metric deltas (table and an
+// fix to the eval path): the checks and convert deployments that changed verdict, per-module metric deltas (table and an
 // A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state
 // divergence, per-position max |Δlogit|). Reports are read off the GUI thread.
 #pragma once
@@ -22,6 +22,7 @@ class QSortFilterProxyModel;
 namespace ql::ui {
 
 class CompareChecksModel;
+class CompareDeploymentsModel;
 class CompareModulesModel;
 class CompareNumbersModel;
 
@@ -35,6 +36,7 @@ public:
     void chooseReports();                                           // file dialogs for A, then B
     const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
     CompareChecksModel* checksModel() const { return m_checks; }
+    CompareDeploymentsModel* deploymentsModel() const { return m_deployments; }
     CompareModulesModel* modulesModel() const { return m_modules; }
     CompareNumbersModel* numbersModel() const { return m_numbers; }
     QSortFilterProxyModel* modulesProxy() const { return m_modulesProxy; }
@@ -59,6 +61,7 @@ private:
     QLabel* m_names;
     QLabel* m_verdict;
     CompareChecksModel* m_checks;
+    CompareDeploymentsModel* m_deployments;
     CompareModulesModel* m_modules;
     CompareNumbersModel* m_numbers;
     QSortFilterProxyModel* m_modulesProxy;
@@ -68,6 +71,7 @@ private:
     QCustomPlot* m_layers;
     QCustomPlot* m_positions;
     QTableView* m_modulesTable;
+    std::vector<QTableView*> m_summaryTables;  // checks, deployments, numbers
     std::vector<const ModuleDelta*> m_scatterPoints;  // the modules drawn on the scatter
 };
 
