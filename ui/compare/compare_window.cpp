@@ -97,6 +97,9 @@ CompareWindow::CompareWindow(QWidget* parent)
     checksTab->addWidget(checks);
     checksTab->addWidget(deploymentsTable);
     checksTab->addWidget(numbers);
+    checksTab->setStretchFactor(0, 3);  // six checks
+    checksTab->setStretchFactor(1, 1);  // one or two deployments
+    checksTab->setStretchFactor(2, 4);  // the key numbers
     m_modulesProxy->setSourceModel(m_modules);
     m_modulesProxy->setSortRole(kSortRole);
     QTableView* modules = makeTableView(this, QStringLiteral("compare_modules"));

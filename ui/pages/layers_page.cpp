@@ -66,6 +66,7 @@ LayersPage::LayersPage(QWidget* parent)
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);  // model order until a header is clicked
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setStretchLastSection(false);
+    m_bytesPlot->setMinimumHeight(180);  // with two deployments' transitions the tab still fits 1280x800
     m_totals->setWordWrap(true);
     m_totals->setTextFormat(Qt::RichText);
     m_totals->setToolTip(metricHelp::kCompression);
@@ -112,20 +113,22 @@ void LayersPage::setDeployment(int index) {
 void LayersPage::showDeployment() {
     const int index = m_deployment->currentIndex();
     static const std::vector<ConvertModuleRow> kNone;
-    const std::vector<ConvertModuleRow>* rows = index >= 0 && index < deploymentCount() ? m_deployments[index].modules : nullptr;
-    m_model->setDeploymentRows(m_report, rows);
+    const std::vector<ConvertModuleRow>* shown = index >= 0 && index < deploymentCount() ? m_deployments[index].modules : nullptr;
+    m_model->setDeploymentRows(m_report, shown);
     m_table->resizeColumnsToContents();
-    drawBytesByType(m_bytesPlot, rows ? *rows : kNone);
+    drawBytesByType(m_bytesPlot, shown ? *shown : kNone);
     // The shown deployment's transitions, and the other deployment's where they differ (e.g.
     // "+ LoRA (unmerged)" after convert), each under its title.
-    std::vector<DeploymentRows> pictured{{rows ? m_deployments[index].title : QString(), rows ? rows : &kNone}};
+    std::vector<DeploymentRows> pictured{{shown ? m_deployments[index].title : QString(), shown ? shown : &kNone}};
     const int other = otherDeployment();
     if (other >= 0) pictured.push_back({m_deployments[other].title, m_deployments[other].modules});
     drawTypeTransitions(m_transitionsPlot, pictured);
-    const int lines = std::max(transitionRows(pictured), 1);
-    m_transitionsPlot->setMinimumHeight(40 * lines + 50);
-    m_transitionsPlot->setMaximumHeight(70 * lines + 70);
-    m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * lines + 60);
+    // A row of boxes holds three text lines, a caption one: sized so two deployments still fit 1280x800.
+    const TransitionLines lines = transitionLines(pictured);
+    const int boxRows = std::max(lines.boxRows, 1);
+    m_transitionsPlot->setMinimumHeight(40 * boxRows + 18 * lines.captions + 45);
+    m_transitionsPlot->setMaximumHeight(70 * boxRows + 24 * lines.captions + 70);
+    m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * boxRows + 24.0 * lines.captions + 60);
 }
 
 int LayersPage::otherDeployment() const {

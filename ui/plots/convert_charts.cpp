@@ -99,8 +99,8 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
     auto* group = new QCPBarsGroup(plot);
     auto* before = new QCPBars(plot->xAxis, plot->yAxis);
     auto* after = new QCPBars(plot->xAxis, plot->yAxis);
-    before->setName(QObject::tr("before convert\n(fake quant, high precision)"));
-    after->setName(QObject::tr("after convert\n(low-bit weights + scales)"));
+    before->setName(QObject::tr("before convert (fake quant, high precision)"));
+    after->setName(QObject::tr("after convert (low-bit weights + scales)"));
     before->setBrush(plotStyle::kPrimary.lighter(140));
     before->setPen(QPen(plotStyle::kPrimary));
     after->setBrush(plotStyle::kSecondary.lighter(130));
@@ -127,6 +127,7 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(ticker));
     plot->xAxis->setRange(-0.6, std::max<int>(1, static_cast<int>(types.size())) - 0.4);
     plot->yAxis->setRange(0, std::max(top, 1e-6) * 1.08);
+    plot->yAxis->ticker()->setTickCount(3);  // apart even when the tab also pictures two deployments
     plotStyle::placeLegendAbove(plot);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -139,10 +140,45 @@ bool sameTransitions(const std::vector<ConvertModuleRow>& a, const std::vector<C
     });
 }
 
-int transitionRows(const std::vector<DeploymentRows>& deployments) {
-    int rows = 0;
-    for (const DeploymentRows& d : deployments) rows += static_cast<int>(typeTransitions(*d.rows).size()) + (deployments.size() > 1 ? 1 : 0);
-    return rows;
+namespace {
+constexpr double kCaptionWeight = 0.4;  // a caption line's share of the height of a row of boxes
+
+// Slot centres down the axis rect (0 top, 1 bottom): captions take kCaptionWeight of a box row.
+std::vector<double> slotCentres(const std::vector<bool>& isCaption) {
+    double total = 0;
+    for (bool caption : isCaption) total += caption ? kCaptionWeight : 1.0;
+    std::vector<double> centres;
+    double used = 0;
+    for (bool caption : isCaption) {
+        const double weight = caption ? kCaptionWeight : 1.0;
+        centres.push_back(total > 0 ? (used + weight / 2) / total : 0.5);
+        used += weight;
+    }
+    return centres;
+}
+
+QCPItemText* caption(QCustomPlot* plot, const QString& text, double y) {
+    auto* item = new QCPItemText(plot);
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords(0.01, y);
+    item->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    item->setText(text);
+    QFont italic = item->font();
+    italic.setItalic(true);
+    item->setFont(italic);
+    item->setSelectable(false);
+    item->setClipToAxisRect(false);
+    return item;
+}
+}  // namespace
+
+TransitionLines transitionLines(const std::vector<DeploymentRows>& deployments) {
+    TransitionLines lines;
+    for (const DeploymentRows& d : deployments) {
+        lines.captions += deployments.size() > 1 ? 1 : 0;
+        lines.boxRows += static_cast<int>(typeTransitions(*d.rows).size());
+    }
+    return lines;
 }
 
 void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& deployments) {
@@ -153,29 +189,22 @@ void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& d
     plot->legend->setVisible(false);
     plot->setInteractions({});
     plotStyle::setTitles(plot, QObject::tr("Module type transitions: base → QAT prepare → convert"), QString(), QString());
-    const int rows = transitionRows(deployments);
-    plotStyle::setEmptyMessage(plot, rows == 0 ? QObject::tr("No convert check in this report") : QString());
-    const double step = 1.0 / (static_cast<double>(rows) + 1.0);
-    int row = 0;
+    std::vector<bool> isCaption;
     for (const DeploymentRows& d : deployments) {
-        if (deployments.size() > 1) {
-            auto* caption = new QCPItemText(plot);
-            caption->position->setType(QCPItemPosition::ptAxisRectRatio);
-            caption->position->setCoords(0.01, step * (++row));
-            caption->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-            caption->setText(d.title);
-            QFont italic = caption->font();
-            italic.setItalic(true);
-            caption->setFont(italic);
-            caption->setSelectable(false);
-            caption->setClipToAxisRect(false);
-        }
+        if (deployments.size() > 1) isCaption.push_back(true);
+        for (std::size_t g = 0; g < typeTransitions(*d.rows).size(); ++g) isCaption.push_back(false);
+    }
+    plotStyle::setEmptyMessage(plot, isCaption.empty() ? QObject::tr("No convert check in this report") : QString());
+    const std::vector<double> y = slotCentres(isCaption);
+    std::size_t slot = 0;
+    for (const DeploymentRows& d : deployments) {
+        if (deployments.size() > 1) caption(plot, d.title, y[slot++]);
         for (const TypeTransition& g : typeTransitions(*d.rows)) {
-            const double y = step * (++row);
-            QCPItemText* base = box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, y, QColor(0xe3, 0xf2, 0xfd));
+            const double at = y[slot++];
+            QCPItemText* base = box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, at, QColor(0xe3, 0xf2, 0xfd));
             QCPItemText* fake = box(plot, QObject::tr("%1\n%2 modules · %3").arg(g.before).arg(g.modules).arg(formatBytes(g.bytesBefore)),
-                                    base->right, y, QColor(0xff, 0xf3, 0xe0));
-            QCPItemText* real = box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right, y,
+                                    base->right, at, QColor(0xff, 0xf3, 0xe0));
+            QCPItemText* real = box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right, at,
                                     QColor(0xe8, 0xf5, 0xe9));
             arrow(plot, base->right, fake->left);
             arrow(plot, fake->right, real->left);

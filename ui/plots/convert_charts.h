@@ -43,8 +43,11 @@ struct DeploymentRows {
 // One row of boxes per transition group, deployment after deployment (each under its title when
 // there are several).
 void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& deployments);
-// Rows of boxes plus captions the picture of `deployments` has (for its height).
-int transitionRows(const std::vector<DeploymentRows>& deployments);
+// What the picture of `deployments` stacks (for its height): rows of boxes and caption lines.
+struct TransitionLines {
+    int boxRows = 0, captions = 0;
+};
+TransitionLines transitionLines(const std::vector<DeploymentRows>& deployments);
 // Whether two deployments' rows make the same transition picture.
 bool sameTransitions(const std::vector<ConvertModuleRow>& a, const std::vector<ConvertModuleRow>& b);
 
