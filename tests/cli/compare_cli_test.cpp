@@ -69,6 +69,29 @@ TEST_F(CompareCli, JsonIsMachineReadable) {
     EXPECT_EQ(j["modules"][0]["b"]["max_abs"], 0.25);
 }
 
+// Both reports pass every check; only the merge-then-convert deployment goes pass -> fail.
+TEST_F(CompareCli, ADeploymentGoingFromPassToFailIsExitOne) {
+    const auto withDeployments = [](bool mergedPasses) {
+        ql::VerifyReport r = report(ql::CheckStatus::Pass, 0.0, true);
+        r.checks.push_back({ql::CheckKind::Convert, ql::CheckStatus::Pass, "", {}, "", ""});
+        ql::ConvertCheck c;
+        c.deployments.resize(2);
+        c.deployments[0].id = "like_for_like";
+        c.deployments[1].id = "merge_then_convert";
+        c.deployments[1].pass = mergedPasses;
+        c.deployments[1].argmaxAgreement = mergedPasses ? 1.0 : 0.75;
+        r.convert = c;
+        return r;
+    };
+    ASSERT_TRUE(ql::writeReportJson(withDeployments(true), path("a.json")).ok());
+    ASSERT_TRUE(ql::writeReportJson(withDeployments(false), path("b.json")).ok());
+    const auto r = run(path("a.json") + " " + path("b.json"));
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("merge_then_convert   pass  fail             1         0.75 WORSE"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("convert deployment merge_then_convert: pass -> fail"), std::string::npos) << r.output;
+    EXPECT_EQ(run(path("b.json") + " " + path("a.json")).exitCode, 0);
+}
+
 TEST_F(CompareCli, BadInputIsOneLineAndExitTwo) {
     std::ofstream(path("foreign.json")) << "{\"format\": \"something else\"}";
     for (const std::string& args : {path("missing.json") + " " + path("after.json"), path("before.json") + " " + path("foreign.json")}) {
