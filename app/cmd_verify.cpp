@@ -1,5 +1,5 @@
 // `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
-// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.pdf|png]`: the six checks. Exit 0 all pass, 1 a check
+// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.pdf|png|html]`: the six checks. Exit 0 all pass, 1 a check
 // failed, 2 bad input or error (one line on stderr; no report file is written then).
 #include <quantlens/report_io.h>
 #include <quantlens/verify.h>
@@ -66,8 +66,8 @@ Status checkExportPath(const std::string& path) {
 #ifdef QL_HAVE_UI
     const auto dot = path.rfind('.');
     const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-    if (ext != "pdf" && ext != "png") {
-        return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .pdf or .png file name");
+    if (ext != "pdf" && ext != "png" && ext != "html") {
+        return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .pdf, .png or .html file name");
     }
     const auto folder = std::filesystem::absolute(path).parent_path();
     if (!std::filesystem::is_directory(folder)) {
@@ -151,7 +151,7 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")
         ->check(CLI::IsMember({"sdpa", "eager"}));
     c.app->add_flag("--json", o->json, "Print the report JSON on stdout");
-    c.app->add_option("--export", o->exportPath, "Export the report as a multi-page PDF or one PNG (same plots as the GUI; offscreen)");
+    c.app->add_option("--export", o->exportPath, "Export the report as a multi-page PDF, one PNG or one self-contained HTML file (same plots as the GUI; offscreen)");
     c.run = [o] { return runVerify(*o); };
     return c;
 }

@@ -8,5 +8,6 @@ namespace ql::cli {
 Command addInspectCommand(CLI::App& parent);
 Command addDiffConfigCommand(CLI::App& parent);
 Command addVerifyCommand(CLI::App& parent);
+Command addCompareCommand(CLI::App& parent);
 
 }  // namespace ql::cli

@@ -52,6 +52,10 @@ int runGui(int argc, char** argv, bool demo, const std::string& demoDir, bool ru
         new ScreenshotTaker(&window, screenshots);
     }
     window.show();
+    const QString report = qEnvironmentVariable("QL_OPEN_REPORT");  // a report JSON to show at start
+    if (!report.isEmpty()) {
+        window.openReport(report);
+    }
     if (demo && openDemo(window, demoDir) && runNow) {
         QTimer::singleShot(0, &window, &MainWindow::runVerify);
     }

@@ -3,35 +3,76 @@
 #include <quantlens/report_io.h>
 
 #include <QAction>
+#include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
 
+#include "ui/async.h"
+#include "ui/compare/compare_window.h"
+#include "ui/config_preview.h"
 #include "ui/export/plot_exporter.h"
 #include "ui/export/report_exporter.h"
 #include "ui/models/warnings_model.h"
+#include "ui/pages/config_page.h"
 #include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 #include "ui/session/recent_sessions.h"
 #include "ui/session/session_panel.h"
+#include "ui/widgets/table_views.h"
 
 namespace ql::ui {
+
+namespace {
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kStateKey = QStringLiteral("mainWindow/state");
+
+// The part of a session a report depends on (not where the report itself was saved).
+QByteArray runInputs(const Session& session) {
+    Session inputs = session;
+    inputs.reportPath.clear();
+    return sessionToJson(inputs);
+}
+
+// "<dir>/<name>.report.json" beside "<dir>/<name>.json".
+QString reportPathFor(const QString& sessionPath) {
+    const QFileInfo info(sessionPath);
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral(".report.json"));
+}
+}  // namespace
 
 MainWindow::MainWindow(JobFactory jobFactory, QWidget* parent)
     : QMainWindow(parent), m_jobFactory(std::move(jobFactory)), m_runner(new JobRunner(this)),
       m_view(new ReportView(this)), m_session(new SessionPanel(this)), m_warnings(new WarningsModel(this)),
-      m_progress(new QProgressBar(this)), m_stage(new QLabel(this)) {
+      m_preview(new ConfigPreview(this)), m_progress(new QProgressBar(this)), m_stage(new QLabel(this)),
+      m_staleBanner(new QLabel(this)) {
     setWindowTitle(QStringLiteral("QuantLens"));
+    setObjectName(QStringLiteral("mainWindow"));
     resize(1280, 800);
-    setCentralWidget(m_view);
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setStyleSheet(QStringLiteral("background: #fff3cd; color: #5d4037; padding: 6px; border: 1px solid #ffe082;"));
+    m_staleBanner->setVisible(false);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_staleBanner);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(central);
     m_progress->setMaximumWidth(240);
     m_progress->setVisible(false);
     statusBar()->addWidget(m_stage, 1);
@@ -40,7 +81,11 @@ MainWindow::MainWindow(JobFactory jobFactory, QWidget* parent)
     setupActions();
     setupConnections();
     setRunning(false);
-    m_stage->setText(tr("Open a train and an eval recipe (Ctrl+O), then Run (Ctrl+R)."));
+    const QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+    for (ReportPage* page : m_view->pages()) trackInteraction(page);
+    m_stage->setText(tr("Open a train and an eval recipe (Ctrl+O), then Run (Ctrl+R); or open a saved report (Ctrl+Shift+O)."));
 }
 
 void MainWindow::setupDocks() {
@@ -48,10 +93,8 @@ void MainWindow::setupDocks() {
     sessionDock->setObjectName(QStringLiteral("sessionDock"));
     sessionDock->setWidget(m_session);
     addDockWidget(Qt::LeftDockWidgetArea, sessionDock);
-    auto* warningsView = new QTableView(this);
+    QTableView* warningsView = makeTableView(this, QStringLiteral("warnings"));
     warningsView->setModel(m_warnings);
-    warningsView->verticalHeader()->hide();
-    warningsView->horizontalHeader()->setStretchLastSection(true);
     auto* warningsDock = new QDockWidget(tr("Warnings"), this);
     warningsDock->setObjectName(QStringLiteral("warningsDock"));
     warningsDock->setWidget(warningsView);
@@ -62,13 +105,27 @@ void MainWindow::setupDocks() {
 
 void MainWindow::setupActions() {
     setupFileMenu(menuBar()->addMenu(tr("&File")));
+    setupExportMenu(menuBar()->addMenu(tr("E&xport")));
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     m_runAction = run->addAction(tr("&Run verification"), QKeySequence(tr("Ctrl+R")), this, &MainWindow::runVerify);
     m_cancelAction = run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), m_runner, &JobRunner::cancel);
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    m_backAction = go->addAction(tr("&Back"), QKeySequence::Back, m_view, &ReportView::goBack);
+    m_forwardAction = go->addAction(tr("&Forward"), QKeySequence::Forward, m_view, &ReportView::goForward);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
     }
+    QToolBar* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_runAction);
+    toolbar->addAction(m_cancelAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_backAction);
+    toolbar->addAction(m_forwardAction);
+    m_backAction->setToolTip(tr("Back to the previous tab or drill-down (Alt+Left)"));
+    m_forwardAction->setToolTip(tr("Forward (Alt+Right)"));
 }
 
 void MainWindow::setupFileMenu(QMenu* menu) {
@@ -80,6 +137,11 @@ void MainWindow::setupFileMenu(QMenu* menu) {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open eval recipe"), {}, tr("Recipes (*.yaml *.yml)"));
         if (!path.isEmpty()) m_session->setRecipe(false, path);
     });
+    menu->addAction(tr("Open &report (JSON)…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open report"), {}, tr("QuantLens reports (*.json)"));
+        if (!path.isEmpty()) openReport(path);
+    });
+    menu->addAction(tr("C&ompare two reports…"), this, &MainWindow::openCompare);
     menu->addSeparator();
     menu->addAction(tr("Open &session…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), {}, tr("Sessions (*.json)"));
@@ -89,12 +151,16 @@ void MainWindow::setupFileMenu(QMenu* menu) {
     m_recentMenu = menu->addMenu(tr("Recent sessions"));
     rebuildRecentMenu();
     menu->addSeparator();
-    menu->addAction(tr("&Export report (PDF/PNG)…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportReport);
-    menu->addAction(tr("Export report &JSON…"), this, &MainWindow::exportReportJson);
-    menu->addAction(tr("Export current &plot…"), QKeySequence(tr("Ctrl+Shift+E")), this, &MainWindow::exportPlot);
-    menu->addAction(tr("&Copy current plot"), QKeySequence(tr("Ctrl+Shift+C")), this, &MainWindow::copyPlot);
-    menu->addSeparator();
     menu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
+
+void MainWindow::setupExportMenu(QMenu* menu) {
+    menu->addAction(tr("&Report as PDF, PNG or HTML…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportReport);
+    menu->addAction(tr("Report as &JSON…"), this, &MainWindow::exportReportJson);
+    menu->addSeparator();
+    menu->addAction(tr("Current &plot…"), QKeySequence(tr("Ctrl+Shift+E")), this, &MainWindow::exportPlot);
+    menu->addAction(tr("&Copy current plot"), QKeySequence(tr("Ctrl+Shift+C")), this, &MainWindow::copyPlot);
+    menu->addAction(tr("Current &table as CSV…"), QKeySequence(tr("Ctrl+Shift+S")), this, &MainWindow::exportTable);
 }
 
 void MainWindow::setupConnections() {
@@ -103,13 +169,22 @@ void MainWindow::setupConnections() {
         setRunning(false);
         m_stage->setText(tr("Done in %1 s.").arg(report->wallSeconds, 0, 'f', 1));
         showReport(report);
+        m_reportInputs = m_runInputs;  // what the run was started with, whatever changed meanwhile
+        onSessionChanged();
     });
     connect(m_runner, &JobRunner::failed, this, &MainWindow::onFailed);
     connect(m_runner, &JobRunner::cancelled, this, [this] {
         setRunning(false);
         m_stage->setText(tr("Cancelled."));
     });
-    connect(m_session, &SessionPanel::sessionFileDropped, this, &MainWindow::openSession);
+    connect(m_session, &SessionPanel::sessionFileDropped, this, &MainWindow::openJsonFile);
+    connect(m_session, &SessionPanel::runRequested, this, &MainWindow::runVerify);
+    connect(m_session, &SessionPanel::changed, this, &MainWindow::onSessionChanged);
+    connect(m_preview, &ConfigPreview::ready, this, &MainWindow::onConfigPreview);
+    connect(m_view, &ReportView::historyChanged, this, [this] {
+        m_backAction->setEnabled(m_view->canGoBack());
+        m_forwardAction->setEnabled(m_view->canGoForward());
+    });
 }
 
 void MainWindow::setSession(const Session& session) {
@@ -127,18 +202,60 @@ void MainWindow::runVerify() {
         onFailed(QString::fromStdString(request.error().message));
         return;
     }
+    m_runInputs = runInputs(session);
     m_runner->start(m_jobFactory(*request));
     setRunning(true);
     m_stage->setText(tr("Starting…"));
 }
 
 void MainWindow::showReport(const ReportPtr& report) {
+    m_reportInputs = runInputs(m_session->session());
     m_view->setReport(report);
     m_warnings->setReport(report);
+    m_staleBanner->setVisible(false);
+    Q_EMIT reportShown();
+}
+
+bool MainWindow::isStale() const {
+    return m_view->report() && m_reportInputs != runInputs(m_session->session());
+}
+
+void MainWindow::onSessionChanged() {
+    const Session session = m_session->session();
+    m_preview->request(session.trainRecipe, session.evalRecipe);
+    m_staleBanner->setText(tr("These results come from an earlier set-up: the recipes, prompts or options changed since. "
+                              "Run (Ctrl+R) to update them."));
+    m_staleBanner->setVisible(isStale());
+}
+
+void MainWindow::onConfigPreview(const ConfigDiff& diff) {
+    if (m_view->report() && !isStale()) return;  // the run's own config check is current
+    m_view->config()->showPreview(diff);
+}
+
+void MainWindow::openReport(const QString& path) {
+    m_stage->setText(tr("Reading %1…").arg(path));
+    const std::string file = path.toStdString();
+    runOffGuiThread<Result<VerifyReport>>(this, [file] { return readReportJson(file); }, [this, path](Result<VerifyReport> report) {
+        if (!report) {
+            m_stage->setText(tr("Failed."));
+            QMessageBox::critical(this, tr("Open report"), QString::fromStdString(report.error().message));
+            return;
+        }
+        showReport(std::make_shared<const VerifyReport>(std::move(report).value()));
+        m_stage->setText(tr("Showing %1.").arg(path));
+    });
+}
+
+void MainWindow::openJsonFile(const QString& path) {
+    Result<Session> session = loadSession(path);
+    if (session) openSession(path);
+    else openReport(path);  // not a session: a report JSON (or a clear error naming the file)
 }
 
 void MainWindow::setRunning(bool running) {
     m_runAction->setEnabled(!running);
+    m_session->runButton()->setEnabled(!running);
     m_cancelAction->setEnabled(running);
     m_progress->setVisible(running);
     m_progress->setRange(0, 0);
@@ -165,12 +282,26 @@ void MainWindow::openSession(const QString& path) {
     m_session->setSession(*session);
     recentSessions::add(path);
     rebuildRecentMenu();
+    if (!session->reportPath.isEmpty()) {
+        openReport(QFileInfo(session->reportPath).isAbsolute() ? session->reportPath
+                                                               : QFileInfo(path).dir().filePath(session->reportPath));
+    }
+}
+
+Status MainWindow::saveSessionTo(const QString& path) {
+    Session session = m_session->session();
+    if (m_view->report()) {
+        const QString reportPath = reportPathFor(path);
+        if (auto status = writeReportJson(*m_view->report(), reportPath.toStdString()); !status) return status;
+        session.reportPath = QFileInfo(reportPath).fileName();  // relative: the pair moves together
+    }
+    return ql::ui::saveSession(session, path);
 }
 
 void MainWindow::saveSession() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("session.json"), tr("Sessions (*.json)"));
     if (path.isEmpty()) return;
-    const Status status = ql::ui::saveSession(m_session->session(), path);
+    const Status status = saveSessionTo(path);
     if (!status) {
         QMessageBox::critical(this, tr("Save session"), QString::fromStdString(status.error().message));
         return;
@@ -190,7 +321,7 @@ void MainWindow::rebuildRecentMenu() {
 void MainWindow::exportReport() {
     if (!m_view->report()) return;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("quantlens-report.pdf"),
-                                                      tr("PDF (*.pdf);;PNG image (*.png)"));
+                                                      tr("PDF (*.pdf);;PNG image (*.png);;HTML, self-contained (*.html)"));
     if (path.isEmpty()) return;
     const Status status = ReportExporter(*m_view).write(path);
     if (!status) QMessageBox::critical(this, tr("Export report"), QString::fromStdString(status.error().message));
@@ -204,9 +335,36 @@ void MainWindow::exportReportJson() {
     if (!status) QMessageBox::critical(this, tr("Export JSON"), QString::fromStdString(status.error().message));
 }
 
+void MainWindow::trackInteraction(QWidget* widget) {
+    for (QCustomPlot* plot : widget->findChildren<QCustomPlot*>()) plot->installEventFilter(this);
+    for (QTableView* table : widget->findChildren<QTableView*>()) table->viewport()->installEventFilter(this);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::ContextMenu) {
+        if (auto* plot = qobject_cast<QCustomPlot*>(watched)) m_lastPlot = plot;
+        if (auto* table = qobject_cast<QTableView*>(watched->parent())) m_lastTable = table;
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
 QCustomPlot* MainWindow::currentPlot() const {
     ReportPage* page = m_view->currentPage();
-    return page && !page->plots().isEmpty() ? page->plots().first() : nullptr;
+    if (!page) return nullptr;
+    const QList<QCustomPlot*> plots = page->plots();
+    if (m_lastPlot && plots.contains(m_lastPlot) && m_lastPlot->isVisible()) return m_lastPlot;
+    for (QCustomPlot* plot : plots) {
+        if (plot->isVisible()) return plot;
+    }
+    return plots.isEmpty() ? nullptr : plots.first();
+}
+
+QTableView* MainWindow::currentTable() const {
+    ReportPage* page = m_view->currentPage();
+    if (!page) return nullptr;
+    const QList<QTableView*> tables = page->findChildren<QTableView*>();
+    if (m_lastTable && tables.contains(m_lastTable)) return m_lastTable;
+    return tables.isEmpty() ? nullptr : tables.first();
 }
 
 void MainWindow::exportPlot() {
@@ -226,6 +384,28 @@ void MainWindow::exportPlot() {
 
 void MainWindow::copyPlot() {
     if (QCustomPlot* plot = currentPlot()) copyPlotToClipboard(plot);
+}
+
+void MainWindow::exportTable() {
+    exportTableCsv(currentTable());
+}
+
+void MainWindow::openCompare() {
+    auto* window = new CompareWindow(this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    window->chooseReports();
+}
+
+void MainWindow::saveWindowLayout() const {
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveWindowLayout();
+    QMainWindow::closeEvent(event);
 }
 
 }  // namespace ql::ui

@@ -1,5 +1,8 @@
 #include "ui/report_view.h"
 
+#include <QSignalBlocker>
+
+#include "ui/models/module_filter.h"
 #include "ui/pages/activations_page.h"
 #include "ui/pages/config_page.h"
 #include "ui/pages/layer_page.h"
@@ -18,20 +21,25 @@ Page* ReportView::addPage(Page* page) {
     return page;
 }
 
-ReportView::ReportView(QWidget* parent) : QTabWidget(parent) {
+ReportView::ReportView(QWidget* parent) : QTabWidget(parent), m_filter(new ModuleFilterState(this)) {
     setDocumentMode(true);
     m_overview = addPage(new OverviewPage(this));
     m_config = addPage(new ConfigPage(this));
-    m_weights = addPage(new WeightsPage(this));
-    m_layer = addPage(new LayerPage(this));
+    m_weights = addPage(new WeightsPage(m_filter, this));
+    m_layer = addPage(new LayerPage(m_filter, this));
     m_logits = addPage(new LogitsPage(this));
     m_activations = addPage(new ActivationsPage(this));
     m_layers = addPage(new LayersPage(this));
     m_training = addPage(new TrainingPage(this));
-    setTabToolTip(indexOf(m_layer), tr("Drill-down of one module: click a bar on the Weights tab"));
+    setTabToolTip(indexOf(m_layer), tr("Drill-down of one module: click a cell or bar on the Weights tab"));
     setTabToolTip(indexOf(m_layers), tr("Module types, dtypes and bytes before vs after convert"));
     connect(m_overview, &OverviewPage::checkActivated, this, &ReportView::showCheck);
     connect(m_weights, &WeightsPage::moduleActivated, this, &ReportView::showModule);
+    connect(m_layer, &LayerPage::moduleShown, this, [this](int module) {
+        m_weights->selectModule(module);  // keep the table's row linked to the drill-down
+        visitHere();
+    });
+    connect(this, &QTabWidget::currentChanged, this, &ReportView::visitHere);
 }
 
 void ReportView::setReport(const ReportPtr& report) {
@@ -39,6 +47,8 @@ void ReportView::setReport(const ReportPtr& report) {
     for (ReportPage* page : m_pages) {
         page->setReport(report);
     }
+    m_history.reset(here());
+    Q_EMIT historyChanged();
 }
 
 ReportPage* ReportView::currentPage() const {
@@ -59,8 +69,38 @@ void ReportView::showCheck(CheckKind kind) {
 }
 
 void ReportView::showModule(int moduleIndex) {
+    {
+        const QSignalBlocker blocker(this);  // one history entry for "drill down", not two
+        setCurrentWidget(m_layer);
+    }
     m_layer->selectModule(moduleIndex);
-    setCurrentWidget(m_layer);
+    visitHere();
+}
+
+NavigationPlace ReportView::here() const {
+    return {currentIndex(), m_layer->currentModule()};
+}
+
+void ReportView::visitHere() {
+    if (m_restoring) return;
+    m_history.visit(here());
+    Q_EMIT historyChanged();
+}
+
+void ReportView::restore(const NavigationPlace& place) {
+    m_restoring = true;
+    m_layer->selectModule(place.module);
+    setCurrentIndex(place.tab);
+    m_restoring = false;
+    Q_EMIT historyChanged();
+}
+
+void ReportView::goBack() {
+    if (auto place = m_history.back()) restore(*place);
+}
+
+void ReportView::goForward() {
+    if (auto place = m_history.forward()) restore(*place);
 }
 
 }  // namespace ql::ui

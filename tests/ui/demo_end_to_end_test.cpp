@@ -35,7 +35,7 @@ TEST(DemoEndToEnd, RunPopulatesEveryTab) {
     for (ReportPage* page : window.reportView()->pages()) {
         EXPECT_FALSE(page->summary().isEmpty()) << page->title().toStdString();
         for (QCustomPlot* plot : page->plots()) {
-            EXPECT_GT(plot->plottableCount(), 0) << page->title().toStdString() << ": " << plot->objectName().toStdString();
+            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0) << page->title().toStdString() << ": " << plot->objectName().toStdString();
         }
         for (QAbstractItemModel* model : page->tables()) {
             EXPECT_GT(model->rowCount(), 0) << page->title().toStdString();

@@ -33,7 +33,7 @@ protected:
 };
 
 TEST_F(ExportTest, PlotAsPngAtChosenDpi) {
-    QCustomPlot* plot = view.weights()->plot();
+    QCustomPlot* plot = view.weights()->barPlot();
     plot->resize(600, 300);
     ASSERT_TRUE(exportPlot(plot, path("plot.png"), 192).ok());
     EXPECT_EQ(head(path("plot.png"), 8), QByteArray("\x89PNG\r\n\x1a\n", 8));
@@ -44,7 +44,7 @@ TEST_F(ExportTest, PlotAsPngAtChosenDpi) {
 }
 
 TEST_F(ExportTest, PlotAsSvgAndPdf) {
-    QCustomPlot* plot = view.weights()->plot();
+    QCustomPlot* plot = view.weights()->barPlot();
     plot->resize(600, 300);
     ASSERT_TRUE(exportPlot(plot, path("plot.svg")).ok());
     EXPECT_TRUE(head(path("plot.svg"), 200).contains("<svg") || head(path("plot.svg"), 400).contains("<svg"));
@@ -64,7 +64,7 @@ TEST_F(ExportTest, WholeReportAsMultiPagePdf) {
 TEST_F(ExportTest, WholeReportAsOnePng) {
     ASSERT_TRUE(ReportExporter(view).writePng(path("report.png"), 96).ok());
     const QImage image(path("report.png"));
-    EXPECT_EQ(image.width(), 1200);
+    EXPECT_EQ(image.width(), static_cast<int>(ReportExporter::kPngWidth));
     EXPECT_GT(image.height(), 2000);  // eight sections stacked
 }
 

@@ -10,19 +10,12 @@
 #include "ui/pages/layer_page.h"
 #include "ui/pages/overview_page.h"
 #include "ui/pages/weights_page.h"
+#include "ui/plots/module_bar_chart.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 
 namespace ql::ui {
 namespace {
-
-int barCount(QCustomPlot* plot) {
-    int count = 0;
-    for (int i = 0; i < plot->plottableCount(); ++i) {
-        if (auto* bars = qobject_cast<QCPBars*>(plot->plottable(i))) count += bars->dataCount();
-    }
-    return count;
-}
 
 // Pixel position of bar `barIndex`'s top half (so a click hits it).
 QPoint barCentre(QCustomPlot* plot, int barIndex, double value) {
@@ -46,10 +39,11 @@ TEST_F(ReportViewTest, EveryPageHasContent) {
     for (ReportPage* page : view.pages()) {
         EXPECT_FALSE(page->summary().isEmpty()) << page->title().toStdString();
         for (QCustomPlot* plot : page->plots()) {
-            EXPECT_GT(plot->plottableCount(), 0) << page->title().toStdString() << " " << plot->objectName().toStdString();
+            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0) << page->title().toStdString() << " " << plot->objectName().toStdString();
         }
     }
-    EXPECT_EQ(barCount(view.weights()->plot()), test::kSampleModules);
+    EXPECT_EQ(view.weights()->view(), WeightsPage::View::Bars);  // 6 modules: bars by default
+    EXPECT_EQ(view.weights()->barChart()->barCount(), test::kSampleModules);
 }
 
 TEST_F(ReportViewTest, OverviewRowOpensThatTab) {
@@ -65,7 +59,7 @@ TEST_F(ReportViewTest, ClickingABarSelectsThatModuleInTheDrillDown) {
     WeightsPage* weights = view.weights();
     weights->setOrder(WeightsPage::Order::WorstFirst);
     weights->setLogScale(false);
-    QCustomPlot* plot = weights->plot();
+    QCustomPlot* plot = weights->barPlot();
     plot->replot();
     ASSERT_EQ(weights->moduleAtBar(0), test::kSampleFailingModule);
     const double value = view.report()->weights->modules[test::kSampleFailingModule].diff.maxAbs;
@@ -93,7 +87,7 @@ TEST_F(ReportViewTest, ConfigDifferencesOnlyFilter) {
 
 TEST_F(ReportViewTest, ClearingTheReportEmptiesThePages) {
     view.setReport(nullptr);
-    EXPECT_EQ(barCount(view.weights()->plot()), 0);
+    EXPECT_EQ(view.weights()->barChart()->barCount(), 0);
     EXPECT_EQ(view.layer()->currentModule(), -1);
 }
 

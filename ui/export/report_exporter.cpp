@@ -1,100 +1,71 @@
 #include "ui/export/report_exporter.h"
 
-#include <QAbstractItemModel>
 #include <QApplication>
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QPageLayout>
 #include <QPdfWriter>
-#include <QTextDocument>
+#include <QSaveFile>
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <memory>
 
 #include <quantlens/log.h>
 
-#include "ui/format.h"
-#include "ui/pages/report_page.h"
+#include "ui/export/atomic_file.h"
+#include "ui/export/html_report.h"
+#include "ui/export/report_layout.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 
 namespace ql::ui {
 
 namespace {
-constexpr int kPageWidth = 1000;      // logical units per page width
-constexpr int kPlotHeight = 380;
-constexpr int kMaxTableRows = 40;
+constexpr double kFooterHeight = 22;  // page number line at the bottom of every PDF page
 
-QString modelToHtml(const QAbstractItemModel& model) {
-    QString html = QStringLiteral("<table border='1' cellspacing='0' cellpadding='2' style='font-size:7pt'><tr>");
-    for (int c = 0; c < model.columnCount(); ++c) {
-        html += QStringLiteral("<th>%1</th>").arg(model.headerData(c, Qt::Horizontal).toString().toHtmlEscaped());
-    }
-    html += QStringLiteral("</tr>");
-    const int rows = qMin(model.rowCount(), kMaxTableRows);
-    for (int r = 0; r < rows; ++r) {
-        html += QStringLiteral("<tr>");
-        for (int c = 0; c < model.columnCount(); ++c) {
-            html += QStringLiteral("<td>%1</td>").arg(model.data(model.index(r, c)).toString().toHtmlEscaped());
-        }
-        html += QStringLiteral("</tr>");
-    }
-    html += QStringLiteral("</table>");
-    if (model.rowCount() > rows) {
-        html += QObject::tr("<p><i>%1 more rows in the JSON report.</i></p>").arg(model.rowCount() - rows);
-    }
-    return html;
-}
-
-QString sectionHtml(ReportPage* page) {
-    return QStringLiteral("<h2>%1</h2><p>%2</p>").arg(page->title().toHtmlEscaped(),
-                                                     page->summary().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
-}
-
-// Draws `html` at y; returns the height it used (clipped to maxHeight).
-int drawHtml(QPainter* painter, const QString& html, int y, int width, int maxHeight) {
-    QTextDocument document;
-    document.setHtml(html);
-    document.setTextWidth(width);
-    const int height = qMin(static_cast<int>(document.size().height()), maxHeight);
-    if (painter && height > 0) {
-        painter->save();
-        painter->translate(0, y);
-        document.drawContents(painter, QRectF(0, 0, width, height));
-        painter->restore();
-    }
-    return height;
+void drawFooter(QPainter* painter, double width, double y, int page, int pages) {
+    QFont font = QApplication::font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    painter->save();
+    painter->setFont(font);
+    painter->setPen(QColor(0x75, 0x75, 0x75));
+    // 4 px inside the page's bottom and right edges: a glyph's ink may reach past its advance.
+    painter->drawText(QRectF(0, y, width - 4, kFooterHeight - 4), Qt::AlignRight | Qt::AlignBottom,
+                      QObject::tr("QuantLens verification report · page %1 of %2").arg(page + 1).arg(pages));
+    painter->restore();
 }
 }  // namespace
 
 ReportExporter::ReportExporter(const ReportView& view) : m_view(view) {}
 
-int ReportExporter::drawSection(QPainter* painter, ReportPage* page, int y, int width, int maxHeight) const {
-    int used = drawHtml(painter, sectionHtml(page), y, width, maxHeight);
-    for (QCustomPlot* plot : page->plots()) {
-        if (used + kPlotHeight > maxHeight) break;
-        if (painter) {
-            painter->save();
-            painter->translate(0, y + used);
-            plot->toPainter(static_cast<QCPPainter*>(painter), width, kPlotHeight);
-            painter->restore();
-        }
-        used += kPlotHeight + 10;
-    }
-    for (QAbstractItemModel* model : page->tables()) {
-        used += drawHtml(painter, modelToHtml(*model), y + used, width, qMax(0, maxHeight - used));
-    }
-    return used;
+QSize pdfPrintableArea() {
+    const QPageLayout page(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
+    return page.paintRectPixels(96).size();
+}
+
+namespace {
+double logicalPageHeight(const QSize& printableArea) {
+    return ReportExporter::kPageWidth * printableArea.height() / printableArea.width();
+}
+}  // namespace
+
+std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea) {
+    return std::make_unique<ReportLayout>(view, ReportExporter::kPageWidth, logicalPageHeight(printableArea) - kFooterHeight);
+}
+
+void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea) {
+    const double pageHeight = logicalPageHeight(printableArea);
+    painter->setWindow(0, 0, static_cast<int>(ReportExporter::kPageWidth), static_cast<int>(pageHeight));
+    painter->setViewport(0, 0, printableArea.width(), printableArea.height());
+    layout.paintPage(painter, page);
+    drawFooter(painter, ReportExporter::kPageWidth, pageHeight - kFooterHeight, page, layout.pageCount());
 }
 
 Status ReportExporter::writePdf(const QString& path) const {
     QPdfWriter writer(path);
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
-    writer.setResolution(300);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+    // 96 DPI: a font's points map to the same logical pixels as on screen, so text keeps its size
+    // relative to the plots (at 300 DPI it would be drawn 300/96 times too large for the layout).
+    writer.setResolution(96);
     writer.setTitle(QStringLiteral("QuantLens verification report"));
     writer.setCreator(QStringLiteral("QuantLens"));
     QCPPainter painter;
@@ -103,14 +74,11 @@ Status ReportExporter::writePdf(const QString& path) const {
     }
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
-    const QRect area = painter.viewport();
-    const int pageHeight = kPageWidth * area.height() / area.width();
-    painter.setWindow(0, 0, kPageWidth, pageHeight);
-    bool first = true;
-    for (ReportPage* page : m_view.pages()) {
-        if (!first) writer.newPage();
-        first = false;
-        drawSection(&painter, page, 0, kPageWidth, pageHeight);
+    const QSize area = painter.viewport().size();
+    const std::unique_ptr<ReportLayout> layout = pdfLayout(m_view, area);
+    for (int page = 0; page < layout->pageCount(); ++page) {
+        if (page > 0) writer.newPage();
+        paintPdfPage(&painter, *layout, page, area);
     }
     if (!painter.end()) {
         return makeError(ErrorCode::Io, QStringLiteral("%1: cannot finish the PDF").arg(path).toStdString());
@@ -119,51 +87,44 @@ Status ReportExporter::writePdf(const QString& path) const {
 }
 
 Status ReportExporter::writePng(const QString& path, int dpi) const {
-    constexpr int kWidth = 1200, kUnlimited = 1 << 20;
-    int height = 0;
-    for (ReportPage* page : m_view.pages()) {
-        height += drawSection(nullptr, page, height, kWidth, kUnlimited) + 20;
-    }
+    const ReportLayout layout(m_view, kPngWidth, 0);
     const double scale = dpi / 96.0;
-    QImage image(QSize(kWidth, height) * scale, QImage::Format_RGB32);
+    const QSize size(static_cast<int>(kPngWidth * scale), static_cast<int>((layout.contentHeight(0) + 10) * scale));
+    QImage image(size, QImage::Format_RGB32);
     image.fill(Qt::white);
+    {
+        // Painted at the image's default 96 DPI and scaled: fonts grow with the drawing, once.
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.scale(scale, scale);
+        layout.paintPage(&painter, 0);
+    }
     image.setDotsPerMeterX(static_cast<int>(dpi / 0.0254));
     image.setDotsPerMeterY(static_cast<int>(dpi / 0.0254));
-    QCPPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.scale(scale, scale);
-    int y = 0;
-    for (ReportPage* page : m_view.pages()) {
-        y += drawSection(&painter, page, y, kWidth, kUnlimited) + 20;
-    }
-    painter.end();
     if (!image.save(path, "PNG")) {
         return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the PNG").arg(path).toStdString());
     }
     return Ok{};
 }
 
-// Writes next to `path` under a temporary name and renames it into place: a failed or
-// interrupted export never leaves a partial file (and never truncates an existing one).
+Status ReportExporter::writeHtml(const QString& path) const {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(reportToHtml(m_view).toUtf8()) < 0 || !file.commit()) {
+        return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the HTML (%2)").arg(path, file.errorString()).toStdString());
+    }
+    return Ok{};
+}
+
 Status ReportExporter::write(const QString& path) const {
-    const QFileInfo info(path);
-    const QString suffix = info.suffix().toLower();
-    if (suffix != QLatin1String("pdf") && suffix != QLatin1String("png")) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool html = suffix == QLatin1String("html") || suffix == QLatin1String("htm");
+    if (suffix != QLatin1String("pdf") && suffix != QLatin1String("png") && !html) {
         return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("%1: unknown export type; expected .pdf or .png").arg(path).toStdString());
+                         QStringLiteral("%1: unknown export type; expected .pdf, .png or .html").arg(path).toStdString());
     }
-    const QString temporary = info.dir().filePath(
-        QStringLiteral(".%1.partial-%2.%3").arg(info.completeBaseName()).arg(::getpid()).arg(suffix));
-    Status written = suffix == QLatin1String("pdf") ? writePdf(temporary) : writePng(temporary);
-    if (written && std::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) {
-        written = makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the file").arg(path).toStdString());
-    }
-    if (!written) {
-        QFile::remove(temporary);
-        return makeError(written.error().code,
-                         QString::fromStdString(written.error().message).replace(temporary, path).toStdString());
-    }
-    return written;
+    return writeViaTemporary(path, [&](const QString& temporary) {
+        return html ? writeHtml(temporary) : suffix == QLatin1String("pdf") ? writePdf(temporary) : writePng(temporary);
+    });
 }
 
 namespace {

@@ -1,39 +1,52 @@
-// The whole report as one multi-page PDF (one page per tab: its key numbers, plots as vectors and
-// its tables) or as one tall PNG. Usable without a window: exportReport() builds the tabs off
-// screen (creating an offscreen QApplication when the process has none). Call on the main thread.
+// The whole report as one multi-page PDF (each tab starts a page: key numbers, explanations, plots
+// as vectors, tables), one long PNG, or one self-contained HTML file (plots as inline SVG, every
+// table in full). Usable without a window: exportReport() builds the tabs off screen (creating an
+// offscreen QApplication when the process has none). Call on the main thread.
 #pragma once
 
 #include <quantlens/result.h>
 #include <quantlens/verify_report.h>
 
+#include <QSize>
 #include <QString>
+
+#include <memory>
 
 #include <string>
 
-class QPainter;
+class QCPPainter;
 
 namespace ql::ui {
 
-class ReportPage;
+class ReportLayout;
 class ReportView;
+
+// PDF pages: A4 with 12 mm margins; the printable area in device pixels at 96 DPI.
+QSize pdfPrintableArea();
+// The layout of the PDF pages (logical page: ReportExporter::kPageWidth wide, the footer excluded).
+std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea);
+// Draws page `page` (content and footer) onto a painter over a device of `printableArea` pixels.
+void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea);
 
 class ReportExporter {
 public:
+    // Logical px (96 DPI) across the printable width of A4 (703 device px): text prints about 3 % above
+    // its point size, so 9 pt labels read as 9.3 pt and 6 pt exponents stay legible.
+    static constexpr double kPageWidth = 680;
+    static constexpr double kPngWidth = 1100;
+
     explicit ReportExporter(const ReportView& view);
 
     Status writePdf(const QString& path) const;
     Status writePng(const QString& path, int dpi = 144) const;
-    Status write(const QString& path) const;  // by suffix: .pdf or .png
+    Status writeHtml(const QString& path) const;
+    Status write(const QString& path) const;  // by suffix: .pdf, .png, .html / .htm; atomic
 
 private:
-    // Draws one tab into the band starting at y (logical units, `width` wide); returns its height.
-    // With painter == nullptr only measures.
-    int drawSection(QPainter* painter, ReportPage* page, int y, int width, int maxHeight) const;
-
     const ReportView& m_view;
 };
 
-// Headless entry point for `quantlens verify --export out.pdf|png`.
+// Headless entry point for `quantlens verify --export out.pdf|png|html`.
 Status exportReport(const VerifyReport& report, const std::string& path);
 
 }  // namespace ql::ui

@@ -1,6 +1,8 @@
 #include "ui/models/check_summary_model.h"
 
+#include "ui/check_display.h"
 #include "ui/format.h"
+#include "ui/report_views.h"
 #include "ui/plots/plot_style.h"
 
 namespace ql::ui {
@@ -27,28 +29,19 @@ QString statusSymbol(CheckStatus status) {
     return {};
 }
 
-namespace {
-QString keyNumbers(const CheckSummary& check) {
-    QStringList parts;
-    for (const KeyNumber& number : check.numbers) {
-        parts << qs(number.name) + QStringLiteral(": ") + qs(number.value);
-    }
-    return parts.join(QStringLiteral(" · "));
-}
-}  // namespace
-
 CheckSummaryModel::CheckSummaryModel(QObject* parent) : RowTableModel(parent) {
     setColumns({
         {tr("Check"), tr("Click a row to open that check's tab"), [](const CheckSummary& c) { return checkTitle(c.kind); }},
         {tr("Verdict"), tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable"),
          [](const CheckSummary& c) { return statusSymbol(c.status); }},
-        {tr("Result"), {}, [](const CheckSummary& c) { return qs(c.headline); }},
-        {tr("Key numbers"), {}, [](const CheckSummary& c) { return keyNumbers(c); }},
+        {tr("Rule"), tr("what the verdict is based on"), [this](const CheckSummary& c) { return checkRule(c); }},
+        {tr("Result"), {}, [this](const CheckSummary& c) { return displayHeadline(*m_report, c); }},
+        {tr("Key numbers"), {}, [this](const CheckSummary& c) { return displayNumbersText(*m_report, c); }},
     });
-    setRowToolTip([](const CheckSummary& c) { return c.explanation.empty() ? QVariant() : QVariant(qs(c.explanation)); });
 }
 
 void CheckSummaryModel::setReport(const ReportPtr& report) {
+    m_report = report;
     setRows(report ? Rows(report, &report->checks) : Rows());
 }
 

@@ -1,4 +1,5 @@
-// The Overview table: one row per check (verdict, headline, key numbers). Qt::UserRole+1 = CheckKind.
+// The Overview table: one row per check (verdict, the rule behind it, headline, key numbers).
+// Qt::UserRole+1 = CheckKind.
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -18,6 +19,10 @@ public:
     explicit CheckSummaryModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);
     QVariant data(const QModelIndex& index, int role) const override;
+    enum ColumnIndex { Check, Verdict, Rule, Result, KeyNumbers };
+
+private:
+    ReportPtr m_report;
 };
 
 }  // namespace ql::ui

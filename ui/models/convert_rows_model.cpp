@@ -5,6 +5,7 @@
 #include "ui/format.h"
 #include "ui/metric_help.h"
 #include "ui/models/weight_modules_model.h"
+#include "ui/report_views.h"
 
 namespace ql::ui {
 
@@ -43,13 +44,20 @@ ConvertRowsModel::ConvertRowsModel(QObject* parent) : RowTableModel(parent) {
          [](const R& r) { return formatNumber(r.dequant.maxAbs); }, [](const R& r) { return r.dequant.maxAbs; }, true},
     });
     setRowBrush([](const R& r) {
-        const bool bad = (r.codesIdentical && !*r.codesIdentical) || !r.dequant.bitExact();
+        // Tinted when convert changed what fake quant computed: the codes (int4), or the weights
+        // beyond tolerance (intx). The bf16 rounding of int4 scales is expected and not tinted.
+        const bool bad = r.codesIdentical ? !*r.codesIdentical : r.dequant.outOfTolerance > 0;
         return bad ? QVariant(QBrush(QColor(0xff, 0xeb, 0xee))) : QVariant();
     });
 }
 
 void ConvertRowsModel::setReport(const ReportPtr& report) {
-    setRows(report && report->convert && !report->convert->deployments.empty() ? Rows(report, &report->convert->deployments.front().modules) : Rows());
+    const std::vector<DeploymentView> views = report ? deployments(*report) : std::vector<DeploymentView>{};
+    setDeploymentRows(report, views.empty() ? nullptr : views.front().modules);
+}
+
+void ConvertRowsModel::setDeploymentRows(const ReportPtr& report, const std::vector<ConvertModuleRow>* rows) {
+    setRows(report && rows ? Rows(report, rows) : Rows());
 }
 
 }  // namespace ql::ui

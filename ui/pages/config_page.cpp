@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -12,6 +13,7 @@
 
 #include "ui/format.h"
 #include "ui/models/config_diff_model.h"
+#include "ui/widgets/table_views.h"
 
 namespace ql::ui {
 
@@ -33,16 +35,19 @@ QString findingsHtml(const ConfigDiff& diff) {
 
 ConfigPage::ConfigPage(QWidget* parent)
     : ReportPage(parent), m_model(new ConfigDiffModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_table(new QTableView(this)), m_differencesOnly(new QCheckBox(tr("Only differing fields"), this)),
-      m_search(new QLineEdit(this)), m_findings(new QTextBrowser(this)) {
+      m_table(makeTableView(this, QStringLiteral("config"))), m_differencesOnly(new QCheckBox(tr("Only differing fields"), this)),
+      m_search(new QLineEdit(this)), m_findings(new QTextBrowser(this)), m_previewNote(new QLabel(this)) {
+    m_previewNote->setObjectName(QStringLiteral("previewNote"));
+    m_previewNote->setWordWrap(true);
+    m_previewNote->setStyleSheet(QStringLiteral("background: #e3f2fd; padding: 4px;"));
+    m_previewNote->setText(tr("Preview: the config check of the recipes as they are now. Run (Ctrl+R) for the other checks."));
+    m_previewNote->setVisible(false);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_table->setModel(m_proxy);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);  // model order until a header is clicked
     m_table->setSortingEnabled(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(true);
     m_search->setPlaceholderText(tr("Filter fields…"));
     m_search->setClearButtonEnabled(true);
@@ -55,6 +60,7 @@ ConfigPage::ConfigPage(QWidget* parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_previewNote);
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
     connect(m_differencesOnly, &QCheckBox::toggled, this, &ConfigPage::updateFilter);
@@ -78,6 +84,25 @@ void ConfigPage::updateFilter() {
 }
 
 void ConfigPage::setReport(const ReportPtr& report) {
+    m_showsPreview = false;
+    m_previewNote->setVisible(false);
+    showConfig(report);
+}
+
+void ConfigPage::showPreview(const ConfigDiff& diff) {
+    auto preview = std::make_shared<VerifyReport>();
+    preview->config = diff;
+    showConfig(preview);
+    m_showsPreview = true;
+    m_previewNote->setVisible(true);
+}
+
+QString ConfigPage::explanationHtml() const {
+    return m_report ? findingsHtml(m_report->config) : QString();
+}
+
+void ConfigPage::showConfig(const ReportPtr& report) {
+    m_report = report;
     m_model->setReport(report);
     m_findings->setHtml(report ? findingsHtml(report->config) : QString());
     m_summary.clear();

@@ -21,9 +21,14 @@ LogitsPage::LogitsPage(QWidget* parent)
     m_stats->setToolTip(metricHelp::kTop1 + QLatin1Char('\n') + metricHelp::kKl);
     m_histogram->setToolTip(tr("Histogram of |train logit − eval logit| over every position and vocabulary entry"));
     m_positions->setToolTip(tr("Per position: max |Δlogit| (left axis) and %1 (right axis)").arg(metricHelp::kKl));
+    plotStyle::placeLegendAbove(m_histogram);
+    plotStyle::placeLegendAbove(m_positions);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_histogram);
     splitter->addWidget(m_positions);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1, 1});  // equal halves: the per-position curve needs the width as much
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_stats);
     layout->addWidget(splitter, 1);
@@ -80,7 +85,6 @@ void LogitsPage::drawPositions(const LogitsCheck& logits) {
     m_positions->rescaleAxes();
     m_positions->yAxis->setRangeLower(0);
     m_positions->yAxis2->setRangeLower(0);
-    m_positions->legend->setVisible(true);
 }
 
 QList<QCustomPlot*> LogitsPage::plots() const {

@@ -3,24 +3,19 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QSplitter>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 #include "ui/format.h"
 #include "ui/models/check_summary_model.h"
+#include "ui/report_views.h"
+#include "ui/widgets/table_views.h"
 
 namespace ql::ui {
 
 namespace {
-bool anyFailed(const VerifyReport& report) {
-    for (const CheckSummary& check : report.checks) {
-        if (check.status == CheckStatus::Fail || check.status == CheckStatus::Error) {
-            return true;
-        }
-    }
-    return false;
-}
-
 QString sideLine(const QString& name, const SideSummary& side) {
     QString adapter = side.adapterDir.empty() ? QObject::tr("no adapter")
                                               : QObject::tr("adapter %1 (%2)").arg(qs(side.adapterDir), qs(side.adapterForm));
@@ -28,53 +23,103 @@ QString sideLine(const QString& name, const SideSummary& side) {
         .arg(name, qs(side.modelDir).toHtmlEscaped(), adapter.toHtmlEscaped(), qs(side.dtype), qs(side.deviceNumerics),
              qs(side.torchaoVersion), qs(side.quantization).toHtmlEscaped());
 }
+
+QString toleranceText(const Tolerance& t) {
+    return QObject::tr("atol %1, rtol %2").arg(formatNumber(t.atol), formatNumber(t.rtol));
+}
+
+QString statusColour(CheckStatus status) {
+    switch (status) {
+    case CheckStatus::Pass: return QStringLiteral("#2e7d32");
+    case CheckStatus::Fail:
+    case CheckStatus::Error: return QStringLiteral("#c62828");
+    case CheckStatus::Skipped: return QStringLiteral("#757575");
+    }
+    return {};
+}
 }  // namespace
 
+QString runSetupHtml(const VerifyReport& r) {
+    return sideLine(QObject::tr("Train"), r.train) + QStringLiteral("<br>") + sideLine(QObject::tr("Eval"), r.eval) +
+           QStringLiteral("<br>") +
+           QObject::tr("<b>Run</b>: device %1 · attention %2 · %3 prompts, %4 positions · %5 s · QuantLens %6, %7<br>"
+                       "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · convert (fake quant vs deployed "
+                       "logits) %10, argmax agreement ≥ %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
+               .arg(qs(r.device).toHtmlEscaped(), qs(r.attention))
+               .arg(r.prompts.size())
+               .arg(r.logits ? r.logits->tokens : 0)
+               .arg(r.wallSeconds, 0, 'f', 1)
+               .arg(qs(r.quantlensVersion).toHtmlEscaped(), qs(r.createdUtc).toHtmlEscaped(), toleranceText(r.weightTolerance),
+                    toleranceText(r.logitTolerance), toleranceText(r.convertTolerance),
+                    r.convert ? formatPercent(r.convert->argmaxThreshold) : QObject::tr("–"));
+}
+
+QString explanationsHtml(const VerifyReport& r) {
+    QString html;
+    for (const CheckSummary& check : r.checks) {
+        html += QStringLiteral("<p><b>%1</b> — <b style='color:%2'>%3</b> <i>(%4)</i><br>%5</p>")
+                    .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status), statusSymbol(check.status).toHtmlEscaped(),
+                         checkRule(check).toHtmlEscaped(), checkExplanation(r, check).toHtmlEscaped());
+    }
+    return html;
+}
+
 OverviewPage::OverviewPage(QWidget* parent)
-    : ReportPage(parent), m_model(new CheckSummaryModel(this)), m_table(new QTableView(this)),
-      m_verdict(new QLabel(this)), m_sides(new QLabel(this)) {
+    : ReportPage(parent), m_model(new CheckSummaryModel(this)), m_table(makeTableView(this, QStringLiteral("checks"))),
+      m_verdict(new QLabel(this)), m_sides(new QLabel(this)), m_explanations(new QTextBrowser(this)) {
     QFont big = m_verdict->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
     m_verdict->setFont(big);
+    m_verdict->setWordWrap(true);  // its long empty-state text must not widen the window
+    m_sides->setObjectName(QStringLiteral("runSetup"));
     m_sides->setTextFormat(Qt::RichText);
     m_sides->setWordWrap(true);
     m_sides->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanations->setObjectName(QStringLiteral("explanations"));
+    m_explanations->setOpenLinks(false);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->verticalHeader()->hide();
     m_table->setWordWrap(true);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setCursor(Qt::PointingHandCursor);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_explanations);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_verdict);
     layout->addWidget(m_sides);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(splitter, 1);
     connect(m_table, &QTableView::clicked, this, &OverviewPage::onRowActivated);
     connect(m_table, &QTableView::activated, this, &OverviewPage::onRowActivated);
     setReport(nullptr);
 }
 
 void OverviewPage::setReport(const ReportPtr& report) {
+    m_report = report;
     m_model->setReport(report);
     if (!report) {
-        m_verdict->setText(tr("No report yet: open a train and an eval recipe, then Run (Ctrl+R)."));
+        m_verdict->setText(tr("No report yet: open a train and an eval recipe, then Run (Ctrl+R), or open a saved report."));
+        m_verdict->setStyleSheet(QString());
         m_sides->clear();
+        m_explanations->clear();
         return;
     }
-    const bool failed = anyFailed(*report);
+    const bool failed = !report->allPassed();
     m_verdict->setText(failed ? tr("✗ Train and eval do NOT quantize identically") : tr("✓ All checks pass"));
     m_verdict->setStyleSheet(failed ? QStringLiteral("color: #c62828") : QStringLiteral("color: #2e7d32"));
-    m_sides->setText(sideLine(tr("Train"), report->train) + QStringLiteral("<br>") + sideLine(tr("Eval"), report->eval) +
-                     QStringLiteral("<br>") +
-                     tr("Device %1 · %2 s · weight tolerance atol %3 rtol %4 · logit tolerance atol %5 rtol %6 "
-                        "(close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b|)")
-                         .arg(qs(report->device)).arg(report->wallSeconds, 0, 'f', 1)
-                         .arg(report->weightTolerance.atol).arg(report->weightTolerance.rtol)
-                         .arg(report->logitTolerance.atol).arg(report->logitTolerance.rtol));
+    m_sides->setText(runSetupHtml(*report));
+    m_explanations->setHtml(explanationHtml());
     m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(CheckSummaryModel::Rule, qMin(m_table->columnWidth(CheckSummaryModel::Rule), 240));
+    m_table->setColumnWidth(CheckSummaryModel::Result, qMin(m_table->columnWidth(CheckSummaryModel::Result), 280));
     m_table->resizeRowsToContents();
+}
+
+QString OverviewPage::explanationHtml() const {
+    return m_report ? explanationsHtml(*m_report) : QString();
 }
 
 void OverviewPage::onRowActivated(const QModelIndex& index) {

@@ -1,4 +1,7 @@
-// Overview: the verdict of every check with its key numbers; activating a row opens that check's tab.
+// Overview: the verdict, how the run was set up (both sides, device, attention kernel, tolerances
+// and their rule), every check's verdict next to the rule it follows with its key numbers, and the
+// explanation paragraph of every check (what was compared, what to do) in the body, not in
+// tooltips. Activating a row opens that check's tab.
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -7,10 +10,16 @@
 
 class QLabel;
 class QTableView;
+class QTextBrowser;
 
 namespace ql::ui {
 
 class CheckSummaryModel;
+
+// The run's set-up as HTML lines: the two sides, device, attention, tolerances (shared with exports).
+QString runSetupHtml(const VerifyReport& report);
+// One paragraph per check: title, verdict, rule, explanation (and the adapter-merge recommendation).
+QString explanationsHtml(const VerifyReport& report);
 
 class OverviewPage : public ReportPage {
     Q_OBJECT
@@ -20,7 +29,10 @@ public:
     void setReport(const ReportPtr& report) override;
     QList<QAbstractItemModel*> tables() const override;
     QString summary() const override;
+    QString explanationHtml() const override;
     CheckSummaryModel* model() const { return m_model; }
+    QTextBrowser* explanations() const { return m_explanations; }
+    QLabel* setupLabel() const { return m_sides; }
 
 Q_SIGNALS:
     void checkActivated(ql::CheckKind kind);
@@ -28,10 +40,12 @@ Q_SIGNALS:
 private:
     void onRowActivated(const QModelIndex& index);
 
+    ReportPtr m_report;
     CheckSummaryModel* m_model;
     QTableView* m_table;
     QLabel* m_verdict;
     QLabel* m_sides;
+    QTextBrowser* m_explanations;
 };
 
 }  // namespace ql::ui

@@ -17,6 +17,7 @@ TrainingPage::TrainingPage(QWidget* parent)
     : ReportPage(parent), m_metric(new QComboBox(this)), m_stats(new QLabel(this)),
       m_plot(plotStyle::makePlot(this, QStringLiteral("trainingPlot"))) {
     m_metric->setToolTip(tr("Any numeric key of trainer_state.json's log_history"));
+    plotStyle::placeLegendAbove(m_plot);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Metric:"), this));
     top->addWidget(m_metric);
@@ -65,17 +66,22 @@ void TrainingPage::draw() {
         graph->setName(key);
         graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        graph->setSelectable(QCP::stNone);
         for (const auto& [step, value] : points) {
             graph->addData(static_cast<double>(step), value);
         }
     }
     m_stats->setText(tr("global step %1 of %2 · epoch %3").arg(state->globalStep).arg(state->maxSteps).arg(state->epoch, 0, 'f', 2));
-    m_plot->legend->setVisible(true);
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QList<QCustomPlot*> TrainingPage::plots() const {
+    return {m_plot};
+}
+
+QList<QCustomPlot*> TrainingPage::exportPlots() const {
+    if (!m_report || !m_report->trainerState) return {};
     return {m_plot};
 }
 

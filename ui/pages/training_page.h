@@ -15,6 +15,7 @@ public:
     QString title() const override { return tr("Training"); }
     void setReport(const ReportPtr& report) override;
     QList<QCustomPlot*> plots() const override;
+    QList<QCustomPlot*> exportPlots() const override;  // none without a training log
     QString summary() const override;
 
 private:

@@ -4,95 +4,119 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
-#include <algorithm>
-#include <cmath>
-#include <numeric>
-
 #include "ui/format.h"
-#include "ui/metric_help.h"
+#include "ui/models/column_subset_proxy.h"
+#include "ui/models/module_filter.h"
 #include "ui/models/weight_modules_model.h"
+#include "ui/plots/module_heat_map.h"
 #include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
+#include "ui/widgets/module_filter_bar.h"
+#include "ui/widgets/table_views.h"
 
 namespace ql::ui {
 
-namespace {
-constexpr double kSqnrCapDb = 200.0;  // bit-identical modules have SQNR +inf; drawn at this cap
-
-QCPBars* makeBars(QCustomPlot* plot, const QColor& colour, const QString& name) {
-    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-    bars->setName(name);
-    bars->setPen(QPen(colour.darker(120)));
-    bars->setBrush(colour);
-    bars->setWidth(0.8);
-    return bars;
-}
-}  // namespace
-
-WeightsPage::WeightsPage(QWidget* parent)
-    : ReportPage(parent), m_model(new WeightModulesModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_table(new QTableView(this)), m_plot(plotStyle::makePlot(this, QStringLiteral("weightsPlot"))),
-      m_metric(new QComboBox(this)), m_order(new QComboBox(this)), m_log(new QCheckBox(tr("Log scale"), this)) {
-    m_passBars = makeBars(m_plot, plotStyle::kPass, tr("bit-identical"));
-    m_failBars = makeBars(m_plot, plotStyle::kFail, tr("differs"));
-    m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_plot->setToolTip(tr("Click a bar to open that module in the Layer drill-down"));
-    m_metric->addItem(tr("max |Δ|"), static_cast<int>(Metric::MaxAbs));
-    m_metric->setItemData(0, metricHelp::kMaxAbs, Qt::ToolTipRole);
-    m_metric->addItem(tr("SQNR (dB)"), static_cast<int>(Metric::Sqnr));
-    m_metric->setItemData(1, metricHelp::kSqnr, Qt::ToolTipRole);
-    m_metric->addItem(tr("differing elements"), static_cast<int>(Metric::Differing));
-    m_metric->setItemData(2, metricHelp::kDiffering, Qt::ToolTipRole);
+WeightsPage::WeightsPage(ModuleFilterState* filter, QWidget* parent)
+    : ReportPage(parent), m_filter(filter), m_model(new WeightModulesModel(this)), m_proxy(new ModuleFilterProxy(filter, this)),
+      m_table(makeTableView(this, QStringLiteral("weights"))),
+      m_heatPlot(plotStyle::makePlot(this, QStringLiteral("weightsHeatMap"))),
+      m_barPlot(plotStyle::makePlot(this, QStringLiteral("weightsBars"))), m_heat(new ModuleHeatMap(m_heatPlot)),
+      m_bars(new ModuleBarChart(m_barPlot)), m_stack(new QStackedWidget(this)), m_filterBar(new ModuleFilterBar(filter, this)),
+      m_metric(new QComboBox(this)), m_view(new QComboBox(this)), m_order(new QComboBox(this)),
+      m_log(new QCheckBox(tr("Log scale"), this)), m_resetZoom(new QToolButton(this)) {
+    for (Metric metric : {Metric::MaxAbs, Metric::Sqnr, Metric::Differing}) {
+        m_metric->addItem(metricName(metric), static_cast<int>(metric));
+        m_metric->setItemData(m_metric->count() - 1, metricToolTip(metric), Qt::ToolTipRole);
+    }
+    m_view->addItem(tr("Heat map: layer × projection"), static_cast<int>(View::HeatMap));
+    m_view->addItem(tr("Bars (filtered modules)"), static_cast<int>(View::Bars));
     m_order->addItem(tr("Model order"), static_cast<int>(Order::Model));
     m_order->addItem(tr("Worst first"), static_cast<int>(Order::WorstFirst));
     m_log->setChecked(true);
+    m_log->setToolTip(tr("Logarithmic value axis (not for SQNR, which is already in dB)"));
+    m_resetZoom->setText(tr("Reset zoom"));
+    m_resetZoom->setToolTip(tr("Show the whole chart again (also: double-click the plot)"));
+    m_heatPlot->setToolTip(QString());
+    m_barPlot->setToolTip(QString());
+    m_stack->addWidget(m_heatPlot);
+    m_stack->addWidget(m_barPlot);
 
+    using W = WeightModulesModel;
+    m_paperTable = new ColumnSubsetProxy(m_model, {W::Module, W::Group, W::MaxAbs, W::Sqnr, W::Differing, W::LoraDelta, W::Verdict},
+                                         W::MaxAbs, this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
     m_table->setModel(m_proxy);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);  // model order until a header is clicked
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->verticalHeader()->hide();
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Metric:"), this));
     controls->addWidget(m_metric);
-    controls->addWidget(new QLabel(tr("Order:"), this));
+    controls->addWidget(new QLabel(tr("View:"), this));
+    controls->addWidget(m_view);
     controls->addWidget(m_order);
     controls->addWidget(m_log);
+    controls->addWidget(m_resetZoom);
     controls->addStretch(1);
     auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_plot);
+    splitter->addWidget(m_stack);
     splitter->addWidget(m_table);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(m_filterBar);
     layout->addWidget(splitter, 1);
 
-    connect(m_metric, &QComboBox::currentIndexChanged, this, &WeightsPage::rebuildPlot);
-    connect(m_order, &QComboBox::currentIndexChanged, this, &WeightsPage::rebuildPlot);
-    connect(m_log, &QCheckBox::toggled, this, &WeightsPage::rebuildPlot);
-    connect(m_plot, &QCustomPlot::plottableClick, this, &WeightsPage::onPlottableClick);
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &WeightsPage::rebuild);
+    connect(m_view, &QComboBox::currentIndexChanged, this, &WeightsPage::rebuild);
+    connect(m_order, &QComboBox::currentIndexChanged, this, &WeightsPage::rebuild);
+    connect(m_log, &QCheckBox::toggled, this, &WeightsPage::rebuild);
+    connect(m_filter, &ModuleFilterState::changed, this, &WeightsPage::rebuild);
+    connect(m_resetZoom, &QToolButton::clicked, this, &WeightsPage::resetZoom);
+    connect(m_heatPlot, &QCustomPlot::mouseDoubleClick, this, [this] { m_heat->resetZoom(); });
+    connect(m_barPlot, &QCustomPlot::mouseDoubleClick, this, [this] { m_bars->resetZoom(); });
+    connect(m_heat, &ModuleHeatMap::moduleClicked, this, &WeightsPage::onChartClicked);
+    connect(m_bars, &ModuleBarChart::moduleClicked, this, &WeightsPage::onChartClicked);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &WeightsPage::onTableSelection);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
         Q_EMIT moduleActivated(m_proxy->mapToSource(index).row());
     });
-    rebuildPlot();
+    rebuild();
 }
 
 void WeightsPage::setReport(const ReportPtr& report) {
     m_report = report;
+    const std::vector<WeightModuleResult>* modules = report && report->weights ? &report->weights->modules : nullptr;
     m_model->setReport(report);
+    m_proxy->setModules(modules);
+    {
+        const QSignalBlocker blocker(m_view);
+        const bool large = modules && static_cast<int>(modules->size()) > kBarsByDefaultUpTo;
+        m_view->setCurrentIndex(m_view->findData(static_cast<int>(large ? View::HeatMap : View::Bars)));
+    }
+    m_filterBar->setModules(modules);  // resets the shared filter -> rebuild()
+    rebuild();
     m_table->resizeColumnsToContents();
-    rebuildPlot();
+}
+
+WeightsPage::Metric WeightsPage::metric() const {
+    return static_cast<Metric>(m_metric->currentData().toInt());
+}
+
+WeightsPage::View WeightsPage::view() const {
+    return static_cast<View>(m_view->currentData().toInt());
 }
 
 void WeightsPage::setMetric(Metric metric) {
@@ -107,88 +131,75 @@ void WeightsPage::setLogScale(bool logarithmic) {
     m_log->setChecked(logarithmic);
 }
 
-int WeightsPage::moduleAtBar(int barIndex) const {
-    return barIndex >= 0 && barIndex < static_cast<int>(m_barModules.size()) ? m_barModules[barIndex] : -1;
+void WeightsPage::setView(View view) {
+    m_view->setCurrentIndex(m_view->findData(static_cast<int>(view)));
 }
 
-double WeightsPage::metricValue(int moduleIndex) const {
-    const DiffMetrics& diff = m_report->weights->modules[moduleIndex].diff;
-    switch (static_cast<Metric>(m_metric->currentData().toInt())) {
-    case Metric::MaxAbs: return diff.maxAbs;
-    case Metric::Sqnr: return std::isfinite(diff.sqnrDb) ? diff.sqnrDb : kSqnrCapDb;
-    case Metric::Differing: return static_cast<double>(diff.differing);
-    }
-    return 0.0;
+void WeightsPage::resetZoom() {
+    m_heat->resetZoom();
+    m_bars->resetZoom();
 }
 
-void WeightsPage::rebuildPlot() {
-    m_passBars->data()->clear();
-    m_failBars->data()->clear();
-    m_barModules.clear();
-    const auto metric = static_cast<Metric>(m_metric->currentData().toInt());
-    const bool hasData = m_report && m_report->weights && !m_report->weights->modules.empty();
-    plotStyle::setEmptyMessage(m_plot, hasData ? QString() : tr("No weight check in this report"));
-    plotStyle::setTitles(m_plot, tr("Effective weight, train vs eval, per module"), tr("module"), m_metric->currentText());
-    if (!hasData) {
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+void WeightsPage::rebuild() {
+    const std::vector<WeightModuleResult>* modules = m_report && m_report->weights ? &m_report->weights->modules : nullptr;
+    const std::vector<int> shown = modules ? m_filter->acceptedIndices(*modules) : std::vector<int>{};
+    const bool bars = view() == View::Bars;
+    m_stack->setCurrentWidget(bars ? m_barPlot : m_heatPlot);
+    m_order->setEnabled(bars);
+    m_log->setEnabled(bars && metricUsesLogScale(metric()));
+    m_heat->setData(modules, shown, metric());
+    m_bars->setData(modules, shown, metric(), static_cast<Order>(m_order->currentData().toInt()), m_log->isChecked());
+    const int selected = selectedModule();
+    m_heat->setHighlighted(selected);
+    m_bars->setHighlighted(selected);
+}
+
+void WeightsPage::selectModule(int moduleIndex) {
+    const QModelIndex row = m_proxy->mapFromSource(m_model->index(moduleIndex, 0));
+    if (!row.isValid()) {
+        m_table->clearSelection();
         return;
     }
-    const auto& modules = m_report->weights->modules;
-    m_barModules.resize(modules.size());
-    std::iota(m_barModules.begin(), m_barModules.end(), 0);
-    if (static_cast<Order>(m_order->currentData().toInt()) == Order::WorstFirst) {
-        const bool lowerIsWorse = metric == Metric::Sqnr;
-        std::stable_sort(m_barModules.begin(), m_barModules.end(), [&](int a, int b) {
-            return lowerIsWorse ? metricValue(a) < metricValue(b) : metricValue(a) > metricValue(b);
-        });
-    }
-    // Log scale cannot show zeros (identical modules): they are drawn at a floor below the smallest value.
-    const bool logarithmic = m_log->isChecked();
-    double minPositive = std::numeric_limits<double>::max(), maxValue = 0.0;
-    for (int module : m_barModules) {
-        const double v = metricValue(module);
-        if (v > 0) minPositive = std::min(minPositive, v);
-        maxValue = std::max(maxValue, v);
-    }
-    const double floor = minPositive == std::numeric_limits<double>::max() ? 1e-12 : minPositive / 10.0;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    const int labelStep = std::max<int>(1, static_cast<int>(m_barModules.size()) / 40);  // keep labels legible
-    for (int bar = 0; bar < static_cast<int>(m_barModules.size()); ++bar) {
-        const WeightModuleResult& module = modules[m_barModules[bar]];
-        double value = metricValue(m_barModules[bar]);
-        if (logarithmic && value <= 0) value = floor;
-        (module.pass ? m_passBars : m_failBars)->addData(bar, value);
-        if (bar % labelStep == 0) {
-            ticker->addTick(bar, qs(module.module).section(QLatin1Char('.'), -3));
-        }
-    }
-    m_plot->xAxis->setTicker(ticker);
-    m_plot->xAxis->setTickLabelRotation(60);
-    m_plot->xAxis->setRange(-0.8, m_barModules.size() - 0.2);
-    plotStyle::setLogY(m_plot, logarithmic);
-    const double top = std::max(maxValue, floor * 10);
-    m_plot->yAxis->setRange(logarithmic ? floor / 2 : 0.0, logarithmic ? top * 30 : top * 1.25 + 1e-30);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_table->selectionModel()->select(row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->setCurrentIndex(row);
+    m_table->scrollTo(row);
 }
 
-void WeightsPage::onPlottableClick(QCPAbstractPlottable* plottable, int dataIndex, QMouseEvent*) {
-    auto* bars = qobject_cast<QCPBars*>(plottable);
-    if (!bars || dataIndex < 0 || dataIndex >= bars->dataCount()) {
-        return;
-    }
-    const int bar = static_cast<int>(std::lround((bars->data()->begin() + dataIndex)->key));
-    const int module = moduleAtBar(bar);
-    if (module >= 0) {
-        Q_EMIT moduleActivated(module);
-    }
+int WeightsPage::selectedModule() const {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : m_proxy->mapToSource(rows.first()).row();
+}
+
+void WeightsPage::onChartClicked(int moduleIndex) {
+    selectModule(moduleIndex);
+    Q_EMIT moduleActivated(moduleIndex);
+}
+
+void WeightsPage::onTableSelection() {
+    const int selected = selectedModule();
+    m_heat->setHighlighted(selected);
+    m_bars->setHighlighted(selected);
 }
 
 QList<QCustomPlot*> WeightsPage::plots() const {
-    return {m_plot};
+    return {m_heatPlot, m_barPlot};
+}
+
+QList<QCustomPlot*> WeightsPage::exportPlots() const {
+    if (m_bars->barCount() > 0 && m_bars->barCount() <= kExportBarsUpTo) return {m_heatPlot, m_barPlot};
+    return {m_heatPlot};
 }
 
 QList<QAbstractItemModel*> WeightsPage::tables() const {
     return {m_model};
+}
+
+QList<QAbstractItemModel*> WeightsPage::paperTables() const {
+    return {m_paperTable};
+}
+
+QString WeightsPage::paperTableCaption(const QAbstractItemModel*) const {
+    return tr("Modules by max |Δ|, largest first.");
 }
 
 QString WeightsPage::summary() const {

@@ -16,6 +16,7 @@ void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const Q
     }
     plotStyle::setEmptyMessage(plot, {});
     auto* graph = plot->addGraph();
+    graph->setSelectable(QCP::stNone);
     graph->setName(QObject::tr("%1 (%2 exact zeros)").arg(name, formatCount(histogram.zeros)));
     graph->setLineStyle(QCPGraph::lsStepLeft);
     graph->setPen(QPen(colour, 1.5));
@@ -32,10 +33,16 @@ void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const Q
     plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     plot->xAxis->setNumberFormat(QStringLiteral("eb"));
     plot->xAxis->setNumberPrecision(0);
-    plot->xAxis->setRange(std::max(histogram.edges.front(), 1e-30), histogram.edges.back());
+    // The view: from a little below the first non-empty bin to a little above the last one.
+    std::size_t first = 0, last = histogram.counts.size() - 1;
+    while (first < last && histogram.counts[first] == 0) ++first;
+    while (last > first && histogram.counts[last] == 0) --last;
+    const double low = std::max(histogram.edges[first] / 10, 1e-30), high = histogram.edges[last + 1] * 10;
+    const QCPRange current = plot->xAxis->range();
+    const bool widen = plot->graphCount() > 1;  // a second histogram on the same plot keeps the first in view
+    plot->xAxis->setRange(widen ? std::min(low, current.lower) : low, widen ? std::max(high, current.upper) : high);
     plotStyle::setLogY(plot, true);
     plot->yAxis->setRange(0.5, maxCount * 3);
-    plot->legend->setVisible(true);
 }
 
 }  // namespace ql::ui

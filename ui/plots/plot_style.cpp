@@ -2,6 +2,9 @@
 
 #include "ui/plots/qcp.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace ql::ui::plotStyle {
 
 namespace {
@@ -22,12 +25,13 @@ QCPTextElement* titleElement(QCustomPlot* plot) {
 QCustomPlot* makePlot(QWidget* parent, const QString& objectName) {
     auto* plot = new QCustomPlot(parent);
     plot->setObjectName(objectName);
-    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setMinimumHeight(220);
     QFont legendFont = plot->font();
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 220));
+    plot->legend->setBorderPen(Qt::NoPen);
     plot->setNoAntialiasingOnDrag(true);
     return plot;
 }
@@ -38,9 +42,13 @@ void setTitles(QCustomPlot* plot, const QString& title, const QString& xLabel, c
     QCPTextElement* element = titleElement(plot);
     if (!element) {
         plot->plotLayout()->insertRow(0);
-        element = new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold));
+        QFont font = plot->font();
+        font.setBold(true);
+        element = new QCPTextElement(plot, title, font);
         element->setObjectName(QString::fromLatin1(kTitleElementName));
+        element->setMargins(QMargins(4, 4, 4, 0));
         plot->plotLayout()->addElement(0, 0, element);
+        plot->plotLayout()->setRowStretchFactor(0, 0.01);
     }
     element->setText(title);
 }
@@ -59,6 +67,7 @@ void setEmptyMessage(QCustomPlot* plot, const QString& message) {
         item->position->setType(QCPItemPosition::ptAxisRectRatio);
         item->position->setCoords(0.5, 0.5);
         item->setColor(kNeutral);
+        item->setSelectable(false);
     }
     item->setText(message);
     item->setVisible(!message.isEmpty());
@@ -76,6 +85,115 @@ void setLogY(QCustomPlot* plot, bool logarithmic) {
         plot->yAxis->setNumberFormat(QStringLiteral("gb"));
         plot->yAxis->setNumberPrecision(6);
     }
+}
+
+void setLogTicks(QCPAxis* axis, double low, double high) {
+    const bool decades = low > 0 && high / low >= 100;
+    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    axis->setNumberFormat(decades ? QStringLiteral("eb") : QStringLiteral("g"));
+    axis->setNumberPrecision(decades ? 0 : 3);
+}
+
+namespace {
+bool legendInMainLayout(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
+    for (int i = 0; i < layout->elementCount(); ++i) {
+        if (layout->elementAt(i) == plot->legend) return true;
+    }
+    return false;
+}
+
+// Row right above the axis rect (under the title, when there is one).
+void moveLegendAbove(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->axisRect()->insetLayout()->simplify();
+    const int row = titleElement(plot) ? 1 : 0;
+    layout->insertRow(row);
+    layout->addElement(row, 0, plot->legend);
+    layout->setRowStretchFactor(row, 0.01);
+    plot->legend->setVisible(true);
+}
+
+// An empty legend leaves the layout: as an element it would cap the plot's column at its own
+// (zero) maximum width and squeeze the axis rect. Hidden in the axis rect's inset meanwhile.
+void moveLegendInside(QCustomPlot* plot) {
+    QCPLayoutGrid* layout = plot->plotLayout();
+    layout->take(plot->legend);
+    layout->simplify();
+    plot->axisRect()->insetLayout()->addElement(plot->legend, Qt::AlignTop | Qt::AlignRight);
+    plot->legend->setVisible(false);
+}
+
+// As many entries a row as fit the plot's width (at most three), so no entry is ever cut.
+void fitLegendWrap(QCustomPlot* plot) {
+    QCPLegend* legend = plot->legend;
+    const int available = plot->viewport().width() - 16;
+    std::vector<int> widths;
+    for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
+        int widest = 0;
+        for (std::size_t start = 0; start < widths.size(); start += perRow) {
+            int sum = 0;
+            for (std::size_t i = start; i < std::min(widths.size(), start + perRow); ++i) sum += widths[i];
+            widest = std::max(widest, sum);
+        }
+        return widest;
+    };
+    int wrap = std::min<int>(3, std::max<int>(1, static_cast<int>(widths.size())));
+    while (wrap > 1 && rowWidth(wrap) > available) --wrap;
+    if (legend->wrap() != wrap) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(legend->fillOrder(), true);  // re-arrange the entries for the new wrap
+    }
+}
+}  // namespace
+
+void placeLegendAbove(QCustomPlot* plot) {
+    if (plot->property("ql_legend_above").toBool()) return;  // already managed
+    plot->setProperty("ql_legend_above", true);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(3);
+    plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
+        const bool empty = plot->legend->itemCount() == 0;
+        if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
+        if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
+        if (!empty) fitLegendWrap(plot);
+    });
+    if (plot->legend->itemCount() > 0) moveLegendAbove(plot);
+    else plot->legend->setVisible(false);
+}
+
+void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name) {
+    auto* swatch = plot->addGraph();  // no data: only its legend icon is drawn
+    swatch->setName(name);
+    swatch->setLineStyle(QCPGraph::lsNone);
+    swatch->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(colour.darker(130)), QBrush(colour), 9));
+    swatch->setSelectable(QCP::stNone);
+    swatch->setObjectName(QStringLiteral("ql_swatch"));
+}
+
+QCPColorScale* attachColorScale(QCustomPlot* plot, QCPColorMap* map, const QString& label) {
+    auto* scale = new QCPColorScale(plot);
+    plot->plotLayout()->addElement(0, 1, scale);  // beside the axis rect, before any title/legend row exists
+    scale->setLabel(label);
+    map->setColorScale(scale);
+    scale->setGradient(errorGradient());  // after setColorScale: the scale's gradient is the one kept
+    auto* group = new QCPMarginGroup(plot);
+    plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    return scale;
+}
+
+QCPColorGradient errorGradient() {
+    QCPColorGradient gradient;
+    gradient.setColorStopAt(0.0, QColor(0xff, 0xf5, 0x9d));
+    gradient.setColorStopAt(0.35, QColor(0xff, 0xa7, 0x26));
+    gradient.setColorStopAt(0.7, QColor(0xe5, 0x39, 0x35));
+    gradient.setColorStopAt(1.0, QColor(0x4a, 0x00, 0x00));
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    return gradient;
 }
 
 }  // namespace ql::ui::plotStyle

@@ -2,6 +2,8 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -23,6 +25,21 @@ QString recipeYaml(const RecipeFields& f) {
         yaml += QStringLiteral("quantization: {scheme: %1, group_size: %2}\n").arg(f.scheme).arg(f.groupSize);
     }
     return yaml;
+}
+
+QString recipeFieldsProblem(const RecipeFields& f) {
+    const QFileInfo model(f.modelDir);
+    if (f.modelDir.trimmed().isEmpty()) return QObject::tr("Choose the model directory (a HF checkpoint with config.json).");
+    if (!model.isDir()) return QObject::tr("Model dir %1: no such folder.").arg(f.modelDir);
+    if (!QFileInfo(QDir(f.modelDir).filePath(QStringLiteral("config.json"))).isFile()) {
+        return QObject::tr("Model dir %1: no config.json (expected a Hugging Face checkpoint folder).").arg(f.modelDir);
+    }
+    if (f.adapterDir.trimmed().isEmpty()) return {};
+    if (!QFileInfo(f.adapterDir).isDir()) return QObject::tr("Adapter dir %1: no such folder.").arg(f.adapterDir);
+    if (!QFileInfo(QDir(f.adapterDir).filePath(QStringLiteral("adapter_config.json"))).isFile()) {
+        return QObject::tr("Adapter dir %1: no adapter_config.json (expected a PEFT adapter folder).").arg(f.adapterDir);
+    }
+    return {};
 }
 
 namespace {
@@ -89,8 +106,9 @@ RecipeFields RecipeBuilderDialog::fields() const {
 }
 
 void RecipeBuilderDialog::saveAndAccept() {
-    if (m_model->text().isEmpty()) {
-        QMessageBox::warning(this, windowTitle(), tr("Choose the model directory (a HF checkpoint with config.json)."));
+    const QString problem = recipeFieldsProblem(fields());
+    if (!problem.isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), problem);
         return;
     }
     const QString path = QFileDialog::getSaveFileName(this, tr("Save %1 recipe").arg(m_side), m_side + QStringLiteral(".yaml"),

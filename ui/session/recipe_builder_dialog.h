@@ -24,6 +24,9 @@ struct RecipeFields {
 
 // The recipe YAML of recipe.h for `fields` (paths written as given).
 QString recipeYaml(const RecipeFields& fields);
+// Why `fields` cannot make a runnable recipe (empty when they can): the model dir must be a folder
+// with config.json; an adapter dir, when given, a folder with adapter_config.json.
+QString recipeFieldsProblem(const RecipeFields& fields);
 
 class RecipeBuilderDialog : public QDialog {
     Q_OBJECT

@@ -32,11 +32,15 @@ QByteArray sessionToJson(const Session& session) {
         {QStringLiteral("eval_recipe"), session.evalRecipe},
         {QStringLiteral("prompts"), session.prompts},
         {QStringLiteral("device"), session.device},
+        {QStringLiteral("attention"), session.attention},
+        {QStringLiteral("weight_atol"), session.weightAtol},
+        {QStringLiteral("weight_rtol"), session.weightRtol},
         {QStringLiteral("logit_atol"), session.logitAtol},
         {QStringLiteral("logit_rtol"), session.logitRtol},
         {QStringLiteral("check_activations"), session.checkActivations},
         {QStringLiteral("check_convert"), session.checkConvert},
         {QStringLiteral("check_adapter_merge"), session.checkAdapterMerge},
+        {QStringLiteral("report"), session.reportPath},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Indented);
 }
@@ -60,11 +64,19 @@ Result<Session> sessionFromJson(const QByteArray& json, const QString& sourceNam
     session.evalRecipe = object.value(QStringLiteral("eval_recipe")).toString();
     session.prompts = object.value(QStringLiteral("prompts")).toString();
     session.device = object.value(QStringLiteral("device")).toString(QStringLiteral("cpu"));
+    session.attention = object.value(QStringLiteral("attention")).toString(QStringLiteral("sdpa"));
+    if (session.attention != QLatin1String("sdpa") && session.attention != QLatin1String("eager")) {
+        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1: \"attention\" must be \"sdpa\" or \"eager\", got \"%2\"")
+                                                      .arg(sourceName, session.attention).toStdString());
+    }
+    session.weightAtol = object.value(QStringLiteral("weight_atol")).toDouble(session.weightAtol);
+    session.weightRtol = object.value(QStringLiteral("weight_rtol")).toDouble(session.weightRtol);
     session.logitAtol = object.value(QStringLiteral("logit_atol")).toDouble(session.logitAtol);
     session.logitRtol = object.value(QStringLiteral("logit_rtol")).toDouble(session.logitRtol);
     session.checkActivations = object.value(QStringLiteral("check_activations")).toBool(true);
     session.checkConvert = object.value(QStringLiteral("check_convert")).toBool(true);
     session.checkAdapterMerge = object.value(QStringLiteral("check_adapter_merge")).toBool(true);
+    session.reportPath = object.value(QStringLiteral("report")).toString();
     return session;
 }
 
@@ -87,6 +99,9 @@ Result<Session> loadSession(const QString& path) {
 }
 
 Result<VerifyRequest> makeVerifyRequest(const Session& session) {
+    if (session.promptList().isEmpty()) {
+        return makeError(ErrorCode::InvalidInput, "Prompts: no prompt given (one per line expected)");
+    }
     Result<Recipe> train = loadRecipe(session.trainRecipe.toStdString());
     if (!train) {
         return train.error();
@@ -102,6 +117,8 @@ Result<VerifyRequest> makeVerifyRequest(const Session& session) {
         request.prompts.push_back(Prompt{text.toStdString(), {}});
     }
     request.device = session.device.toStdString();
+    request.attention = session.attention == QLatin1String("eager") ? AttentionImpl::Eager : AttentionImpl::Sdpa;
+    request.weightTolerance = Tolerance{session.weightAtol, session.weightRtol};
     request.logitTolerance = Tolerance{session.logitAtol, session.logitRtol};
     request.checkActivations = session.checkActivations;
     request.checkConvert = session.checkConvert;

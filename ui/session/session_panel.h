@@ -1,4 +1,5 @@
-// The session dock: train and eval recipe (open a YAML or build one), prompts, device and checks.
+// The session dock: train and eval recipe (open a YAML or build one), prompts, device, attention
+// kernel, tolerances (weights; logits and hidden states) and checks, and the Run button.
 // Accepts drops of .yaml files (train first, then eval), session .json files and folders holding
 // train.yaml / eval.yaml (/ prompts.txt).
 #pragma once
@@ -12,6 +13,7 @@ class QComboBox;
 class QFormLayout;
 class QLineEdit;
 class QPlainTextEdit;
+class QPushButton;
 
 namespace ql::ui {
 
@@ -26,9 +28,12 @@ public:
     // Fills the session from a folder with train.yaml, eval.yaml and optionally prompts.txt.
     bool loadFolder(const QString& dir);
 
+    QPushButton* runButton() const { return m_run; }
+
 Q_SIGNALS:
     void sessionFileDropped(const QString& path);
     void changed();
+    void runRequested();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -36,6 +41,8 @@ protected:
 
 private:
     QLineEdit* addRecipeRow(QFormLayout* form, bool train);
+    QLineEdit* addToleranceEdit(const QString& toolTip);
+    void addRunOptions(QFormLayout* form);
     void openRecipe(bool train);
     void buildRecipe(bool train);
 
@@ -43,6 +50,12 @@ private:
     QLineEdit* m_eval;
     QPlainTextEdit* m_prompts;
     QComboBox* m_device;
+    QComboBox* m_attention;
+    QLineEdit* m_weightAtol;
+    QLineEdit* m_weightRtol;
+    QLineEdit* m_logitAtol;
+    QLineEdit* m_logitRtol;
+    QPushButton* m_run;
     QCheckBox* m_activations;
     QCheckBox* m_convert;
     QCheckBox* m_merge;

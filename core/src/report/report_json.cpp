@@ -273,6 +273,9 @@ std::string reportToJson(const VerifyReport& report) { return enc(report).dump(1
 Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
     try {
         Json j = Json::parse(json);
+        if (!j.is_object() || !j.contains("schema_version")) {
+            return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report (no schema_version)");
+        }
         VerifyReport r;
         dec(j, r);
         if (r.schemaVersion != kReportSchemaVersion) {

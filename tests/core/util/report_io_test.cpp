@@ -78,7 +78,7 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
 }
 
 TEST(ReportIo, BadInputIsOneLineError) {
-    auto bad = reportFromJson("{\"checks\": [{\"kind\": \"bogus\"}]}", "r.json");
+    auto bad = reportFromJson("{\"schema_version\": 1, \"checks\": [{\"kind\": \"bogus\"}]}", "r.json");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("r.json"), std::string::npos);
     EXPECT_NE(bad.error().message.find("bogus"), std::string::npos);
@@ -87,6 +87,9 @@ TEST(ReportIo, BadInputIsOneLineError) {
     ASSERT_FALSE(version.ok());
     EXPECT_EQ(version.error().code, ErrorCode::Unsupported);
     EXPECT_FALSE(reportFromJson("not json", "r.json").ok());
+    auto foreign = reportFromJson("{\"format\": \"QuantLens session\", \"version\": 1}", "s.json");  // another JSON object
+    ASSERT_FALSE(foreign.ok());
+    EXPECT_NE(foreign.error().message.find("s.json: not a QuantLens report"), std::string::npos) << foreign.error().message;
 }
 
 TEST(ReportIo, MarkdownNamesEveryCheck) {
