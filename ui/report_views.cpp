@@ -81,9 +81,11 @@ std::vector<TopToken> topTokens(const VerifyReport& report, bool trainSide, int 
     const PositionTopTokens& at = report.logits->topTokens[static_cast<std::size_t>(position)];
     const std::vector<std::int32_t>& ids = trainSide ? at.trainIds : at.evalIds;
     const std::vector<float>& logits = trainSide ? at.trainLogits : at.evalLogits;
+    const std::vector<std::string>& texts = trainSide ? at.trainTexts : at.evalTexts;  // absent in older reports
     std::vector<TopToken> out;
     for (std::size_t k = 0; k < ids.size() && k < logits.size(); ++k) {
-        out.push_back({ids[k], logits[k], known.value(ids[k], QStringLiteral("#%1").arg(ids[k]))});
+        const QString text = k < texts.size() ? qs(texts[k]) : known.value(ids[k], QStringLiteral("#%1").arg(ids[k]));
+        out.push_back({ids[k], logits[k], text});
     }
     return out;
 }

@@ -104,6 +104,7 @@ struct WeightsCheck {
 struct PositionTopTokens {
     std::vector<std::int32_t> trainIds, evalIds;
     std::vector<float> trainLogits, evalLogits;
+    std::vector<std::string> trainTexts, evalTexts;  // each id decoded; empty without a tokenizer
 };
 
 struct LogitsCheck {

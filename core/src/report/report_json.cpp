@@ -197,7 +197,7 @@ QL_STRUCT(WeightModuleResult, f("module", s.module); f("layer", s.layerIndex); f
           f("lora_delta_rms", s.loraDeltaRms);)
 QL_STRUCT(WeightsCheck, f("modules", s.modules); f("overall", s.overall); f("modules_differing", s.modulesDiffering);)
 QL_STRUCT(PositionTopTokens, f("train_ids", s.trainIds); f("eval_ids", s.evalIds); f("train_logits", s.trainLogits);
-          f("eval_logits", s.evalLogits);)
+          f("eval_logits", s.evalLogits); f("train_texts", s.trainTexts); f("eval_texts", s.evalTexts);)
 QL_STRUCT(LogitsCheck, f("tokens", s.tokens); f("diff", s.diff); f("abs_diff_histogram", s.absDiff);
           f("per_position_max_abs", s.perPositionMaxAbs); f("per_position_kl", s.perPositionKl);
           f("prompt_starts", s.promptStarts); f("kl_mean", s.klMean); f("kl_median", s.klMedian);

@@ -53,12 +53,24 @@ std::string utcNow() {
     return buf;
 }
 
-Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, VerifyReport& report) {
+std::filesystem::path tokenizerPath(const VerifyRequest& req) {
+    return std::filesystem::path(req.train.modelDir) / "tokenizer.json";
+}
+
+// The train model's tokenizer.json; nullopt when the folder has none.
+Result<std::optional<Tokenizer>> loadTokenizer(const VerifyRequest& req) {
+    const auto path = tokenizerPath(req);
+    if (!std::filesystem::exists(path)) return std::optional<Tokenizer>();
+    auto t = Tokenizer::load(path);
+    if (!t) return t.error();
+    return std::optional<Tokenizer>(std::move(*t));
+}
+
+Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, const std::optional<Tokenizer>& tok,
+                                           VerifyReport& report) {
     std::vector<Prompt> prompts = req.prompts;
-    const std::filesystem::path tokPath = std::filesystem::path(req.train.modelDir) / "tokenizer.json";
-    const bool haveTokenizer = std::filesystem::exists(tokPath);
     if (prompts.empty()) {
-        if (haveTokenizer) {
+        if (tok) {
             prompts.push_back(Prompt{kDefaultPrompt, {}, {}});
         } else {
             Prompt p;
@@ -68,16 +80,10 @@ Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, VerifyRepor
                                        "no prompts and no tokenizer.json: used 16 fixed token ids"});
         }
     }
-    std::optional<Tokenizer> tok;
-    if (haveTokenizer) {
-        auto t = Tokenizer::load(tokPath);
-        if (!t) return t.error();
-        tok.emplace(std::move(*t));
-    }
     for (auto& p : prompts) {
         if (p.ids.empty()) {
             if (!tok) {
-                return makeError(ErrorCode::NotFound, tokPath.string() + ": needed to tokenize the text prompts");
+                return makeError(ErrorCode::NotFound, tokenizerPath(req).string() + ": needed to tokenize the text prompts");
             }
             auto ids = tok->encode(p.text, true);
             if (!ids) return ids.error();
@@ -85,12 +91,24 @@ Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, VerifyRepor
             if (p.ids.empty()) return makeError(ErrorCode::InvalidInput, "prompt \"" + p.text + "\" has no tokens");
         }
         p.tokens.clear();
-        for (std::int32_t id : p.ids) {
-            p.tokens.push_back(tok ? tok->decode({id}, false) : std::string());
+        if (tok) {
+            for (std::int32_t id : p.ids) p.tokens.push_back(tok->decode({id}, false));
         }
-        if (!tok) p.tokens.clear();
     }
     return prompts;
+}
+
+// Each top-k id of both sides decoded, so that a reader shows tokens the prompts do not contain.
+void decodeTopTokens(const Tokenizer& tok, LogitsCheck& logits) {
+    const auto decodeAll = [&](const std::vector<std::int32_t>& ids) {
+        std::vector<std::string> out;
+        for (std::int32_t id : ids) out.push_back(tok.decode({id}, false));
+        return out;
+    };
+    for (PositionTopTokens& at : logits.topTokens) {
+        at.trainTexts = decodeAll(at.trainIds);
+        at.evalTexts = decodeAll(at.evalIds);
+    }
 }
 
 Result<at::Device> pickDevice(const std::string& name, VerifyReport& report) {
@@ -174,7 +192,9 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
     if (!train) return train.error();
     auto eval = checks::openSide(req.eval, "eval", *device, &*train);
     if (!eval) return eval.error();
-    auto prompts = resolvePrompts(req, report);
+    auto tokenizer = loadTokenizer(req);
+    if (!tokenizer) return tokenizer.error();
+    auto prompts = resolvePrompts(req, *tokenizer, report);
     if (!prompts) return prompts.error();
     report.prompts = *prompts;
     std::vector<at::Tensor> ids;
@@ -183,6 +203,7 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
         ids.push_back(at::tensor(v, at::kLong).view({1, -1}));
     }
     if (auto s = runChecks(req, *train, *eval, ids, progress, report); !s) return s.error();
+    if (*tokenizer && report.logits) decodeTopTokens(**tokenizer, *report.logits);
     if (req.train.adapter) {
         auto st = loadTrainerState(req.train.adapter->path);
         if (st) report.trainerState = *st;

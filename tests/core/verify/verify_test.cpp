@@ -106,6 +106,34 @@ TEST_F(DemoVerify, DemoMismatchIsFound) {
     EXPECT_EQ(reportToJson(*back), reportToJson(*report));
 }
 
+// Per position, each side's five largest logits in descending order, their ids decoded by the model's
+// tokenizer (so a reader can show tokens the prompts do not contain); top-1 agreement is the share of
+// positions whose first ids are equal.
+TEST_F(DemoVerify, TopTokensAreEachSidesLargestLogitsDecoded) {
+    auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto tok = Tokenizer::load(std::filesystem::path(s_ws->modelDir) / "tokenizer.json");
+    ASSERT_TRUE(tok.ok());
+    const LogitsCheck& logits = *report->logits;
+    ASSERT_EQ(logits.topTokens.size(), static_cast<std::size_t>(logits.tokens));
+    std::int64_t sameTop1 = 0;
+    for (const PositionTopTokens& at : logits.topTokens) {
+        for (const auto* side : {&at.trainIds, &at.evalIds}) ASSERT_EQ(side->size(), 5u);
+        for (std::size_t k = 1; k < 5; ++k) {
+            EXPECT_GE(at.trainLogits[k - 1], at.trainLogits[k]);
+            EXPECT_GE(at.evalLogits[k - 1], at.evalLogits[k]);
+        }
+        ASSERT_EQ(at.trainTexts.size(), 5u);
+        ASSERT_EQ(at.evalTexts.size(), 5u);
+        for (std::size_t k = 0; k < 5; ++k) {
+            EXPECT_EQ(at.trainTexts[k], tok->decode({at.trainIds[k]}, false));
+            EXPECT_EQ(at.evalTexts[k], tok->decode({at.evalIds[k]}, false));
+        }
+        sameTop1 += at.trainIds[0] == at.evalIds[0];
+    }
+    EXPECT_DOUBLE_EQ(logits.top1Agreement, static_cast<double>(sameTop1) / static_cast<double>(logits.tokens));
+}
+
 TEST_F(DemoVerify, CancelImmediatelyReturnsCancelled) {
     int calls = 0;
     auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe), [&](const Progress&) {
