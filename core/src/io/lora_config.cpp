@@ -138,6 +138,7 @@ Result<LoraConfig> parseLoraConfig(std::string_view jsonText, const std::string&
     c.taskType = r.stringOr("task_type", "");
     c.baseModelNameOrPath = r.stringOr("base_model_name_or_path", "");
     c.peftVersion = r.stringOr("peft_version", "");
+    c.revision = r.stringOr("revision", "");
     c.r = r.intOr("r", 8);
     c.loraAlpha = r.numberOr("lora_alpha", 8.0);
     c.useRslora = r.boolOr("use_rslora", false);

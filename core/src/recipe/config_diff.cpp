@@ -69,6 +69,7 @@ Result<ConfigDiff> diffConfigs(const Recipe& train, const Recipe& eval, const st
     sidePitfalls(train, "train", layers, diff.findings);
     sidePitfalls(eval, "eval", layers, diff.findings);
     pairPitfalls(train, eval, diff.findings);
+    coveragePitfalls(train, eval, diff.findings);
     for (const auto& row : diff.fields) {
         if (row.verdict == DiffClass::ChangesNumerics) diff.sameNumerics = false;
     }

@@ -29,5 +29,7 @@ const std::vector<FieldSpec>& declaredFields();
 void sidePitfalls(const Recipe& recipe, const std::string& side, const std::vector<LayerShape>& layers,
                   std::vector<ConfigFinding>& out);
 void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out);
+// The two sides' module coverage compared (only when both models' config.json exist).
+void coveragePitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out);
 
 }  // namespace ql::recipe
