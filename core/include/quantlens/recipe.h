@@ -73,7 +73,7 @@ enum class ModuleFormOverride {
 };
 
 struct ModuleFormRule {
-    std::string pattern;                    // ECMAScript regex, full match
+    std::string pattern;                    // regular expression (Python re syntax), full match
     ModuleFormOverride form = ModuleFormOverride::Float;
 };
 

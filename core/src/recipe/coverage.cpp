@@ -4,8 +4,8 @@
 
 #include <cctype>
 #include <filesystem>
-#include <regex>
 
+#include "io/name_regex.h"
 #include "recipe/parse_failure.h"
 #include "recipe/text_file.h"
 
@@ -57,11 +57,8 @@ std::string describe(const QuantConfig& c, TorchaoVersion version) {
 bool hfSkips(const std::vector<std::string>& patterns, const std::string& module) {
     for (const auto& key : patterns) {
         if (module.ends_with(key)) return true;
-        try {
-            const std::regex re("^(?:" + key + ")(?=\\.|$)");
-            if (std::regex_search(module, re)) return true;
-        } catch (const std::exception&) {
-        }
+        const auto re = detail::NameRegex::compile("(?:" + key + ")(?:(?<=\\.)|(?=\\.|$))");
+        if (re.ok() && re->prefixMatch(module)) return true;
     }
     return false;
 }

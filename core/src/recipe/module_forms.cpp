@@ -1,8 +1,7 @@
 // `module_forms:` rules and the lookup shared by coverage and the config check.
 #include "recipe/module_forms.h"
 
-#include <regex>
-
+#include "io/name_regex.h"
 #include "recipe/yaml_fields.h"
 
 namespace ql {
@@ -13,15 +12,11 @@ constexpr recipe::EnumName<ModuleFormOverride> kOverrideForms[] = {
     {ModuleFormOverride::Float, "float"}, {ModuleFormOverride::Unmerged, "unmerged"},
     {ModuleFormOverride::Merged, "merged"}, {ModuleFormOverride::QatAfterPeft, "qat_after_peft"}};
 
-// Module names are short; a bounded pattern keeps std::regex's recursive matcher far from the stack limit.
 constexpr std::size_t kMaxPatternLength = 256;
 
 bool fullMatch(const std::string& pattern, std::string_view text) {
-    try {
-        return std::regex_match(text.begin(), text.end(), std::regex(pattern));
-    } catch (const std::exception&) {
-        return false;
-    }
+    const auto re = detail::NameRegex::compile(pattern);
+    return re.ok() && re->fullMatch(text);
 }
 
 }  // namespace
@@ -52,10 +47,8 @@ std::vector<ModuleFormRule> parseModuleForms(const YAML::Node& node, const std::
             failInput(m.path("match") + ": expected a regular expression of 1 to " + std::to_string(kMaxPatternLength) +
                       " characters");
         }
-        try {
-            std::regex compiled(rule.pattern);
-        } catch (const std::exception& e) {
-            failInput(m.path("match") + ": '" + rule.pattern + "' is not a regular expression (ECMAScript syntax): " + e.what());
+        if (auto compiled = detail::NameRegex::compile(rule.pattern); !compiled) {
+            failInput(m.path("match") + ": '" + rule.pattern + "' is not a regular expression (" + compiled.error().message + ")");
         }
         rule.form = m.enumValue("form", std::span<const EnumName<ModuleFormOverride>>(kOverrideForms));
         rules.push_back(std::move(rule));

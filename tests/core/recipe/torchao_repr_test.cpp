@@ -166,6 +166,8 @@ TEST(ModuleForms, ParsedAndMatchedInOrder) {
     EXPECT_EQ(moduleFormFor(r->moduleForms, "model.layers.0.mlp.up_proj"), ModuleFormOverride::Merged);
     EXPECT_EQ(moduleFormFor(r->moduleForms, "model.layers.10.mlp.up_proj"), ModuleFormOverride::Unmerged);
     EXPECT_EQ(moduleFormFor({}, "lm_head"), std::nullopt);
+    // Catastrophic backtracking is cut off by the match limit: no match, no hang.
+    EXPECT_EQ(moduleFormFor({{"(a|aa)*c", ModuleFormOverride::Float}}, std::string(64, 'a')), std::nullopt);
     auto bad = parseRecipe("model: m\nmodule_forms: [{match: '(unclosed', form: float}]\n", "/r/t.yaml");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("t.yaml.module_forms[0].match: '(unclosed' is not a regular expression"),
