@@ -78,7 +78,7 @@ void chooseCheckpoint(AdapterSpec& spec, const std::vector<TrainerCheckpointEntr
     for (const auto& e : found) choice.available.push_back(e.step);
     std::int64_t step = found.back().step;
     if (checkpoint.empty() || checkpoint == "latest") {
-        choice.rule = "latest by global step (largest N of " + std::to_string(found.size()) + " checkpoint-N folders)";
+        choice.rule = "latest by global step";
     } else if (checkpoint == "best") {
         step = bestStep(found, field);
         choice.rule = "best (best_model_checkpoint of checkpoint-" + std::to_string(found.back().step) + "/trainer_state.json)";
@@ -118,10 +118,12 @@ void resolveModel(Recipe& r, const std::string& written, const std::string& revi
 
 namespace {
 
-void chooseFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& field) {
+void chooseFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& adapterField) {
+    const std::string pathField = adapterField + ".path";
+    const std::string field = adapterField + ".checkpoint";
     const fs::path dir(spec.path);
     if (!isFolder(dir)) {
-        if (!checkpoint.empty()) fail(ErrorCode::NotFound, field + ": " + spec.path + ": no such folder");
+        if (!checkpoint.empty()) fail(ErrorCode::NotFound, pathField + ": " + spec.path + ": no such folder");
         return;  // a file (adapter_model.safetensors) or a missing path: opened, and reported, at load time
     }
     const bool isAdapter = pathExists(dir / "adapter_config.json") || pathExists(dir / "adapter_model.safetensors") ||
@@ -132,8 +134,8 @@ void chooseFolder(AdapterSpec& spec, const std::string& checkpoint, const std::s
             failInput(field + ": " + spec.path + " has no checkpoint-N folders to pick checkpoint '" + checkpoint + "' from");
         }
         if (!isAdapter) {
-            failInput(field + ": " + spec.path + ": expected a PEFT adapter folder (adapter_config.json) or a Trainer "
-                                                 "output folder (checkpoint-N/ sub-folders), found neither");
+            failInput(pathField + ": " + spec.path + ": expected a PEFT adapter folder (adapter_config.json) or a Trainer "
+                                                     "output folder (checkpoint-N/ sub-folders), found neither");
         }
         return;
     }
@@ -143,8 +145,8 @@ void chooseFolder(AdapterSpec& spec, const std::string& checkpoint, const std::s
 
 }  // namespace
 
-void resolveAdapterFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& field) {
-    chooseFolder(spec, checkpoint, field);
+void resolveAdapterFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& adapterField) {
+    chooseFolder(spec, checkpoint, adapterField);
     const fs::path state = fs::path(spec.path) / "trainer_state.json";
     if (isFolder(spec.path) && pathExists(state)) {
         if (auto parsed = loadTrainerState(state)) spec.globalStep = parsed->globalStep;  // unreadable: stays unknown

@@ -21,7 +21,8 @@ void resolveModel(Recipe& recipe, const std::string& written, const std::string&
 // `spec.path` is already resolved. A folder with adapter_config.json is the adapter; a folder with
 // checkpoint-N/ sub-folders is a Trainer output folder: `checkpoint` ("" = latest, "latest",
 // "best" or N) picks one. An existing folder with neither is an error; a missing path is kept.
-void resolveAdapterFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& field);
+// `adapterField` ("<recipe>.adapter") prefixes the errors (.path or .checkpoint).
+void resolveAdapterFolder(AdapterSpec& spec, const std::string& checkpoint, const std::string& adapterField);
 
 // The recipe has no `model:`: take adapter_config.json's base_model_name_or_path (an absolute
 // folder, a folder relative to the adapter folder, or a hub id in the cache at the config's

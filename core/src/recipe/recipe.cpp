@@ -56,7 +56,7 @@ AdapterSpec parseAdapter(const YAML::Node& node, const std::string& where, const
     spec.requestedPath = m.scalar("path");
     spec.path = resolve(spec.requestedPath, baseDir);
     if (m.has("form")) spec.form = m.enumValue("form", std::span<const EnumName<AdapterForm>>(kForms));
-    resolveAdapterFolder(spec, m.has("checkpoint") ? m.scalar("checkpoint") : std::string(), m.path("checkpoint"));
+    resolveAdapterFolder(spec, m.has("checkpoint") ? m.scalar("checkpoint") : std::string(), where);
     return spec;
 }
 
@@ -120,12 +120,12 @@ Result<Recipe> parseRecipe(std::string_view yamlText, const std::string& sourceN
         }
         return parseRecipeNode(root, sourceName);
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     } catch (const YAML::Exception& e) {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": YAML error at line " + std::to_string(e.mark.line + 1) +
-                                                      ": " + e.msg);
+        return oneLine(makeError(ErrorCode::InvalidInput, sourceName + ": YAML error at line " +
+                                                              std::to_string(e.mark.line + 1) + ": " + e.msg));
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, sourceName + ": " + e.what());
+        return oneLine(makeError(ErrorCode::Internal, sourceName + ": " + e.what()));
     }
 }
 
@@ -133,7 +133,7 @@ Result<Recipe> loadRecipe(const std::string& path) {
     try {
         return parseRecipe(readTextFileOrFail(path, "recipe"), path);
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     }
 }
 

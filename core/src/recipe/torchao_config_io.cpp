@@ -28,9 +28,9 @@ Result<QuantConfig> guarded(Fn fn) {
     try {
         return fn();
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::InvalidInput, e.what());
+        return oneLine(makeError(ErrorCode::InvalidInput, e.what()));
     }
 }
 

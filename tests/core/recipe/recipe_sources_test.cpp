@@ -218,6 +218,24 @@ TEST(RecipeSources, BaseModelFromAdapterConfig) {
         << notCached.error().message;
 }
 
+// The recipe fuzzer's first finding: yaml-cpp's message for this input ends in a raw line break.
+constexpr char kYamlLineBreakBytes[] =
+    "model: .>/models/\xff\xff\xff\xff\xff\xff\xff\xfftinyb\x00\nfig=IntxFakeQuantizeCo~fig(dtype=t"
+    "                                    orch.int4, granulari\x00\x00\x02\x00\x00\x00\x00PerGroup(gr "
+    "choose_qparrm: merged}\ndtype: bfloa\n";
+const std::string kYamlLineBreakInMessage(kYamlLineBreakBytes, sizeof kYamlLineBreakBytes - 1);
+
+TEST(RecipeSources, ErrorsQuotingUserTextStayOneLine) {
+    auto yaml = parseRecipe(kYamlLineBreakInMessage, "/r/t.yaml");
+    ASSERT_FALSE(yaml.ok());
+    EXPECT_EQ(yaml.error().message.find('\n'), std::string::npos) << yaml.error().message;
+    EXPECT_NE(yaml.error().message.find("/r/t.yaml: YAML error at line"), std::string::npos) << yaml.error().message;
+    auto field = parseRecipe("model: m\nquantization: {scheme: \"int4\\nweight\"}\n", "/r/t.yaml");
+    ASSERT_FALSE(field.ok());
+    EXPECT_EQ(field.error().message.find('\n'), std::string::npos) << field.error().message;
+    EXPECT_NE(field.error().message.find("unknown value 'int4\\nweight'"), std::string::npos) << field.error().message;
+}
+
 TEST(HubCache, RepoIdShapeAndSafeRevisions) {
     EXPECT_TRUE(looksLikeHubRepoId("Qwen/Qwen3-4B"));
     EXPECT_TRUE(looksLikeHubRepoId("meta-llama/Llama-3.1-8B-Instruct"));
