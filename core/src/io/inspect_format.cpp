@@ -98,7 +98,7 @@ std::string metricsText(const std::map<std::string, double>& metrics) {
 }
 
 void printCheckpoints(std::ostringstream& out, const InspectReport& r) {
-    out << "checkpoints (" << r.trainerCheckpoints.size() << ", latest by global step first taken):\n";
+    out << "checkpoints (" << r.trainerCheckpoints.size() << ", latest by global step first):\n";
     Rows rows;
     for (auto it = r.trainerCheckpoints.rbegin(); it != r.trainerCheckpoints.rend(); ++it) {
         const auto& c = *it;
