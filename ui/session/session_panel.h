@@ -1,4 +1,5 @@
-// The session dock: train and eval recipe (open a YAML or build one), prompts, device and checks.
+// The session dock: train and eval recipe (open a YAML, build one, or build both from a training
+// checkpoint), where each recipe's model and adapter resolve to, prompts, device and checks.
 // Accepts drops of .yaml files (train first, then eval), session .json files and folders holding
 // train.yaml / eval.yaml (/ prompts.txt).
 #pragma once
@@ -10,6 +11,7 @@
 class QCheckBox;
 class QComboBox;
 class QFormLayout;
+class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 
@@ -38,9 +40,13 @@ private:
     QLineEdit* addRecipeRow(QFormLayout* form, bool train);
     void openRecipe(bool train);
     void buildRecipe(bool train);
+    void openCheckpoint();
+    void updateSummary(bool train);
 
     QLineEdit* m_train;
     QLineEdit* m_eval;
+    QLabel* m_trainSummary;
+    QLabel* m_evalSummary;
     QPlainTextEdit* m_prompts;
     QComboBox* m_device;
     QCheckBox* m_activations;
