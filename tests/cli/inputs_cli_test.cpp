@@ -154,6 +154,26 @@ TEST(InputsCli, VerifyFromATrainerOutputFolderBuildsBothRecipes) {
     EXPECT_EQ(again.exitCode, 1) << again.output;  // merged vs unmerged changes numerics
 }
 
+// Keys the engine does not run yet are diffed (diff-config) but refused by verify, by name.
+TEST(InputsCli, VerifyRefusesKeysTheEngineDoesNotRunYet) {
+    ql::test::TempDir dir;
+    const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
+    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\nquantization: {scheme: int4_weight_only, group_size: 32, "
+                                                "min_in_features: 128}\n";
+    std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\nquantization: {scheme: int4_weight_only, group_size: 32}\n";
+    const std::string pair = (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string();
+    auto diff = quantlens("diff-config " + pair + " --json");
+    EXPECT_EQ(diff.exitCode, 1) << diff.output;
+    EXPECT_NE(diff.output.find("coverage_differs"), std::string::npos) << diff.output;
+    const auto pos = diff.output.find('{');
+    ASSERT_NE(pos, std::string::npos);
+    const auto j = json::parse(diff.output.substr(pos));
+    EXPECT_FALSE(j["same_numerics"].get<bool>());
+    const auto r = quantlens("verify --train " + (dir.path() / "train.yaml").string() + " --eval " +
+                             (dir.path() / "eval.yaml").string());
+    expectOneLineExitTwo(r, "quantization.min_in_features is read by the config check");
+}
+
 TEST(InputsCli, SaveRecipesNeverReplacesAForeignFile) {
     ql::test::TempDir dir;
     std::ofstream(dir.path() / "train.yaml") << "model: mine\n";
