@@ -1,12 +1,12 @@
 #include "ui/session/checkpoint_dialog.h"
 
+#include "ui/session/form_rows.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -34,32 +34,6 @@ QString defaultRecipeFolder(const QString& adapter) {
     return QDir(base).filePath(QStringLiteral("checkpoints/") + name);
 }
 
-namespace {
-
-QComboBox* combo(QWidget* parent, const QStringList& items, const QString& current) {
-    auto* box = new QComboBox(parent);
-    box->addItems(items);
-    box->setCurrentText(current);
-    return box;
-}
-
-QLineEdit* folderRow(QWidget* parent, QFormLayout* form, const QString& label, const QString& placeholder) {
-    auto* edit = new QLineEdit(parent);
-    edit->setPlaceholderText(placeholder);
-    auto* browse = new QPushButton(QObject::tr("Browse…"), parent);
-    auto* row = new QHBoxLayout;
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    form->addRow(label, row);
-    QObject::connect(browse, &QPushButton::clicked, parent, [parent, edit, label] {
-        const QString dir = QFileDialog::getExistingDirectory(parent, label, edit->text());
-        if (!dir.isEmpty()) edit->setText(dir);
-    });
-    return edit;
-}
-
-}  // namespace
-
 CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Open checkpoint"));
     const CheckpointRecipeOptions defaults;
@@ -73,7 +47,7 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_revision = new QLineEdit(this);
     m_revision->setPlaceholderText(tr("main"));
     form->addRow(tr("Revision"), m_revision);
-    m_scheme = combo(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
+    m_scheme = choiceBox(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
                             QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")}, QString::fromStdString(defaults.scheme));
     form->addRow(tr("Scheme"), m_scheme);
     m_groupSize = new QSpinBox(this);
@@ -84,18 +58,15 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_repr->setPlaceholderText(tr("or paste the config your training log printed: QATConfig(base_config=...)"));
     m_repr->setMaximumHeight(70);
     form->addRow(tr("torchao config"), m_repr);
-    m_dtype = combo(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, QString::fromStdString(defaults.dtype));
+    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, QString::fromStdString(defaults.dtype));
     form->addRow(tr("dtype"), m_dtype);
-    m_device = combo(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, QString::fromStdString(defaults.deviceNumerics));
+    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, QString::fromStdString(defaults.deviceNumerics));
     form->addRow(tr("Device numerics"), m_device);
-    m_torchao = combo(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
+    m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
                              QStringLiteral("0.18")}, QString::fromStdString(defaults.torchaoVersion));
     form->addRow(tr("torchao version"), m_torchao);
     m_folder = folderRow(this, form, tr("Save recipes in"), tr("QuantLens' own folder"));
-    m_error = new QLabel(this);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020"));
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error = errorLabel(this);
     auto* hint = new QLabel(tr("Train runs the adapter unmerged on the QAT-prepared base; eval merges it "
                                "(merge_and_unload). Both use the numerics chosen here."), this);
     hint->setWordWrap(true);

@@ -1,5 +1,7 @@
 #include "ui/session/recipe_builder_dialog.h"
 
+#include "ui/session/form_rows.h"
+
 #include <quantlens/recipe.h>
 
 #include <QComboBox>
@@ -51,36 +53,27 @@ QString recipeYaml(const RecipeFields& f) {
     return yaml;
 }
 
-namespace {
-QComboBox* combo(QWidget* parent, const QStringList& items, const QString& current, const QString& toolTip) {
-    auto* box = new QComboBox(parent);
-    box->addItems(items);
-    box->setCurrentText(current);
-    box->setToolTip(toolTip);
-    return box;
-}
-}  // namespace
 
 RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) : QDialog(parent), m_side(side) {
     setWindowTitle(tr("New %1 recipe").arg(side));
     const RecipeFields defaults;
     auto* form = new QFormLayout;
-    m_model = addDirRow(form, tr("Model (folder or hub id)"));
+    m_model = folderRow(this, form, tr("Model (folder or hub id)"));
     m_model->setPlaceholderText(tr("folder or org/name; empty: the adapter's base"));
     m_model->setToolTip(tr("A HF checkpoint folder, or a hub id (org/name) resolved offline in the local Hugging Face cache"));
     m_revision = new QLineEdit(this);
     m_revision->setPlaceholderText(tr("main"));
     m_revision->setToolTip(tr("Branch, tag or commit of a hub id (resolved offline in the local cache)"));
     form->addRow(tr("Revision"), m_revision);
-    m_adapter = addDirRow(form, tr("Adapter (PEFT folder or Trainer output)"));
+    m_adapter = folderRow(this, form, tr("Adapter (PEFT folder or Trainer output)"));
     m_checkpoint = new QLineEdit(this);
     m_checkpoint->setPlaceholderText(tr("latest"));
     m_checkpoint->setToolTip(tr("For a Trainer output folder: N of checkpoint-N, latest or best"));
     form->addRow(tr("Checkpoint"), m_checkpoint);
-    m_form = combo(this, {QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")}, defaults.adapterForm,
+    m_form = choiceBox(this, {QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")}, defaults.adapterForm,
                    tr("unmerged: FQ(W)x + s·B(Ax); merged: FQ(W + s·BA)x; qat_after_peft: LoRA A/B fake-quantized too"));
     form->addRow(tr("LoRA form"), m_form);
-    m_scheme = combo(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
+    m_scheme = choiceBox(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
                             QStringLiteral("int8_dynamic_activation_int4_weight"), QStringLiteral("int8_dynamic_activation_intx_weight"),
                             QStringLiteral("none")}, defaults.scheme, tr("torchao base config of QATConfig"));
     form->addRow(tr("Scheme"), m_scheme);
@@ -95,39 +88,22 @@ RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) :
     m_repr->setToolTip(tr("torchao's printed config (print(config)); when given it replaces scheme and group size"));
     m_repr->setMaximumHeight(70);
     form->addRow(tr("torchao config"), m_repr);
-    m_dtype = combo(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, defaults.dtype, {});
+    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, defaults.dtype, {});
     form->addRow(tr("dtype"), m_dtype);
-    m_device = combo(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, defaults.deviceNumerics,
+    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, defaults.deviceNumerics,
                      tr("which device's rounding the run used (CUDA divides by 15 as a multiply by fp32(1/15))"));
     form->addRow(tr("Device numerics"), m_device);
-    m_torchao = combo(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
+    m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
                              QStringLiteral("0.18")}, defaults.torchaoVersion, tr("emulate that torchao release's behaviour"));
     form->addRow(tr("torchao version"), m_torchao);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
-    m_error = new QLabel(this);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020"));
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error = errorLabel(this);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &RecipeBuilderDialog::saveAndAccept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-}
-
-QLineEdit* RecipeBuilderDialog::addDirRow(QFormLayout* form, const QString& label) {
-    auto* edit = new QLineEdit(this);
-    auto* browse = new QPushButton(tr("Browse…"), this);
-    auto* row = new QHBoxLayout;
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    form->addRow(label, row);
-    connect(browse, &QPushButton::clicked, this, [this, edit, label] {
-        const QString dir = QFileDialog::getExistingDirectory(this, label, edit->text());
-        if (!dir.isEmpty()) edit->setText(dir);
-    });
-    return edit;
 }
 
 RecipeFields RecipeBuilderDialog::fields() const {

@@ -43,7 +43,6 @@ public:
 
 private:
     void saveAndAccept();
-    QLineEdit* addDirRow(QFormLayout* form, const QString& label);
 
     QLineEdit* m_model;
     QLineEdit* m_revision;
