@@ -27,7 +27,7 @@ namespace {
 
 struct VerifyOptions {
     std::string train, eval, prompts, report, exportPath, device = "cpu", attention = "sdpa";
-    std::optional<double> atol, rtol;
+    std::optional<double> atol, rtol, convertAtol, convertRtol, argmaxThreshold;
     bool json = false;
     CheckpointRecipeOptions checkpoint;  // --adapter and the options that build the recipes from it
     std::string saveRecipes;
@@ -68,7 +68,7 @@ Result<std::vector<Prompt>> readPrompts(const std::string& path) {
     std::vector<Prompt> out;
     for (std::string line; std::getline(in, line);) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty()) out.push_back({line, {}});
+        if (!line.empty()) out.push_back(Prompt{line, {}, {}});
     }
     if (out.empty()) return makeError(ErrorCode::InvalidInput, path + ": no prompts (one per line expected)");
     return out;
@@ -147,6 +147,9 @@ int runVerify(const VerifyOptions& o) {
     req.attention = o.attention == "eager" ? AttentionImpl::Eager : AttentionImpl::Sdpa;
     if (o.atol) req.weightTolerance.atol = req.logitTolerance.atol = *o.atol;
     if (o.rtol) req.weightTolerance.rtol = req.logitTolerance.rtol = *o.rtol;
+    if (o.convertAtol) req.convertTolerance.atol = *o.convertAtol;
+    if (o.convertRtol) req.convertTolerance.rtol = *o.convertRtol;
+    if (o.argmaxThreshold) req.argmaxThreshold = *o.argmaxThreshold;
     if (!o.prompts.empty()) {
         auto p = readPrompts(o.prompts);
         if (!p) return reportError(p.error());
@@ -197,6 +200,13 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--report", o->report, "Write the report JSON here (atomically)");
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
     c.app->add_option("--rtol", o->rtol, "Relative tolerance");
+    c.app->add_option("--convert-atol", o->convertAtol, "Convert check: absolute tolerance of deployed vs fake-quant logits (default 1)")
+        ->check(CLI::NonNegativeNumber);
+    c.app->add_option("--convert-rtol", o->convertRtol, "Convert check: relative tolerance (default 0.1)")
+        ->check(CLI::NonNegativeNumber);
+    c.app->add_option("--argmax-threshold", o->argmaxThreshold,
+                      "Convert check: least fraction of positions whose argmax must agree (default 1)")
+        ->check(CLI::Range(0.0, 1.0));
     c.app->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
     c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")
         ->check(CLI::IsMember({"sdpa", "eager"}));

@@ -1,6 +1,7 @@
 // quantlens: the GUI by default; subcommands run headless (no Qt event loop).
 #include <quantlens/demo_workspace.h>
 #include <quantlens/log.h>
+#include <quantlens/version.h>
 
 #include <iostream>
 #include <vector>
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
     CLI::App app{"QuantLens: verify that QAT training and evaluation quantize an LLM identically",
                  "quantlens"};
     app.require_subcommand(0, 1);
-    app.set_version_flag("--version", "quantlens 0.1.0");
+    app.set_version_flag("--version", std::string("quantlens ") + ql::quantlensVersion());
 
     std::vector<ql::cli::Command> commands;
     commands.push_back(ql::cli::addInspectCommand(app));

@@ -1,209 +1,249 @@
 #!/usr/bin/env python3
-"""QuantLens `verify --device cuda` vs the notebook's Python pipeline on a Qwen3-4B-shaped checkpoint (GPU).
+"""`quantlens verify --device cuda` vs the notebook's steps with torch + torchao + peft on the same GPU, in one
+run (issue 14 item 2), and quantlens alone on a checkpoint larger than a GPU memory cap (layer streaming).
 
-Usage: gpu_verify_vs_notebook.py QUANTLENS_EXE [--work DIR] [--layers 36] [--no-adapter] [--out summary.json]
+Usage:
+  gpu_verify_vs_notebook.py gen --shape qwen3-4b [--layers N] [--work DIR] [--device cuda|cpu] [--no-adapter]
+  gpu_verify_vs_notebook.py run --quantlens EXE --shape qwen3-4b [--layers N] [--work DIR] [--device cuda|cpu]
+        [--no-adapter] [--skip-python] [--gpu-cap-gb G] [--tokens N] [--timeout S] [--out r.json]
+  gpu_verify_vs_notebook.py summary --stages FILE --json A.json B.json   (gpu_run.sh's closing table)
 
-1. Builds a synthetic Qwen3-4B-shaped checkpoint in WORK/model (bf16, heavy-tailed Student-t(3) weights,
-   three safetensors shards + index, config.json, a small byte-level BPE tokenizer.json) and a LoRA
-   adapter (r=16, all linear projections) in WORK/adapter. Skipped when WORK/model/config.json exists.
-2. Times the notebook's steps (shared/reference/seed-notebook.txt: load, QATConfig(Int4WeightOnlyConfig(128)) prepare,
-   PeftModel + merge_and_unload for the eval side, parameter comparison, forward on the prompts, logit
-   diff) with transformers + torchao + peft on CUDA.
-3. Times `QUANTLENS_EXE verify --train train.yaml --eval eval.yaml --device cuda --report r.json` on the
-   same files, and prints both wall times, their ratio and the logit max |Δ| each reports.
-torchao is not in the device image: carry its wheel (tests/bench/README.md "## GPU"). The script exits 1
-when a pipeline fails; it does not judge numbers (the golden and gpu tests do).
+gen: the synthetic checkpoint (synth.py: seeded N(0, 0.02) bf16 weights drawn on --device, written shard by
+shard) and a rank-16 LoRA adapter on all 7 projections (PEFT's own save_pretrained, nonzero A and B) into
+WORK/model and WORK/adapter; kept when present with a matching stamp. Shapes: qwen3-4b (36 layers, 8 GB,
+2 shards), llama3-70b (Llama-3-70B: hidden 8192, intermediate 28672, 64 heads, 8 kv heads, vocab 128256;
+--layers 20 = its first 20 layers, about 38 GB).
+
+run: each side is a fresh child process; wall time includes interpreter start, imports and loading.
+  quantlens: `EXE verify --train train.yaml --eval eval.yaml --prompts prompts.txt --device cuda --report r.json`
+    (train = adapter unmerged, eval = adapter merged, int4 g128 plain, torchao 0.18, cuda numerics).
+    --gpu-cap-gb G sets PYTORCH_CUDA_ALLOC_CONF=per_process_memory_fraction:<G / device memory> for it
+    (c10's caching allocator reads it: allocations beyond the cap fail with out-of-memory).
+  python: notebook_pipeline.py on the same files and device (sections 1-5; section 4 = PeftModel unmerged vs
+    merge_and_unload; mslk stand-ins when mslk is absent, as the result says). --skip-python: quantlens only.
+Measured: wall, peak host RSS (ru_maxrss via os.wait4), peak GPU memory: nvidia-smi memory.used sampled every
+100 ms minus the value before the start (whole device, CUDA context included; both sides) and, for python,
+torch.cuda.max_memory_allocated / max_memory_reserved (no context); for quantlens the report's
+`device_memory` {max_allocated, max_reserved} when it writes one. Compared: both verdicts (token ids; params
+identical <=> weights check passes; logit diff 0 <=> logits check passes) and the train-vs-eval logit max |diff|
+of the report vs Python's (float32 difference of the bf16 logits) under the report's logit_tolerance (|a-b| <= atol OR <= rtol*|b|). Goals (issue 14):
+quantlens <= 5 s including load, >= 10x faster than python, peak GPU memory <= 1.3x the model's bf16 size.
+--device cpu runs the same on CPU (dry run without a GPU; quantlens gets --device cpu and cpu numerics).
+Prints a table last; exit 1 when a side fails or the verdicts disagree.
 """
-import argparse, json, math, os, subprocess, sys, time
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-import torch
-
-QWEN3_4B = dict(architectures=["Qwen3ForCausalLM"], model_type="qwen3", hidden_size=2560, intermediate_size=9728,
-                num_hidden_layers=36, num_attention_heads=32, num_key_value_heads=8, head_dim=128,
-                vocab_size=151936, max_position_embeddings=40960, rms_norm_eps=1e-6, rope_theta=1000000.0,
-                tie_word_embeddings=True, hidden_act="silu", attention_bias=False, attention_dropout=0.0,
-                torch_dtype="bfloat16", bos_token_id=151643, eos_token_id=151645, use_cache=True)
-PROMPTS = ["The quick brown fox", "Quantization-aware training keeps the low-bit weights in the loop.",
-           "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)"]
-LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import bench_harness as bh  # noqa: E402
+from verify_vs_notebook import agreement, verdicts_agree  # noqa: E402
 
 
-def heavy_tailed(shape, gen, scale=0.02, df=3.0):
-    """Student-t(df) * scale / sqrt(df/(df-2)) on the GPU, rounded to bf16 (heavy tails, unit-ish variance)."""
-    z = torch.randn(shape, generator=gen, device="cuda")
-    g = torch._standard_gamma(torch.full(shape, df / 2, device="cuda"), generator=gen) * (2 / df)
-    return (z / g.sqrt() * (scale / math.sqrt(df / (df - 2)))).to(torch.bfloat16)
-
-
-def layer_shapes(c):
-    h, i, hd = c["hidden_size"], c["intermediate_size"], c["head_dim"]
-    q, kv = c["num_attention_heads"] * hd, c["num_key_value_heads"] * hd
-    return {"self_attn.q_proj.weight": (q, h), "self_attn.k_proj.weight": (kv, h), "self_attn.v_proj.weight": (kv, h),
-            "self_attn.o_proj.weight": (h, q), "mlp.gate_proj.weight": (i, h), "mlp.up_proj.weight": (i, h),
-            "mlp.down_proj.weight": (h, i), "self_attn.q_norm.weight": (hd,), "self_attn.k_norm.weight": (hd,),
-            "input_layernorm.weight": (h,), "post_attention_layernorm.weight": (h,)}
-
-
-def make_tokenizer(out: Path):
-    from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    corpus = PROMPTS * 50 + [" ".join(f"token{i}" for i in range(j, j + 40)) for j in range(0, 4000, 40)]
-    tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=2048, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    tok.save(str(out / "tokenizer.json"))
-    (out / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "PreTrainedTokenizerFast"}))
-
-
-def make_checkpoint(work: Path, layers: int, adapter: bool):
-    from safetensors.torch import save_file
-    model, cfg = work / "model", dict(QWEN3_4B, num_hidden_layers=layers)
-    if (model / "config.json").exists():
-        return
-    model.mkdir(parents=True, exist_ok=True)
-    gen = torch.Generator(device="cuda").manual_seed(20240531)
-    cuts = [0, (layers + 2) // 3, (2 * layers + 2) // 3, layers]  # three contiguous shards, like Qwen3-4B's
-    shards = [range(cuts[s], cuts[s + 1]) for s in range(3)]
-    weight_map = {}
-    for si, idx in enumerate(shards):
-        name = f"model-{si + 1:05d}-of-00003.safetensors"
-        t = {}
-        if si == 0:
-            t["model.embed_tokens.weight"] = heavy_tailed((cfg["vocab_size"], cfg["hidden_size"]), gen)
-            t["model.norm.weight"] = (1 + 0.05 * torch.randn(cfg["hidden_size"], generator=gen, device="cuda")).bfloat16()
-        for l in idx:
-            for k, shape in layer_shapes(cfg).items():
-                norm = k.endswith("norm.weight")
-                t[f"model.layers.{l}.{k}"] = ((1 + 0.05 * torch.randn(shape, generator=gen, device="cuda")).bfloat16()
-                                              if norm else heavy_tailed(shape, gen))
-        save_file({k: v.cpu().contiguous() for k, v in t.items()}, str(model / name), metadata={"format": "pt"})
-        weight_map.update({k: name for k in t})
-    (model / "model.safetensors.index.json").write_text(json.dumps({"metadata": {}, "weight_map": weight_map}))
-    (model / "config.json").write_text(json.dumps(cfg, indent=1))
-    make_tokenizer(model)
-    if adapter:
-        make_adapter(work / "adapter", cfg, layers, gen)
-
-
-def make_adapter(out: Path, cfg, layers, gen, r=16, alpha=32):
-    from safetensors.torch import save_file
-    out.mkdir(parents=True, exist_ok=True)
-    shapes = layer_shapes(cfg)
-    t = {}
-    for l in range(layers):
-        for m in LORA_TARGETS:
-            key = next(k for k in shapes if k.endswith(f"{m}.weight"))
-            n, k = shapes[key]
-            p = f"base_model.model.model.layers.{l}.{key[:-len('.weight')]}"
-            t[f"{p}.lora_A.weight"] = (torch.randn(r, k, generator=gen, device="cuda") / math.sqrt(k)).bfloat16().cpu()
-            t[f"{p}.lora_B.weight"] = (torch.randn(n, r, generator=gen, device="cuda") * 1e-3).bfloat16().cpu()
-    save_file(t, str(out / "adapter_model.safetensors"), metadata={"format": "pt"})
-    (out / "adapter_config.json").write_text(json.dumps({
-        "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": r, "lora_alpha": alpha, "lora_dropout": 0.0,
-        "target_modules": LORA_TARGETS, "bias": "none", "fan_in_fan_out": False, "use_rslora": False,
-        "base_model_name_or_path": str(out.parent / "model")}))
-
-
-def write_recipes(work: Path, adapter: bool):
-    for side, form in (("train", "unmerged"), ("eval", "merged")):
-        lines = ["model: model", "dtype: bfloat16", "device_numerics: cuda", 'torchao_version: "0.18"',
-                 "quantization: {scheme: int4_weight_only, group_size: 128}"]
-        if adapter:
-            lines.insert(1, f"adapter: {{path: adapter, form: {form}}}")
-        (work / f"{side}.yaml").write_text("\n".join(lines) + "\n")
-    (work / "prompts.txt").write_text("\n".join(p.replace("\n", " ") for p in PROMPTS) + "\n")
-
-
-def python_pipeline(work: Path, adapter: bool):
-    """The notebook's steps (seed-notebook sections 2-4), timed per stage."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    from torchao.quantization import Int4WeightOnlyConfig, quantize_
-    from torchao.quantization.qat import QATConfig
-    times, t0 = {}, time.perf_counter()
-
-    def lap(name):
-        nonlocal t0
-        torch.cuda.synchronize()
-        times[name] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-
-    load = lambda: AutoModelForCausalLM.from_pretrained(work / "model", dtype=torch.bfloat16, device_map="cuda")
-    qat = QATConfig(Int4WeightOnlyConfig(group_size=128), step="prepare")
-    train = load(); quantize_(train, qat)
-    evalm = load(); quantize_(evalm, qat)
-    lap("load+prepare")
-    if adapter:
-        from peft import PeftModel
-        train = PeftModel.from_pretrained(train, work / "adapter")
-        evalm = PeftModel.from_pretrained(evalm, work / "adapter").merge_and_unload()
-        lap("adapter+merge")
-    mismatches, max_diff = 0, 0.0
-    ep = dict(evalm.named_parameters())
-    for n, p in train.named_parameters():
-        n2 = n.replace("base_model.model.", "").replace(".base_layer", "")
-        if n2 in ep and ep[n2].shape == p.shape and not torch.equal(p, ep[n2]):
-            mismatches += 1
-            max_diff = max(max_diff, (p.float() - ep[n2].float()).abs().max().item())
-    lap("compare parameters")
-    tok = AutoTokenizer.from_pretrained(work / "model")
-    logit_max = 0.0
-    with torch.no_grad():
-        for prompt in PROMPTS:
-            x = tok(prompt.replace("\n", " "), return_tensors="pt").to("cuda")
-            d = (train(**x).logits.float() - evalm(**x).logits.float()).abs()
-            logit_max = max(logit_max, d.max().item())
-    lap("forward+logit diff")
-    return {"seconds": times, "total_s": sum(times.values()), "param_mismatches": mismatches,
-            "param_max_diff": max_diff, "logit_max_abs": logit_max}
-
-
-def quantlens_pipeline(exe: str, work: Path):
-    report = work / "report.json"
+def gen(a):
+    """Child: checkpoint + adapter + tokenizer (in the model folder), recipes, prompts."""
+    import synth
+    work = Path(a.work)
     t0 = time.perf_counter()
-    proc = subprocess.run([exe, "verify", "--train", str(work / "train.yaml"), "--eval", str(work / "eval.yaml"),
-                           "--prompts", str(work / "prompts.txt"), "--device", "cuda", "--report", str(report)],
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode not in (0, 1):  # 1 = a check failed, still a result
-        print(proc.stderr, file=sys.stderr)
-        raise SystemExit(f"quantlens verify exited {proc.returncode}")
-    out = {"total_s": wall, "exit_code": proc.returncode}
+    model = synth.make_model(work / "model", a.shape, a.layers, a.seed, a.device,
+                             log=lambda m: print(f"[{time.perf_counter() - t0:6.1f} s] {m}", flush=True))
+    tok = synth.make_tokenizer(model)
+    if not a.no_adapter:
+        synth.make_adapter(work / "adapter", model, a.shape, a.layers, rank=16, alpha=32, seed=a.seed + 1,
+                           device=a.device)
+    prompts = [synth.NOTEBOOK_PROMPT] + ([synth.prompt_of_tokens(tok, a.tokens)] if a.tokens > 0 else [])
+    (work / "prompts.txt").write_text("\n".join(prompts) + "\n")
+    synth.write_recipes(work, "model", None if a.no_adapter else "adapter", a.device)
+    print(f"[{time.perf_counter() - t0:6.1f} s] checkpoint ready in {work}", flush=True)
+
+
+def device_total_mib():
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=20).stdout.split()
+        return int(out[0])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def run_quantlens(a, work: Path) -> dict:
+    report = work / "report_quantlens.json"
     if report.exists():
-        r = json.loads(report.read_text())
-        out["logits"] = r.get("logits", {}).get("diff") if isinstance(r.get("logits"), dict) else None
-    return out
+        report.unlink()
+    env = dict(os.environ)
+    cap = {}
+    if a.gpu_cap_gb:
+        total = device_total_mib()
+        if total:
+            frac = min(1.0, a.gpu_cap_gb * 1024 / total)
+            env["PYTORCH_CUDA_ALLOC_CONF"] = ",".join(
+                filter(None, [env.get("PYTORCH_CUDA_ALLOC_CONF"), f"per_process_memory_fraction:{frac:.4f}"]))
+            cap = {"gpu_cap_gib": a.gpu_cap_gb, "device_total_mib": total, "fraction": frac}
+    cmd = [a.quantlens, "verify", "--train", work / "train.yaml", "--eval", work / "eval.yaml",
+           "--prompts", work / "prompts.txt", "--device", a.device, "--report", report]
+    r, _, err = bh.measure(cmd, env, gpu=a.device == "cuda", timeout=a.timeout)
+    r.update(cap, stderr_tail=err[-1500:])
+    if report.exists():
+        rep = json.loads(report.read_text())
+        r["report"] = rep
+        r["checks"] = {c.get("kind"): c.get("status") for c in rep.get("checks", [])}
+        r["device_memory"] = rep.get("device_memory")
+    return r
+
+
+def run_python(a, work: Path) -> dict:
+    res = work / "result_python.json"
+    adapter = "-" if a.no_adapter else work / "adapter"
+    cmd = [sys.executable, HERE / "notebook_pipeline.py", work / "model", adapter, work / "prompts.txt", a.device,
+           0 if a.device == "cuda" else a.threads, res]
+    r, _, err = bh.measure(cmd, gpu=a.device == "cuda", timeout=a.timeout)
+    r["stderr_tail"] = err[-1500:]
+    if r["exit"] == 0 and res.exists():
+        r["result"] = json.loads(res.read_text())
+    return r
+
+
+def logit_gap(rep: dict, py: dict) -> dict:
+    """The report's train-vs-eval logit max |diff| vs Python's (the float32 difference of its bf16 logits; the
+    notebook's own bf16 subtraction rounds the difference), under the report's logit tolerance."""
+    ql, ref = bh.dig(rep, "logits", "diff", "max_abs"), py.get("logit_max_fp32", py.get("logit_max"))
+    tol = rep.get("logit_tolerance") or {}
+    if not isinstance(ql, (int, float)) or ref is None or not tol:
+        return {"quantlens": ql, "python": ref, "tolerance": tol, "within": None}
+    gap = abs(ql - ref)
+    return {"quantlens": ql, "python": ref, "abs_gap": gap, "tolerance": tol,
+            "within": gap <= tol.get("atol", 0) or gap <= tol.get("rtol", 0) * abs(ref)}
+
+
+def mib(v):
+    return None if v is None else f"{v / 2**20:.0f}"
+
+
+def run(a):
+    work = Path(a.work)
+    model_bytes = sum(f.stat().st_size for f in (work / "model").glob("*.safetensors"))
+    summary = {"shape": a.shape, "layers": a.layers, "adapter": not a.no_adapter, "device": a.device,
+               "model_bytes": model_bytes, "work": str(work)}
+    q = run_quantlens(a, work)
+    print(f"quantlens: exit {q['exit']}, {q['wall_s']:.2f} s, host RSS {q['peak_rss_kb'] / 1024:.0f} MiB, "
+          f"GPU (nvidia-smi) {q.get('gpu_mem_peak_mib')} MiB, checks {q.get('checks')}", flush=True)
+    if q["exit"] not in (0, 1):
+        print(q["stderr_tail"], flush=True)
+    rep = q.pop("report", {})
+    summary["quantlens"] = q
+    ok = q["exit"] in (0, 1) and bool(rep)
+    if not a.skip_python:
+        p = run_python(a, work)
+        print(f"python:    exit {p['exit']}, {p['wall_s']:.2f} s, host RSS {p['peak_rss_kb'] / 1024:.0f} MiB, "
+              f"GPU (nvidia-smi) {p.get('gpu_mem_peak_mib')} MiB", flush=True)
+        summary["python"] = p
+        if p["exit"] != 0 or "result" not in p:
+            print(p["stderr_tail"], flush=True)
+            ok = False
+        elif rep:
+            py = p["result"]
+            summary["agreement"] = agreement(rep, py)
+            summary["verdicts_agree"] = verdicts_agree(summary["agreement"])
+            summary["logit_gap"] = logit_gap(rep, py)
+            summary["speedup"] = p["wall_s"] / q["wall_s"]
+            ok = ok and summary["verdicts_agree"]
+    if q.get("gpu_mem_peak_mib") is not None and model_bytes:
+        summary["quantlens_gpu_peak_over_model"] = q["gpu_mem_peak_mib"] * 2**20 / model_bytes
+    summary["ok"] = ok
+    print_table(summary)
+    if a.out:
+        bh.write_json(a.out, summary)
+    return 0 if ok else 1
+
+
+def print_table(s: dict):
+    print(f"\n{s['shape']} ({s['layers'] or 'all'} layers, {s['model_bytes'] / 1e9:.2f} GB bf16), "
+          f"{'LoRA r16 unmerged vs merged' if s['adapter'] else 'no adapter'}, device {s['device']}")
+    rows = []
+    for side in ("quantlens", "python"):
+        r = s.get(side)
+        if not r:
+            continue
+        res = r.get("result", {})
+        dm = r.get("device_memory") or {}
+        rows.append([side, r["exit"], f"{r['wall_s']:.2f}", f"{r['peak_rss_kb'] / 1024:.0f}",
+                     r.get("gpu_mem_peak_mib"), mib(res.get("cuda_max_allocated", dm.get("max_allocated"))),
+                     mib(res.get("cuda_max_reserved", dm.get("max_reserved")))])
+    print(bh.table(rows, ["side", "exit", "wall s (incl. load)", "host peak RSS MiB", "GPU peak MiB (nvidia-smi)",
+                          "GPU max allocated MiB", "GPU max reserved MiB"]))
+    if "speedup" in s:
+        print(f"speed-up python/quantlens {s['speedup']:.2f}x (goal >= 10x); verdicts agree: {s['verdicts_agree']}; "
+              f"logit max |diff| quantlens {s['logit_gap']['quantlens']} vs python {s['logit_gap']['python']} "
+              f"(within the report's tolerance: {s['logit_gap']['within']})")
+    if "quantlens_gpu_peak_over_model" in s:
+        print(f"quantlens GPU peak / model bf16 size: {s['quantlens_gpu_peak_over_model']:.2f} (goal <= 1.3)")
+    if s["quantlens"].get("gpu_cap_gib"):
+        print(f"GPU cap {s['quantlens']['gpu_cap_gib']} GiB (per_process_memory_fraction "
+              f"{s['quantlens']['fraction']:.4f}); quantlens exit {s['quantlens']['exit']}")
+
+
+def summary(a):
+    """gpu_run.sh's closing table: its stage lines ("name status seconds note...") + the run summaries."""
+    print("QuantLens device run (tests/bench/gpu_run.sh)")
+    stages = [line.split(" ", 3) for line in Path(a.stages).read_text().splitlines() if line.strip()]
+    print(bh.table([s + [""] * (4 - len(s)) for s in stages], ["stage", "status", "s", "note"]))
+    rows = []
+    for path in a.json:
+        if not Path(path).exists():
+            rows.append([Path(path).name, "missing"] + [None] * 8)
+            continue
+        s = json.loads(Path(path).read_text())
+        q, p = s.get("quantlens", {}), s.get("python", {})
+        gap = s.get("logit_gap", {})
+        rows.append([f"{s['shape']} L{s['layers'] or 'all'} ({s['model_bytes'] / 1e9:.1f} GB)",
+                     f"exit {q.get('exit')}, {q.get('wall_s', 0):.2f} s",
+                     f"{q.get('peak_rss_kb', 0) / 1024:.0f}", q.get("gpu_mem_peak_mib"),
+                     f"{s['quantlens_gpu_peak_over_model']:.2f}" if "quantlens_gpu_peak_over_model" in s else None,
+                     f"exit {p['exit']}, {p['wall_s']:.2f} s" if p else None,
+                     f"{p['peak_rss_kb'] / 1024:.0f}" if p else None,
+                     p.get("gpu_mem_peak_mib") if p else None,
+                     f"{s['speedup']:.1f}x" if "speedup" in s else None,
+                     f"{s.get('verdicts_agree')}; gap {gap.get('quantlens')} vs {gap.get('python')}" if gap else None])
+    print(bh.table(rows, ["case", "quantlens", "host RSS MiB", "GPU MiB", "GPU / model", "python",
+                          "host RSS MiB", "GPU MiB", "speed-up", "verdicts agree; logit gap ql vs py"]))
+    print("goals (issue 14): quantlens <= 5 s incl. load, >= 10x python, GPU peak <= 1.3x model bf16; "
+          "GPU MiB = nvidia-smi memory.used peak minus idle (CUDA context included)")
+    return 0
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("quantlens")
-    ap.add_argument("--work", default="/tmp/ql_qwen3_4b_synth")
-    ap.add_argument("--layers", type=int, default=36)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["gen", "run", "summary"])
+    ap.add_argument("--quantlens", help="the quantlens executable (run)")
+    ap.add_argument("--shape", default="qwen3-4b", choices=["qwen3-4b", "llama3-70b", "qwen3-0.6b"])
+    ap.add_argument("--layers", type=int, default=0, help="N layers instead of the shape's own")
+    ap.add_argument("--work", help="default /tmp/ql_bench_<shape>[-L<N>]")
+    ap.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     ap.add_argument("--no-adapter", action="store_true")
-    ap.add_argument("--skip-python", action="store_true", help="time only quantlens (no torchao wheel)")
-    ap.add_argument("--out")
+    ap.add_argument("--skip-python", action="store_true", help="quantlens only")
+    ap.add_argument("--gpu-cap-gb", type=float, default=0, help="GPU memory cap for quantlens (GiB)")
+    ap.add_argument("--tokens", type=int, default=0, help="add a prompt of about N tokens (gen)")
+    ap.add_argument("--threads", type=int, default=2, help="CPU threads of the python side with --device cpu")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=None, help="kill a side after this many seconds")
+    ap.add_argument("--out", help="write the summary as JSON here (run)")
+    ap.add_argument("--stages", help="gpu_run.sh's stage lines (summary)")
+    ap.add_argument("--json", nargs="*", default=[], help="run summaries (summary)")
     a = ap.parse_args()
-    if not torch.cuda.is_available():
-        raise SystemExit("gpu_verify_vs_notebook.py needs a CUDA device")
-    work, adapter = Path(a.work), not a.no_adapter
-    t0 = time.perf_counter()
-    make_checkpoint(work, a.layers, adapter)
-    write_recipes(work, adapter)
-    summary = {"device": torch.cuda.get_device_name(), "layers": a.layers, "adapter": adapter,
-               "make_checkpoint_s": time.perf_counter() - t0}
-    torch.cuda.empty_cache()
-    if not a.skip_python:
-        summary["python"] = python_pipeline(work, adapter)
-        torch.cuda.empty_cache()
-    summary["quantlens"] = quantlens_pipeline(a.quantlens, work)
-    if "python" in summary:
-        summary["speedup"] = summary["python"]["total_s"] / summary["quantlens"]["total_s"]
-    text = json.dumps(summary, indent=1, default=str)
-    print(text)
-    if a.out:
-        Path(a.out).write_text(text)
+    if a.mode == "summary":
+        return summary(a)
+    a.work = a.work or f"/tmp/ql_bench_{a.shape}{f'-L{a.layers}' if a.layers else ''}"
+    if a.mode == "gen":
+        return gen(a)
+    if not a.quantlens:
+        ap.error("run needs --quantlens")
+    return run(a)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -29,7 +29,7 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     ASSERT_TRUE(std::filesystem::exists(report));
     std::ifstream in(report);
     const auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["schema_version"], 1);
+    EXPECT_EQ(j["schema_version"], 2);
     EXPECT_EQ(j["checks"].size(), 6u);
     EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
 }

@@ -140,7 +140,7 @@ protected:
     void expectConvertRows(const VerifyReport& r, const std::function<void(const ConvertModuleRow&, const json&)>& more) {
         ASSERT_TRUE(r.convert.has_value());
         std::size_t matched = 0;
-        for (const auto& row : r.convert->modules) {
+        for (const auto& row : r.convert->deployments.at(0).modules) {
             if (!m_expected["convert"].contains(row.module)) continue;
             const json& w = m_expected["convert"][row.module];
             EXPECT_EQ(row.dequant.maxAbs, w["dequant_max_abs"].get<double>()) << row.module;
@@ -154,6 +154,14 @@ protected:
     json m_expected;
 };
 
+// The checks that did not pass, with their headlines, for failure messages.
+std::string notPassed(const VerifyReport& r) {
+    std::string out;
+    for (const auto& c : r.checks)
+        if (c.status != CheckStatus::Pass) out += std::string(checkKindName(c.kind)) + ": " + c.headline + "; ";
+    return out;
+}
+
 CheckStatus statusOf(const VerifyReport& r, CheckKind k) {
     for (const auto& c : r.checks) if (c.kind == k) return c.status;
     return CheckStatus::Error;
@@ -162,7 +170,15 @@ CheckStatus statusOf(const VerifyReport& r, CheckKind k) {
 TEST_F(VerifyScenario, IdenticalRecipesAreBitIdentical) {
     auto r = run("a_identical");
     ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_TRUE(r->allPassed());
+    // Every train-vs-eval check passes. The convert check asks another question (fake quant vs the
+    // deployed real int4 model): on this random 2-layer model the logits are near ties, so real int4
+    // flips some argmaxes and that check fails by its stated rule.
+    for (CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations})
+        EXPECT_EQ(statusOf(*r, k), CheckStatus::Pass) << checkKindName(k) << " — " << notPassed(*r);
+    ASSERT_TRUE(r->convert.has_value());
+    const auto& deployed = r->convert->deployments.at(0);
+    EXPECT_LT(deployed.argmaxAgreement, r->convert->argmaxThreshold);
+    EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Fail);
     EXPECT_EQ(r->weights->modulesDiffering, 0);
     expectWeights(*r);
     expectLogitGap(*r);
@@ -212,8 +228,8 @@ TEST_F(VerifyScenario, ConvertRoundsScalesKeepsCodes) {
         EXPECT_EQ(row.scalesRoundedInBf16, w["scales_rounded"].get<std::uint64_t>()) << row.module;
         EXPECT_EQ(row.zerosRoundedInBf16, w["zeros_rounded"].get<std::uint64_t>()) << row.module;
     });
-    EXPECT_GT(r->convert->logits.maxAbs, 0.0);
-    EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
+    EXPECT_GT(r->convert->deployments.at(0).logits.maxAbs, 0.0);
+    EXPECT_LT(r->convert->deployments.at(0).bytesAfter, r->convert->deployments.at(0).bytesBefore);
 }
 
 TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
@@ -223,11 +239,11 @@ TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
     expectConvertRows(*r, [](const ConvertModuleRow& row, const json&) {
         EXPECT_NE(row.typeAfter.find("IntxUnpackedToInt8Tensor"), std::string::npos) << row.module;
     });
-    EXPECT_EQ(r->convert->logits.maxAbs, m_expected["logits"]["max_abs"].get<double>());
-    EXPECT_EQ(r->convert->argmaxAgreement, m_expected["logits"]["argmax_agreement"].get<double>());
+    EXPECT_EQ(r->convert->deployments.at(0).logits.maxAbs, m_expected["logits"]["max_abs"].get<double>());
+    EXPECT_EQ(r->convert->deployments.at(0).argmaxAgreement, m_expected["logits"]["argmax_agreement"].get<double>());
     EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Pass);
-    EXPECT_LT(r->convert->bytesAfter, r->convert->bytesBefore);
-    for (const auto& row : r->convert->modules) {  // every element of every module was compared
+    EXPECT_LT(r->convert->deployments.at(0).bytesAfter, r->convert->deployments.at(0).bytesBefore);
+    for (const auto& row : r->convert->deployments.at(0).modules) {  // every element of every module was compared
         EXPECT_EQ(row.dequant.total, static_cast<std::uint64_t>(row.shape[0] * row.shape[1])) << row.module;
     }
 }

@@ -84,7 +84,8 @@ VerifyReport sampleReport() {
     activations.layers = {{0, DiffMetrics{}, 0.0}, {1, DiffMetrics{100, 40, 20, 0.05, 0.01, 0.01, 30, 0.999, 0}, 0.002}};
     activations.firstDivergingLayer = 1;
     r.activations = activations;
-    ConvertCheck convert;
+    ConvertDeployment convert;
+    convert.id = "like_for_like";
     for (const WeightModuleResult& m : weights.modules) {
         ConvertModuleRow row;
         row.module = m.module;
@@ -101,7 +102,7 @@ VerifyReport sampleReport() {
     }
     convert.bytesBefore = 6 * 16384;
     convert.bytesAfter = 6 * 4608;
-    r.convert = convert;
+    r.convert.emplace().deployments.push_back(convert);
     TrainerState state;
     state.globalStep = 30;
     state.maxSteps = 30;

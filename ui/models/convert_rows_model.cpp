@@ -49,7 +49,7 @@ ConvertRowsModel::ConvertRowsModel(QObject* parent) : RowTableModel(parent) {
 }
 
 void ConvertRowsModel::setReport(const ReportPtr& report) {
-    setRows(report && report->convert ? Rows(report, &report->convert->modules) : Rows());
+    setRows(report && report->convert && !report->convert->deployments.empty() ? Rows(report, &report->convert->deployments.front().modules) : Rows());
 }
 
 }  // namespace ql::ui

@@ -20,8 +20,8 @@ namespace ql::ui {
 
 namespace {
 const ConvertModuleRow* convertRowFor(const VerifyReport& report, const std::string& module) {
-    if (!report.convert) return nullptr;
-    for (const ConvertModuleRow& row : report.convert->modules) {
+    if (!report.convert || report.convert->deployments.empty()) return nullptr;
+    for (const ConvertModuleRow& row : report.convert->deployments.front().modules) {
         if (row.module == module) return &row;
     }
     return nullptr;

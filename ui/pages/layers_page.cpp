@@ -34,7 +34,8 @@ LayersPage::LayersPage(QWidget* parent)
 void LayersPage::setReport(const ReportPtr& report) {
     m_model->setReport(report);
     m_table->resizeColumnsToContents();
-    const ConvertCheck* convert = report && report->convert ? &*report->convert : nullptr;
+    const ConvertDeployment* convert =
+        report && report->convert && !report->convert->deployments.empty() ? &report->convert->deployments.front() : nullptr;
     if (!convert) {
         m_totals->setText(tr("No convert check in this report."));
         return;

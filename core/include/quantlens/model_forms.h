@@ -16,7 +16,8 @@ enum class LinearForm {
     T,       // train: FQ(W) x + s·B(A x)
     TPrime,  // train, QAT applied after PEFT: FQ(W) x + s·FQ(B)(FQ(A) x)
     M,       // eval: FQ(W + s·BA) x (merge in the base weight dtype, as PEFT merge_and_unload)
-    Q,       // deployed: real int4 weights (of the merged weight when an adapter is given)
+    Q,       // deployed: real low-bit base weights; an unmerged adapter is served on top: Q(W) x + s·B(A x)
+    QM,      // deployed after merging the adapter first ("merge, then convert"): Q(W + s·BA) x
 };
 
 enum class AttentionImpl { Eager, Sdpa };

@@ -13,7 +13,7 @@
 
 namespace ql {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 // Polygraphy's rule: a pair (a, b) is close when |a-b| <= atol OR |a-b| <= rtol*|b| (b = eval side).
 struct Tolerance {
@@ -57,7 +57,8 @@ struct CheckSummary {
     CheckStatus status = CheckStatus::Skipped;
     std::string headline;              // "12 of 196 modules differ (max |Δ| 3.1e-2)"
     std::vector<KeyNumber> numbers;
-    std::string explanation;           // why it failed / what it means; empty when obvious
+    std::string rule;                  // the rule the status applies ("pass when ..."), shown next to it
+    std::string explanation;           // what was compared, what the result means, what to do
 };
 
 // Drill-down data of one quantized module in the weight check.
@@ -83,6 +84,7 @@ struct WeightModuleResult {
     std::string layerType;             // "q_proj", "down_proj", "lm_head"
     std::vector<std::int64_t> shape;   // [out, in]
     int groupSize = 0;                 // of the eval side's fake quant (0: not grouped)
+    int trainGroupSize = 0;            // of the train side's fake quant (0: not grouped)
     DiffMetrics diff;                  // effective weight, train vs eval
     bool pass = true;
     GroupErrorMap groupError;
@@ -99,6 +101,12 @@ struct WeightsCheck {
     std::int64_t modulesDiffering = 0;
 };
 
+// The k most likely tokens of both sides at one position (ids with their logits, most likely first).
+struct PositionTopTokens {
+    std::vector<std::int32_t> trainIds, evalIds;
+    std::vector<float> trainLogits, evalLogits;
+};
+
 struct LogitsCheck {
     std::int64_t tokens = 0;                  // positions compared (all prompts)
     DiffMetrics diff;
@@ -109,12 +117,14 @@ struct LogitsCheck {
     double klMean = 0.0, klMedian = 0.0, klP99 = 0.0, klMax = 0.0;
     double top1Agreement = 1.0;               // fraction of positions with the same argmax
     double top5Agreement = 1.0;               // mean |top5(train) ∩ top5(eval)| / 5
+    std::vector<PositionTopTokens> topTokens; // per position (concatenated over prompts), k = 5
 };
 
 struct LayerDivergence {
     int layer = -1;                           // decoder layer index (hidden state after it)
     DiffMetrics diff;
     double relativeL2 = 0.0;                  // ||a-b|| / ||b||
+    std::vector<double> perPositionRelativeL2;  // ||a_p-b_p|| / ||b_p|| per position (concatenated over prompts)
 };
 
 struct ActivationsCheck {
@@ -132,15 +142,33 @@ struct ConvertModuleRow {
     std::optional<bool> codesIdentical;       // codes of fake quant == converted codes (absent: n/a)
     std::uint64_t scalesRoundedInBf16 = 0;    // groups whose fp32 scale changed when rounded to bf16
     std::uint64_t zerosRoundedInBf16 = 0;     // groups whose fp32 zero point changed when rounded to bf16
-    DiffMetrics dequant;                      // fake-quant weight vs real dequantized weight
+    // Fake-quant weight (a) vs the deployed, dequantized weight (b). like_for_like: the base weights
+    // (the adapter, if any, is the same on both sides); merge_then_convert: the dense maps,
+    // FQ(W) + s·BA vs deq(Q(W + s·BA)).
+    DiffMetrics dequant;
+};
+
+// One way of deploying the eval side after QATConfig(step="convert"), compared with the eval side's
+// fake-quantized model. "like_for_like": the eval form with real low-bit weights (an unmerged adapter
+// stays unmerged and is served on top: Q(W)x + s·B(Ax) vs FQ(W)x + s·B(Ax); a merged one is converted
+// merged: Q(W') vs FQ(W')). "merge_then_convert": an unmerged eval side merged before convert, Q(W + s·BA)
+// vs FQ(W)x + s·B(Ax) (merge effect and convert effect together).
+struct ConvertDeployment {
+    std::string id;                           // "like_for_like", "merge_then_convert"
+    std::string title;                        // "int4 base + LoRA served unmerged"
+    std::string compares;                     // "Q(W)x + s·B(Ax) vs FQ(W)x + s·B(Ax)"
+    std::vector<ConvertModuleRow> modules;
+    std::uint64_t bytesBefore = 0, bytesAfter = 0;
+    std::int64_t modulesCodesDiffer = 0;      // modules whose converted codes differ from the fake quant's
+    DiffMetrics logits;                       // eval fake-quant logits (a) vs deployed logits (b)
+    Histogram logitsAbsDiff;
+    double argmaxAgreement = 1.0;
+    bool pass = true;                         // the check's rule applied to this deployment
 };
 
 struct ConvertCheck {
-    std::vector<ConvertModuleRow> modules;
-    std::uint64_t bytesBefore = 0, bytesAfter = 0;
-    DiffMetrics logits;                       // fake-quant logits vs real int4 logits
-    Histogram logitsAbsDiff;
-    double argmaxAgreement = 1.0;
+    std::vector<ConvertDeployment> deployments;  // like_for_like first: the verdict is about it
+    double argmaxThreshold = 1.0;             // rule: argmax agreement >= this
 };
 
 struct AdapterMergeModule {
@@ -195,6 +223,7 @@ struct SideSummary {
 struct Prompt {
     std::string text;                // empty when given as ids
     std::vector<std::int32_t> ids;
+    std::vector<std::string> tokens; // decoded text of each id (empty without a tokenizer)
 };
 
 struct VerifyReport {
@@ -206,6 +235,7 @@ struct VerifyReport {
     double wallSeconds = 0.0;
     Tolerance weightTolerance;
     Tolerance logitTolerance;
+    Tolerance convertTolerance;      // fake-quant vs deployed logits (check 5)
     SideSummary train, eval;
     std::vector<Prompt> prompts;
     std::vector<CheckSummary> checks;           // in CheckKind order, one per check that ran or was skipped

@@ -1,6 +1,7 @@
 #include "model/causal_lm.h"
 
-#include "model/forward_session.h"
+#include "model/lockstep_forward.h"
+#include "model/whole_linear_feeder.h"
 #include "model/rotary.h"
 
 namespace ql::model {
@@ -67,19 +68,30 @@ Status CausalLm::checkPrompt(const at::Tensor& ids) const {
 
 Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>& prompts, const ForwardOptions& o,
                                                   const ForwardHooks& hooks) const {
-    auto session = ForwardSession::start(*this, prompts, o, hooks);
-    if (!session) {
-        return session.error();
+    auto forward = LockstepForward::start({TrackSpec{"model", this, o.run.dtype, o.run.device}}, prompts, o.attention);
+    if (!forward) {
+        return forward.error();
     }
-    while (!session->done()) {
-        if (auto layer = session->prepareLayer(); !layer) {
-            return layer.error();
-        }
-        if (auto s = session->runLayer(); !s) {
-            return s.error();
-        }
+    WholeLinearFeeder feeder({{&m_loader, o.run}}, o.releasePages);
+    LockstepHooks lockstep;
+    if (hooks.afterLayer) {
+        lockstep.afterLayer = [&](std::size_t, int layer, std::size_t prompt, const at::Tensor& h) {
+            hooks.afterLayer(layer, prompt, h);
+        };
     }
-    return session->finish();
+    if (hooks.afterLinear) {
+        lockstep.afterLinear = [&](std::size_t, const std::string& module, const at::Tensor& x, const at::Tensor& y) {
+            hooks.afterLinear(module, x, y);
+        };
+    }
+    if (hooks.keepGoing) {
+        lockstep.keepGoing = [&](const ModuleRef&, std::size_t, std::size_t) { return hooks.keepGoing(); };
+    }
+    auto logits = forward->run(feeder, lockstep);
+    if (!logits) {
+        return logits.error();
+    }
+    return std::move(logits->front());
 }
 
 Result<at::Tensor> CausalLm::forward(const at::Tensor& ids, const ForwardOptions& o, const ForwardHooks& hooks) const {

@@ -1,7 +1,7 @@
 // The decoder-only causal LM forward (Qwen3, Qwen2, Llama, Mistral), faithful to transformers 5
-// eager / SDPA in the run dtype. Weights stay mmapped; each forward materialises one decoder layer
-// at a time (load, transform into the side's form, run every prompt through it, drop), so peak
-// memory is about one layer plus activations.
+// eager / SDPA in the run dtype. Weights stay mmapped; a forward materialises one Linear at a time
+// (load, transform into the run's form, run every prompt through it, drop its pages), so peak memory
+// is about one Linear plus activations (lockstep_forward.h runs it).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/decoder_layer.h"
+#include "model/linear_forms.h"
 #include "model/layer_weights.h"
 
 namespace ql::model {
@@ -26,10 +27,15 @@ struct ForwardOptions {
 // Hidden state after decoder layer `layer` for prompt `prompt` ([1, S, H], before the final norm).
 using LayerHook = std::function<void(int layer, std::size_t prompt, const at::Tensor& hidden)>;
 
+// Called with every Linear's input and output (module name, [B, S, in], [B, S, out]); copy what you
+// keep: the forward may reuse the memory afterwards.
+using LinearHook =
+    std::function<void(const std::string& module, const at::Tensor& input, const at::Tensor& output)>;
+
 struct ForwardHooks {
     LayerHook afterLayer;
     LinearHook afterLinear;  // per Linear input and output (module name), for every prompt in turn
-    // Asked after each decoder layer; false stops the forward with ErrorCode::Cancelled.
+    // Asked before each Linear; false stops the forward with ErrorCode::Cancelled.
     std::function<bool()> keepGoing;
 };
 
@@ -55,7 +61,7 @@ public:
                                const ForwardHooks& hooks = {}) const;
 
 private:
-    friend class ForwardSession;
+    friend class LockstepForward;
     explicit CausalLm(LayerLoader loader);
     Status checkPrompt(const at::Tensor& ids) const;
 

@@ -3,12 +3,6 @@
 #include "model/lora_merge.h"
 
 namespace ql::model {
-namespace {
-
-std::string layerPrefix(int index) { return "model.layers." + std::to_string(index) + "."; }
-
-}  // namespace
-
 Result<at::Tensor> LayerLoader::parameter(const std::string& name, const RunSpec& spec) const {
     if (m_adapter) {
         auto replaced = m_adapter->replacement(name, spec.dtype, spec.device);
@@ -51,72 +45,47 @@ Result<LinearSlot> LayerLoader::slot(const std::string& module, bool hasBias, co
     return s;
 }
 
-Result<PreparedLinear> LayerLoader::linear(const std::string& module, bool hasBias, const RunSpec& spec,
-                                           bool quantize) const {
-    auto s = slot(module, hasBias, spec);
-    if (!s) {
-        return s.error();
-    }
-    return prepareLinear(std::move(*s), spec.form, quantize);
+void LayerLoader::prefetchLinear(const ModuleRef& m) const {
+    m_store->prefetch(m.isHead() ? lmHeadWeightName(m_store->config()) : m.name + ".weight");
 }
 
-Result<LayerWeights> LayerLoader::layer(int index, const RunSpec& spec) const {
-    const ModelConfig& c = m_store->config();
-    const std::string p = layerPrefix(index);
-    LayerWeights w;
-    w.index = index;
-    auto norm = [&](const std::string& name, at::Tensor& out) -> Status {
-        auto t = parameter(p + name, spec);
-        if (!t) {
-            return t.error();
-        }
-        out = *t;
-        w.parameterNames.push_back(p + name);
-        return Ok{};
-    };
-    if (auto s = norm("input_layernorm.weight", w.inputNorm); !s) return s.error();
-    if (auto s = norm("post_attention_layernorm.weight", w.postNorm); !s) return s.error();
-    if (c.family == ModelFamily::Qwen3) {
-        w.qNorm.emplace();
-        w.kNorm.emplace();
-        if (auto s = norm("self_attn.q_norm.weight", *w.qNorm); !s) return s.error();
-        if (auto s = norm("self_attn.k_norm.weight", *w.kNorm); !s) return s.error();
-    }
-    const struct { const char* name; bool bias; PreparedLinear* out; } linears[] = {
-        {"self_attn.q_proj", c.qkvBias(), &w.q},     {"self_attn.k_proj", c.qkvBias(), &w.k},
-        {"self_attn.v_proj", c.qkvBias(), &w.v},     {"self_attn.o_proj", c.oProjBias(), &w.o},
-        {"mlp.gate_proj", c.mlpHasBias(), &w.gate},  {"mlp.up_proj", c.mlpHasBias(), &w.up},
-        {"mlp.down_proj", c.mlpHasBias(), &w.down},
-    };
-    for (const auto& l : linears) {
-        auto prepared = linear(p + l.name, l.bias, spec, true);
-        if (!prepared) {
-            return prepared.error();
-        }
-        *l.out = std::move(*prepared);
-        w.parameterNames.push_back(p + l.name + ".weight");
-        if (l.bias) {
-            w.parameterNames.push_back(p + l.name + ".bias");
-        }
-    }
-    return w;
+namespace {
+
+std::string weightName(const WeightStore& store, const ModuleRef& m) {
+    return m.isHead() ? lmHeadWeightName(store.config()) : m.name + ".weight";
 }
 
-Result<HeadWeights> LayerLoader::head(const RunSpec& spec) const {
-    HeadWeights h;
-    auto embed = parameter("model.embed_tokens.weight", spec);
-    auto norm = parameter("model.norm.weight", spec);
-    if (!embed || !norm) {
-        return embed ? norm.error() : embed.error();
+// Bytes of rows [row0, row0 + rows) of an [out, in] weight as stored.
+std::pair<std::size_t, std::size_t> rowBytes(const WeightStore& store, const ModuleRef& m, std::int64_t row0,
+                                             std::int64_t rows) {
+    auto view = store.checkpoint().find(weightName(store, m));
+    if (!view || m.outFeatures <= 0) {
+        return {0, 0};
     }
-    h.embed = *embed;
-    h.norm = *norm;
-    auto head = linear("lm_head", false, spec, spec.quantizeLmHead);
-    if (!head) {
-        return head.error();
+    const std::size_t rowSize = view->bytes.size() / static_cast<std::size_t>(m.outFeatures);
+    return {static_cast<std::size_t>(row0) * rowSize, static_cast<std::size_t>(row0 + rows) * rowSize};
+}
+
+}  // namespace
+
+void LayerLoader::prefetchLinearRows(const ModuleRef& m, std::int64_t row0, std::int64_t rows) const {
+    const auto [begin, end] = rowBytes(*m_store, m, row0, rows);
+    m_store->prefetchBytes(weightName(*m_store, m), begin, end);
+}
+
+void LayerLoader::releaseLinearRows(const ModuleRef& m, std::int64_t row0, std::int64_t rows) const {
+    const auto [begin, end] = rowBytes(*m_store, m, row0, rows);
+    m_store->releaseBytes(weightName(*m_store, m), begin, end);
+}
+
+void LayerLoader::readAheadLinear(const ModuleRef& m) const { m_store->readAhead(weightName(*m_store, m)); }
+
+void LayerLoader::releaseLinear(const ModuleRef& m) const {
+    m_store->release(m.name + ".weight");
+    m_store->release(m.name + ".bias");
+    if (m.isHead()) {
+        m_store->release(lmHeadWeightName(m_store->config()));
     }
-    h.lmHead = std::move(*head);
-    return h;
 }
 
 Result<std::vector<std::pair<std::string, at::Tensor>>> LayerLoader::mergedParameters(const RunSpec& spec) const {

@@ -1,6 +1,6 @@
-// Materialises the weights of one decoder layer (or the embedding/head) for a forward: base
-// parameters from the mmapped checkpoint in the run dtype, adapter replacements
-// (modules_to_save), LoRA factors, then each Linear prepared in the side's form.
+// Hands out a model's parameters for a forward: base parameters from the mmapped checkpoint in the
+// run dtype, adapter replacements (modules_to_save), and each Linear's slot (weight, bias, LoRA
+// factors) for the caller to prepare in its form.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -12,6 +12,7 @@
 
 #include "model/adapter_weights.h"
 #include "model/linear_forms.h"
+#include "model/linear_table.h"
 #include "model/weight_store.h"
 
 namespace ql::model {
@@ -24,29 +25,11 @@ struct RunSpec {
     bool quantizeLmHead = true;            // torchao's default filter: every nn.Linear incl. lm_head
 };
 
-struct LayerWeights {
-    int index = 0;
-    at::Tensor inputNorm;
-    at::Tensor postNorm;
-    std::optional<at::Tensor> qNorm;  // Qwen3
-    std::optional<at::Tensor> kNorm;
-    PreparedLinear q, k, v, o, gate, up, down;
-    std::vector<std::string> parameterNames;  // checkpoint names read (for release())
-};
-
-struct HeadWeights {
-    at::Tensor embed;  // [V, H]
-    at::Tensor norm;   // [H]
-    PreparedLinear lmHead;
-};
-
 class LayerLoader {
 public:
     LayerLoader(std::shared_ptr<const WeightStore> store, std::shared_ptr<const AdapterWeights> adapter)
         : m_store(std::move(store)), m_adapter(std::move(adapter)) {}
 
-    Result<LayerWeights> layer(int index, const RunSpec& spec) const;
-    Result<HeadWeights> head(const RunSpec& spec) const;
     // A parameter as the run sees it before any form: the adapter's replacement if any, else the
     // checkpoint's, in spec.dtype on spec.device.
     Result<at::Tensor> parameter(const std::string& name, const RunSpec& spec) const;
@@ -56,13 +39,21 @@ public:
     // applied) in spec.dtype; lm_head.weight included (the embedding when tied).
     Result<std::vector<std::pair<std::string, at::Tensor>>> mergedParameters(const RunSpec& spec) const;
 
+    // Maps the Linear's weight pages in one call before it is read / drops them from this process'
+    // resident set after (the page cache keeps them). lm_head of a tied model is the embedding.
+    void prefetchLinear(const ModuleRef& m) const;
+    void releaseLinear(const ModuleRef& m) const;
+    // The same for output rows [row0, row0 + rows) of the weight, and the read-ahead of the whole
+    // weight into the page cache (WeightStore::readAhead).
+    void prefetchLinearRows(const ModuleRef& m, std::int64_t row0, std::int64_t rows) const;
+    void releaseLinearRows(const ModuleRef& m, std::int64_t row0, std::int64_t rows) const;
+    void readAheadLinear(const ModuleRef& m) const;
+
     const WeightStore& store() const { return *m_store; }
     std::shared_ptr<const WeightStore> sharedStore() const { return m_store; }
     const AdapterWeights* adapter() const { return m_adapter.get(); }
 
 private:
-    Result<PreparedLinear> linear(const std::string& module, bool hasBias, const RunSpec& spec, bool quantize) const;
-
     std::shared_ptr<const WeightStore> m_store;
     std::shared_ptr<const AdapterWeights> m_adapter;
 };

@@ -1,16 +1,23 @@
 #include "model/linear_forms.h"
 
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+
+#include "cuda/cuda_dispatch.h"
 #include "model/lora_merge.h"
+#include "quant/lora_kernels.h"
 #include "quant/fake_quant.h"
 #include "quant/intx_float8_convert.h"
 
 namespace ql::model {
 namespace {
 
-bool mergesAdapter(LinearForm form) { return form == LinearForm::M || form == LinearForm::Q; }
+bool mergesAdapter(LinearForm form) { return form == LinearForm::M || form == LinearForm::QM; }
+bool deployed(LinearForm form) { return form == LinearForm::Q || form == LinearForm::QM; }
 
+// cuda::fakeQuantize: the CUDA int4 kernel for weights on a CUDA device, torchao's op sequence otherwise.
 Result<at::Tensor> fakeQuantWeight(const std::string& name, const at::Tensor& w, const quant::FakeQuantSpec& spec) {
-    auto q = quant::fakeQuantize(w, spec);
+    auto q = cuda::fakeQuantize(w, spec);
     if (!q) {
         return makeError(q.error().code, "module " + name + ": " + q.error().message);
     }
@@ -51,14 +58,14 @@ Status prepareIntxConverted(PreparedLinear& p, const FormSpec& spec) {
 
 Status prepareQuantized(PreparedLinear& p, const FormSpec& spec) {
     const quant::FakeQuantSpec& w = spec.quant->weight;
-    if (spec.form == LinearForm::Q && w.kind == quant::FqKind::IntxWeight) {
+    if (deployed(spec.form) && w.kind == quant::FqKind::IntxWeight) {
         return prepareIntxConverted(p, spec);
     }
-    if (spec.form == LinearForm::Q && w.kind != quant::FqKind::Int4Plain) {
+    if (deployed(spec.form) && w.kind != quant::FqKind::Int4Plain) {
         return makeError(ErrorCode::Unsupported, "module " + p.name + ": the converted (real) form is implemented "
                                                  "for int4 PLAIN and intx weights only");
     }
-    if (spec.form == LinearForm::Q) {
+    if (deployed(spec.form)) {
         auto int4 = quant::int4PlainConvert(p.weight, w.groupSize, w.device);
         if (int4) {
             p.int4 = std::move(*int4);
@@ -119,8 +126,8 @@ Result<PreparedLinear> prepareLinear(LinearSlot slot, const FormSpec& spec, bool
         p.lora = std::move(slot.lora);
     }
     // T, T' and M without a quantization spec are their float versions (PeftModel unmerged,
-    // merge_and_unload); FQ and Q have no float meaning.
-    const bool needsSpec = spec.form == LinearForm::FQ || spec.form == LinearForm::Q;
+    // merge_and_unload); FQ, Q and QM have no float meaning.
+    const bool needsSpec = spec.form == LinearForm::FQ || deployed(spec.form);
     p.quantized = quantize && spec.form != LinearForm::F && (spec.quant || needsSpec);
     if (!p.quantized) {
         return p;
@@ -136,37 +143,118 @@ Result<PreparedLinear> prepareLinear(LinearSlot slot, const FormSpec& spec, bool
     return p;
 }
 
-Result<at::Tensor> runLinear(const PreparedLinear& p, const at::Tensor& x) {
-    at::Tensor input = x;
-    if (p.activation) {
-        auto q = quant::fakeQuantize(x, *p.activation);
-        if (!q) {
-            return makeError(q.error().code, "module " + p.name + " activation: " + q.error().message);
-        }
-        input = *q;
+namespace {
+
+// MKL's per-thread thread count (exported by libtorch_cpu when it bundles MKL; absent otherwise).
+extern "C" int MKL_Set_Num_Threads_Local(int) __attribute__((weak));  // mkl.h maps mkl_set_num_threads_local to it
+
+// MKL's fp32 GEMM gives other bits with 2 threads than with 1 for some row counts (M = 5, 11: the
+// threads split the work differently); one thread per call makes the product a function of its inputs.
+class OneBlasThread {
+public:
+    OneBlasThread() : m_previous(MKL_Set_Num_Threads_Local ? MKL_Set_Num_Threads_Local(1) : 0) {}
+    ~OneBlasThread() {
+        if (MKL_Set_Num_Threads_Local) MKL_Set_Num_Threads_Local(m_previous);
     }
-    at::Tensor result;
+    OneBlasThread(const OneBlasThread&) = delete;
+    OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+private:
+    int m_previous;
+};
+
+}  // namespace
+
+namespace {
+
+// fp32 copy of a contiguous CPU bf16 tensor with the plain shift kernel (ATen's conversion of many
+// small blocks costs several times more); anything else through ATen.
+at::Tensor toFloat(const at::Tensor& t) {
+    if (!t.is_cpu() || t.scalar_type() != at::kBFloat16 || !t.is_contiguous()) {
+        return t.to(at::kFloat);
+    }
+    at::Tensor out = at::empty(t.sizes(), t.options().dtype(at::kFloat));
+    quant::kernels::bf16ToF32(static_cast<const std::uint16_t*>(t.data_ptr()), out.data_ptr<float>(), t.numel());
+    return out;
+}
+
+}  // namespace
+
+at::Tensor fp32ProductInRowChunks(const at::Tensor& x, const at::Tensor& w) {
+    constexpr std::int64_t kChunk = 64;
+    const std::int64_t n = w.size(0);
+    at::Tensor y = at::empty({x.size(0), n}, x.options().dtype(at::kFloat));
+    const at::Tensor xf = x.to(at::kFloat).contiguous();
+    const at::Tensor wf = toFloat(w);
+    at::parallel_for(0, (n + kChunk - 1) / kChunk, 1, [&](std::int64_t b, std::int64_t e) {
+        c10::InferenceMode inferenceMode;
+        const OneBlasThread oneThread;
+        for (std::int64_t c = b; c < e; ++c) {
+            const std::int64_t r0 = c * kChunk, rows = std::min(kChunk, n - r0);
+            y.narrow(1, r0, rows).copy_(at::matmul(xf, wf.narrow(0, r0, rows).t()));
+        }
+    });
+    return y;
+}
+
+namespace {
+
+Result<at::Tensor> baseOutput(const PreparedLinear& p, const at::Tensor& input) {
+    if (p.kernelWeight.defined()) {  // int4PlainLinear's fp32 product on the dequantized rows
+        const std::int64_t k = p.kernelWeight.size(1);
+        at::Tensor y = fp32ProductInRowChunks(input.reshape({-1, k}), p.kernelWeight).to(input.scalar_type());
+        std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end());
+        shape.back() = p.kernelWeight.size(0);
+        y = y.reshape(shape);
+        return p.bias ? y + *p.bias : y;
+    }
     if (p.int4) {
-        auto y = quant::int4PlainLinear(input, *p.int4, p.bias);
+        auto y = cuda::int4PlainLinear(input, *p.int4, p.bias);  // the CUDA kernel for CUDA tensors
         if (!y) {
             return makeError(y.error().code, "module " + p.name + ": " + y.error().message);
         }
-        result = *y;
-    } else {
-        result = at::linear(input, p.weight, p.bias);
+        return *y;
     }
-    if (!p.lora) {
-        return result;
+    return at::linear(input, p.weight, p.bias);
+}
+
+}  // namespace
+
+Result<at::Tensor> runLinearRows(const PreparedLinear& p, const at::Tensor& x, LinearInputCache& cache) {
+    at::Tensor input = x;
+    if (p.activation) {
+        if (!cache.activation.defined()) {
+            auto q = quant::fakeQuantize(x, *p.activation);
+            if (!q) {
+                return makeError(q.error().code, "module " + p.name + " activation: " + q.error().message);
+            }
+            cache.activation = *q;
+        }
+        input = cache.activation;
     }
+    auto base = baseOutput(p, input);
+    if (!base || !p.lora) {
+        return base;
+    }
+    at::Tensor result = *base;
     const LoraFactors& lora = *p.lora;
     const at::ScalarType resultType = result.scalar_type();
     at::Tensor xl = x.scalar_type() == lora.a.scalar_type() ? x : x.to(lora.a.scalar_type());
     if (lora.magnitude) {
         result = doraAdd(p, lora, xl, result);
     } else {
-        result = result + at::linear(at::linear(xl, lora.a), lora.b, lora.bBias) * lora.scaling;
+        if (cache.loraA != lora.a.data_ptr() || !cache.loraIn.defined()) {
+            cache.loraIn = at::linear(xl, lora.a);
+            cache.loraA = lora.a.data_ptr();
+        }
+        result = result + at::linear(cache.loraIn, lora.b, lora.bBias) * lora.scaling;
     }
     return result.to(resultType);
+}
+
+Result<at::Tensor> runLinear(const PreparedLinear& p, const at::Tensor& x) {
+    LinearInputCache cache;
+    return runLinearRows(p, x, cache);
 }
 
 }  // namespace ql::model

@@ -3,7 +3,7 @@
 //   torchao FakeQuantizedLinear.forward: x = act_fq(x); F.linear(x, fq(W), b)
 //   PEFT lora.Linear.forward: r = base(x); x = x.to(A.dtype); r = r + B(A(x)) * s; r.to(base dtype)
 //   DoRA (DoraLinearLayer.forward) on top of the base result, unmerged
-//   Int4Tensor (Q): int4PlainLinear on the converted (merged) weight.
+//   Int4Tensor (Q): int4PlainLinear on the converted weight; an unmerged adapter runs on top of it.
 //   IntxUnpackedToInt8Tensor (Q): act_fq(x) (int8 per token, 8da-intx only); F.linear(x, dequantize(W), b).
 #pragma once
 
@@ -44,6 +44,9 @@ struct PreparedLinear {
     std::optional<at::Tensor> bias;
     std::optional<LoraFactors> lora;            // unmerged LoRA (F, T, T'); A/B fake-quantized for T'
     std::optional<quant::Int4PlainWeight> int4; // Q
+    // Q with the int4 kernel's dequantized weight already at hand ([out, in] fp32 holding the exact bf16
+    // values bf16(bf16(c·s) + z)): the same fp32 product int4PlainLinear runs, without the packing.
+    at::Tensor kernelWeight;
     std::optional<quant::FakeQuantSpec> activation;
     std::string note;                           // e.g. "stays bfloat16: in_features % 32 != 0"
 };
@@ -55,5 +58,24 @@ Result<PreparedLinear> prepareLinear(LinearSlot slot, const FormSpec& spec, bool
 
 // y = linear in the prepared form; x [..., in] in the model dtype.
 Result<at::Tensor> runLinear(const PreparedLinear& linear, const at::Tensor& x);
+
+// x [M, K] · w[N, K]ᵀ in fp32 as independent 64-row chunks of w, each one BLAS call on one thread.
+// The bits of every output element then depend on neither how w is split into row blocks nor the
+// thread count (a BLAS gives other bits for chunks that are not a multiple of 16 rows, and its own
+// threads split N as they like).
+at::Tensor fp32ProductInRowChunks(const at::Tensor& x, const at::Tensor& w);
+
+// What runLinear derives from the input alone, kept across the row blocks of one Linear (the
+// activation fake quant, lora_A's product). Empty for a new input.
+struct LinearInputCache {
+    at::Tensor activation;       // act_fq(x)
+    at::Tensor loraIn;           // lora_A(x.to(A.dtype))
+    const void* loraA = nullptr; // which lora_A loraIn belongs to
+};
+
+// runLinear on a block of output rows: `rows` holds rows [r0, r0 + n) of the weight, bias and lora_B
+// (lora_A whole); the result is output features [r0, r0 + n), bit-identical with the same columns of
+// runLinear on the whole Linear.
+Result<at::Tensor> runLinearRows(const PreparedLinear& rows, const at::Tensor& x, LinearInputCache& cache);
 
 }  // namespace ql::model

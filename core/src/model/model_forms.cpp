@@ -10,13 +10,14 @@ std::string_view linearFormName(LinearForm form) {
         case LinearForm::TPrime: return "T'";
         case LinearForm::M: return "M";
         case LinearForm::Q: return "Q";
+        case LinearForm::QM: return "QM";
     }
     return "?";
 }
 
 std::optional<LinearForm> linearFormFromName(std::string_view name) {
     for (LinearForm f : {LinearForm::F, LinearForm::FQ, LinearForm::T, LinearForm::TPrime, LinearForm::M,
-                         LinearForm::Q}) {
+                         LinearForm::Q, LinearForm::QM}) {
         if (name == linearFormName(f)) {
             return f;
         }

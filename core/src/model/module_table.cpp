@@ -1,5 +1,7 @@
 #include "model/module_table.h"
 
+#include "model/linear_table.h"
+
 namespace ql::model {
 namespace {
 
@@ -68,19 +70,12 @@ std::vector<ModuleRow> moduleTable(const ModelConfig& c, at::ScalarType dtype,
                                    const std::optional<quant::LinearFakeQuant>& quant, bool quantizeLmHead) {
     std::vector<ModuleRow> rows;
     rows.push_back(plainRow("model.embed_tokens", "Embedding", {c.vocabSize, c.hiddenSize}, dtype));
-    const std::int64_t q = c.numAttentionHeads * c.headDim, kv = c.numKeyValueHeads * c.headDim;
     for (int i = 0; i < c.numHiddenLayers; ++i) {
         const std::string p = "model.layers." + std::to_string(i) + ".";
         rows.push_back(plainRow(p + "input_layernorm", "RMSNorm", {c.hiddenSize}, dtype));
-        const struct { const char* name; std::int64_t out, in; bool bias; } linears[] = {
-            {"self_attn.q_proj", q, c.hiddenSize, c.qkvBias()},   {"self_attn.k_proj", kv, c.hiddenSize, c.qkvBias()},
-            {"self_attn.v_proj", kv, c.hiddenSize, c.qkvBias()},  {"self_attn.o_proj", c.hiddenSize, q, c.oProjBias()},
-            {"mlp.gate_proj", c.intermediateSize, c.hiddenSize, c.mlpHasBias()},
-            {"mlp.up_proj", c.intermediateSize, c.hiddenSize, c.mlpHasBias()},
-            {"mlp.down_proj", c.hiddenSize, c.intermediateSize, c.mlpHasBias()},
-        };
-        for (const auto& l : linears) {
-            rows.push_back(linearRow(p + l.name, l.out, l.in, l.bias, dtype, quant, true));
+        for (const DecoderLinear& l : decoderLinears()) {
+            const ModuleRef m = decoderModule(c, i, l);
+            rows.push_back(linearRow(m.name, m.outFeatures, m.inFeatures, m.hasBias, dtype, quant, true));
         }
         if (c.family == ModelFamily::Qwen3) {
             rows.push_back(plainRow(p + "self_attn.q_norm", "RMSNorm", {c.headDim}, dtype));

@@ -67,35 +67,57 @@ Result<at::Tensor> WeightStore::load(const std::string& name, at::ScalarType dty
     return tensor->to(device, dtype);
 }
 
-void WeightStore::release(const std::string& name) const {
-    auto view = m_checkpoint.find(name);
+namespace {
+
+enum class Rounding { Inward, Outward };
+
+// Page-aligned [first, last) of bytes [begin, end) of a view; empty when no page qualifies.
+std::pair<std::uintptr_t, std::uintptr_t> pages(const TensorView& view, std::size_t begin, std::size_t end,
+                                                 Rounding rounding) {
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto base = reinterpret_cast<std::uintptr_t>(view.bytes.data());
+    const std::uintptr_t lo = base + std::min(begin, view.bytes.size()), hi = base + std::min(end, view.bytes.size());
+    if (rounding == Rounding::Inward) {
+        return {(lo + page - 1) / page * page, hi / page * page};
+    }
+    return {lo / page * page, (hi + page - 1) / page * page};
+}
+
+void advise(const Checkpoint& checkpoint, const std::string& name, std::size_t begin, std::size_t end,
+            Rounding rounding, int advice) {
+    auto view = checkpoint.find(name);
     if (!view || view->bytes.empty()) {
         return;
     }
-    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-    const auto begin = reinterpret_cast<std::uintptr_t>(view->bytes.data());
-    const auto end = begin + view->bytes.size();
-    const std::uintptr_t first = (begin + page - 1) / page * page;  // whole pages inside the tensor only
-    const std::uintptr_t last = end / page * page;
+    const auto [first, last] = pages(*view, begin, end, rounding);
     if (last > first) {
-        madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+        madvise(reinterpret_cast<void*>(first), last - first, advice);  // best effort
     }
 }
 
-void WeightStore::prefetch(const std::string& name) const {
+constexpr std::size_t kAll = static_cast<std::size_t>(-1);
+
+}  // namespace
+
+// Whole pages inside the tensor only: its neighbours keep theirs.
+void WeightStore::release(const std::string& name) const { releaseBytes(name, 0, kAll); }
+
+void WeightStore::releaseBytes(const std::string& name, std::size_t begin, std::size_t end) const {
+    advise(m_checkpoint, name, begin, end, Rounding::Inward, MADV_DONTNEED);
+}
+
+void WeightStore::prefetch(const std::string& name) const { prefetchBytes(name, 0, kAll); }
+
+void WeightStore::prefetchBytes(const std::string& name, std::size_t begin, std::size_t end) const {
 #ifdef MADV_POPULATE_READ
-    auto view = m_checkpoint.find(name);
-    if (!view || view->bytes.empty()) {
-        return;
-    }
-    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-    const auto begin = reinterpret_cast<std::uintptr_t>(view->bytes.data());
-    const std::uintptr_t first = begin / page * page;  // every page the tensor touches
-    const std::uintptr_t last = (begin + view->bytes.size() + page - 1) / page * page;
-    madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_READ);  // best effort
+    advise(m_checkpoint, name, begin, end, Rounding::Outward, MADV_POPULATE_READ);
 #else
-    (void)name;
+    (void)name, (void)begin, (void)end;
 #endif
+}
+
+void WeightStore::readAhead(const std::string& name) const {
+    advise(m_checkpoint, name, 0, kAll, Rounding::Outward, MADV_WILLNEED);
 }
 
 std::string lmHeadWeightName(const ModelConfig& config) {

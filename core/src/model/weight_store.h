@@ -37,6 +37,12 @@ public:
     // Maps the tensor's pages in one call (MADV_POPULATE_READ) before a layer reads them, instead
     // of one page fault per page; a no-op where the kernel lacks it or the tensor is not mapped.
     void prefetch(const std::string& name) const;
+    // The same for bytes [begin, end) of the tensor's data (a row block).
+    void prefetchBytes(const std::string& name, std::size_t begin, std::size_t end) const;
+    void releaseBytes(const std::string& name, std::size_t begin, std::size_t end) const;
+    // Starts the kernel's asynchronous read-ahead of the tensor into the page cache (MADV_WILLNEED):
+    // nothing is mapped into this process, so it costs no resident memory here.
+    void readAhead(const std::string& name) const;
 
 private:
     WeightStore(ModelConfig config, Checkpoint checkpoint);

@@ -16,6 +16,9 @@ namespace ql::quant::kernels {
 void int4FakeQuantBf16(const std::uint16_t* in, std::uint16_t* out, std::int64_t groups, std::int64_t groupSize,
                        bool cudaDivision);
 void int4FakeQuantF32(const float* in, float* out, std::int64_t groups, std::int64_t groupSize, bool cudaDivision);
+// int4FakeQuantBf16 that also writes each group's fp32 scale and zero.
+void int4FakeQuantBf16WithParams(const std::uint16_t* in, std::uint16_t* out, float* scale, float* zero,
+                                 std::int64_t groups, std::int64_t groupSize, bool cudaDivision);
 
 // Codes c in [-8, 7] (int8, one per element; NaN groups give code 0 as ATen's float->int8 does here),
 // and per group the fp32 scale s and zero z.
@@ -34,6 +37,22 @@ void int4DequantBf16ToF32(const std::int8_t* codes, const float* scale, const fl
 // scale and zero rounded to bf16, scale/zero = the fp32 per-group values.
 void int4FakeAndDequantBf16(const std::uint16_t* in, std::uint16_t* fake, float* dequant, float* scale, float* zero,
                             std::int64_t groups, std::int64_t groupSize, bool cudaDivision);
+
+// Everything the verify walk derives from one int4 fake quant of bf16 rows, in one pass (null: not
+// wanted): the fake quant (bf16), the deployed kernel's dequant (as int4DequantBf16ToF32, fp32), the
+// fake quant as fp32 values, the fake quant plus `delta` (the dense map of an unmerged LoRA,
+// float(fake) + delta[i] in fp32), and per group the fp32 scale and zero.
+struct Int4RowOutputs {
+    std::uint16_t* fake = nullptr;
+    float* dequant = nullptr;
+    float* fakeF32 = nullptr;
+    const float* delta = nullptr;
+    float* plusDelta = nullptr;
+    float* scale = nullptr;
+    float* zero = nullptr;
+};
+void int4FakeQuantRowsBf16(const std::uint16_t* in, const Int4RowOutputs& out, std::int64_t groups,
+                           std::int64_t groupSize, bool cudaDivision);
 
 // bf16 round-to-nearest-even of fp32 values (c10::BFloat16's rounding; NaN -> 0x7FC0), as float.
 float roundToBf16(float v);

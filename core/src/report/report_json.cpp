@@ -1,4 +1,4 @@
-// Report JSON (schema v1, documented in README "Report JSON (schema v1)"). One field list per struct
+// Report JSON (schema v2, documented in README "Report JSON (schema v2)"). One field list per struct
 // drives both directions, so writer and reader cannot drift apart. Non-finite doubles are written as
 // the strings "inf", "-inf", "nan" (JSON has no literal for them).
 #include <array>
@@ -118,6 +118,10 @@ Json enc(const LayerDivergence& v);
 void dec(const Json& j, LayerDivergence& v);
 Json enc(const ActivationsCheck& v);
 void dec(const Json& j, ActivationsCheck& v);
+Json enc(const PositionTopTokens& v);
+void dec(const Json& j, PositionTopTokens& v);
+Json enc(const ConvertDeployment& v);
+void dec(const Json& j, ConvertDeployment& v);
 Json enc(const ConvertModuleRow& v);
 void dec(const Json& j, ConvertModuleRow& v);
 Json enc(const ConvertCheck& v);
@@ -185,32 +189,38 @@ QL_STRUCT(DiffMetrics, f("total", s.total); f("differing", s.differing); f("out_
 QL_STRUCT(Histogram, f("edges", s.edges); f("counts", s.counts); f("zeros", s.zeros); f("overflow", s.overflow);)
 QL_STRUCT(KeyNumber, f("name", s.name); f("value", s.value);)
 QL_STRUCT(CheckSummary, f("kind", s.kind); f("status", s.status); f("headline", s.headline);
-          f("numbers", s.numbers); f("explanation", s.explanation);)
+          f("numbers", s.numbers); f("rule", s.rule); f("explanation", s.explanation);)
 QL_STRUCT(GroupErrorMap, f("rows", s.rows); f("cols", s.cols); f("row_stride", s.rowStride);
           f("col_stride", s.colStride); f("max_abs", s.maxAbs);)
 QL_STRUCT(WorstElement, f("row", s.row); f("col", s.col); f("original", s.original); f("train", s.train);
           f("eval", s.eval);)
 QL_STRUCT(WeightModuleResult, f("module", s.module); f("layer", s.layerIndex); f("layer_type", s.layerType);
-          f("shape", s.shape); f("group_size", s.groupSize); f("diff", s.diff); f("pass", s.pass);
+          f("shape", s.shape); f("group_size", s.groupSize); f("train_group_size", s.trainGroupSize); f("diff", s.diff); f("pass", s.pass);
           f("group_error", s.groupError); f("worst", s.worst); f("original_histogram", s.originalHistogram);
           f("quant_grid", s.quantGrid); f("lora_delta_max_abs", s.loraDeltaMaxAbs);
           f("lora_delta_rms", s.loraDeltaRms);)
 QL_STRUCT(WeightsCheck, f("modules", s.modules); f("overall", s.overall); f("modules_differing", s.modulesDiffering);)
+QL_STRUCT(PositionTopTokens, f("train_ids", s.trainIds); f("eval_ids", s.evalIds); f("train_logits", s.trainLogits);
+          f("eval_logits", s.evalLogits);)
 QL_STRUCT(LogitsCheck, f("tokens", s.tokens); f("diff", s.diff); f("abs_diff_histogram", s.absDiff);
           f("per_position_max_abs", s.perPositionMaxAbs); f("per_position_kl", s.perPositionKl);
           f("prompt_starts", s.promptStarts); f("kl_mean", s.klMean); f("kl_median", s.klMedian);
           f("kl_p99", s.klP99); f("kl_max", s.klMax); f("top1_agreement", s.top1Agreement);
-          f("top5_agreement", s.top5Agreement);)
-QL_STRUCT(LayerDivergence, f("layer", s.layer); f("diff", s.diff); f("relative_l2", s.relativeL2);)
+          f("top5_agreement", s.top5Agreement); f("top_tokens", s.topTokens);)
+QL_STRUCT(LayerDivergence, f("layer", s.layer); f("diff", s.diff); f("relative_l2", s.relativeL2);
+          f("per_position_relative_l2", s.perPositionRelativeL2);)
 QL_STRUCT(ActivationsCheck, f("layers", s.layers); f("first_diverging_layer", s.firstDivergingLayer);)
 QL_STRUCT(ConvertModuleRow, f("module", s.module); f("type_before", s.typeBefore); f("type_after", s.typeAfter);
           f("dtype_before", s.dtypeBefore); f("dtype_after", s.dtypeAfter); f("shape", s.shape);
           f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter); f("codes_identical", s.codesIdentical);
           f("scales_rounded_in_bf16", s.scalesRoundedInBf16); f("zeros_rounded_in_bf16", s.zerosRoundedInBf16);
           f("dequant", s.dequant);)
-QL_STRUCT(ConvertCheck, f("modules", s.modules); f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter);
-          f("logits", s.logits); f("logits_abs_diff_histogram", s.logitsAbsDiff);
-          f("argmax_agreement", s.argmaxAgreement);)
+QL_STRUCT(ConvertDeployment, f("id", s.id); f("title", s.title); f("compares", s.compares); f("modules", s.modules);
+          f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter);
+          f("modules_codes_differ", s.modulesCodesDiffer); f("logits", s.logits);
+          f("logits_abs_diff_histogram", s.logitsAbsDiff); f("argmax_agreement", s.argmaxAgreement);
+          f("pass", s.pass);)
+QL_STRUCT(ConvertCheck, f("deployments", s.deployments); f("argmax_threshold", s.argmaxThreshold);)
 QL_STRUCT(AdapterMergeModule, f("module", s.module); f("weight", s.weight); f("output", s.output);
           f("groups_scale_changed", s.groupsScaleChanged); f("groups_total", s.groupsTotal);
           f("delta_max_abs", s.deltaMaxAbs);)
@@ -227,7 +237,7 @@ QL_STRUCT(SideSummary, f("recipe_file", s.recipeFile); f("model_dir", s.modelDir
           f("adapter_form", s.adapterForm); f("dtype", s.dtype); f("device_numerics", s.deviceNumerics);
           f("torchao_version", s.torchaoVersion); f("quantization", s.quantization);
           f("resolution", s.resolution); f("coverage", s.coverage);)
-QL_STRUCT(Prompt, f("text", s.text); f("ids", s.ids);)
+QL_STRUCT(Prompt, f("text", s.text); f("ids", s.ids); f("tokens", s.tokens);)
 QL_STRUCT(ConfigFieldDiff, f("field", s.field); f("train", s.train); f("eval", s.eval); f("verdict", s.verdict);
           f("explanation", s.explanation);)
 QL_STRUCT(ConfigFinding, f("id", s.id); f("side", s.side); f("field", s.field); f("severity", s.severity);
@@ -240,7 +250,8 @@ QL_STRUCT(TrainerState, f("global_step", s.globalStep); f("epoch", s.epoch); f("
 QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_version", s.quantlensVersion);
           f("created_utc", s.createdUtc); f("device", s.device); f("attention", s.attention);
           f("wall_seconds", s.wallSeconds);
-          f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance); f("train", s.train);
+          f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance);
+          f("convert_tolerance", s.convertTolerance); f("train", s.train);
           f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
           f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);
           f("adapter_merge", s.adapterMerge); f("trainer_state", s.trainerState); f("warnings", s.warnings);)

@@ -68,6 +68,13 @@ void details(std::ostringstream& o, const VerifyReport& r) {
     if (r.activations && r.activations->firstDivergingLayer >= 0) {
         o << "- activations first diverge after layer " << r.activations->firstDivergingLayer << '\n';
     }
+    if (r.convert) {
+        for (const auto& d : r.convert->deployments) {
+            o << "- convert, " << d.title << " (" << d.compares << "): argmax agreement " << num(100.0 * d.argmaxAgreement)
+              << " %, logits max |Δ| " << num(d.logits.maxAbs) << ", " << d.modulesCodesDiffer
+              << " modules change codes — " << (d.pass ? "passes" : "fails") << " the rule\n";
+        }
+    }
     if (r.adapterMerge && !r.adapterMerge->recommendation.empty()) o << "- adapter merge: " << r.adapterMerge->recommendation << '\n';
     for (const auto& w : r.warnings) o << "- warning (" << w.kind << ") " << w.subject << ": " << w.detail << '\n';
 }
@@ -81,7 +88,8 @@ std::string reportToMarkdown(const VerifyReport& r) {
       << r.device << ", " << num(r.wallSeconds) << " s\n\n";
     o << "Tolerance (Polygraphy: |a-b| ≤ atol OR |a-b| ≤ rtol·|b|): weights atol " << num(r.weightTolerance.atol)
       << " rtol " << num(r.weightTolerance.rtol) << "; logits atol " << num(r.logitTolerance.atol) << " rtol "
-      << num(r.logitTolerance.rtol) << "\n\n";
+      << num(r.logitTolerance.rtol) << "; convert atol " << num(r.convertTolerance.atol) << " rtol "
+      << num(r.convertTolerance.rtol) << "\n\n";
     sides(o, r);
     o << "| check | status | result |\n|---|---|---|\n";
     for (const auto& c : r.checks) {
@@ -89,8 +97,11 @@ std::string reportToMarkdown(const VerifyReport& r) {
     }
     o << "\n## Details\n\n";
     for (const auto& c : r.checks) {
-        if (!c.explanation.empty()) o << "- " << checkKindName(c.kind) << ": " << c.explanation << '\n';
+        o << "### " << checkKindName(c.kind) << ": " << checkStatusName(c.status) << "\n\n";
+        if (!c.rule.empty()) o << "Rule: " << c.rule << ".\n\n";
+        if (!c.explanation.empty()) o << c.explanation << "\n\n";
     }
+    o << "### Findings\n\n";
     details(o, r);
     return o.str();
 }

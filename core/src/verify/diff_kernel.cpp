@@ -248,14 +248,11 @@ void histcCount(RowValues x, std::int64_t n, float lo, float hi, std::int64_t bi
         return;
     }
 #endif
-    const float width = hi - lo;
     for (std::int64_t i = 0; i < n; ++i) {
-        const float v = x.at(i);
-        if (!(v >= lo && v <= hi)) {
-            continue;
+        const std::int64_t bin = histcBin(x.at(i), lo, hi, bins);
+        if (bin >= 0) {
+            ++counts[bin];
         }
-        auto pos = static_cast<std::int64_t>((v - lo) * static_cast<float>(bins) / width);
-        ++counts[pos >= bins ? bins - 1 : pos];
     }
 }
 

@@ -23,6 +23,9 @@ struct WorstCandidate {
     double key = 0.0;        // |x-y| with NaN -> 0 and inf -> DBL_MAX (torch.nan_to_num)
     std::int64_t index = 0;  // flat index into the whole [N, K] pair
     float a = 0.0f, b = 0.0f, original = 0.0f;
+    // The quantization grid (scale, zero) of the element's group, when the caller supplied grids.
+    bool hasGrid = false;
+    float gridScale = 0.0f, gridZero = 0.0f;
 };
 
 // Keeps the `capacity` largest keys seen, ties to the smaller index (elements must arrive in
@@ -37,6 +40,11 @@ public:
     bool enabled() const { return m_capacity > 0; }
     void offer(const WorstCandidate& c);
     void merge(const WorstSink& other);
+    // Visits the kept candidates (to annotate them), in no particular order.
+    template <typename Fn>
+    void forEach(Fn fn) {
+        for (WorstCandidate& c : m_items) fn(c);
+    }
     // The candidates by key descending, then index ascending.
     std::vector<WorstCandidate> sorted() const;
 
@@ -103,6 +111,15 @@ void diffRow(RowValues a, RowValues b, RowValues original, std::int64_t k, std::
 // torch.histc's CPU bin rule (LINEAR_INTERPOLATION without local search) for fp32 lo < hi:
 // counts[trunc((v - lo)·bins / (hi - lo))] += 1 in fp32, the last bin closed, NaN and values outside
 // [lo, hi] skipped. x: n values; counts: `bins` entries (added to).
+// The bin of one value under histcCount's rule, or -1 when the value is not counted.
+inline std::int64_t histcBin(float v, float lo, float hi, std::int64_t bins) {
+    if (!(v >= lo && v <= hi)) {
+        return -1;
+    }
+    const auto pos = static_cast<std::int64_t>((v - lo) * static_cast<float>(bins) / (hi - lo));
+    return pos >= bins ? bins - 1 : pos;
+}
+
 void histcCount(RowValues x, std::int64_t n, float lo, float hi, std::int64_t bins, std::uint64_t* counts,
                 bool portable = false);
 

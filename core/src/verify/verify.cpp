@@ -1,12 +1,23 @@
-// verify(): opens both sides (sharing nothing but the OS page cache of the mmapped files), then runs
-// the checks in CheckKind order. Exceptions from libtorch are caught here and become Internal errors.
+// verify(): opens both sides (one mapping when they read the same checkpoint), runs the one walk that
+// feeds every check's pass, and assembles the report from what the passes return, in CheckKind order.
+// Exceptions from libtorch are caught here and become Internal errors.
 #include "quantlens/verify.h"
 
 #include <chrono>
 #include <ctime>
 
+#include "model/linear_table.h"
 #include "quantlens/tokenizer.h"
-#include "verify/verify_parts.h"
+#include "quantlens/version.h"
+#include "verify/check_config.h"
+#include "verify/pass_activations.h"
+#include "verify/pass_adapter_merge.h"
+#include "verify/pass_convert.h"
+#include "verify/pass_logits.h"
+#include "verify/pass_weights.h"
+#include "verify/side.h"
+#include "verify/summary.h"
+#include "verify/verify_walk.h"
 
 namespace ql {
 namespace {
@@ -50,7 +61,7 @@ Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, VerifyRepor
     const bool haveTokenizer = std::filesystem::exists(tokPath);
     if (prompts.empty()) {
         if (haveTokenizer) {
-            prompts.push_back({kDefaultPrompt, {}});
+            prompts.push_back(Prompt{kDefaultPrompt, {}, {}});
         } else {
             Prompt p;
             for (int i = 0; i < 16; ++i) p.ids.push_back((i * 7919 + 13) % 256);
@@ -60,20 +71,26 @@ Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, VerifyRepor
         }
     }
     std::optional<Tokenizer> tok;
+    if (haveTokenizer) {
+        auto t = Tokenizer::load(tokPath);
+        if (!t) return t.error();
+        tok.emplace(std::move(*t));
+    }
     for (auto& p : prompts) {
-        if (!p.ids.empty()) continue;
-        if (!haveTokenizer) {
-            return makeError(ErrorCode::NotFound, tokPath.string() + ": needed to tokenize the text prompts");
+        if (p.ids.empty()) {
+            if (!tok) {
+                return makeError(ErrorCode::NotFound, tokPath.string() + ": needed to tokenize the text prompts");
+            }
+            auto ids = tok->encode(p.text, true);
+            if (!ids) return ids.error();
+            p.ids = *ids;
+            if (p.ids.empty()) return makeError(ErrorCode::InvalidInput, "prompt \"" + p.text + "\" has no tokens");
         }
-        if (!tok) {
-            auto t = Tokenizer::load(tokPath);
-            if (!t) return t.error();
-            tok.emplace(std::move(*t));
+        p.tokens.clear();
+        for (std::int32_t id : p.ids) {
+            p.tokens.push_back(tok ? tok->decode({id}, false) : std::string());
         }
-        auto ids = tok->encode(p.text, true);
-        if (!ids) return ids.error();
-        p.ids = *ids;
-        if (p.ids.empty()) return makeError(ErrorCode::InvalidInput, "prompt \"" + p.text + "\" has no tokens");
+        if (!tok) p.tokens.clear();
     }
     return prompts;
 }
@@ -91,42 +108,65 @@ Result<at::Device> pickDevice(const std::string& name, VerifyReport& report) {
     return makeError(ErrorCode::InvalidInput, "device '" + name + "': expected cpu or cuda");
 }
 
-Status runChecks(checks::Context& ctx) {
-    const VerifyRequest& req = *ctx.request;
+std::vector<LayerShape> layerShapes(const ModelConfig& config) {
     std::vector<LayerShape> shapes;
-    for (const auto& m : ctx.modules) {
+    for (const model::ModuleRef& m : model::linearModules(config)) {
         shapes.push_back({m.name, m.inFeatures});
     }
-    if (!ctx.tick("config", "recipes", 0, 1)) return checks::cancelled();
-    auto diff = diffConfigs(req.train, req.eval, shapes);
+    return shapes;
+}
+
+// Runs the walk with every pass and assembles the report from what each pass returns.
+// Moves a finished pass's summary into the report's check list and its section into the report.
+template <class Pass, class Section>
+void collectSection(Pass& pass, std::vector<CheckSummary>& checks, std::optional<Section>& section) {
+    auto [summary, body] = pass.finish();
+    checks.push_back(std::move(summary));
+    section = std::move(body);
+}
+
+Status runChecks(const VerifyRequest& req, const checks::Side& train, const checks::Side& eval,
+                 const std::vector<at::Tensor>& prompts, const ProgressFn& progress, VerifyReport& report) {
+    if (progress && !progress(Progress{"config", "recipes", 0, 1})) return checks::cancelled();
+    auto diff = diffConfigs(req.train, req.eval, layerShapes(train.lm->config()));
     if (!diff) return diff.error();
-    ctx.report->config = *diff;
-    checks::addSummary(*ctx.report, CheckKind::Config, diff->sameNumerics ? CheckStatus::Pass : CheckStatus::Fail,
-                       diff->sameNumerics ? "same quantization numerics" : "quantization configs differ",
-                       {{"fields compared", std::to_string(diff->fields.size())},
-                        {"findings", std::to_string(diff->findings.size())}});
-    if (auto s = checks::runWeightsAndForwardChecks(ctx); !s) return s;
-    if (req.checkConvert) {
-        if (auto s = checks::runConvertCheck(ctx); !s) return s;
-    } else {
-        checks::addSummary(*ctx.report, CheckKind::Convert, CheckStatus::Skipped, "not requested", {});
+    report.config = *diff;
+    report.checks.push_back(checks::configSummary(*diff));
+
+    const checks::WalkPlan plan = checks::makeWalkPlan(req, train, eval);
+    checks::WeightsPass weights(plan, req.weightTolerance);
+    checks::LogitsPass logits(req.logitTolerance);
+    checks::ActivationsPass activations(req.logitTolerance);
+    checks::ConvertPass convert(plan, req);
+    checks::AdapterMergePass merge(plan, req);
+    checks::VerifyWalk walk(plan, {&weights, &logits, &activations, &convert, &merge}, progress);
+    if (auto s = walk.run(prompts, req.attention); !s) return s;
+    for (checks::Track t : walk.wholeModuleDeltas()) {
+        report.warnings.push_back({"lora_delta_whole_module", plan.side(t).label,
+                                   "this BLAS does not accumulate B·A as one fused multiply-add chain; LoRA deltas "
+                                   "were computed for whole modules (slower, more memory, same results)"});
     }
-    if (req.checkAdapterMerge) {
-        if (auto s = checks::runAdapterMergeCheck(ctx); !s) return s;
-    } else {
-        checks::addSummary(*ctx.report, CheckKind::AdapterMerge, CheckStatus::Skipped, "not requested", {});
+    collectSection(weights, report.checks, report.weights);
+    collectSection(logits, report.checks, report.logits);
+    collectSection(activations, report.checks, report.activations);
+    if (!req.checkActivations) {
+        report.checks.back().status = CheckStatus::Skipped;
+        report.activations.reset();
     }
+    collectSection(convert, report.checks, report.convert);
+    collectSection(merge, report.checks, report.adapterMerge);
     return Ok{};
 }
 
 Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& progress) {
     const auto start = std::chrono::steady_clock::now();
     VerifyReport report;
-    report.quantlensVersion = "0.1.0";
+    report.quantlensVersion = quantlensVersion();
     report.createdUtc = utcNow();
     report.weightTolerance = req.weightTolerance;
     report.logitTolerance = req.logitTolerance;
-    report.attention = req.attention == AttentionImpl::Eager ? "eager" : "sdpa";
+    report.convertTolerance = req.convertTolerance;
+    report.attention = std::string(attentionImplName(req.attention));
     report.train = summarize(req.train);
     report.eval = summarize(req.eval);
     auto device = pickDevice(req.device, report);
@@ -139,18 +179,12 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
     auto prompts = resolvePrompts(req, report);
     if (!prompts) return prompts.error();
     report.prompts = *prompts;
-    checks::Context ctx;
-    ctx.request = &req;
-    ctx.progress = &progress;
-    ctx.train = &*train;
-    ctx.eval = &*eval;
-    ctx.report = &report;
-    ctx.modules = checks::linearModules(train->lm->config());
+    std::vector<at::Tensor> ids;
     for (const auto& p : *prompts) {
-        std::vector<std::int64_t> ids(p.ids.begin(), p.ids.end());
-        ctx.prompts.push_back(at::tensor(ids, at::kLong).view({1, -1}));
+        std::vector<std::int64_t> v(p.ids.begin(), p.ids.end());
+        ids.push_back(at::tensor(v, at::kLong).view({1, -1}));
     }
-    if (auto s = runChecks(ctx); !s) return s.error();
+    if (auto s = runChecks(req, *train, *eval, ids, progress, report); !s) return s.error();
     if (req.train.adapter) {
         auto st = loadTrainerState(req.train.adapter->path);
         if (st) report.trainerState = *st;

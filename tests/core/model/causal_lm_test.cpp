@@ -90,8 +90,9 @@ TEST(CausalLmBadInput, QuantizedFormWithoutSpecOrIndivisibleGroup) {
     o.run.form.quant->weight.groupSize = 128;  // K = 32 does not divide
     auto bad = lm->forward(ids(4), o);
     ASSERT_FALSE(bad.ok());
-    // The head is prepared first: lm_head (K = 32) is the first module named.
-    EXPECT_NE(bad.error().message.find("module lm_head"), std::string::npos) << bad.error().message;
+    // Linears are prepared in forward order: layer 0's q_proj (K = 32) is the first module named.
+    EXPECT_NE(bad.error().message.find("module model.layers.0.self_attn.q_proj"), std::string::npos)
+        << bad.error().message;
 }
 
 TEST(CausalLm, HooksSeeEveryLayerAndLinear) {

@@ -2,6 +2,9 @@
 // plus the int4 nibble packing round trip and error paths.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
 
@@ -30,6 +33,43 @@ TEST(FakeQuantFused, BitIdenticalToAtenReference) {
                 ASSERT_TRUE(ref.ok());
                 EXPECT_EQ(bitDiff(fused, *ref), 0) << "g=" << g;
             }
+        }
+    }
+}
+
+// Values whose quotient (w - min) / scale falls on or within a few ulps of a half-integer, where the
+// kernel's reciprocal product must hand over to the true division: same bits as the reference.
+TEST(FakeQuantFused, NearTiesOfTheRoundingAgreeWithTheReference) {
+    at::manual_seed(13);
+    constexpr int g = 32, groups = 4096;
+    for (auto dev : {DeviceSemantics::Cpu, DeviceSemantics::Cuda}) {
+        at::Tensor w = at::empty({groups, g});
+        float* p = w.data_ptr<float>();
+        at::Tensor lo = at::randn({groups}), span = at::rand({groups}) * 3 + 0.01;
+        for (int i = 0; i < groups; ++i) {
+            const float mn = lo[i].item<float>(), mx = mn + span[i].item<float>();
+            const float range = mx - mn;
+            const float s = dev == DeviceSemantics::Cuda ? range * (1.0f / 15.0f) : range / 15.0f;
+            p[i * g] = mn;
+            p[i * g + 1] = mx;
+            for (int e = 2; e < g; ++e) {
+                const float k = static_cast<float>((e * 7 + i) % 15) + 0.5f;
+                float v = mn + k * s;
+                for (int step = 0; step < (e % 9) - 4; ++step) v = std::nextafter(v, INFINITY);
+                for (int step = 0; step < 4 - (e % 9); ++step) v = std::nextafter(v, -INFINITY);
+                p[i * g + e] = std::clamp(v, mn, mx);
+            }
+        }
+        FakeQuantSpec spec;
+        spec.groupSize = g;
+        spec.device = dev;
+        for (auto dtype : {at::kFloat, at::kBFloat16}) {
+            const at::Tensor x = w.to(dtype).view({groups / 4, 4 * g});
+            auto ref = fakeQuantizeReference(x, spec);
+            ASSERT_TRUE(ref.ok());
+            EXPECT_EQ(bitDiff(int4FakeQuantFused(x, g, dev), *ref), 0);
+            const auto both = int4FakeAndConverted(x.to(at::kBFloat16), g, dev);
+            EXPECT_EQ(bitDiff(both.fake, *fakeQuantizeReference(x.to(at::kBFloat16), spec)), 0);
         }
     }
 }

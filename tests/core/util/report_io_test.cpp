@@ -48,9 +48,10 @@ VerifyReport sampleReport() {
     ConvertModuleRow row;
     row.module = "lm_head";
     row.codesIdentical = true;
-    ConvertCheck c;
+    ConvertDeployment c;
+    c.id = "like_for_like";
     c.modules.push_back(row);
-    r.convert = c;
+    r.convert.emplace().deployments.push_back(c);
     TrainerState ts;
     ts.globalStep = 100;
     TrainerLogEntry e;
@@ -72,7 +73,7 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
     EXPECT_TRUE(std::isinf(back->weights->modules[0].diff.sqnrDb));
     EXPECT_TRUE(std::isnan(back->logits->perPositionKl[2]));
     EXPECT_FALSE(back->activations.has_value());
-    EXPECT_EQ(back->convert->modules[0].codesIdentical, std::optional<bool>(true));
+    EXPECT_EQ(back->convert->deployments[0].modules[0].codesIdentical, std::optional<bool>(true));
     EXPECT_EQ(back->trainerState->logHistory[0].values.at("loss"), 2.5);
     EXPECT_EQ(back->checks[0].kind, CheckKind::Config);
     EXPECT_FALSE(back->allPassed());

@@ -1,6 +1,6 @@
 // verify() on the demo workspace (written by C++ alone): the workspace is deterministic and readable
 // by the io layer, every check runs, a known mismatch is found, cancellation stops at once, and
-// progress is reported per module.
+// progress is reported per module of the walk.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -97,7 +97,7 @@ TEST_F(DemoVerify, DemoMismatchIsFound) {
     ASSERT_TRUE(report->adapterMerge.has_value());
     EXPECT_FALSE(report->adapterMerge->modules.empty());
     ASSERT_TRUE(report->convert.has_value());
-    EXPECT_GT(report->convert->bytesBefore, report->convert->bytesAfter);
+    EXPECT_GT(report->convert->deployments.at(0).bytesBefore, report->convert->deployments.at(0).bytesAfter);
     ASSERT_TRUE(report->trainerState.has_value());
     EXPECT_EQ(report->trainerState->globalStep, 100);
     // The JSON round trip is lossless.
@@ -117,24 +117,24 @@ TEST_F(DemoVerify, CancelImmediatelyReturnsCancelled) {
     EXPECT_EQ(calls, 1);
 }
 
-TEST_F(DemoVerify, CancelDuringTheForwardStopsAfterThatLayer) {
+TEST_F(DemoVerify, CancelDuringTheWalkStopsAtThatModule) {
     std::vector<std::string> items;
     auto report = verify(request(s_ws->trainRecipe, s_ws->evalRecipe), [&](const Progress& p) {
-        if (p.stage != "logits") return true;
+        if (p.stage != "verify") return true;
         items.push_back(p.item);
-        return p.item != "train layer 1";
+        return p.item != "model.layers.1.self_attn.k_proj";
     });
     ASSERT_FALSE(report.ok());
     EXPECT_EQ(report.error().code, ErrorCode::Cancelled);
-    // Refused at layer 1 of the train forward: no further layer, and the eval forward never starts.
-    ASSERT_FALSE(items.empty());
-    EXPECT_EQ(items.back(), "train layer 1");
+    // Refused before layer 1's k_proj: no module after it is asked for.
+    ASSERT_EQ(items.size(), 7u + 2u);
+    EXPECT_EQ(items.back(), "model.layers.1.self_attn.k_proj");
 }
 
 TEST_F(DemoVerify, ProgressCoversEveryModule) {
     std::int64_t weightTicks = 0;
     auto report = verify(request(s_ws->trainRecipe, s_ws->trainRecipe), [&](const Progress& p) {
-        if (p.stage == "weights") {
+        if (p.stage == "verify") {
             EXPECT_EQ(p.done, weightTicks);
             EXPECT_EQ(p.total, 29);
             ++weightTicks;

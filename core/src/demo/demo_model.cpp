@@ -5,8 +5,8 @@
 
 #include "quantlens/report_io.h"
 #include "report/safetensors_writer.h"
-#include "verify/demo_parts.h"
-#include "verify/demo_rng.h"
+#include "demo/demo_parts.h"
+#include "demo/demo_rng.h"
 
 namespace ql::demo {
 namespace {

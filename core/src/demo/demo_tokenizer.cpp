@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "verify/demo_parts.h"
+#include "demo/demo_parts.h"
 
 namespace ql::demo {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "quantlens/report_io.h"
-#include "verify/demo_parts.h"
+#include "demo/demo_parts.h"
 
 namespace ql {
 namespace {

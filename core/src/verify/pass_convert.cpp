@@ -1,0 +1,207 @@
+#include "verify/pass_convert.h"
+
+#include <numeric>
+
+#include "verify/metrics.h"
+#include "verify/summary.h"
+
+namespace ql::checks {
+namespace {
+
+std::string groupText(int group) { return group > 0 ? "g" + std::to_string(group) : "per row"; }
+
+}  // namespace
+
+ConvertPass::ConvertPass(const WalkPlan& plan, const VerifyRequest& request) : m_plan(plan), m_request(request) {
+    for (const DeploymentPlan& d : plan.deployments) {
+        ConvertDeployment c;
+        c.id = d.id;
+        c.title = d.title;
+        c.compares = d.compares;
+        m_deployments.push_back(std::move(c));
+    }
+    m_current.resize(plan.deployments.size());
+}
+
+ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const DeploymentPlan& d, bool& converted) const {
+    const Side& eval = *m_plan.eval;
+    const at::ScalarType dtype = eval.run.dtype;
+    const auto elementSize = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    const std::int64_t rows = m.outFeatures, cols = m.inFeatures;
+    const bool quantized = eval.quantizes(m);
+    const quant::FakeQuantSpec& fake = eval.run.form.quant->weight;
+    ConvertModuleRow row;
+    row.module = m.name;
+    row.shape = {rows, cols};
+    row.dtypeBefore = c10::toString(dtype);
+    row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
+    const std::string scheme = d.intx ? "int" + std::to_string(d.convert.bits) + " " + groupText(d.convert.groupSize)
+                                      : "int4 g" + std::to_string(fake.groupSize);
+    row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
+    const int group = d.intx ? d.convert.groupSize : std::lcm(d.convert.groupSize, fake.groupSize);
+    converted = quantized && (group <= 0 || cols % group == 0);
+    const std::string lora = d.loraOnTop && eval.hasAdapter() ? " + LoRA (unmerged)" : "";
+    if (!converted) {
+        row.typeAfter = "Linear" + lora;
+        row.dtypeAfter = row.dtypeBefore;
+        row.bytesAfter = row.bytesBefore;
+        return row;
+    }
+    if (d.intx) {
+        const std::int64_t groups = d.convert.groupSize > 0 ? cols / d.convert.groupSize : 1;
+        row.typeAfter = "Linear[IntxUnpackedToInt8Tensor " + scheme + "]" + lora;
+        row.dtypeAfter = "int8 (int" + std::to_string(d.convert.bits) + " values) + " + std::string(c10::toString(dtype)) +
+                         " scale + int8 zero point";
+        row.bytesAfter = static_cast<std::uint64_t>(rows * cols) + static_cast<std::uint64_t>(rows * groups) * (elementSize + 1);
+    } else {
+        row.typeAfter = "Linear[Int4Tensor plain g" + std::to_string(d.convert.groupSize) + "]" + lora;
+        row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(dtype)) + " scale/zero";
+        row.bytesAfter = static_cast<std::uint64_t>(rows * cols / 2) +
+                         2 * static_cast<std::uint64_t>(rows * (cols / d.convert.groupSize)) * elementSize;
+    }
+    return row;
+}
+
+void ConvertPass::beginModule(const model::ModuleRef& m, const ModuleInputs&) {
+    for (std::size_t d = 0; d < m_current.size(); ++d) {
+        Module& cur = m_current[d];
+        cur = Module{};
+        cur.row = startRow(m, m_plan.deployments[d], cur.converted);
+        cur.dequant.emplace(m.outFeatures, m.inFeatures, DiffStream::Options{m_request.weightTolerance, 0, 0, false});
+    }
+}
+
+void ConvertPass::addRows(const model::ModuleRef&, const ModuleRows& rows) {
+    for (std::size_t d = 0; d < m_current.size(); ++d) {
+        const DeploymentRows& r = rows.deployments[d];
+        Module& cur = m_current[d];
+        if (!r.converted) {
+            continue;
+        }
+        cur.dequant->add(r.reference, r.deployed, rows.row0);
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (r.codeMismatches) {
+            cur.codeMismatches += *r.codeMismatches;
+            cur.codesCompared = true;
+        }
+        cur.row.scalesRoundedInBf16 += r.scalesRounded;
+        cur.row.zerosRoundedInBf16 += r.zerosRounded;
+    }
+}
+
+void ConvertPass::endModule(const model::ModuleRef&) {
+    for (std::size_t d = 0; d < m_current.size(); ++d) {
+        Module& cur = m_current[d];
+        ConvertDeployment& dep = m_deployments[d];
+        if (cur.converted) {
+            cur.row.dequant = cur.dequant->sums().result();
+            if (cur.codesCompared && !m_plan.deployments[d].intx) {
+                cur.row.codesIdentical = cur.codeMismatches == 0;
+                dep.modulesCodesDiffer += cur.codeMismatches == 0 ? 0 : 1;
+            }
+        }
+        dep.bytesBefore += cur.row.bytesBefore;
+        dep.bytesAfter += cur.row.bytesAfter;
+        dep.modules.push_back(std::move(cur.row));
+        cur.dequant.reset();
+    }
+}
+
+void ConvertPass::addLogits(const std::vector<std::vector<at::Tensor>>& logits) {
+    const auto& eval = logits[trackIndex(Track::Eval)];
+    for (std::size_t d = 0; d < m_deployments.size(); ++d) {
+        const auto& deployed = logits[trackIndex(Track::FirstDeployment) + d];
+        DiffAccumulator acc;
+        std::vector<at::Tensor> fakeAll, realAll;
+        for (std::size_t i = 0; i < eval.size(); ++i) {
+            const at::Tensor f = eval[i].to(at::kCPU), r = deployed[i].to(at::kCPU);
+            acc.add(f, r, m_request.convertTolerance);
+            fakeAll.push_back(f.reshape({-1, f.size(-1)}));
+            realAll.push_back(r.reshape({-1, r.size(-1)}));
+        }
+        const at::Tensor f = at::cat(fakeAll), r = at::cat(realAll);
+        ConvertDeployment& dep = m_deployments[d];
+        dep.logits = acc.result();
+        dep.logitsAbsDiff = absDiffHistogram(f, r);
+        dep.argmaxAgreement = topKAgreement(f, r, 1);
+        dep.pass = passes(dep, m_plan.deployments[d].intx);
+    }
+}
+
+bool ConvertPass::passes(const ConvertDeployment& d, bool intx) const {
+    bool weights = d.modulesCodesDiffer == 0;
+    if (intx) {
+        for (const ConvertModuleRow& r : d.modules) {
+            weights = weights && r.dequant.outOfTolerance == 0;
+        }
+    }
+    return weights && d.argmaxAgreement >= m_request.argmaxThreshold && d.logits.outOfTolerance == 0;
+}
+
+std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const {
+    if (m_deployments.empty()) {
+        const std::string why = m_request.checkConvert ? m_plan.convertSkipReason : "not requested";
+        return {makeSummary(CheckKind::Convert, CheckStatus::Skipped, why, {}, "",
+                            "The convert check compares the eval side's fake-quantized model with the model "
+                            "QATConfig(step=\"convert\") deploys; it did not run: " + why + "."),
+                std::nullopt};
+    }
+    ConvertCheck check;
+    check.deployments = m_deployments;
+    check.argmaxThreshold = m_request.argmaxThreshold;
+    const ConvertDeployment& main = check.deployments.front();
+    const bool intx = m_plan.deployments.front().intx;
+    const std::string weightsRule = intx ? "the converted weights equal the fake-quantized ones in every module"
+                                         : "the converted int4 codes equal the fake quant's codes in every module";
+    std::string rule = "pass when " + weightsRule + ", the deployed model's argmax agrees with the fake-quant model's at >= " +
+                       percent(m_request.argmaxThreshold) + " of positions, and every logit is within the convert tolerance (" +
+                       toleranceText(m_request.convertTolerance) + "); judged on \"" + main.title + "\"";
+    std::string what = "Converted the eval model as torchao's QATConfig(step=\"convert\") would (" + main.compares +
+                       ") and ran it on the prompts. ";
+    what += intx ? "IntxUnpackedToInt8Tensor keeps the int8 codes and the scale the fake quantizer computes, so the "
+                   "converted model should match the fake-quantized one bit for bit. "
+                 : "Int4Tensor stores each group's scale and zero in bf16 and the kernel dequantizes in bf16, so small "
+                   "logit differences are expected even with identical codes. ";
+    if (main.modulesCodesDiffer > 0) {
+        what += std::to_string(main.modulesCodesDiffer) + " modules change codes: convert does not quantize like the "
+                "fake quant (group size or device numerics; see the config check). ";
+    }
+    if (main.argmaxAgreement < m_request.argmaxThreshold) {
+        what += "The deployed model picks another top token at " + percent(1.0 - main.argmaxAgreement) +
+                " of positions: what you deploy does not behave like what you evaluated. ";
+    }
+    if (main.logits.outOfTolerance > 0) {
+        what += std::to_string(main.logits.outOfTolerance) + " logits move by more than the convert tolerance (max |Δ| " +
+                fmt(main.logits.maxAbs) + "). ";
+    }
+    if (main.pass) {
+        what += "The deployed model agrees with the evaluated one under the rule. ";
+    }
+    if (check.deployments.size() > 1) {
+        const ConvertDeployment& merged = check.deployments[1];
+        what += "Merging the LoRA before converting (" + merged.compares + ") gives argmax agreement " +
+                percent(merged.argmaxAgreement) + " and logits max |Δ| " + fmt(merged.logits.maxAbs) +
+                (merged.pass ? ": that deployment would also pass." :
+                               ": that deployment would fail the rule; serve the adapter unmerged on the int4 base, or "
+                               "train with the merged weight quantized (merge before QAT).");
+    }
+    std::vector<KeyNumber> numbers{{"bytes before", formatBytes(main.bytesBefore)},
+                                   {"bytes after", formatBytes(main.bytesAfter)},
+                                   {"modules changing codes", std::to_string(main.modulesCodesDiffer)},
+                                   {"logits max |Δ|", fmt(main.logits.maxAbs)},
+                                   {"logits mean |Δ|", fmt(main.logits.meanAbs)},
+                                   {"argmax agreement", percent(main.argmaxAgreement)}};
+    if (check.deployments.size() > 1) {
+        numbers.push_back({"merge, then convert: argmax agreement", percent(check.deployments[1].argmaxAgreement)});
+    }
+    std::string headline = (main.modulesCodesDiffer == 0 ? std::string(intx ? "converted weights as fake-quantized"
+                                                                            : "codes identical in every module")
+                                                         : std::to_string(main.modulesCodesDiffer) + " modules change codes") +
+                           "; deployed logits max |Δ| " + fmt(main.logits.maxAbs) + ", argmax agreement " +
+                           percent(main.argmaxAgreement);
+    return {makeSummary(CheckKind::Convert, main.pass ? CheckStatus::Pass : CheckStatus::Fail, headline,
+                        std::move(numbers), rule, what),
+            std::move(check)};
+}
+
+}  // namespace ql::checks

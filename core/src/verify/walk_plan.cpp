@@ -1,0 +1,90 @@
+#include "verify/walk_plan.h"
+
+namespace ql::checks {
+namespace {
+
+bool merges(const Side& s) { return s.run.form.form == LinearForm::M; }
+
+bool unmergedAdapter(const Side& s) {
+    return s.hasAdapter() && (s.run.form.form == LinearForm::T || s.run.form.form == LinearForm::TPrime);
+}
+
+// The convert step of the eval recipe: int4 PLAIN (Int4Tensor) or intx (IntxUnpackedToInt8Tensor).
+std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Side& eval, std::string& why) {
+    const Recipe& recipe = *eval.recipe;
+    const QuantConfig& q = recipe.quantization;
+    const bool int4 = q.scheme == QuantScheme::Int4WeightOnly && q.int4Packing == Int4PackingFormat::Plain;
+    const bool intx = q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    if (!eval.quantized()) {
+        why = "the eval recipe has no quantization: nothing to convert";
+        return std::nullopt;
+    }
+    if (!int4 && !intx) {
+        why = "convert check covers int4_weight_only PLAIN and intx weights only (eval scheme: " +
+              std::string(quantSchemeName(q.scheme)) + ")";
+        return std::nullopt;
+    }
+    DeploymentPlan d;
+    d.intx = intx;
+    d.convert = eval.run.form.quant->weight;
+    if (int4) {
+        d.convert.groupSize = effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;
+    }
+    d.convert.device = deviceSemantics(request.convertNumerics.value_or(recipe.deviceNumerics));
+    return d;
+}
+
+}  // namespace
+
+WalkPlan makeWalkPlan(const VerifyRequest& request, const Side& train, const Side& eval) {
+    WalkPlan plan;
+    plan.train = &train;
+    plan.eval = &eval;
+    plan.blockElements = request.blockElements;
+    if (request.checkConvert) {
+        if (auto step = convertStep(request, eval, plan.convertSkipReason)) {
+            DeploymentPlan like = *step;
+            like.id = "like_for_like";
+            if (merges(eval)) {
+                like.mergeFirst = true;
+                like.title = "merged model converted (as evaluated)";
+                like.compares = "Q(W + s·BA) x vs FQ(W + s·BA) x";
+            } else if (unmergedAdapter(eval)) {
+                like.loraOnTop = true;
+                like.title = "converted base, LoRA served unmerged (as evaluated)";
+                like.compares = "Q(W) x + s·B(A x) vs FQ(W) x + s·B(A x)";
+            } else {
+                like.title = "converted model (as evaluated)";
+                like.compares = "Q(W) x vs FQ(W) x";
+            }
+            plan.deployments.push_back(like);
+            if (unmergedAdapter(eval) && eval.run.form.form == LinearForm::T) {
+                DeploymentPlan merged = *step;
+                merged.id = "merge_then_convert";
+                merged.title = "LoRA merged, then converted";
+                merged.compares = "Q(W + s·BA) x vs FQ(W) x + s·B(A x)";
+                merged.mergeFirst = true;
+                merged.compareEffective = true;
+                plan.deployments.push_back(merged);
+            }
+        }
+    }
+    if (request.checkAdapterMerge) {
+        const Side* side = nullptr;
+        Track which = Track::Eval;
+        if (eval.hasAdapter() && merges(eval)) side = &eval;
+        else if (train.hasAdapter() && merges(train)) side = &train, which = Track::Train;
+        else if (eval.hasAdapter()) side = &eval;
+        else if (train.hasAdapter()) side = &train, which = Track::Train;
+        if (!side) {
+            plan.mergeSkipReason = "no adapter on either side";
+        } else if (!side->quantized()) {
+            plan.mergeSkipReason = "no quantization on the " + side->label + " side, which has the adapter";
+        } else {
+            plan.merge = MergePlan{which, side->run.form.quant->weight};
+        }
+    }
+    return plan;
+}
+
+}  // namespace ql::checks

@@ -1,0 +1,67 @@
+// ValueHistogram over row blocks equals torch.histc over the whole tensor's finite range (addHistc,
+// the definition the report documents), for bf16 blocks in any split, constant tensors (histc widens
+// the range), non-finite values, and a whole fp32 block.
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+
+#include <limits>
+
+#include "verify/metrics.h"
+#include "verify/value_histogram.h"
+
+namespace ql::checks {
+namespace {
+
+Histogram reference(const at::Tensor& w) {
+    at::Tensor f = w.to(at::kFloat);
+    f = f.masked_select(at::isfinite(f));
+    if (f.numel() == 0) return {};
+    const double lo = f.min().item<double>(), hi = f.max().item<double>();
+    std::vector<std::uint64_t> counts(64, 0);
+    addHistc(w, lo, hi, counts);
+    Histogram h;
+    for (int i = 0; i <= 64; ++i) h.edges.push_back(lo + (hi - lo) * i / 64);
+    h.counts = counts;
+    return h;
+}
+
+void expectEqual(const Histogram& a, const Histogram& b) {
+    EXPECT_EQ(a.edges, b.edges);
+    EXPECT_EQ(a.counts, b.counts);
+}
+
+TEST(ValueHistogram, Bf16BlocksEqualHistcOfTheWhole) {
+    at::manual_seed(9);
+    at::Tensor w = (at::randn({300, 256}) * 0.03).to(at::kBFloat16);
+    w[5][5] = std::numeric_limits<float>::infinity();
+    w[6][6] = std::numeric_limits<float>::quiet_NaN();
+    w[7][7] = -std::numeric_limits<float>::infinity();
+    for (std::int64_t block : {300, 64, 7}) {
+        ValueHistogram h;
+        for (std::int64_t r = 0; r < 300; r += block) h.add(w.narrow(0, r, std::min<std::int64_t>(block, 300 - r)));
+        expectEqual(h.finish(), reference(w));
+    }
+}
+
+TEST(ValueHistogram, ConstantAndNonFinite) {
+    ValueHistogram constant;
+    constant.add(at::full({4, 8}, 0.5).to(at::kBFloat16));
+    const Histogram c = constant.finish();
+    expectEqual(c, reference(at::full({4, 8}, 0.5).to(at::kBFloat16)));
+    EXPECT_EQ(c.counts[32], 32u);  // histc widens [0.5, 0.5] to [-0.5, 1.5]
+    ValueHistogram nan;
+    nan.add(at::full({2, 2}, std::numeric_limits<float>::quiet_NaN()).to(at::kBFloat16));
+    EXPECT_TRUE(nan.finish().edges.empty());
+}
+
+TEST(ValueHistogram, WholeFp32Block) {
+    at::manual_seed(10);
+    const at::Tensor w = at::randn({50, 40});
+    ValueHistogram h;
+    h.add(w);
+    expectEqual(h.finish(), reference(w));
+}
+
+}  // namespace
+}  // namespace ql::checks

@@ -1,0 +1,148 @@
+// The verify walk's two ways of preparing a Linear give the same report: row blocks through the block
+// kernels (several blocks per module here) and whole modules through prepareLinear and ATen. Every
+// count, maximum, map, worst element, histogram, code count and logit is compared exactly; float64
+// sums may differ in the last bits only where blocks change their order (none here: DiffStream sums
+// per row in row order).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "quantlens/recipe.h"
+#include "quantlens/report_io.h"
+#include "quantlens/verify.h"
+#include "support/safetensors_writer.h"
+#include "core/verify/walk_model.h"
+
+namespace ql {
+namespace {
+
+class WalkPaths : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = new test::TempDir();
+        test::writeWalkModel(s_dir->path() / "model", s_dir->path() / "adapter");
+    }
+    static void TearDownTestSuite() { delete s_dir; }
+
+    static VerifyReport run(const std::string& train, const std::string& eval, std::int64_t blockElements) {
+        VerifyRequest r;
+        r.train = *loadRecipe(train);
+        r.eval = *loadRecipe(eval);
+        r.prompts = {{"", {1, 17, 33, 250, 4, 90, 91, 5}}, {"", {7, 7, 200}}};
+        r.blockElements = blockElements;
+        auto report = verify(r);
+        EXPECT_TRUE(report.ok()) << report.error().message;
+        return report.ok() ? *report : VerifyReport{};
+    }
+
+    // The reports of both paths, with the fields that legitimately differ (timing) cleared.
+    static void expectSame(const std::string& train, const std::string& eval) {
+        VerifyReport rows = run(train, eval, 2048);  // 16-32 rows per block: several blocks per module
+        VerifyReport whole = run(train, eval, 0);
+        for (VerifyReport* r : {&rows, &whole}) {
+            r->wallSeconds = 0;
+            r->createdUtc.clear();
+        }
+        for (const ReportWarning& w : rows.warnings) {
+            EXPECT_NE(w.kind, "lora_delta_whole_module") << "the row path was not taken: " << w.detail;
+        }
+        const nlohmann::json diff = nlohmann::json::diff(nlohmann::json::parse(reportToJson(whole)),
+                                                         nlohmann::json::parse(reportToJson(rows)));
+        EXPECT_TRUE(diff.empty()) << diff.size() << " differences, first: "
+                                  << diff.dump();
+    }
+
+    static test::TempDir* s_dir;
+};
+test::TempDir* WalkPaths::s_dir = nullptr;
+
+TEST_F(WalkPaths, UnmergedTrainVsMergedEval) {
+    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64), test::walkRecipe(s_dir->path(), "e", "merged", 64));
+}
+
+TEST_F(WalkPaths, BothUnmergedWithTwoDeployments) {
+    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64), test::walkRecipe(s_dir->path(), "e", "unmerged", 64));
+}
+
+TEST_F(WalkPaths, GroupAndNumericsDifferBetweenSides) {
+    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 32, "cuda"),
+               test::walkRecipe(s_dir->path(), "e", "merged", 64, "cpu"));
+}
+
+TEST_F(WalkPaths, NoAdapter) {
+    expectSame(test::walkRecipe(s_dir->path(), "t", "", 64), test::walkRecipe(s_dir->path(), "e", "", 32));
+}
+
+// The like-for-like deployment of an unmerged eval side serves the LoRA on top of the int4 base: with
+// both sides unmerged and the same spec, its codes are the fake quant's and its logits differ from the
+// eval logits only by convert rounding; merge-then-convert is reported beside it.
+TEST_F(WalkPaths, UnmergedEvalDeploysBaseWithLoraOnTop) {
+    const VerifyReport r = run(test::walkRecipe(s_dir->path(), "t", "unmerged", 64),
+                               test::walkRecipe(s_dir->path(), "e", "unmerged", 64), 1 << 18);
+    ASSERT_TRUE(r.convert.has_value());
+    ASSERT_EQ(r.convert->deployments.size(), 2u);
+    EXPECT_EQ(r.convert->deployments[0].id, "like_for_like");
+    EXPECT_EQ(r.convert->deployments[1].id, "merge_then_convert");
+    EXPECT_EQ(r.convert->deployments[0].modulesCodesDiffer, 0);
+    for (const ConvertModuleRow& row : r.convert->deployments[0].modules) {
+        if (row.module == "lm_head") continue;
+        EXPECT_NE(row.typeAfter.find("+ LoRA (unmerged)"), std::string::npos) << row.module;
+        EXPECT_EQ(row.codesIdentical, std::optional<bool>(true)) << row.module;
+    }
+    for (const ConvertModuleRow& row : r.convert->deployments[1].modules) {
+        EXPECT_FALSE(row.codesIdentical.has_value()) << row.module;  // not like with like
+    }
+}
+
+// Check 5 says pass only when its stated rule holds: codes identical, argmax agreement >= threshold,
+// every deployed logit within the convert tolerance.
+TEST_F(WalkPaths, ConvertVerdictFollowsTheStatedRule) {
+    const std::string train = test::walkRecipe(s_dir->path(), "t", "unmerged", 64);
+    const std::string eval = test::walkRecipe(s_dir->path(), "e", "merged", 64);
+    auto statusOf = [](const VerifyReport& r) {
+        for (const CheckSummary& c : r.checks) {
+            if (c.kind == CheckKind::Convert) return c;
+        }
+        return CheckSummary{};
+    };
+    VerifyRequest req;
+    req.train = *loadRecipe(train);
+    req.eval = *loadRecipe(eval);
+    req.prompts = {{"", {1, 17, 33, 250, 4, 90, 91, 5}}};
+    req.convertTolerance = {0.0, 0.0};
+    auto strict = verify(req);
+    ASSERT_TRUE(strict.ok());
+    const ConvertDeployment& d = strict->convert->deployments.at(0);
+    ASSERT_GT(d.logits.outOfTolerance, 0u);  // int4 with bf16 scales never reproduces the logits exactly
+    EXPECT_EQ(statusOf(*strict).status, CheckStatus::Fail);
+    EXPECT_NE(statusOf(*strict).rule.find("argmax"), std::string::npos);
+    EXPECT_NE(statusOf(*strict).explanation.find("convert tolerance"), std::string::npos);
+
+    req.convertTolerance = {1e9, 0.0};
+    req.argmaxThreshold = 1.0;
+    auto loose = verify(req);
+    ASSERT_TRUE(loose.ok());
+    const double agreement = loose->convert->deployments.at(0).argmaxAgreement;
+    EXPECT_EQ(statusOf(*loose).status, agreement >= 1.0 ? CheckStatus::Pass : CheckStatus::Fail);
+
+    req.argmaxThreshold = 0.0;
+    auto lenient = verify(req);
+    ASSERT_TRUE(lenient.ok());
+    EXPECT_EQ(statusOf(*lenient).status, CheckStatus::Pass);
+}
+
+// Every check states its rule and explains itself, whatever its status.
+TEST_F(WalkPaths, EveryCheckHasARuleAndAnExplanation) {
+    const VerifyReport r = run(test::walkRecipe(s_dir->path(), "t", "unmerged", 64),
+                               test::walkRecipe(s_dir->path(), "e", "merged", 64), 1 << 18);
+    ASSERT_EQ(r.checks.size(), 6u);
+    for (const CheckSummary& c : r.checks) {
+        EXPECT_FALSE(c.rule.empty()) << checkKindName(c.kind);
+        EXPECT_GT(c.explanation.size(), 80u) << checkKindName(c.kind);
+    }
+    // Only the adapter form differs between these recipes: the config headline says so.
+    EXPECT_NE(r.checks[0].headline.find("LoRA form differs"), std::string::npos) << r.checks[0].headline;
+}
+
+}  // namespace
+}  // namespace ql
