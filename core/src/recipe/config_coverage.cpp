@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <map>
 
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_pitfalls.h"
 
 namespace ql::recipe {
 

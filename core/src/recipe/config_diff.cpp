@@ -4,7 +4,8 @@
 
 #include <map>
 
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_fields.h"
+#include "recipe/config_pitfalls.h"
 
 namespace ql {
 

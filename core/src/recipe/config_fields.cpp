@@ -1,7 +1,7 @@
 // The compared fields of a recipe and the effective-numerics signature (torchao-quant.md §2-§4).
 #include <quantlens/dtype.h>
 
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_fields.h"
 
 namespace ql::recipe {
 

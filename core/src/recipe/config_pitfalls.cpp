@@ -1,5 +1,5 @@
 // Known torchao / LoRA pitfalls (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4.1, §7).
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_pitfalls.h"
 
 namespace ql::recipe {
 
