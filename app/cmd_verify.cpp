@@ -138,9 +138,6 @@ int runVerify(const VerifyOptions& o) {
     VerifyRequest req;
     auto recipes = loadRecipes(o);
     if (!recipes) return reportError(recipes.error());
-    for (const Recipe* r : {&recipes->first, &recipes->second}) {
-        if (auto s = verifyEngineSupports(*r); !s) return reportError(s.error());
-    }
     req.train = std::move(recipes->first);
     req.eval = std::move(recipes->second);
     req.device = o.device;

@@ -154,24 +154,46 @@ TEST(InputsCli, VerifyFromATrainerOutputFolderBuildsBothRecipes) {
     EXPECT_EQ(again.exitCode, 1) << again.output;  // merged vs unmerged changes numerics
 }
 
-// Keys the engine does not run yet are diffed (diff-config) but refused by verify, by name.
-TEST(InputsCli, VerifyRefusesKeysTheEngineDoesNotRunYet) {
+// The selection keys are run by verify, not only diffed: with min_in_features: 128 on a hidden-64 model
+// the train side fake-quantizes only o_proj (in 128) and down_proj (in 160); the weight check sees that.
+TEST(InputsCli, VerifyRunsTheSelectionKeys) {
     ql::test::TempDir dir;
     const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
-    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\nquantization: {scheme: int4_weight_only, group_size: 32, "
-                                                "min_in_features: 128}\n";
-    std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\nquantization: {scheme: int4_weight_only, group_size: 32}\n";
+    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\ndevice_numerics: cpu\n"
+                                                "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n";
+    std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\ndevice_numerics: cpu\n"
+                                               "quantization: {scheme: int4_weight_only, group_size: 32}\n";
     const std::string pair = (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string();
     auto diff = quantlens("diff-config " + pair + " --json");
     EXPECT_EQ(diff.exitCode, 1) << diff.output;
     EXPECT_NE(diff.output.find("coverage_differs"), std::string::npos) << diff.output;
-    const auto pos = diff.output.find('{');
-    ASSERT_NE(pos, std::string::npos);
-    const auto j = json::parse(diff.output.substr(pos));
-    EXPECT_FALSE(j["same_numerics"].get<bool>());
+    const auto report = dir.path() / "report.json";
     const auto r = quantlens("verify --train " + (dir.path() / "train.yaml").string() + " --eval " +
-                             (dir.path() / "eval.yaml").string());
-    expectOneLineExitTwo(r, "quantization.min_in_features is read by the config check");
+                             (dir.path() / "eval.yaml").string() + " --report " + report.string());
+    EXPECT_EQ(r.exitCode, 1) << r.output;  // the filtered-out Linears differ
+    std::ifstream in(report);
+    const auto j = json::parse(in);
+    int quantizedOnTrain = 0;
+    for (const auto& m : j["weights"]["modules"]) {
+        const std::string type = m["layer_type"];
+        const bool wide = type == "o_proj" || type == "down_proj";
+        EXPECT_EQ(m["train_group_size"], wide ? 32 : 0) << m["module"];
+        EXPECT_EQ(m["group_size"], 32) << m["module"];
+        quantizedOnTrain += wide ? 1 : 0;
+    }
+    EXPECT_EQ(quantizedOnTrain, 4);
+}
+
+// A quantized embedding the forward does not model (converted, not QAT-prepared) is refused by name.
+TEST(InputsCli, VerifyRefusesAConvertedEmbedding) {
+    ql::test::TempDir dir;
+    const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
+    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\nembedding_quantization: {scheme: intx_weight_only, "
+                                                "weight_dtype: int8, group_size: 32, step: convert}\n";
+    std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\n";
+    expectOneLineExitTwo(quantlens("verify --train " + (dir.path() / "train.yaml").string() + " --eval " +
+                                   (dir.path() / "eval.yaml").string()),
+                         "embedding_quantization with step: convert");
 }
 
 TEST(InputsCli, SaveRecipesNeverReplacesAForeignFile) {

@@ -95,9 +95,6 @@ Result<VerifyRequest> makeVerifyRequest(const Session& session) {
     if (!eval) {
         return eval.error();
     }
-    for (const Recipe* r : {&*train, &*eval}) {
-        if (auto s = verifyEngineSupports(*r); !s) return s.error();
-    }
     VerifyRequest request;
     request.train = std::move(train).value();
     request.eval = std::move(eval).value();

@@ -92,11 +92,6 @@ struct Recipe {
     std::vector<ModuleFormRule> moduleForms;  // `module_forms: [{match: REGEX, form: ...}]`
 };
 
-// Unsupported (one line naming the key) when the recipe uses a key the verify engine does not run yet:
-// embedding_quantization, module_forms, min_in_features, enabled: false, fake_quant_after_steps
-// (parsed, diffed and shown in the coverage table, but not applied in the forward pass).
-Status verifyEngineSupports(const Recipe& recipe);
-
 // Reads and parses a recipe file.
 Result<Recipe> loadRecipe(const std::string& path);
 

@@ -189,13 +189,6 @@ TEST(SelectionKeys, ValidatedWithTheirField) {
     ASSERT_TRUE(r->embeddingQuantization.has_value());
     EXPECT_EQ(r->embeddingQuantization->weight.dtype, QuantDType::Int4);
     EXPECT_EQ(r->embeddingQuantization->weight.groupSize, 32);
-    // Parsed and diffed, but not run by the verify engine yet: verify refuses it by name.
-    const auto support = verifyEngineSupports(*r);
-    ASSERT_FALSE(support.ok());
-    EXPECT_EQ(support.error().code, ErrorCode::Unsupported);
-    EXPECT_NE(support.error().message.find("/r/t.yaml: embedding_quantization is read by the config check"), std::string::npos)
-        << support.error().message;
-    EXPECT_TRUE(verifyEngineSupports(*parseRecipe("model: m\nquantization: {scheme: int4_weight_only}\n", "/r/t.yaml")).ok());
     const std::pair<const char*, const char*> bad[] = {
         {"quantization: {scheme: int4_weight_only, min_in_features: 0}", "t.yaml.quantization.min_in_features"},
         {"quantization: {scheme: int4_weight_only, enabled: maybe}", "t.yaml.quantization.enabled"},
