@@ -7,9 +7,10 @@
 #
 # FUZZ_BUILD_DIR: configured with CC=clang CXX=clang++ -DQL_BUILD_FUZZ=ON -DQL_WITH_TORCH=OFF (see
 # tests/fuzz/CMakeLists.txt); REFERENCE_DIR: what tests/reference/make_reference.py wrote. Targets
-# default to all. Runs under `nice -n 10`. Work files go to FUZZ_BUILD_DIR/fuzz-runs/<target>/.
+# default to all. Runs under `nice -n 10`; QL_FUZZ_TIMEOUT sets libFuzzer's per-input timeout (default 20 s). Work files go to FUZZ_BUILD_DIR/fuzz-runs/<target>/.
 set -euo pipefail
 BUILD="$1"; REF="$2"; SECONDS_EACH="$3"; shift 3
+TIMEOUT="${QL_FUZZ_TIMEOUT:-20}"  # seconds one input may take (libFuzzer -timeout)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(recipe_yaml torchao_config torchao_repr adapter_config tokenizer_json
@@ -65,9 +66,15 @@ for t in "${TARGETS[@]}"; do
     rm -rf "$work"; mkdir -p "$work/corpus" "$work/seeds" "$work/artifacts"
     seeds_for "$t" "$work/seeds"
     echo "== $t: $(ls "$work/seeds" | wc -l) seeds, ${SECONDS_EACH}s"
-    (cd "$work" && nice -n 10 "$exe" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+    (cd "$work" && nice -n 10 "$exe" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout="$TIMEOUT" -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" >"$work/log" 2>&1) || true
     grep -E "^#[0-9]+.*(DONE|pulse|NEW|REDUCE)" "$work/log" | tail -1
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/log" || true
-    ls "$work/artifacts" | sed 's/^/  finding: /'
+    # libFuzzer's timeout and slow-unit limits are wall-clock: a run paused from outside (SIGSTOP on
+    # a shared machine) reports the unit it was on. Each artifact is re-run alone to tell them apart.
+    for a in "$work"/artifacts/*; do
+        [ -f "$a" ] || continue
+        alone=$("$exe" -timeout="$TIMEOUT" -rss_limit_mb=2048 "$a" 2>&1 | grep -Eo "in [0-9]+ ms" || echo "failed alone")
+        echo "  finding: $(basename "$a") (re-run alone: $alone)"
+    done
 done
