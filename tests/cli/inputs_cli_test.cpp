@@ -189,7 +189,7 @@ TEST(InputsCli, VerifyRefusesAConvertedEmbedding) {
     ql::test::TempDir dir;
     const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
     std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\nembedding_quantization: {scheme: intx_weight_only, "
-                                                "weight_dtype: int8, group_size: 32, step: convert}\n";
+                                                "weight_dtype: int8, granularity: per_group, group_size: 32, step: convert}\n";
     std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\n";
     expectOneLineExitTwo(quantlens("verify --train " + (dir.path() / "train.yaml").string() + " --eval " +
                                    (dir.path() / "eval.yaml").string()),

@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "golden/forward_golden.h"
+#include "golden/qat_coverage_cases.h"
 #include "quant/fake_quant.h"
 #include "verify/side.h"
 
@@ -24,26 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The case's recipe dict as YAML (JSON is YAML flow syntax) with absolute paths; the reference ran on
-// the CPU, so CPU rounding.
-std::string recipeYaml(const fs::path& dir, const json& kase, const json& recipe) {
-    std::string yaml = "model: " + json((dir / kase.at("model").get<std::string>()).string()).dump() + "\n";
-    yaml += "device_numerics: cpu\n";
-    if (kase.contains("adapter")) {
-        json adapter = recipe.value("adapter", json::object());
-        adapter["path"] = (dir / kase.at("adapter").get<std::string>()).string();
-        yaml += "adapter: " + adapter.dump() + "\n";
-    }
-    for (const char* key : {"quantization", "embedding_quantization", "module_forms"}) {
-        if (recipe.contains(key)) yaml += std::string(key) + ": " + recipe.at(key).dump() + "\n";
-    }
-    return yaml;
-}
-
 Recipe recipeOf(const fs::path& dir, const json& kase, const json& recipe) {
-    auto parsed = parseRecipe(recipeYaml(dir, kase, recipe), (dir / "recipe.yaml").string());
-    EXPECT_TRUE(parsed.ok()) << parsed.error().message;
-    return parsed.ok() ? *parsed : Recipe{};
+    return golden::qatCoverageRecipe(dir, kase, recipe);
 }
 
 // Logits of every prompt of `kase` under `recipe` vs the file's `key`.<p>; the number of differing

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <set>
 
-#include "support/reference_data.h"
+#include "golden/qat_coverage_cases.h"
 
 namespace ql {
 namespace {
@@ -17,25 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The case's recipe dict as YAML (JSON is YAML flow syntax), with absolute model/adapter paths.
-std::string recipeYaml(const fs::path& dir, const json& kase, const json& recipe) {
-    std::string yaml = "model: " + json((dir / kase.at("model").get<std::string>()).string()).dump() + "\n";
-    if (kase.contains("adapter")) {
-        json adapter = recipe.value("adapter", json::object());
-        adapter["path"] = (dir / kase.at("adapter").get<std::string>()).string();
-        yaml += "adapter: " + adapter.dump() + "\n";
-    }
-    for (const char* key : {"quantization", "embedding_quantization", "module_forms"}) {
-        if (recipe.contains(key)) yaml += std::string(key) + ": " + recipe.at(key).dump() + "\n";
-    }
-    return yaml;
-}
-
 std::vector<CoverageRow> coverageOf(const fs::path& dir, const json& kase, const json& recipe) {
-    auto parsed = parseRecipe(recipeYaml(dir, kase, recipe), (dir / "recipe.yaml").string());
-    EXPECT_TRUE(parsed.ok()) << parsed.error().message;
-    if (!parsed.ok()) return {};
-    auto rows = loadModuleCoverage(*parsed);
+    auto rows = loadModuleCoverage(golden::qatCoverageRecipe(dir, kase, recipe));
     EXPECT_TRUE(rows.ok()) << rows.error().message;
     return rows.ok() ? *rows : std::vector<CoverageRow>{};
 }

@@ -8,7 +8,8 @@ ModuleRun RunSpec::module(const ModuleRef& m) const {
     if (modules) {
         if (auto it = modules->find(m.name); it != modules->end()) return it->second;
     }
-    const bool quantize = form.quant.has_value() && (!m.isHead() || quantizeLmHead);
+    // prepareLinear decides from the form and the spec (and refuses a quantized form without one).
+    const bool quantize = !m.isHead() || quantizeLmHead;
     return ModuleRun{form.form, quantize, quantize, quantize};
 }
 

@@ -35,7 +35,7 @@ struct RunSpec {
     FormSpec form;
     bool quantizeLmHead = true;            // torchao's default filter: every nn.Linear incl. lm_head
     // Per-module runs by module name ("model.layers.0.mlp.up_proj", "lm_head"); a module not listed
-    // (or no map) runs `form`, quantized when `form.quant` is set (lm_head: and quantizeLmHead).
+    // (or no map) runs `form`, its base quantized as the form and spec say (lm_head: if quantizeLmHead).
     std::shared_ptr<const std::map<std::string, ModuleRun>> modules;
     // FakeQuantizedEmbedding (torchao QAT on nn.Embedding): the table's weight fake quant, applied to
     // the rows the prompt looks up; absent: a plain lookup.
