@@ -144,9 +144,12 @@ def check(report: dict, kind: str) -> dict:
 
 
 def dig(d, *keys):
-    """d[k0][k1]... or None when any level is missing."""
+    """d[k0][k1]... (an int key indexes a list) or None when any level is missing."""
     for k in keys:
-        if not isinstance(d, dict) or k not in d:
+        if isinstance(d, list) and isinstance(k, int) and -len(d) <= k < len(d):
+            d = d[k]
+        elif isinstance(d, dict) and k in d:
+            d = d[k]
+        else:
             return None
-        d = d[k]
     return d

@@ -105,9 +105,9 @@ def agreement(rep: dict, py: dict) -> dict:
             "convert_headline": bh.check(rep, "convert").get("headline"),
             "fake_vs_real_max_abs": {"python": py.get("fake_vs_real_max"),
                                      "python_fp32": py.get("fake_vs_real_max_fp32"),
-                                     "quantlens": bh.dig(rep, "convert", "logits", "max_abs")},
+                                     "quantlens": bh.dig(rep, "convert", "deployments", 0, "logits", "max_abs")},
             "fake_vs_real_argmax_agreement": {"python": py.get("fake_vs_real_argmax_agreement"),
-                                              "quantlens": bh.dig(rep, "convert", "argmax_agreement")},
+                                              "quantlens": bh.dig(rep, "convert", "deployments", 0, "argmax_agreement")},
             "python_predictions_match": py.get("predictions_match")}
 
 

@@ -5,8 +5,9 @@ Plain python3, no third-party packages; deterministic (re-running gives identica
 Each case is a directory with case.json {"target", "expect", "about"} and its input files;
 `target` is relative to the case directory ("." = the directory itself) and `expect` is a
 substring of the one-line error that opening it must give. The layout written here follows
-hf-peft-formats.md §1.1 (8-byte little-endian header length, JSON header padded with spaces
-to a multiple of 8, data buffer). Other helpers own the other prefixes in this folder.
+the safetensors format (safetensors/src/tensor.rs: 8-byte little-endian header length, JSON
+header padded with spaces to a multiple of 8, data buffer). Other helpers own the other prefixes
+in this folder.
 
 Usage: python3 tests/corpus/make_corpus.py [--out DIR]   (default: this script's directory)
 """

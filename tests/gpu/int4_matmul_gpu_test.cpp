@@ -1,7 +1,7 @@
 // int4 PLAIN dequant and dequant-matmul on the GPU vs torchao's converted weights and the deployed
 // kernel's arithmetic as the reference emulates it (tests/reference/ql_ref/fake_quant.py, convert):
 //  - dequant: bit-identical with quant::int4PlainDequantize (CPU) on every converted weight;
-//  - identity trick (torchao-quant.md §3.4): x = I_K gives y[k, n] = ŵ[n, k] bit-exactly;
+//  - identity trick: x = I_K gives y[k, n] = ŵ[n, k] bit-exactly;
 //  - linear: fp32 accumulators within the summation-order bound K·2^-23·Σ|x||ŵ| of the CPU fp32 matmul;
 //    the bf16 output is bf16(acc) + bias in bf16, and every element that differs from the reference's
 //    y has an accumulator whose bound interval straddles a bf16 rounding boundary (summation order).

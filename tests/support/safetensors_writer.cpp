@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "io/safetensors_writer.h"
 #include "quantlens/dtype.h"
 
 namespace ql::test {
@@ -15,14 +16,6 @@ namespace {
 std::uint64_t bitsPerElement(const std::string& dtype) {
     const auto parsed = dtypeFromName(dtype);
     return parsed ? static_cast<std::uint64_t>(dtypeBits(*parsed)) : 8;
-}
-
-std::string lengthPrefix(std::uint64_t n) {
-    std::string out(8, '\0');
-    for (int i = 0; i < 8; ++i) {
-        out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xFF);
-    }
-    return out;
 }
 
 }  // namespace
@@ -42,26 +35,23 @@ std::vector<std::byte> patternBytes(const TensorSpec& spec) {
 }
 
 std::string buildSafetensors(const std::vector<TensorSpec>& tensors, const WriterOptions& options) {
-    nlohmann::ordered_json header = nlohmann::ordered_json::object();
-    if (!options.metadata.empty()) {
-        header["__metadata__"] = options.metadata;
-    }
+    std::vector<io::TensorLayout> layout;
     std::string data;
     for (const TensorSpec& spec : tensors) {
         const std::vector<std::byte> bytes = spec.data ? *spec.data : patternBytes(spec);
-        const std::uint64_t begin = data.size();
         data.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-        header[spec.name] = {{"dtype", spec.dtype}, {"shape", spec.shape}, {"data_offsets", {begin, data.size()}}};
+        layout.push_back({spec.name, spec.dtype, spec.shape, bytes.size()});
     }
+    nlohmann::ordered_json header = io::safetensorsHeader(layout, options.metadata);
     if (options.editHeader) {
         options.editHeader(header);
     }
     std::string text = options.rawHeader ? *options.rawHeader : header.dump();
     if (options.padHeader) {
-        text.append((8 - text.size() % 8) % 8, ' ');
+        text = io::padToEight(std::move(text));
     }
     text.append(options.extraPadding, ' ');
-    std::string out = lengthPrefix(options.headerLength.value_or(text.size())) + text + data + options.trailing;
+    std::string out = io::headerLengthPrefix(options.headerLength.value_or(text.size())) + text + data + options.trailing;
     out.resize(out.size() - std::min(options.truncateBy, out.size()));
     return out;
 }

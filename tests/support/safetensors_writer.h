@@ -1,6 +1,5 @@
-// Test support: builds safetensors bytes from tensor specs, with knobs that corrupt them.
-// The layout follows hf-peft-formats.md §1.1/§1.4 (8-byte little-endian N, compact JSON header
-// with __metadata__ first, space padding to a multiple of 8, tensors back to back).
+// Test support: builds safetensors bytes from tensor specs, with knobs that corrupt them. The
+// well-formed layout is core's writer (core/src/io/safetensors_writer.h); the knobs bend it.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,8 @@
-// Check 1 (DESIGN.md): resolve both recipes to canonical quantization configs, diff them field by field
-// (declared fields with defaults filled in, then the effective numerics of the torchao release), and
-// report the known pitfalls that apply even to one side (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4, §7).
+// Check 1 (config): resolve both recipes to canonical quantization configs, diff them field by
+// field (declared fields with defaults filled in, then the effective numerics of the torchao
+// release), and
+// report the known pitfalls that apply even to one side (e.g. fake group 128 before torchao 0.18,
+// pytorch/ao#3572 / #4518; eps change, #4534; convert without base_config, unslothai/unsloth#3948).
 #pragma once
 
 #include <quantlens/recipe.h>

@@ -1,4 +1,5 @@
-// Element types of the safetensors format (reference: hf-peft-formats.md §1.2).
+// Element types of the safetensors format (huggingface/safetensors safetensors/src/tensor.rs, enum
+// Dtype), with their safetensors and torch spellings: the one table of dtype names.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,13 @@ std::string_view dtypeName(DType dtype);
 
 // Parses the safetensors spelling; nullopt for an unknown string.
 std::optional<DType> dtypeFromName(std::string_view name);
+
+// torch's spelling ("bfloat16", "float8_e4m3fn", ...: str(torch.dtype) without "torch."); "" for the
+// safetensors-only types (F4, F6_*).
+std::string_view torchDtypeName(DType dtype);
+
+// Parses torch's spelling; nullopt for an unknown string.
+std::optional<DType> dtypeFromTorchName(std::string_view name);
 
 // Bits per element (4 for F4, 6 for F6_*, 8 for BOOL ...).
 int dtypeBits(DType dtype);

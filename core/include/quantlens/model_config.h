@@ -1,4 +1,5 @@
-// HF config.json of the supported decoder-only families (hf-peft-formats.md §2.1, §2.2, §2.9):
+// HF config.json of the supported decoder-only families (transformers
+// models/<family>/configuration_<family>.py, e.g. Qwen3Config):
 // Qwen3ForCausalLM, Qwen2ForCausalLM (Qwen2/2.5), LlamaForCausalLM (Llama 2/3/3.x), MistralForCausalLM.
 // Both transformers v4 spellings (rope_theta + rope_scaling, torch_dtype) and v5 spellings
 // (rope_parameters, dtype) are accepted and normalised into one struct. Defaults for absent keys
@@ -62,7 +63,9 @@ struct ModelConfig {
     bool useSlidingWindow = false;          // use_sliding_window (Qwen2/Qwen3)
     std::int64_t maxWindowLayers = 0;       // max_window_layers (Qwen2/Qwen3)
     // Per layer (size L): "full_attention" or "sliding_attention"; the saved layer_types when
-    // present, else derived as transformers does (§2.7).
+    // present, else derived as transformers' configs do (Qwen2/Qwen3, e.g. configuration_qwen3.py:
+    // sliding iff sliding_window is in effect and layer >= max_window_layers; Mistral: every layer
+    // when sliding_window is set).
     std::vector<std::string> layerTypes;
     std::string hiddenAct = "silu";         // hidden_act
     std::string torchDtype;                 // torch_dtype (v4) or dtype (v5), e.g. "bfloat16"; "" absent
@@ -93,7 +96,7 @@ Result<ModelConfig> parseModelConfig(std::string_view jsonText, const std::strin
 // Reads `path`/config.json when `path` is a directory, else the file itself.
 Result<ModelConfig> loadModelConfig(const std::filesystem::path& path);
 
-// One parameter a checkpoint of this config must (or may) hold, HF layout (§2.2).
+// One parameter a checkpoint of this config must (or may) hold, HF layout.
 struct ParameterShape {
     std::string name;                 // e.g. "model.layers.0.self_attn.q_proj.weight"
     std::vector<std::int64_t> shape;  // e.g. {nH*D, H}

@@ -1,5 +1,5 @@
-// Forms of one quantized Linear (DESIGN.md, "Forms of one quantized Linear") and the attention
-// implementations the forward pass reproduces. Torch-free: shared by recipes, verify and the UI.
+// Forms of one quantized Linear and the attention implementations the forward pass reproduces.
+// Torch-free: shared by recipes, verify and the UI.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 // One .safetensors file: parsed, fully validated header and zero-copy views of tensor data.
-// Validation follows the reference implementation (hf-peft-formats.md §1.3): header size limit,
-// UTF-8, JSON shape, known dtypes, contiguous non-overlapping offsets from 0, byte count =
-// numel × bits / 8, data buffer exactly covered; plus duplicate keys rejected.
+// Validation follows the reference implementation (safetensors/src/tensor.rs
+// SafeTensors::read_metadata, Metadata::validate): header size limit, UTF-8, JSON shape, known
+// dtypes, contiguous non-overlapping offsets from 0, byte count = numel × bits / 8, data buffer
+// exactly covered; plus duplicate keys rejected.
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// A HF tokenizer.json tokenizer (hf-peft-formats.md §5), encoding and decoding exactly as HF
+// A HF tokenizer.json tokenizer (huggingface/tokenizers), encoding and decoding exactly as HF
 // `tokenizers` 0.23.3 does for the byte-level BPE files of Qwen2/2.5/3, Llama 3.x and GPT-2.
 //
 // Supported components (anything else is an Unsupported error naming the component):

@@ -1,4 +1,5 @@
-// The verification engine: the six checks of DESIGN.md on a train and an eval recipe.
+// The verification engine: the six checks (config, weights, logits, activations, convert, adapter
+// merge) on a train and an eval recipe.
 #pragma once
 
 #include <quantlens/model_forms.h>
@@ -19,8 +20,8 @@ struct VerifyRequest {
     std::vector<Prompt> prompts;         // text (tokenized with the model's tokenizer.json) or ids
     Tolerance weightTolerance{0.0, 0.0}; // default: bit-exact
     Tolerance logitTolerance{1e-5, 1e-5};
-    // Check 5's rule: codes identical, argmax agreement >= argmaxThreshold (1: every position, the
-    // notebook's "Predictions match"), and the deployed logits within convertTolerance of the fake-quant
+    // Check 5's rule: codes identical, argmax agreement >= argmaxThreshold (1: at every position),
+    // and the deployed logits within convertTolerance of the fake-quant
     // ones. A healthy int4 convert moves logits by about 1 % of their scale (the bf16 rounding of each
     // group's scale and zero, the kernel's dequant); a convert that quantizes differently moves them by
     // several units and flips top tokens.

@@ -29,9 +29,9 @@ template <> struct Scalar<__half> {
 // fp32 value of `v` after a round trip through T (what `.to(T)` then `.to(float)` gives).
 template <typename T> __device__ inline float roundTrip(float v) { return Scalar<T>::toFloat(Scalar<T>::fromFloat(v)); }
 
-// Per-group parameters of Int4WeightFakeQuantizer (torchao-quant.md §2.2), from the group's
-// NaN-propagating max/min: s = clamp_min(M - m, 1e-6) / 15 (CPU: true division; CUDA: * fl32(1/15)),
-// z = m + s*8.
+// Per-group parameters of torchao's Int4WeightFakeQuantizer._bf16_activations_forward
+// (qat/fake_quantizer.py), from the group's NaN-propagating max/min:
+// s = clamp_min(M - m, 1e-6) / 15 (CPU: true division; CUDA: * fl32(1/15)), z = m + s*8.
 struct GroupQuant {
     float mn, s, z;
 };

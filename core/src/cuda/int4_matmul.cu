@@ -1,5 +1,6 @@
-// int4 PLAIN dequant and dequant-matmul with the deployed kernel's arithmetic (torchao-quant.md §3.4,
-// §8.2): ŵ = T(T(c·s) + z) with the scale/zero dtype T (bf16 in practice), fp32 accumulation, output
+// int4 PLAIN dequant and dequant-matmul with the deployed kernel's arithmetic (torchao
+// int4_tensor.py's F.linear: torch.ops.mslk.bf16i4bf16_rowwise, then res + bias):
+// ŵ = T(T(c·s) + z) with the scale/zero dtype T (bf16 in practice), fp32 accumulation, output
 // rounded to T, then `+ bias` as a separate T-precision add. Each dequant step is an fp32 op rounded
 // to T, exactly as the CPU emulation (at::mul / at::add on bf16 tensors) computes it.
 // The matmul is a plain shared-memory tiled kernel (64x64 outputs per block, K in slices of 32,

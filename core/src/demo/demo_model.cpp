@@ -4,8 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "quantlens/report_io.h"
-#include "report/safetensors_writer.h"
-#include "demo/demo_parts.h"
+#include "io/safetensors_writer.h"
+#include "demo/demo_model.h"
+#include "demo/demo_tokenizer.h"
 #include "demo/demo_rng.h"
 
 namespace ql::demo {
@@ -30,7 +31,7 @@ std::vector<std::uint8_t> f32Bytes(const std::vector<float>& v) {
     return out;
 }
 
-report::TensorBlob matrix(Rng& rng, const std::string& name, int rows, int cols, double std, bool outliers) {
+io::TensorBlob matrix(Rng& rng, const std::string& name, int rows, int cols, double std, bool outliers) {
     std::vector<float> v(static_cast<std::size_t>(rows) * cols);
     for (int r = 0; r < rows; ++r) {
         for (int c = 0; c < cols; ++c) {
@@ -42,7 +43,7 @@ report::TensorBlob matrix(Rng& rng, const std::string& name, int rows, int cols,
     return {name, "BF16", {rows, cols}, bf16Bytes(v)};
 }
 
-report::TensorBlob norm(Rng& rng, const std::string& name, int n) {
+io::TensorBlob norm(Rng& rng, const std::string& name, int n) {
     std::vector<float> v(static_cast<std::size_t>(n));
     for (auto& x : v) x = static_cast<float>(1.0 + 0.1 * rng.normal());
     return {name, "BF16", {n}, bf16Bytes(v)};
@@ -88,7 +89,7 @@ std::string configJson() {
 
 Status writeDemoModel(const std::string& dir) {
     Rng rng(20240601);
-    std::vector<report::TensorBlob> t;
+    std::vector<io::TensorBlob> t;
     t.push_back(matrix(rng, "model.embed_tokens.weight", kVocab, kHidden, 0.5, false));
     for (int l = 0; l < kLayers; ++l) {
         const std::string p = "model.layers." + std::to_string(l) + ".";
@@ -107,13 +108,13 @@ Status writeDemoModel(const std::string& dir) {
     t.push_back(matrix(rng, "lm_head.weight", kVocab, kHidden, 0.05, true));
     if (auto s = writeFileAtomically(dir + "/config.json", configJson() + "\n"); !s) return s;
     if (auto s = writeFileAtomically(dir + "/tokenizer.json", tokenizerJson(kVocab) + "\n"); !s) return s;
-    return report::writeSafetensors(dir + "/model.safetensors", t, {{"format", "pt"}});
+    return io::writeSafetensors(dir + "/model.safetensors", t, {{"format", "pt"}});
 }
 
 Status writeDemoAdapter(const std::string& dir) {
     constexpr int kRank = 8;
     Rng rng(777);
-    std::vector<report::TensorBlob> t;
+    std::vector<io::TensorBlob> t;
     for (int l = 0; l < kLayers; ++l) {
         for (const char* name : kLinear7) {
             const std::string type = name;
@@ -141,7 +142,7 @@ Status writeDemoAdapter(const std::string& dir) {
     c["use_dora"] = false;
     c["modules_to_save"] = nullptr;
     if (auto s = writeFileAtomically(dir + "/adapter_config.json", c.dump(2) + "\n"); !s) return s;
-    return report::writeSafetensors(dir + "/adapter_model.safetensors", t, {{"format", "pt"}});
+    return io::writeSafetensors(dir + "/adapter_model.safetensors", t, {{"format", "pt"}});
 }
 
 }  // namespace ql::demo

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "demo/demo_parts.h"
+#include "demo/demo_tokenizer.h"
 
 namespace ql::demo {
 namespace {

@@ -6,7 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "quantlens/report_io.h"
-#include "demo/demo_parts.h"
+#include "demo/demo_model.h"
+#include "demo/demo_tokenizer.h"
 
 namespace ql {
 namespace {

@@ -1,8 +1,8 @@
-// adapter_model.safetensors keys -> LoRA modules (hf-peft-formats.md §3.4).
+// adapter_model.safetensors keys -> LoRA modules (the keys peft/utils/save_and_load.py get_peft_model_state_dict writes).
 #include <algorithm>
 #include <map>
 
-#include "io/adapter_parts.h"
+#include "io/adapter_keys.h"
 
 namespace ql::detail {
 namespace {

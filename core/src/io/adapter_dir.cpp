@@ -1,7 +1,7 @@
 // Opening a PEFT adapter directory and checking an adapter against its base model.
 #include <map>
 
-#include "io/adapter_parts.h"
+#include "io/adapter_module.h"
 #include "io/json_fields.h"
 #include "quantlens/checkpoint.h"
 

@@ -1,6 +1,6 @@
 // One adapted module: shape checks of lora_A / lora_B / bias / DoRA magnitude against each other
 // and against adapter_config.json (r, rank_pattern, lora_alpha, alpha_pattern, use_rslora).
-#include "io/adapter_parts.h"
+#include "io/adapter_module.h"
 
 namespace ql::detail {
 namespace {

@@ -3,7 +3,8 @@
 #include <array>
 
 #include "io/json_fields.h"
-#include "io/model_config_parts.h"
+#include "io/model_config_layout.h"
+#include "io/model_config_rope.h"
 
 namespace ql {
 namespace {

@@ -1,43 +1,40 @@
-// Expected HF parameter names/shapes of a config (hf-peft-formats.md §2.2) and the check of a
-// checkpoint against them.
+// Expected HF parameter names/shapes of a config (the state_dict of transformers' LlamaForCausalLM /
+// Qwen2ForCausalLM / Qwen3ForCausalLM) and the check of a checkpoint against them.
 #include <map>
 
 #include "quantlens/adapter.h"
 #include "quantlens/checkpoint.h"
 #include "quantlens/model_config.h"
 #include "io/torchao_names.h"
+#include "model/linear_table.h"
 
 namespace ql {
 namespace {
 
 using Shape = std::vector<std::int64_t>;
 
-void addLinear(std::vector<ParameterShape>& out, const std::string& module, std::int64_t outF, std::int64_t inF,
-               bool bias) {
-    out.push_back({module + ".weight", {outF, inF}});
-    if (bias) {
-        out.push_back({module + ".bias", {outF}});
+void addLinear(std::vector<ParameterShape>& out, const model::ModuleRef& m) {
+    out.push_back({m.name + ".weight", {m.outFeatures, m.inFeatures}});
+    if (m.hasBias) {
+        out.push_back({m.name + ".bias", {m.outFeatures}});
     }
 }
 
+// One decoder layer's parameters: the norms where the layer applies them, the Linears from the one
+// Linear table (model/linear_table.h).
 void addLayer(std::vector<ParameterShape>& out, const ModelConfig& c, std::int64_t i) {
     const std::string p = "model.layers." + std::to_string(i) + ".";
-    const std::int64_t h = c.hiddenSize;
-    const std::int64_t qDim = c.numAttentionHeads * c.headDim;
-    const std::int64_t kvDim = c.numKeyValueHeads * c.headDim;
-    out.push_back({p + "input_layernorm.weight", {h}});
-    addLinear(out, p + "self_attn.q_proj", qDim, h, c.qkvBias());
-    addLinear(out, p + "self_attn.k_proj", kvDim, h, c.qkvBias());
-    addLinear(out, p + "self_attn.v_proj", kvDim, h, c.qkvBias());
-    addLinear(out, p + "self_attn.o_proj", h, qDim, c.oProjBias());
-    if (c.family == ModelFamily::Qwen3) {
-        out.push_back({p + "self_attn.q_norm.weight", {c.headDim}});
-        out.push_back({p + "self_attn.k_norm.weight", {c.headDim}});
+    out.push_back({p + "input_layernorm.weight", {c.hiddenSize}});
+    for (const model::DecoderLinear& linear : model::decoderLinears()) {
+        if (linear.kind == model::LinearKind::Gate) {  // the norms between attention and MLP
+            if (c.family == ModelFamily::Qwen3) {
+                out.push_back({p + "self_attn.q_norm.weight", {c.headDim}});
+                out.push_back({p + "self_attn.k_norm.weight", {c.headDim}});
+            }
+            out.push_back({p + "post_attention_layernorm.weight", {c.hiddenSize}});
+        }
+        addLinear(out, model::decoderModule(c, static_cast<int>(i), linear));
     }
-    out.push_back({p + "post_attention_layernorm.weight", {h}});
-    addLinear(out, p + "mlp.gate_proj", c.intermediateSize, h, c.mlpHasBias());
-    addLinear(out, p + "mlp.up_proj", c.intermediateSize, h, c.mlpHasBias());
-    addLinear(out, p + "mlp.down_proj", h, c.intermediateSize, c.mlpHasBias());
 }
 
 std::string listNames(const std::vector<std::string>& names, std::size_t limit = 3) {

@@ -1,5 +1,6 @@
-// Strict safetensors reader. Checks follow the reference reader's order (hf-peft-formats.md §1.3);
-// on top of it: duplicate keys, unknown entry fields and dims above 2^48-1 are rejected.
+// Strict safetensors reader. Checks follow the reference reader's order (safetensors/src/tensor.rs
+// SafeTensors::read_metadata, Metadata::validate); on top of it: duplicate keys, unknown entry
+// fields and dims above 2^48-1 are rejected.
 #include "quantlens/safetensors_file.h"
 
 #include <algorithm>
@@ -164,7 +165,7 @@ Result<ParsedHeader> parseHeaderJson(const std::string& source, std::string_view
     return header;
 }
 
-// Offsets of `info` must start where the previous tensor ended (§1.3 rule 6).
+// Offsets of `info` must start where the previous tensor ended (Metadata::validate, InvalidOffset).
 Status checkContiguous(const std::string& source, const TensorInfo& info, std::uint64_t start) {
     const std::string offsets = "[" + std::to_string(info.dataBegin) + ", " + std::to_string(info.dataEnd) + "]";
     if (info.dataBegin != start) {
@@ -194,7 +195,7 @@ std::optional<std::uint64_t> checkedBits(const TensorInfo& info) {
     return bits;
 }
 
-// Byte size = numel × bits / 8 (§1.3 rule 7).
+// Byte size = numel × bits / 8 (Metadata::validate: MisalignedSlice, TensorInvalidInfo).
 Status checkByteCount(const std::string& source, const TensorInfo& info) {
     const std::string what = std::string(dtypeName(info.dtype)) + " " + formatShape(info.shape);
     const auto bits = checkedBits(info);
@@ -239,7 +240,8 @@ Status validateLayout(const std::string& source, std::vector<TensorInfo>& tensor
     return Ok{};
 }
 
-// §1.3 rules 1-3; returns N, the header length.
+// read_metadata's HeaderTooSmall, HeaderTooLarge (N > 100,000,000), InvalidHeaderLength checks;
+// returns N, the header length.
 Result<std::uint64_t> readHeaderLength(const std::string& source, std::span<const std::byte> bytes) {
     if (bytes.size() < 8) {
         return invalid(source, "file too small for a safetensors header",

@@ -1,5 +1,6 @@
-// Private: the parser of model.safetensors.index.json (hf-peft-formats.md §1.5), separate from the
-// file system walk so that it can be fuzzed on text alone.
+// Private: the parser of model.safetensors.index.json ({"metadata": {...}, "weight_map":
+// {name: shard}}, as transformers utils/hub.py get_checkpoint_shard_files reads it), separate from
+// the file system walk so that it can be fuzzed on text alone.
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,6 @@
-// Added tokens of tokenizer.json (hf-peft-formats.md §5.6), a port of tokenizers'
-// tokenizer/added_vocabulary.rs: id assignment on load, and the split of a text into added-token
-// matches (leftmost-longest, with single_word / lstrip / rstrip) and the gaps between them.
+// Added tokens of tokenizer.json, a port of tokenizers' tokenizer/added_vocabulary.rs: id
+// assignment on load, and the split of a text into added-token matches (leftmost-longest, with
+// single_word / lstrip / rstrip) and the gaps between them.
 #pragma once
 
 #include <cstdint>

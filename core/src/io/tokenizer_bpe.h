@@ -1,8 +1,8 @@
-// The BPE model of tokenizer.json (hf-peft-formats.md §5.2), a port of tokenizers'
-// models/bpe/model.rs + word.rs: per word, symbols are the vocab ids of its chars; the adjacent
-// pair with the lowest merge rank is merged first (leftmost on ties), repeatedly, using the same
-// heap of (rank, position) with stale-entry checks as word.rs. A bounded per-word cache (like
-// tokenizers' 10,000-entry cache) only saves time, it never changes results.
+// The BPE model of tokenizer.json, a port of tokenizers' models/bpe/model.rs + word.rs: per word,
+// symbols are the vocab ids of its chars; the adjacent pair with the lowest merge rank is merged
+// first (leftmost on ties), repeatedly, using the same heap of (rank, position) with stale-entry
+// checks as word.rs. A bounded per-word cache (like tokenizers' 10,000-entry cache) only saves
+// time, it never changes results.
 #pragma once
 
 #include <cstdint>

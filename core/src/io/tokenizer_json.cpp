@@ -1,5 +1,5 @@
-// tokenizer.json -> TokenizerImpl (hf-peft-formats.md §5.1-5.8). Uses nlohmann::json with
-// std::map objects: a 150k-entry vocab would be quadratic in ordered_json.
+// tokenizer.json -> TokenizerImpl (layout of tokenizers' tokenizer/serialization.rs). Uses
+// nlohmann::json with std::map objects: a 150k-entry vocab would be quadratic in ordered_json.
 #include <limits>
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,8 @@
-// A compiled split regex of a tokenizer pre-tokenizer, with the semantics of the Oniguruma
-// engine that HF tokenizers uses (hf-peft-formats.md §5.4): PCRE2 in UTF + UCP mode, JIT when
-// available. Oniguruma's Unicode \s (White_Space), \w and \d are spelled out as properties before
-// compiling because PCRE2's UCP classes differ from them (e.g. U+0085 is White_Space, not \p{Z}).
+// A compiled split regex of a tokenizer pre-tokenizer, with the semantics of the Oniguruma engine
+// that HF tokenizers uses (utils/onig.rs, default feature `onig`): PCRE2 in UTF + UCP mode, JIT
+// when available. Oniguruma's Unicode \s (White_Space), \w and \d are spelled out as properties
+// before compiling because PCRE2's UCP classes differ from them (e.g. U+0085 is White_Space, not
+// \p{Z}).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // Text helpers of the tokenizer: UTF-8 iteration and validation, the GPT-2 byte-level alphabet
-// (hf-peft-formats.md §5.3), Rust's String::from_utf8_lossy, and Unicode NFC (utf8proc).
+// (tokenizers pre_tokenizers/byte_level.rs bytes_char), Rust's String::from_utf8_lossy, and
+// Unicode NFC (utf8proc).
 #pragma once
 
 #include <cstdint>

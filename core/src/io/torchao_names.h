@@ -1,4 +1,5 @@
-// Private: torchao tensor-subclass weights as saved in safetensors (torchao-quant.md §3.3):
+// Private: torchao tensor-subclass weights as saved in safetensors (torchao 0.14
+// prototype/safetensors/safetensors_support.py flatten_tensor_state_dict):
 // tensors "<name>:qdata", "<name>:scale", "<name>:zero_point" and a metadata entry "<name>" =
 // {"_type": "Int4Tensor", "_data": {"shape": [N, K], ...}}.
 #pragma once

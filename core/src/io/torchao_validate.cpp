@@ -14,17 +14,8 @@ std::string where(const TorchaoContext& ctx, const TorchaoWeight& w) {
     return ctx.source + ": torchao " + w.type + " '" + w.parameter + "'";
 }
 
-std::optional<DType> dtypeFromTorch(const std::string& name) {
-    static const std::map<std::string, DType> kNames = {
-        {"bfloat16", DType::BF16}, {"float16", DType::F16}, {"float32", DType::F32},
-        {"float64", DType::F64}, {"float8_e4m3fn", DType::F8_E4M3}, {"float8_e5m2", DType::F8_E5M2},
-        {"int8", DType::I8}, {"uint8", DType::U8}, {"int32", DType::I32}};
-    const auto it = kNames.find(name);
-    return it == kNames.end() ? std::nullopt : std::optional<DType>(it->second);
-}
-
 // {"_type": "torch.dtype", "_data": "bfloat16"} -> "bfloat16"; "" otherwise.
-std::string torchDtypeName(const json& data, const char* key) {
+std::string torchDtypeField(const json& data, const char* key) {
     if (!data.contains(key) || !data[key].is_object()) {
         return {};
     }
@@ -195,9 +186,9 @@ Result<TorchaoWeight> torchaoWeightFromEntry(const TorchaoContext& ctx, const st
     QL_TRY(shape)
     w.blockSize = *block;
     w.shape = *shape;
-    std::string hp = torchDtypeName(data, "dtype");
-    w.dtype = dtypeFromTorch(hp.empty() ? torchDtypeName(data, "activation_dtype") : hp);
-    w.targetDtype = torchDtypeName(data, "target_dtype");
+    std::string hp = torchDtypeField(data, "dtype");
+    w.dtype = dtypeFromTorchName(hp.empty() ? torchDtypeField(data, "activation_dtype") : hp);
+    w.targetDtype = torchDtypeField(data, "target_dtype");
     if (data.contains("activation_quantization") && data["activation_quantization"].is_string()) {
         w.activationQuantization = data["activation_quantization"].get<std::string>();
     }

@@ -1,6 +1,7 @@
 // A PEFT LoRA adapter opened for the forward pass: LoRA factors per module as at::Tensor (in fp32,
 // as PeftModel.from_pretrained's autocast_adapter_dtype leaves them), plus the tensors that replace
-// base parameters (modules_to_save copies, trained biases) — hf-peft-formats.md §3.4-§3.6.
+// base parameters (modules_to_save copies, trained biases), keyed as peft
+// utils/save_and_load.py get_peft_model_state_dict saves them ("base_model.model.<module>...").
 #pragma once
 
 #include <ATen/ATen.h>

@@ -1,6 +1,7 @@
 // Scaled dot-product attention of one layer, as transformers' eager_attention_forward and
-// sdpa_attention_forward call it (hf-peft-formats.md §2.5), with the masks masking_utils builds for
-// an unpadded prefill (causal; sliding window: key kv visible to query q iff q - W < kv <= q).
+// sdpa_attention_forward (integrations/sdpa_attention.py) call it, with the masks masking_utils
+// builds for an unpadded prefill (causal; sliding window: key kv visible to query q iff
+// q - W < kv <= q).
 #pragma once
 
 #include <ATen/ATen.h>

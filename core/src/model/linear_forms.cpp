@@ -43,7 +43,8 @@ Result<LoraFactors> fakeQuantFactors(const std::string& name, LoraFactors lora, 
 }
 
 // Q for IntxWeightOnly / Int8DynamicActivationIntxWeight: IntxUnpackedToInt8Tensor's linear is
-// dequantize() then F.linear (after the per-token activation quant-dequant), torchao-quant.md §4.2.
+// dequantize() then F.linear (after the per-token activation quant-dequant): torchao
+// quantize_/workflows/intx/intx_unpacked_to_int8_tensor.py, its F.linear override.
 Status prepareIntxConverted(PreparedLinear& p, const FormSpec& spec) {
     const quant::FakeQuantSpec& w = spec.quant->weight;
     auto intx = quant::intxConvert(p.weight, w.bits, w.groupSize, w.eps, w.device);

@@ -1,5 +1,5 @@
-// One Linear in each form of DESIGN.md (F, FQ, T, T', M, Q): the weights a form needs are
-// prepared once per materialisation, then applied with the reference's op order:
+// One Linear in each form of quantlens/model_forms.h (F, FQ, T, T', M, Q): the weights a form
+// needs are prepared once per materialisation, then applied with the reference's op order:
 //   torchao FakeQuantizedLinear.forward: x = act_fq(x); F.linear(x, fq(W), b)
 //   PEFT lora.Linear.forward: r = base(x); x = x.to(A.dtype); r = r + B(A(x)) * s; r.to(base dtype)
 //   DoRA (DoraLinearLayer.forward) on top of the base result, unmerged

@@ -1,5 +1,6 @@
 // LoRA merge exactly as PEFT 0.21 lora.Linear.merge(safe_merge=False) / merge_and_unload
-// (hf-peft-formats.md §3.5): delta = transpose(B @ A, fan_in_fan_out) * scaling in the LoRA dtype
+// (peft tuners/lora/layer.py Linear.get_delta_weight; DoRA: tuners/lora/dora.py DoraLinearLayer):
+// delta = transpose(B @ A, fan_in_fan_out) * scaling in the LoRA dtype
 // (fp32 on the CPU for bf16/fp16 factors, cast back), W' = W += delta (one rounding to W's dtype),
 // DoRA: W' = (m / ||W + delta||_row) * (W + delta); b' = b + lora_B.bias * scaling.
 #pragma once

@@ -1,4 +1,4 @@
-// The module table of a model for a quantization spec (DESIGN.md check 5, `inspect`): every Linear,
+// The module table of a model for a quantization spec (the convert check, `inspect`): every Linear,
 // embedding and norm with its type before/after prepare/convert, dtype, shape and bytes. Computed from
 // the config alone (no weights are read). Int4 PLAIN convert: qdata [N, K/2] int8 + scale and
 // zero_point [K/g, N] in the weight dtype; a Linear whose K does not divide by the group stays float.

@@ -1,4 +1,5 @@
-// RMSNorm exactly as transformers' LlamaRMSNorm / Qwen3RMSNorm (hf-peft-formats.md §2.3).
+// RMSNorm exactly as transformers' LlamaRMSNorm / Qwen3RMSNorm.forward
+// (models/qwen3/modeling_qwen3.py).
 #pragma once
 
 #include <ATen/ATen.h>

@@ -1,4 +1,5 @@
-// Rotary position embedding as transformers 5 computes it (hf-peft-formats.md §2.4): inv_freq at
+// Rotary position embedding as transformers 5 computes it (models/qwen3/modeling_qwen3.py
+// Qwen3RotaryEmbedding, apply_rotary_pos_emb; modeling_rope_utils.py): inv_freq at
 // init in fp32 (default, linear, llama3), cos/sin per forward in fp32 then cast to the hidden
 // dtype, rotate_half application.
 #pragma once

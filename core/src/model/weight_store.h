@@ -1,6 +1,6 @@
 // The mmapped checkpoint of one model, handing out parameters as at::Tensor on demand
-// (hf-peft-formats.md §2.2). Nothing is loaded up front: a forward asks for one layer's tensors,
-// uses them and drops them (layer streaming).
+// under their HF names (model.layers.{i}.self_attn.q_proj.weight, ...). Nothing is loaded up
+// front: a forward asks for one layer's tensors, uses them and drops them (layer streaming).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -51,7 +51,8 @@ private:
     Checkpoint m_checkpoint;
 };
 
-// The weight of the output head: lm_head.weight, or model.embed_tokens.weight when tied (§2.9).
+// The weight of the output head: lm_head.weight, or model.embed_tokens.weight when
+// tie_word_embeddings (transformers Qwen3ForCausalLM._tied_weights_keys).
 std::string lmHeadWeightName(const ModelConfig& config);
 
 }  // namespace ql::model

@@ -1,4 +1,5 @@
-// Fake quantizers bit-identical with torchao 0.18.0 eager (torchao-quant.md §2.2, §4, §8.1).
+// Fake quantizers bit-identical with torchao 0.18.0 eager (qat/fake_quantizer.py:
+// Int4WeightFakeQuantizer, IntxFakeQuantizer, Float8FakeQuantizer).
 // Two implementations: a reference that issues the same ATen ops in the same order with the same
 // dtypes as torchao, and a fused single-pass CPU loop for Int4Plain (tested bit-identical to it).
 #pragma once

@@ -1,5 +1,6 @@
 // Private description of one fake quantizer, exactly as torchao's eager code runs it
-// (torchao-quant.md §2, §4). Decoupled from the public QuantConfig: toFakeQuantSpec() maps.
+// (qat/fake_quantizer.py, configs from qat/fake_quantize_config.py). Decoupled from the public
+// QuantConfig: toFakeQuantSpec() maps.
 #pragma once
 
 #include "quantlens/quant_config.h"

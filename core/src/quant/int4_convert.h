@@ -1,5 +1,6 @@
-// Real int4 PLAIN quantization as torchao's Int4Tensor.from_hp (torchao-quant.md §3.2-§3.5, §8.2),
-// and the deployed kernel's arithmetic emulated on CPU.
+// Real int4 PLAIN quantization as torchao's Int4Tensor.from_hp (quantize_/workflows/int4/
+// int4_tensor.py: codes from mslk.quantize.shuffle int4_row_quantize_zp, scale and zero cast to
+// the weight dtype), and the deployed kernel's arithmetic emulated on CPU.
 #pragma once
 
 #include <ATen/ATen.h>

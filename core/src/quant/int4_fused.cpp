@@ -1,5 +1,6 @@
 // Fused single-pass Int4Plain fake quant (CPU): the vectorized group kernel of int4_kernels.h run
-// over the groups in parallel chunks. Same bits as torchao's eager sequence (§2.2).
+// over the groups in parallel chunks. Same bits as torchao's eager sequence
+// (qat/fake_quantizer.py Int4WeightFakeQuantizer._bf16_activations_forward).
 #include <ATen/Parallel.h>
 
 #include <cstdint>

@@ -1,6 +1,8 @@
 // Vectorized int4 PLAIN group kernels on the CPU, torch-free (pointers in, pointers out).
-// Every kernel performs the fp32 operations of torchao's eager sequence (torchao-quant.md §2.2,
-// §3.2) in the same order, each rounded on its own (no FMA contraction), 16 lanes at a time:
+// Every kernel performs the fp32 operations of torchao's eager sequence (fake:
+// qat/fake_quantizer.py Int4WeightFakeQuantizer._bf16_activations_forward; convert:
+// mslk.quantize.shuffle int4_row_quantize_zp, called by Int4Tensor.from_hp) in the same order, each
+// rounded on its own (no FMA contraction), 16 lanes at a time:
 //   M = amax(g), m = amin(g) (NaN-propagating), s = clamp_min(M - m, 1e-6) / 15 (CPU: a division;
 //   CUDA: * fl32(1/15)), z = m + s·8, c = clamp(round_half_even((w - m) / s), 0, 15) - 8.
 // Fake quant returns c·s + z rounded to the input dtype; convert returns c, s and z.

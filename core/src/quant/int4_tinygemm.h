@@ -1,7 +1,8 @@
 // tinygemm int4 (torchao 0.18 Int4TilePackedTo4dTensor, TILE_PACKED_TO_4D, and the CPU
 // Int4OpaqueTensor): qparams and codes as _choose_qparams_affine_tinygemm / _quantize_affine_tinygemm
 // compute them (in the weight dtype, bf16), scale_and_zero as pack_tinygemm_scales_and_zeros lays it
-// out; matmul through libtorch's CPU int4pack ops (torchao-quant.md §3.6).
+// out; matmul through libtorch's CPU int4pack ops (_convert_weight_to_int4pack_for_cpu,
+// _weight_int4pack_mm_for_cpu).
 #pragma once
 
 #include <ATen/ATen.h>

@@ -1,7 +1,8 @@
 // Real (convert-step) weights of torchao 0.18's IntxUnpackedToInt8Tensor and Float8Tensor, computed
 // with the same ATen ops in the same order and dtypes as their from_hp / dequantize
-// (torchao-quant.md §4.2-§4.4; quant_primitives.py choose_qparams_affine, quantize_affine,
-// dequantize_affine, _choose_scale_float8, _quantize_affine_float8, _dequantize_affine_float8).
+// (quantize_/workflows/intx/intx_unpacked_to_int8_tensor.py, float8/float8_tensor.py;
+// quant_primitives.py choose_qparams_affine, quantize_affine, dequantize_affine,
+// _choose_scale_float8, _quantize_affine_float8, _dequantize_affine_float8).
 #pragma once
 
 #include <ATen/ATen.h>

@@ -1,4 +1,4 @@
-// Small metric functions over at::Tensor used by every check (DESIGN.md "Checks"). Each is a pure
+// Small metric functions over at::Tensor used by every check. Each is a pure
 // function of its inputs; tests/reference/ql_ref/scenarios.py computes the same quantities with
 // torch ops (same definitions, stated below) for the golden comparison.
 #pragma once

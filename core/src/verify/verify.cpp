@@ -32,7 +32,7 @@ SideSummary summarize(const Recipe& r) {
         s.adapterDir = r.adapter->path;
         s.adapterForm = std::string(adapterFormName(r.adapter->form));
     }
-    s.dtype = r.dtype == DType::BF16 ? "bfloat16" : r.dtype == DType::F16 ? "float16" : "float32";
+    s.dtype = std::string(torchDtypeName(r.dtype));
     s.deviceNumerics = std::string(deviceNumericsName(r.deviceNumerics));
     s.torchaoVersion = std::to_string(r.torchaoVersion.major) + "." + std::to_string(r.torchaoVersion.minor);
     const auto fq = effectiveFakeQuant(r.quantization, r.torchaoVersion);

@@ -72,7 +72,8 @@ TEST(SafetensorsFile, ReadsEveryDType) {
 }
 
 TEST(SafetensorsFile, SubByteSizes) {
-    // F4: 4 bits per element, F6: 6 bits (§1.2); numel x bits must fill whole bytes.
+    // F4: 4 bits per element, F6: 6 bits (safetensors tensor.rs Dtype::bitsize); numel x bits must
+    // fill whole bytes.
     auto ok = parse(buildSafetensors({{"a", "F4", {3, 2}, std::nullopt}, {"b", "F6_E2M3", {4}, std::nullopt}}));
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     EXPECT_EQ(ok->find("a")->byteSize(), 3u);
@@ -166,7 +167,7 @@ TEST(SafetensorsFile, OpenFileMapsFromDisk) {
     EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
 }
 
-// §1.3 rules 1-3: header length.
+// Header length: read_metadata's HeaderTooSmall, HeaderTooLarge, InvalidHeaderLength.
 TEST(SafetensorsFileRules, HeaderLength) {
     expectError("", {"too small", "at least 8 bytes, got 0"});
     expectError("1234567", {"too small", "got 7"});

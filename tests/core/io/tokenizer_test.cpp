@@ -1,5 +1,5 @@
 // Unit tests of ql::Tokenizer components on tiny hand-built tokenizer.json texts. Expected ids
-// here follow from the definitions (hf-peft-formats.md §5); the bit-exactness proof against HF
+// here follow from the definitions (huggingface/tokenizers); the bit-exactness proof against HF
 // tokenizers is tests/golden/tokenizer_golden_test.cpp.
 #include <gtest/gtest.h>
 

@@ -16,11 +16,12 @@ Where expected values come from (also written into the manifest, field "source")
 - "*_v017" schemes: torchao < 0.18 semantics reproduced through torchao 0.18.0 code: Int4 fake quant with
   the group size forced to 128 (pytorch/ao#4518), Intx / int8-activation eps = finfo(dtype).eps passed
   explicitly to IntxFakeQuantizeConfig (pytorch/ao#4534).
-- convert: mslk (the package torchao 0.18 calls for int4_row_quantize_zp / pack_int4) is CUDA-only and not
-  installed; both functions are transcribed from FBGEMM gen_ai quantize.py (identical numerics, see
-  torchao-quant.md §1.2) and injected into torchao's int4_tensor module, then torchao's own quantize_ with
-  Int4WeightOnlyConfig builds the Int4Tensor. torchao has no CPU matmul for PLAIN Int4Tensor, so `y` is the
-  Python re-implementation of the deployed kernel arithmetic (bf16 dequant, fp32 accumulate, bf16 bias add).
+- convert: mslk (the package torchao 0.18 calls for int4_row_quantize_zp / pack_int4) is CUDA-only and
+  not installed; both functions are transcribed from FBGEMM gen_ai quantize.py (numerics identical to
+  mslk/quantize/shuffle.py) and injected into torchao's int4_tensor module, then torchao's own quantize_
+  with Int4WeightOnlyConfig builds the Int4Tensor. torchao has no CPU matmul for PLAIN Int4Tensor, so
+  `y` is the Python re-implementation of the deployed kernel arithmetic (bf16 dequant, fp32 accumulate,
+  bf16 bias add).
 """
 import math
 from pathlib import Path
@@ -418,7 +419,7 @@ def fbgemm_int4_row_quantize_zp(x, group_size=128):
 
 def kernel_emulation(x, qdata, scale, zero, bias, g):
     """Deployed bf16i4bf16_rowwise arithmetic on CPU: w = bf16(bf16(c*s) + z), fp32 accumulate, bf16
-    output, then a separate bf16 bias add (torchao-quant.md §3.4/§8.2)."""
+    output, then a separate bf16 bias add (torchao int4_tensor.py's F.linear: res + bias)."""
     low = torch.bitwise_and(qdata, 0xF)
     high = torch.bitwise_right_shift(qdata, 4)
     low = torch.where(low >= 8, low - 16, low)

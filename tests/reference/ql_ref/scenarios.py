@@ -1,5 +1,6 @@
-"""Verify scenarios and metric vectors: the notebook's steps (seed-notebook.txt) as a script, with
-torch / torchao 0.18 / peft / transformers on CPU, on the tiny checkpoints of ql_ref/checkpoints.py.
+"""Verify scenarios and metric vectors: a hand-written QAT check's steps (configs, prepared
+weights, logits, merged LoRA, convert) as a script, with torch / torchao 0.18 / peft /
+transformers on CPU, on the tiny checkpoints of ql_ref/checkpoints.py.
 
 Reads `out.parent / "checkpoints"`. Layout written into `out`:
   metrics.safetensors + metrics.json   metric vectors: pairs a.<i>, b.<i> (and logits lt/le) with the
@@ -17,7 +18,8 @@ Scenarios (llama3_tied_bf16 + lora_rslora_llama3, bf16, eager):
                    step="convert" (IntxUnpackedToInt8Tensor, runs on CPU): per-module dequant vs fake
                    weights and the fake vs converted logits
 The torchao < 0.18 behaviour (fake quant group forced to 128) is emulated with group_size=128 in the
-installed 0.18, which is exactly what the old release computed (torchao-quant.md §1.3).
+installed 0.18, which is exactly what the old release computed (pytorch/ao#3572, fixed by #4518
+in 0.18.0).
 """
 import json
 from pathlib import Path
@@ -206,7 +208,7 @@ INTX_RECIPE = ("model: ../../checkpoints/{model}\ndtype: bfloat16\ndevice_numeri
 
 @torch.no_grad()
 def _intx_convert(out, ck, ids):
-    """f_intx_convert: the notebook's section 5 with IntxWeightOnlyConfig, torchao's own convert."""
+    """f_intx_convert: IntxWeightOnlyConfig, QAT prepare (fake quant) vs torchao's own convert."""
     import copy
     from torchao.quantization import IntxWeightOnlyConfig, PerGroup, quantize_
     from torchao.quantization.qat import QATConfig

@@ -1,4 +1,5 @@
-// Private pieces of the PEFT adapter reader (adapter.cpp, adapter_module.cpp, adapter_dir.cpp).
+// PEFT adapter_model.safetensors keys sorted into LoRA modules (peft/utils/save_and_load.py
+// get_peft_model_state_dict writes them as "base_model.model.<module>.lora_A.weight", ...).
 #pragma once
 
 #include <map>
@@ -31,10 +32,5 @@ std::string_view stripPeftPrefix(std::string_view key);
 // Sorts the file's tensors into LoRA modules and extras. Errors (InvalidInput) name the file
 // and key: unknown LoRA key forms, duplicates (same module and part twice).
 Result<GroupedKeys> groupAdapterKeys(const SafetensorsFile& file);
-
-// Validates one module's shapes against each other and the config (rank, DoRA, lora_bias) and
-// fills rank/alpha/scaling/in/out.
-Result<LoraModule> buildLoraModule(const std::string& name, const LoraPieces& pieces, const LoraConfig& config,
-                                   const std::string& file);
 
 }  // namespace ql::detail
