@@ -1,5 +1,5 @@
-// `quantlens inspect PATH [--json] [--base DIR]`: what a checkpoint, adapter, Trainer checkpoint
-// directory or .safetensors file holds. Exit 0 with the report on stdout, or 2 with one line
+// `quantlens inspect PATH [--json] [--base DIR] [--revision R]`: what a checkpoint, adapter, Trainer
+// checkpoint or output folder, .safetensors file or cached hub id holds. Exit 0 with the report on stdout, or 2 with one line
 // "quantlens: <file>: <problem>" on stderr and nothing on stdout.
 #include <quantlens/inspect.h>
 
@@ -14,6 +14,7 @@ namespace {
 struct InspectArgs {
     std::string path;
     std::string base;
+    std::string revision;
     bool json = false;
 };
 
@@ -22,6 +23,7 @@ int runInspect(const InspectArgs& args) {
     if (!args.base.empty()) {
         options.base = args.base;
     }
+    options.revision = args.revision;
     auto report = inspectPath(args.path, options);
     if (!report) {
         return reportError(report.error());
@@ -37,7 +39,10 @@ Command addInspectCommand(CLI::App& parent) {
     auto args = std::make_shared<InspectArgs>();
     Command c;
     c.app = parent.add_subcommand("inspect", "What a checkpoint, adapter, Trainer checkpoint or .safetensors file holds");
-    c.app->add_option("path", args->path, "Checkpoint/adapter directory or .safetensors file")->required();
+    c.app->add_option("path", args->path,
+                      "Checkpoint/adapter/Trainer output folder, .safetensors file, or a hub id (org/name) in the local "
+                      "Hugging Face cache")->required();
+    c.app->add_option("--revision", args->revision, "Branch, tag or commit of a hub id (default main)");
     c.app->add_flag("--json", args->json, "Print the report as JSON");
     c.app->add_option("--base", args->base, "Base model directory to check an adapter against");
     c.run = [args] { return runInspect(*args); };

@@ -1,6 +1,9 @@
 // `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
 // [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.pdf|png|html]`: the six checks. Exit 0 all pass, 1 a check
 // failed, 2 bad input or error (one line on stderr; no report file is written then).
+// Without YAML: `--adapter DIR [--model M] [--scheme S --group-size G | --repr TEXT] ...` builds the notebook's two
+// recipes (train unmerged, eval merged, same numerics), prints them and can save them (--save-recipes DIR).
+#include <quantlens/checkpoint_recipes.h>
 #include <quantlens/report_io.h>
 #include <quantlens/verify.h>
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "commands.h"
 
@@ -25,7 +29,38 @@ struct VerifyOptions {
     std::string train, eval, prompts, report, exportPath, device = "cpu", attention = "sdpa";
     std::optional<double> atol, rtol, convertAtol, convertRtol, argmaxThreshold;
     bool json = false;
+    CheckpointRecipeOptions checkpoint;  // --adapter and the options that build the recipes from it
+    std::string saveRecipes;
 };
+
+// The two recipes: from --train/--eval, or built from --adapter (printed, and saved when asked).
+Result<std::pair<Recipe, Recipe>> loadRecipes(const VerifyOptions& o) {
+    const bool fromFiles = !o.train.empty() || !o.eval.empty();
+    if (fromFiles == !o.checkpoint.adapter.empty()) {
+        return makeError(ErrorCode::InvalidInput, "verify: expected either --train and --eval, or --adapter (not both)");
+    }
+    if (fromFiles) {
+        if (o.train.empty() || o.eval.empty()) return makeError(ErrorCode::InvalidInput, "verify: --train and --eval go together");
+        auto train = loadRecipe(o.train);
+        if (!train) return train.error();
+        auto eval = loadRecipe(o.eval);
+        if (!eval) return eval.error();
+        return std::pair{std::move(*train), std::move(*eval)};
+    }
+    const auto dir = o.saveRecipes.empty() ? std::filesystem::path() : std::filesystem::path(o.saveRecipes);
+    const auto name = [&](const char* file) {
+        return dir.empty() ? std::string(file) + " (built from --adapter)" : (dir / file).string();
+    };
+    auto built = buildCheckpointRecipes(o.checkpoint, name("train.yaml"), name("eval.yaml"));
+    if (!built) return built.error();
+    if (!o.saveRecipes.empty()) {
+        if (auto s = saveCheckpointRecipes(*built, o.saveRecipes); !s) return s.error();
+    }
+    auto& out = o.json ? std::cerr : std::cout;  // stdout stays pure JSON with --json
+    out << "# --- train recipe (" << name("train.yaml") << ")\n" << built->trainYaml << "# --- eval recipe ("
+        << name("eval.yaml") << ")\n" << built->evalYaml << '\n' << std::flush;
+    return std::pair{std::move(built->train), std::move(built->eval)};
+}
 
 Result<std::vector<Prompt>> readPrompts(const std::string& path) {
     std::ifstream in(path);
@@ -101,12 +136,10 @@ int runVerify(const VerifyOptions& o) {
         if (auto s = checkExportPath(o.exportPath); !s) return reportError(s.error());
     }
     VerifyRequest req;
-    auto train = loadRecipe(o.train);
-    if (!train) return reportError(train.error());
-    auto eval = loadRecipe(o.eval);
-    if (!eval) return reportError(eval.error());
-    req.train = *train;
-    req.eval = *eval;
+    auto recipes = loadRecipes(o);
+    if (!recipes) return reportError(recipes.error());
+    req.train = std::move(recipes->first);
+    req.eval = std::move(recipes->second);
     req.device = o.device;
     req.attention = o.attention == "eager" ? AttentionImpl::Eager : AttentionImpl::Sdpa;
     if (o.atol) req.weightTolerance.atol = req.logitTolerance.atol = *o.atol;
@@ -130,12 +163,36 @@ int runVerify(const VerifyOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// --adapter and friends: the recipes built from a training checkpoint instead of two YAML files.
+void addCheckpointOptions(CLI::App& app, VerifyOptions& o) {
+    auto& c = o.checkpoint;
+    const auto group = "From a checkpoint (instead of --train/--eval)";
+    app.add_option("--adapter", c.adapter, "Adapter folder or Trainer output folder (checkpoint-N/ inside)")->group(group);
+    app.add_option("--model", c.model, "Base model folder or hub id (default: the adapter's base_model_name_or_path)")
+        ->group(group);
+    app.add_option("--revision", c.revision, "Branch, tag or commit of a hub id --model")->group(group);
+    app.add_option("--checkpoint", c.checkpoint, "N of checkpoint-N, latest (default) or best")->group(group);
+    app.add_option("--scheme", c.scheme, "Quantization scheme (default int4_weight_only; none for float)")->group(group);
+    app.add_option("--group-size", c.groupSize, "Group size (default: the scheme's)")->group(group);
+    app.add_option("--repr", c.repr, "torchao's printed config (print(config) in the training log) instead of --scheme")
+        ->group(group);
+    app.add_option("--dtype", c.dtype, "bfloat16 (default), float16 or float32")->group(group);
+    app.add_option("--device-numerics", c.deviceNumerics, "cuda (default) or cpu: whose rounding the run used")->group(group);
+    app.add_option("--torchao-version", c.torchaoVersion, "torchao release to emulate (default 0.18)")->group(group);
+    app.add_option("--save-recipes", o.saveRecipes, "Write the built train.yaml and eval.yaml into this folder")->group(group);
+}
+
+}  // namespace
+
 Command addVerifyCommand(CLI::App& parent) {
     auto o = std::make_shared<VerifyOptions>();
     Command c;
     c.app = parent.add_subcommand("verify", "Run the six checks on a train and an eval recipe");
-    c.app->add_option("--train", o->train, "Train-side recipe YAML")->required();
-    c.app->add_option("--eval", o->eval, "Eval-side recipe YAML")->required();
+    c.app->add_option("--train", o->train, "Train-side recipe YAML");
+    c.app->add_option("--eval", o->eval, "Eval-side recipe YAML");
+    addCheckpointOptions(*c.app, *o);
     c.app->add_option("--prompts", o->prompts, "Prompts, one per line (default: one built-in prompt)");
     c.app->add_option("--report", o->report, "Write the report JSON here (atomically)");
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");

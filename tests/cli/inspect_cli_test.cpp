@@ -1,5 +1,6 @@
 // `quantlens inspect` end to end: every corpus case exits 2 with exactly one stderr line (that
-// contains the case's "expect") and nothing on stdout; a valid directory gives exit 0 and JSON.
+// contains the case's "expect") and nothing on stdout (recipe cases through `diff-config`); a valid
+// directory gives exit 0 and JSON.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -40,9 +41,11 @@ std::string shellQuote(const std::string& s) {
     return q + "'";
 }
 
-// Runs `quantlens inspect ARGS` in `cwd`, capturing stdout and stderr into files.
-RunResult runInspect(const fs::path& cwd, const std::vector<std::string>& args, const fs::path& scratch) {
-    std::string cmd = "cd " + shellQuote(cwd.string()) + " && " + shellQuote(QL_EXE) + " inspect";
+// Runs `quantlens inspect ARGS` (`diff-config ARGS` for a recipe) in `cwd` with `env` (NAME=value
+// prefixes), capturing stdout and stderr into files.
+RunResult runInspect(const fs::path& cwd, const std::vector<std::string>& args, const fs::path& scratch,
+                     const std::string& env = "", const char* command = "inspect") {
+    std::string cmd = "cd " + shellQuote(cwd.string()) + " && " + env + shellQuote(QL_EXE) + " " + command;
     for (const auto& a : args) {
         cmd += " " + shellQuote(a);
     }
@@ -71,7 +74,14 @@ TEST(InspectCli, CorpusCasesExitTwoWithOneLine) {
         for (const auto& a : meta.value("args", std::vector<std::string>{})) {
             args.push_back(a);
         }
-        const RunResult r = runInspect(entry.path(), args, scratch.path());
+        std::string env;
+        const auto environment = meta.value("env", nlohmann::json::object());  // items() must not outlive it
+        for (const auto& [name, value] : environment.items()) {
+            env += name + "=" + shellQuote(value.get<std::string>()) + " ";
+        }
+        const bool recipe = meta.value("tool", "inspect") == "recipe";
+        if (recipe) args = {args.front(), args.front()};  // diff-config A A: the recipe is read first
+        const RunResult r = runInspect(entry.path(), args, scratch.path(), env, recipe ? "diff-config" : "inspect");
         EXPECT_EQ(r.exitCode, 2);
         EXPECT_TRUE(r.out.empty()) << r.out;
         ASSERT_FALSE(r.err.empty());

@@ -1,12 +1,15 @@
 // Parses torchao 0.18.0's own config_to_dict JSON (and transformers' TorchAoConfig JSON) with
 // QuantLens and compares the canonical fields with what the live torchao config objects held, and
-// the effective fake-quant group size with torchao's _infer_fake_quantize_configs
-// (reference: tests/reference/ql_ref/quant_configs.py).
+// the effective fake-quant group size with torchao's _infer_fake_quantize_configs; the repr() torchao
+// prints for each of those configs, and constructor calls as written in code, must resolve to the
+// same canonical config as their config_to_dict JSON (reference: tests/reference/ql_ref/quant_configs.py).
 #include <gtest/gtest.h>
 #include <quantlens/quant_config.h>
 #include <quantlens/torchao_config.h>
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include "support/reference_data.h"
 
@@ -98,6 +101,73 @@ void compareCase(const json& kase, const std::filesystem::path& dir) {
         t.equal("hf.include_embeddings", hf->includeEmbeddings, false);
     }
     EXPECT_GT(t.compared(), 0) << name;
+}
+
+// Every canonical field of a QuantConfig, one line each (origin excluded: it names the source).
+std::string canonical(const QuantConfig& c, bool withDeclared) {
+    std::string out = std::string(quantSchemeName(c.scheme)) + "|" + std::string(qatStepName(c.qatStep)) + "|" +
+                      std::to_string(c.hasBaseConfig) + "|v" + std::to_string(c.configVersion) + "|" +
+                      std::string(quantDTypeName(c.weight.dtype)) + "|" + std::string(granularityName(c.weight.granularity)) +
+                      "|g" + std::to_string(c.weight.groupSize) + "|a" + std::to_string(c.weight.axis) + "|" +
+                      std::string(mappingTypeName(c.weight.mapping)) + "|" +
+                      (c.weight.scaleDType ? std::string(dtypeName(*c.weight.scaleDType)) : "-") + "|" +
+                      std::string(int4PackingFormatName(c.int4Packing)) + "|" +
+                      std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)) + "|n" +
+                      std::to_string(c.int4TilePackedNtile) + "|" + std::string(intxPackingFormatName(c.intxPacking)) + "|" +
+                      std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm));
+    if (c.activation) {
+        out += "|act " + std::string(quantDTypeName(c.activation->dtype)) + " " +
+               std::string(granularityName(c.activation->granularity)) + " " + std::string(mappingTypeName(c.activation->mapping)) +
+               " lb" + (c.activation->valueLb ? std::to_string(*c.activation->valueLb) : "-") + " ub" +
+               (c.activation->valueUb ? std::to_string(*c.activation->valueUb) : "-");
+    }
+    if (withDeclared) {
+        for (const auto& [k, v] : c.declared) out += "\n" + k + "=" + v;
+    }
+    return out;
+}
+
+TEST(QuantConfigGolden, PrintedReprResolvesLikeConfigToDict) {
+    const auto dir = test::referenceModuleDir("quant_configs", false);
+    ASSERT_TRUE(dir.has_value());
+    const auto cases = test::loadJsonFile(*dir / "cases.json");
+    ASSERT_TRUE(cases.has_value());
+    int compared = 0;
+    for (const auto& kase : *cases) {
+        const auto name = kase.at("name").get<std::string>();
+        std::ifstream in(*dir / (name + ".repr.txt"));
+        std::stringstream text;
+        text << in.rdbuf();
+        ASSERT_FALSE(text.str().empty()) << name << ".repr.txt";
+        auto repr = parseTorchaoConfigRepr(text.str(), name + ".repr.txt");
+        ASSERT_TRUE(repr.ok()) << name << ": " << repr.error().message;
+        auto json = loadTorchaoConfigJson((*dir / (name + ".json")).string());
+        ASSERT_TRUE(json.ok()) << name << ": " << json.error().message;
+        EXPECT_EQ(canonical(*repr, true), canonical(*json, true)) << name << "\n" << text.str();
+        if (kase.contains("fields")) {
+            test::FieldTally t(name + " (repr)");
+            compareFields(t, *repr, kase.at("fields"));
+        }
+        ++compared;
+    }
+    EXPECT_GE(compared, 20);
+}
+
+TEST(QuantConfigGolden, ConstructorCallsResolveLikeConfigToDict) {
+    const auto dir = test::referenceModuleDir("quant_configs", false);
+    ASSERT_TRUE(dir.has_value());
+    const auto cases = test::loadJsonFile(*dir / "code_cases.json");
+    ASSERT_TRUE(cases.has_value());
+    ASSERT_GE(cases->size(), 5u);
+    for (const auto& kase : *cases) {
+        const auto code = kase.at("code").get<std::string>();
+        auto repr = parseTorchaoConfigRepr(code, "code");
+        ASSERT_TRUE(repr.ok()) << code << ": " << repr.error().message;
+        auto json = parseTorchaoConfigJson(kase.at("config").dump(), "config_to_dict");
+        ASSERT_TRUE(json.ok()) << code << ": " << json.error().message;
+        // A call names only some fields; config_to_dict writes them all, so `declared` differs by design.
+        EXPECT_EQ(canonical(*repr, false), canonical(*json, false)) << code;
+    }
 }
 
 TEST(QuantConfigGolden, TorchaoConfigToDictMatchesLiveConfigs) {

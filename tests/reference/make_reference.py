@@ -23,12 +23,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["checkpoints", "quant_configs", "fake_quant", "torchao_ckpt", "tokenizer", "forward", "scenarios"]
+MODULES = ["checkpoints", "hub_cache", "quant_configs", "fake_quant", "torchao_ckpt", "tokenizer", "forward", "scenarios", "qat_coverage"]
 
 
 # Modules that import another module's code or read its output: they rebuild when it changes.
 DEPENDS = {
     "torchao_ckpt": ["fake_quant"],
+    "hub_cache": ["checkpoints"],
     "forward": ["checkpoints"],
     "scenarios": ["checkpoints"],
 }

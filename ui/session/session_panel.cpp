@@ -21,7 +21,9 @@
 
 #include <tuple>
 
+#include "ui/session/checkpoint_dialog.h"
 #include "ui/session/recipe_builder_dialog.h"
+#include "ui/session/recipe_summary.h"
 
 namespace ql::ui {
 
@@ -43,8 +45,22 @@ SessionPanel::SessionPanel(QWidget* parent)
       m_merge(new QCheckBox(tr("Adapter merge"), this)) {
     setAcceptDrops(true);
     auto* form = new QFormLayout;
+    auto* fromCheckpoint = new QToolButton(this);
+    fromCheckpoint->setText(tr("Open checkpoint…"));
+    fromCheckpoint->setObjectName(QStringLiteral("openCheckpoint"));
+    fromCheckpoint->setToolTip(tr("Build both recipes from a training checkpoint: train unmerged, eval merged, same numerics"));
+    form->addRow(tr("From a run"), fromCheckpoint);
+    connect(fromCheckpoint, &QToolButton::clicked, this, &SessionPanel::openCheckpoint);
+    m_trainSummary = new QLabel(this);
+    m_evalSummary = new QLabel(this);
+    for (QLabel* label : {m_trainSummary, m_evalSummary}) {
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
     m_train = addRecipeRow(form, true);
     m_eval = addRecipeRow(form, false);
+    m_trainSummary->setObjectName(QStringLiteral("trainSummary"));
+    m_evalSummary->setObjectName(QStringLiteral("evalSummary"));
     addRunOptions(form);
     auto* checks = new QHBoxLayout;
     for (QCheckBox* box : {m_activations, m_convert, m_merge}) {
@@ -127,11 +143,31 @@ QLineEdit* SessionPanel::addRecipeRow(QFormLayout* form, bool train) {
     row->addWidget(edit, 1);
     row->addWidget(open);
     row->addWidget(build);
-    form->addRow(train ? tr("Train recipe") : tr("Eval recipe"), row);
+    auto* cell = new QVBoxLayout;  // the recipe row, and under it where the recipe resolved
+    cell->setSpacing(2);
+    cell->addLayout(row);
+    cell->addWidget(train ? m_trainSummary : m_evalSummary);
+    form->addRow(train ? tr("Train recipe") : tr("Eval recipe"), cell);
     connect(open, &QToolButton::clicked, this, [this, train] { openRecipe(train); });
     connect(build, &QToolButton::clicked, this, [this, train] { buildRecipe(train); });
     connect(edit, &QLineEdit::textChanged, this, &SessionPanel::changed);
+    connect(edit, &QLineEdit::textChanged, this, [this, train] { updateSummary(train); });
     return edit;
+}
+
+void SessionPanel::updateSummary(bool train) {
+    bool ok = false;
+    const QString text = recipeSummaryFor((train ? m_train : m_eval)->text(), &ok);
+    QLabel* label = train ? m_trainSummary : m_evalSummary;
+    label->setText(text);
+    label->setStyleSheet(ok ? QStringLiteral("color: gray") : QStringLiteral("color: #b00020"));
+}
+
+void SessionPanel::openCheckpoint() {
+    CheckpointDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    setRecipe(true, dialog.trainPath());
+    setRecipe(false, dialog.evalPath());
 }
 
 Session SessionPanel::session() const {

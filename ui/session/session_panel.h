@@ -1,5 +1,6 @@
-// The session dock: train and eval recipe (open a YAML or build one), prompts, device, attention
-// kernel, tolerances (weights; logits and hidden states) and checks, and the Run button.
+// The session dock: train and eval recipe (open a YAML, build one, or build both from a training
+// checkpoint), where each recipe's model and adapter resolve to, prompts, device, attention kernel,
+// tolerances (weights; logits and hidden states) and checks, and the Run button.
 // Accepts drops of .yaml files (train first, then eval), session .json files and folders holding
 // train.yaml / eval.yaml (/ prompts.txt).
 #pragma once
@@ -11,6 +12,7 @@
 class QCheckBox;
 class QComboBox;
 class QFormLayout;
+class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
@@ -45,9 +47,13 @@ private:
     void addRunOptions(QFormLayout* form);
     void openRecipe(bool train);
     void buildRecipe(bool train);
+    void openCheckpoint();
+    void updateSummary(bool train);
 
     QLineEdit* m_train;
     QLineEdit* m_eval;
+    QLabel* m_trainSummary;
+    QLabel* m_evalSummary;
     QPlainTextEdit* m_prompts;
     QComboBox* m_device;
     QComboBox* m_attention;

@@ -27,6 +27,7 @@ struct LoraConfig {
     std::string taskType;                     // task_type ("" when null)
     std::string baseModelNameOrPath;          // base_model_name_or_path ("" when null)
     std::string peftVersion;                  // peft_version ("" when absent)
+    std::string revision;                     // revision of the base model on the Hub ("" when null)
     std::int64_t r = 8;                       // r
     double loraAlpha = 8.0;                   // lora_alpha
     bool useRslora = false;                   // use_rslora: scaling = alpha / sqrt(r)

@@ -10,6 +10,7 @@
 
 #include "quantlens/adapter.h"
 #include "quantlens/dtype.h"
+#include "quantlens/hub_cache.h"
 #include "quantlens/model_config.h"
 #include "quantlens/result.h"
 #include "quantlens/trainer_state.h"
@@ -21,9 +22,10 @@ enum class InspectKind {
     Adapter,            // directory with adapter_config.json (+ adapter_model.safetensors)
     TrainerCheckpoint,  // checkpoint-N directory: trainer_state.json (+ adapter or model)
     SafetensorsFile,    // one .safetensors file
+    TrainerOutput,      // a Trainer output folder holding checkpoint-N/ sub-folders (the latest is inspected)
 };
 
-// "model checkpoint", "adapter", "trainer checkpoint", "safetensors file".
+// "model checkpoint", "adapter", "trainer checkpoint", "safetensors file", "trainer output folder".
 const char* inspectKindName(InspectKind kind);
 
 struct InspectTensorRow {
@@ -65,6 +67,9 @@ struct InspectReport {
     std::vector<AdapterExtraTensor> adapterExtras;
     std::optional<TrainerState> trainerState;       // trainer checkpoints
     std::optional<TrainerCheckpointDir> trainerDir;
+    std::vector<TrainerCheckpointSummary> trainerCheckpoints;  // checkpoint-N/ of a Trainer output folder
+    std::optional<std::filesystem::path> inspectedCheckpoint;  // the checkpoint-N/ whose files are listed
+    std::optional<HubSnapshot> hub;                 // set when PATH was a hub id resolved in the HF cache
     bool torchaoTensorsFound = false;               // any "<name>:qdata" tensor
     std::string quantizationConfigJson;             // config.json quantization_config, "" if none
     std::vector<std::string> notes;                 // non-fatal observations
@@ -74,9 +79,12 @@ struct InspectOptions {
     // Base model directory for an adapter: the adapter is checked against it (module names and
     // in/out features).
     std::optional<std::filesystem::path> base;
+    // Revision of a hub id PATH ("" = main).
+    std::string revision;
 };
 
-// Errors are one line naming the file/tensor/field (see the readers); never throws.
+// PATH may also be a hub id ("Qwen/Qwen3-4B") in the local Hugging Face cache when no such path
+// exists. Errors are one line naming the file/tensor/field (see the readers); never throws.
 Result<InspectReport> inspectPath(const std::filesystem::path& path, const InspectOptions& options = {});
 
 // Aligned human-readable tables (summary, modules, tensors, adapter, trainer state).

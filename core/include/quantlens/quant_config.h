@@ -6,6 +6,7 @@
 
 #include <quantlens/dtype.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,6 +125,14 @@ struct QuantConfig {
     IntxChooseQParamsAlgorithm intxAlgorithm = IntxChooseQParamsAlgorithm::Affine;
     bool includeEmbeddings = false;      // embeddings quantized too (filter_fn / HF include_input_output_embeddings)
     std::vector<std::string> modulesToNotConvert;  // HF TorchAoConfig.modules_to_not_convert
+    bool modulesToNotConvertGiven = false;  // false: null in the HF config (transformers then skips lm_head)
+    // Module selection and switches beyond the base config (recipe keys of `quantization:`):
+    std::optional<std::int64_t> minInFeatures;       // min_in_features: quantize_ filter_fn
+                                                     // `in_features >= N` (Unsloth's QAT filter)
+    bool fakeQuantEnabled = true;                    // enabled: torchao FakeQuantizer.enabled
+                                                     // (disable_linear_fake_quant sets it false)
+    std::optional<std::int64_t> fakeQuantAfterSteps; // fake_quant_after_steps: the trainer switched fake
+                                                     // quant on only after N steps (off before)
     std::string origin;                  // "scheme", "torchao_config <file>", "hf_config <file>"
     // Fields exactly as the source declared them, "name" -> canonical text, in declaration order
     // (e.g. {"group_size","32"}, {"int4_packing_format","PLAIN"}); used by the config diff.

@@ -17,6 +17,14 @@ namespace ql {
 // (wrapping one of those). `sourceName` names the input in errors.
 Result<QuantConfig> parseTorchaoConfigJson(std::string_view jsonText, const std::string& sourceName);
 
+// Parses torchao's printed repr of a config, as a training log prints it (print(config)), torchao
+// 0.14-0.18, e.g. "QATConfig(base_config=Int4WeightOnlyConfig(group_size=128, layout=TensorCoreTiledLayout(
+// inner_k_tiles=8), ..., version=2), activation_config=None, weight_config=None, step='prepare')", or the
+// constructor call as written in code ("QATConfig(Int4WeightOnlyConfig(group_size=128), step=\"prepare\")").
+// Resolves to the same QuantConfig as config_to_dict JSON of the same config. Text before the first
+// config class name (a log prefix) is ignored.
+Result<QuantConfig> parseTorchaoConfigRepr(std::string_view text, const std::string& sourceName);
+
 // Reads a .json file holding config_to_dict output.
 Result<QuantConfig> loadTorchaoConfigJson(const std::string& path);
 

@@ -74,4 +74,34 @@ struct TrainerCheckpointDir {
 // directory or has no trainer_state.json.
 Result<TrainerCheckpointDir> detectTrainerCheckpoint(const std::filesystem::path& dir);
 
+// One checkpoint-<N> folder of a Trainer output folder.
+struct TrainerCheckpointEntry {
+    std::int64_t step = 0;                // N
+    std::filesystem::path directory;
+};
+
+// The checkpoint-<N> sub-folders of a Trainer output folder, ascending by N: transformers'
+// trainer_utils.get_last_checkpoint rule (directories whose name fully matches ^checkpoint-(\d+)$;
+// the latest is the largest N, which the Trainer names after the global step). Empty when none.
+std::vector<TrainerCheckpointEntry> listTrainerCheckpoints(const std::filesystem::path& outputDir);
+
+// The numbers `inspect` shows for one checkpoint of a Trainer output folder.
+struct TrainerCheckpointSummary {
+    std::int64_t step = 0;                       // N of checkpoint-N
+    std::filesystem::path directory;
+    bool hasAdapter = false;                     // adapter_config.json
+    bool hasModelWeights = false;                // model.safetensors or its index
+    std::optional<std::int64_t> globalStep;      // trainer_state.json global_step
+    std::optional<double> epoch;
+    std::optional<double> loss;                  // last "loss" logged at or before global_step
+    std::map<std::string, double> evalMetrics;   // last value of every "eval_*" key
+    std::optional<double> bestMetric;
+    std::string bestModelCheckpoint;
+    std::string problem;                         // why trainer_state.json could not be read ("" when it was)
+};
+
+// Summaries of every checkpoint-N of `outputDir`; a checkpoint whose trainer_state.json is missing
+// or malformed gets `problem` set instead of failing the listing.
+std::vector<TrainerCheckpointSummary> summarizeTrainerCheckpoints(const std::filesystem::path& outputDir);
+
 }  // namespace ql

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <quantlens/config_diff.h>
+#include <quantlens/coverage.h>
 #include <quantlens/trainer_state.h>
 
 #include <cstdint>
@@ -192,6 +193,21 @@ struct ReportWarning {
     std::string detail;
 };
 
+// Where a side's model and adapter came from (the recipe's resolution, see recipe.h).
+struct SideResolution {
+    std::string modelRequested;      // as the recipe (or adapter_config.json) wrote it
+    std::string modelOrigin;         // "recipe", "adapter_config.json base_model_name_or_path (<file>)"
+    std::string hubRepoId;           // set when the model was found in the Hugging Face cache
+    std::string hubRevision;
+    std::string hubCommit;           // the snapshot's commit hash
+    std::string hubCache;            // "<cache folder> (<rule that chose it>)"
+    std::string adapterRequested;    // the adapter path as the recipe wrote it
+    std::optional<std::int64_t> checkpointStep;  // N of the checkpoint-N taken from a Trainer output folder
+    std::string checkpointRule;      // why that checkpoint ("latest by global step ...", "checkpoint: 500 ...")
+    std::vector<std::int64_t> checkpointsAvailable;
+    std::optional<std::int64_t> adapterGlobalStep;  // trainer_state.json global_step of the adapter folder
+};
+
 struct SideSummary {
     std::string recipeFile;
     std::string modelDir;
@@ -201,6 +217,8 @@ struct SideSummary {
     std::string deviceNumerics;
     std::string torchaoVersion;
     std::string quantization;        // one-line description
+    SideResolution resolution;
+    std::vector<CoverageRow> coverage;  // every module with its form, quantization or float and why
 };
 
 struct Prompt {
@@ -233,6 +251,9 @@ struct VerifyReport {
 
     bool allPassed() const;                     // no check Fail or Error
 };
+
+// Where the recipe's model, hub snapshot and Trainer checkpoint came from (its resolution fields).
+SideResolution sideResolution(const Recipe& recipe);
 
 std::string_view checkKindName(CheckKind kind);      // "config", "weights", ...
 std::string_view checkStatusName(CheckStatus status);  // "pass", "fail", "skipped", "error"

@@ -188,6 +188,17 @@ Status inspectTrainerDir(InspectReport& report, const fs::path& dir, const Inspe
     return Ok{};
 }
 
+// A Trainer output folder: list every checkpoint, then inspect the latest one.
+Status inspectTrainerOutput(InspectReport& report, const fs::path& dir, const InspectOptions& options) {
+    report.trainerCheckpoints = summarizeTrainerCheckpoints(dir);
+    const fs::path latest = report.trainerCheckpoints.back().directory;
+    report.inspectedCheckpoint = latest;
+    std::error_code ec;
+    if (fs::exists(latest / "trainer_state.json", ec)) return inspectTrainerDir(report, latest, options);
+    if (fs::exists(latest / "adapter_config.json", ec)) return inspectAdapterDir(report, latest, options);
+    return inspectModelDir(report, latest);
+}
+
 Result<InspectKind> classify(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -207,6 +218,11 @@ Result<InspectKind> classify(const fs::path& path) {
         fs::exists(path / "adapter_model.bin", ec)) {
         return InspectKind::Adapter;
     }
+    const bool hasModel = fs::exists(path / "config.json", ec) || fs::exists(path / "model.safetensors", ec) ||
+                          fs::exists(path / "model.safetensors.index.json", ec);
+    if (!hasModel && !listTrainerCheckpoints(path).empty()) {
+        return InspectKind::TrainerOutput;
+    }
     return InspectKind::ModelCheckpoint;
 }
 
@@ -215,6 +231,7 @@ Status inspectInto(InspectReport& report, const InspectOptions& options) {
     case InspectKind::ModelCheckpoint: return inspectModelDir(report, report.path);
     case InspectKind::Adapter: return inspectAdapterDir(report, report.path, options);
     case InspectKind::TrainerCheckpoint: return inspectTrainerDir(report, report.path, options);
+    case InspectKind::TrainerOutput: return inspectTrainerOutput(report, report.path, options);
     case InspectKind::SafetensorsFile: {
         auto checkpoint = Checkpoint::open(report.path);
         if (!checkpoint) {
@@ -235,12 +252,40 @@ const char* inspectKindName(InspectKind kind) {
     case InspectKind::Adapter: return "adapter";
     case InspectKind::TrainerCheckpoint: return "trainer checkpoint";
     case InspectKind::SafetensorsFile: return "safetensors file";
+    case InspectKind::TrainerOutput: return "trainer output folder";
     }
     return "unknown";
 }
 
-Result<InspectReport> inspectPath(const fs::path& path, const InspectOptions& options) {
+namespace {
+
+// A PATH that does not exist but reads as "org/name" is looked up in the Hugging Face cache.
+Result<std::optional<HubSnapshot>> hubSnapshotFor(const fs::path& path, const InspectOptions& options) {
+    std::error_code ec;
+    const std::string text = path.string();
+    if (fs::exists(path, ec) || text.find('/') == std::string::npos || !looksLikeHubRepoId(text)) {
+        if (!options.revision.empty()) {
+            return makeError(ErrorCode::InvalidInput, "--revision " + options.revision + ": applies to hub ids only, but '" +
+                                                          text + "' is not one (or is an existing path)");
+        }
+        return std::optional<HubSnapshot>();
+    }
+    auto snapshot = resolveHubSnapshot(text, options.revision, hubCacheLocation());
+    if (!snapshot) {
+        return makeError(snapshot.error().code, "'" + text + "' is no such file or directory, and " + snapshot.error().message);
+    }
+    return std::optional<HubSnapshot>(std::move(*snapshot));
+}
+
+}  // namespace
+
+Result<InspectReport> inspectPath(const fs::path& requested, const InspectOptions& options) {
     try {
+        auto hub = hubSnapshotFor(requested, options);
+        if (!hub) {
+            return hub.error();
+        }
+        const fs::path path = *hub ? (*hub)->snapshotDir : requested;
         auto kind = classify(path);
         if (!kind) {
             return kind.error();
@@ -248,13 +293,14 @@ Result<InspectReport> inspectPath(const fs::path& path, const InspectOptions& op
         InspectReport report;
         report.kind = *kind;
         report.path = path;
+        report.hub = std::move(*hub);
         if (auto s = inspectInto(report, options); !s) {
             return s.error();
         }
         addTotals(report);
         return report;
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, path.string() + ": inspect failed: " + e.what());
+        return makeError(ErrorCode::Internal, requested.string() + ": inspect failed: " + e.what());
     }
 }
 

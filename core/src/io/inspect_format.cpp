@@ -1,5 +1,6 @@
 // Text and JSON renderings of an InspectReport.
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -82,6 +83,34 @@ void printTrainer(std::ostringstream& out, const TrainerState& s) {
     out << '\n';
 }
 
+void printHub(std::ostringstream& out, const HubSnapshot& h) {
+    out << "hub: " << h.repoId << " @ " << h.revision << " -> snapshot " << h.commitHash << " (cache "
+        << h.cache.dir.string() << ", from " << h.cache.rule << ")\n";
+}
+
+std::string metricsText(const std::map<std::string, double>& metrics) {
+    std::string out;
+    for (const auto& [k, v] : metrics) {
+        if (k == "eval_runtime" || k.ends_with("_per_second")) continue;  // throughput, not quality
+        out += (out.empty() ? "" : ", ") + k + " " + number(v);
+    }
+    return out.empty() ? "-" : out;
+}
+
+void printCheckpoints(std::ostringstream& out, const InspectReport& r) {
+    out << "checkpoints (" << r.trainerCheckpoints.size() << ", latest by global step first):\n";
+    Rows rows;
+    for (auto it = r.trainerCheckpoints.rbegin(); it != r.trainerCheckpoints.rend(); ++it) {
+        const auto& c = *it;
+        const std::string contents = c.hasAdapter ? "adapter" : c.hasModelWeights ? "model" : "-";
+        rows.push_back({c.directory.filename().string(), c.globalStep ? std::to_string(*c.globalStep) : "-",
+                        c.epoch ? number(*c.epoch) : "-", c.loss ? number(*c.loss) : "-",
+                        c.problem.empty() ? metricsText(c.evalMetrics) : "(" + c.problem + ")", contents});
+    }
+    printTable(out, {"checkpoint", "global_step", "epoch", "loss", "eval metrics", "holds"}, rows);
+    if (r.inspectedCheckpoint) out << "inspected: " << r.inspectedCheckpoint->string() << " (the latest)\n";
+}
+
 void printTensorsAndModules(std::ostringstream& out, const InspectReport& r) {
     if (!r.modules.empty()) {
         Rows rows;
@@ -122,6 +151,12 @@ std::string formatBytes(std::uint64_t bytes) {
 std::string formatInspectText(const InspectReport& r) {
     std::ostringstream out;
     out << "path: " << r.path.string() << "\nkind: " << inspectKindName(r.kind) << '\n';
+    if (r.hub) {
+        printHub(out, *r.hub);
+    }
+    if (!r.trainerCheckpoints.empty()) {
+        printCheckpoints(out, r);
+    }
     if (r.config) {
         printConfig(out, *r.config);
     }

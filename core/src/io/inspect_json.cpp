@@ -54,6 +54,25 @@ Json trainerJson(const TrainerState& s) {
                 {"metrics", s.metricNames()}};
 }
 
+Json checkpointsJson(const InspectReport& r) {
+    Json rows = Json::array();
+    for (const auto& c : r.trainerCheckpoints) {
+        Json metrics = Json::object();
+        for (const auto& [k, v] : c.evalMetrics) metrics[k] = v;
+        rows.push_back({{"name", c.directory.filename().string()}, {"step", c.step}, {"global_step", optional(c.globalStep)},
+                        {"epoch", optional(c.epoch)}, {"loss", optional(c.loss)}, {"eval_metrics", metrics},
+                        {"best_metric", optional(c.bestMetric)}, {"best_model_checkpoint", c.bestModelCheckpoint},
+                        {"has_adapter", c.hasAdapter}, {"has_model_weights", c.hasModelWeights},
+                        {"problem", c.problem.empty() ? Json(nullptr) : Json(c.problem)}});
+    }
+    return rows;
+}
+
+Json hubJson(const HubSnapshot& h) {
+    return Json{{"repo_id", h.repoId}, {"revision", h.revision}, {"commit", h.commitHash},
+                {"snapshot", h.snapshotDir.string()}, {"cache", h.cache.dir.string()}, {"cache_rule", h.cache.rule}};
+}
+
 Json tablesJson(const InspectReport& r) {
     Json tensors = Json::array();
     for (const auto& t : r.tensors) {
@@ -86,6 +105,9 @@ std::string formatInspectJson(const InspectReport& r) {
                                    : Json::parse(r.quantizationConfigJson, nullptr, false);
     j["adapter"] = r.adapterConfig ? adapterJson(r) : Json(nullptr);
     j["trainer_state"] = r.trainerState ? trainerJson(*r.trainerState) : Json(nullptr);
+    j["hub"] = r.hub ? hubJson(*r.hub) : Json(nullptr);
+    j["checkpoints"] = checkpointsJson(r);
+    j["inspected_checkpoint"] = r.inspectedCheckpoint ? Json(r.inspectedCheckpoint->string()) : Json(nullptr);
     j.update(tablesJson(r));
     j["notes"] = r.notes;
     // Replace invalid UTF-8 rather than throw: tensor names come from user files.

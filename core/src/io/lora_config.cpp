@@ -2,9 +2,9 @@
 // get_pattern_key for rank/alpha patterns, check_target_module_exists for targets.
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include "io/json_fields.h"
+#include "io/name_regex.h"
 #include "quantlens/adapter.h"
 
 namespace ql {
@@ -13,14 +13,10 @@ namespace {
 using detail::FieldReader;
 using detail::OrderedJson;
 
-// std::regex (ECMAScript) stands in for Python's re; both agree on the syntax PEFT configs use
-// (literals, ., *, +, ?, |, groups, classes, \d, \w). Python-only syntax fails to compile here.
+// Python's re.fullmatch through PCRE2 (same syntax for these patterns), bounded (io/name_regex.h).
 bool fullMatch(const std::string& pattern, std::string_view text) {
-    try {
-        return std::regex_match(text.begin(), text.end(), std::regex(pattern));
-    } catch (const std::regex_error&) {
-        return false;
-    }
+    const auto re = detail::NameRegex::compile(pattern);
+    return re.ok() && re->fullMatch(text);
 }
 
 // get_pattern_key: re.match(rf"(.*\.)?({key})$", name) — anchored at the start and the end.
@@ -28,14 +24,7 @@ std::string patternFor(const std::string& key) {
     return "(.*\\.)?(" + key + ")";
 }
 
-bool compiles(const std::string& pattern) {
-    try {
-        std::regex compiled(pattern);
-        return true;
-    } catch (const std::regex_error&) {
-        return false;
-    }
-}
+bool compiles(const std::string& pattern) { return detail::NameRegex::compile(pattern).ok(); }
 
 void readRegexOrList(FieldReader& r, const char* key, std::vector<std::string>& list,
                      std::optional<std::string>& regex) {
@@ -43,7 +32,7 @@ void readRegexOrList(FieldReader& r, const char* key, std::vector<std::string>& 
     if (v != nullptr && v->is_string()) {
         regex = v->get<std::string>();
         if (!compiles(*regex)) {
-            r.fail(key, "a regular expression QuantLens can evaluate (ECMAScript syntax)", "'" + *regex + "'");
+            r.fail(key, "a regular expression (Python re syntax)", "'" + *regex + "'");
         }
         return;
     }
@@ -138,6 +127,7 @@ Result<LoraConfig> parseLoraConfig(std::string_view jsonText, const std::string&
     c.taskType = r.stringOr("task_type", "");
     c.baseModelNameOrPath = r.stringOr("base_model_name_or_path", "");
     c.peftVersion = r.stringOr("peft_version", "");
+    c.revision = r.stringOr("revision", "");
     c.r = r.intOr("r", 8);
     c.loraAlpha = r.numberOr("lora_alpha", 8.0);
     c.useRslora = r.boolOr("use_rslora", false);
@@ -208,15 +198,14 @@ bool endsWithComponent(std::string_view name, const std::string& entry) {
 
 // re.match(pattern, name) (prefix match); group 1 is the layer index.
 std::optional<std::int64_t> layerIndex(const std::string& pattern, std::string_view name) {
+    const auto re = detail::NameRegex::compile(pattern);
+    const auto digits = re.ok() ? re->prefixGroup(name, 1) : std::nullopt;
+    if (!digits || digits->empty() || digits->size() > 18) return std::nullopt;
     try {
-        std::match_results<std::string_view::const_iterator> m;
-        if (std::regex_search(name.begin(), name.end(), m, std::regex("^" + pattern),
-                              std::regex_constants::match_continuous)) {
-            return std::stoll(m[1].str());
-        }
+        return std::stoll(*digits);
     } catch (const std::exception&) {
+        return std::nullopt;
     }
-    return std::nullopt;
 }
 
 // check_target_module_exists' layers_to_transform rule.

@@ -158,4 +158,64 @@ Result<TrainerCheckpointDir> detectTrainerCheckpoint(const fs::path& dir) {
     return d;
 }
 
+std::vector<TrainerCheckpointEntry> listTrainerCheckpoints(const fs::path& outputDir) {
+    std::vector<TrainerCheckpointEntry> out;
+    std::error_code ec;
+    if (!fs::is_directory(outputDir, ec)) return out;
+    for (auto it = fs::directory_iterator(outputDir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const std::string digits = name.starts_with("checkpoint-") ? name.substr(11) : std::string();
+        // Python's \d also matches non-ASCII digits; Trainer only writes ASCII ones. 18 digits fit int64.
+        if (digits.empty() || digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            continue;
+        }
+        if (!it->is_directory(ec)) continue;
+        out.push_back({std::stoll(digits), it->path()});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.step != b.step ? a.step < b.step : a.directory < b.directory;
+    });
+    return out;
+}
+
+namespace {
+
+void summarizeState(const TrainerState& state, TrainerCheckpointSummary& s) {
+    s.globalStep = state.globalStep;
+    s.epoch = state.epoch;
+    s.bestMetric = state.bestMetric;
+    s.bestModelCheckpoint = state.bestModelCheckpoint;
+    for (const auto& entry : state.logHistory) {
+        if (entry.step && *entry.step > state.globalStep) continue;
+        if (auto loss = entry.get("loss")) s.loss = loss;
+        for (const auto& [key, value] : entry.values) {
+            if (key.starts_with("eval_")) s.evalMetrics[key] = value;
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<TrainerCheckpointSummary> summarizeTrainerCheckpoints(const fs::path& outputDir) {
+    std::vector<TrainerCheckpointSummary> out;
+    for (const auto& entry : listTrainerCheckpoints(outputDir)) {
+        TrainerCheckpointSummary s;
+        s.step = entry.step;
+        s.directory = entry.directory;
+        std::error_code ec;
+        s.hasAdapter = fs::exists(entry.directory / "adapter_config.json", ec);
+        s.hasModelWeights = fs::exists(entry.directory / "model.safetensors", ec) ||
+                            fs::exists(entry.directory / "model.safetensors.index.json", ec);
+        if (!fs::exists(entry.directory / "trainer_state.json", ec)) {
+            s.problem = "no trainer_state.json";
+        } else if (auto state = loadTrainerState(entry.directory / "trainer_state.json"); state) {
+            summarizeState(*state, s);
+        } else {
+            s.problem = state.error().message;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 }  // namespace ql

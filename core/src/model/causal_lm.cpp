@@ -68,7 +68,7 @@ Status CausalLm::checkPrompt(const at::Tensor& ids) const {
 
 Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>& prompts, const ForwardOptions& o,
                                                   const ForwardHooks& hooks) const {
-    auto forward = LockstepForward::start({TrackSpec{"model", this, o.run.dtype, o.run.device}}, prompts, o.attention);
+    auto forward = LockstepForward::start({TrackSpec{"model", this, o.run.dtype, o.run.device, o.run.embedding}}, prompts, o.attention);
     if (!forward) {
         return forward.error();
     }

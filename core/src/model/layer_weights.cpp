@@ -3,6 +3,25 @@
 #include "model/lora_merge.h"
 
 namespace ql::model {
+
+ModuleRun RunSpec::module(const ModuleRef& m) const {
+    if (modules) {
+        if (auto it = modules->find(m.name); it != modules->end()) return it->second;
+    }
+    // prepareLinear decides from the form and the spec (and refuses a quantized form without one).
+    const bool quantize = !m.isHead() || quantizeLmHead;
+    return ModuleRun{form.form, quantize, quantize, quantize};
+}
+
+FormSpec RunSpec::formOf(const ModuleRef& m) const {
+    const ModuleRun r = module(m);
+    FormSpec f = form;
+    f.form = r.form;
+    f.quantizeLoraA = r.quantizeLoraA;
+    f.quantizeLoraB = r.quantizeLoraB;
+    return f;
+}
+
 Result<at::Tensor> LayerLoader::parameter(const std::string& name, const RunSpec& spec) const {
     if (m_adapter) {
         auto replaced = m_adapter->replacement(name, spec.dtype, spec.device);

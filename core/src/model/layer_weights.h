@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,12 +18,33 @@
 
 namespace ql::model {
 
+// How one Linear of a run differs from the run's form: a recipe's module_forms, its filters
+// (min_in_features, modules_to_not_convert, lm_head skipped) and switched-off fake quantizers. The
+// verify plan decides it once per side from the side's coverage (verify/module_plan.h).
+struct ModuleRun {
+    LinearForm form = LinearForm::F;
+    bool quantize = false;       // the base weight runs its (fake) quantization
+    bool quantizeLoraA = false;  // T': lora_A is a FakeQuantizedLinear (its filter took it)
+    bool quantizeLoraB = false;  // T': lora_B likewise (in_features = r)
+};
+
 // Where and how a forward runs, and in which form its Linears are.
 struct RunSpec {
     at::ScalarType dtype = at::kBFloat16;  // model dtype (from_pretrained(dtype=...))
     at::Device device = at::kCPU;
     FormSpec form;
     bool quantizeLmHead = true;            // torchao's default filter: every nn.Linear incl. lm_head
+    // Per-module runs by module name ("model.layers.0.mlp.up_proj", "lm_head"); a module not listed
+    // (or no map) runs `form`, its base quantized as the form and spec say (lm_head: if quantizeLmHead).
+    std::shared_ptr<const std::map<std::string, ModuleRun>> modules;
+    // FakeQuantizedEmbedding (torchao QAT on nn.Embedding): the table's weight fake quant, applied to
+    // the rows the prompt looks up; absent: a plain lookup.
+    std::optional<quant::FakeQuantSpec> embedding;
+
+    ModuleRun module(const ModuleRef& m) const;
+    // The module's form with its quantization switches (what prepareLinear takes).
+    FormSpec formOf(const ModuleRef& m) const;
+    bool quantizes(const ModuleRef& m) const { return module(m).quantize; }
 };
 
 class LayerLoader {

@@ -24,12 +24,13 @@ Result<at::Tensor> fakeQuantWeight(const std::string& name, const at::Tensor& w,
     return *q;
 }
 
-// T': QAT prepare after PEFT turns lora_A / lora_B into FakeQuantizedLinear too; a factor whose
-// in_features do not divide by the group is left float (the reference prepares with a filter that
+// T': QAT prepare after PEFT turns lora_A / lora_B into FakeQuantizedLinear too, unless its filter
+// skipped the factor (form.quantizeLoraA/B); a factor whose in_features do not divide by the group is left float (the reference prepares with a filter that
 // skips it: torchao itself would fail at forward time on it).
-Result<LoraFactors> fakeQuantFactors(const std::string& name, LoraFactors lora, const quant::FakeQuantSpec& spec) {
-    for (at::Tensor* factor : {&lora.a, &lora.b}) {
-        if (spec.groupSize > 0 && factor->size(1) % spec.groupSize != 0) {
+Result<LoraFactors> fakeQuantFactors(const std::string& name, LoraFactors lora, const FormSpec& form) {
+    const quant::FakeQuantSpec& spec = form.quant->weight;
+    for (auto [factor, wrapped] : {std::pair{&lora.a, form.quantizeLoraA}, std::pair{&lora.b, form.quantizeLoraB}}) {
+        if (!wrapped || (spec.groupSize > 0 && factor->size(1) % spec.groupSize != 0)) {
             continue;
         }
         auto q = fakeQuantWeight(name, *factor, spec);
@@ -87,7 +88,7 @@ Status prepareQuantized(PreparedLinear& p, const FormSpec& spec) {
         p.activation = spec.quant->activation;
     }
     if (spec.form == LinearForm::TPrime && p.lora) {
-        auto lora = fakeQuantFactors(p.name, std::move(*p.lora), w);
+        auto lora = fakeQuantFactors(p.name, std::move(*p.lora), spec);
         if (!lora) {
             return lora.error();
         }

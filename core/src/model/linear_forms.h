@@ -24,6 +24,9 @@ namespace ql::model {
 struct FormSpec {
     LinearForm form = LinearForm::F;
     std::optional<quant::LinearFakeQuant> quant;  // required by FQ, Q; T, T', M without it run float
+    // T': which LoRA factors QAT prepare wrapped (a filter such as in_features >= N may skip one).
+    bool quantizeLoraA = true;
+    bool quantizeLoraB = true;
 };
 
 // A Linear as loaded: base weight [out, in] (may alias the mapped file; never written), bias,

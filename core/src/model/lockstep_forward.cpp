@@ -4,6 +4,7 @@
 
 #include "model/rms_norm.h"
 #include "model/rotary.h"
+#include "quant/fake_quant.h"
 
 namespace ql::model {
 
@@ -60,6 +61,22 @@ bool slidingLayer(const ModelConfig& c, int layer) {
            c.layerTypes[static_cast<std::size_t>(layer)] == "sliding_attention" && c.slidingWindow;
 }
 
+// The embedding lookup; FakeQuantizedEmbedding.forward (torchao qat/embedding.py) looks up in
+// weight_fake_quantizer(weight). Its per-group / per-row fake quant is local to each table row, so
+// fake-quantizing only the rows the prompt looks up gives the same bits as the whole table.
+Result<at::Tensor> embedTokens(const at::Tensor& table, const at::Tensor& tokens,
+                               const std::optional<quant::FakeQuantSpec>& fakeQuant) {
+    at::Tensor rows = at::embedding(table, tokens);
+    if (!fakeQuant) {
+        return rows;
+    }
+    auto q = quant::fakeQuantize(rows.reshape({-1, table.size(1)}), *fakeQuant);
+    if (!q) {
+        return makeError(q.error().code, "model.embed_tokens: " + q.error().message);
+    }
+    return q->reshape(rows.sizes());
+}
+
 }  // namespace
 
 Result<LockstepForward> LockstepForward::start(std::vector<TrackSpec> tracks, const std::vector<at::Tensor>& prompts,
@@ -94,7 +111,11 @@ Result<LockstepForward> LockstepForward::start(std::vector<TrackSpec> tracks, co
         for (const at::Tensor& ids : prompts) {
             PromptState s;
             at::Tensor tokens = ids.to(t->spec.device, at::kLong);
-            s.hidden = at::embedding(*embed, tokens);
+            auto hidden = embedTokens(*embed, tokens, t->spec.embedding);
+            if (!hidden) {
+                return hidden.error();
+            }
+            s.hidden = *hidden;
             const std::int64_t len = tokens.size(1);
             at::Tensor positions =
                 at::arange(len, at::TensorOptions().dtype(at::kLong).device(t->spec.device)).unsqueeze(0);

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "model/decoder_layer.h"
 #include "model/linear_forms.h"
 #include "model/linear_table.h"
+#include "quant/fake_quant_spec.h"
 
 namespace ql::model {
 
@@ -31,6 +33,7 @@ struct TrackSpec {
     const CausalLm* lm = nullptr;      // must outlive the forward
     at::ScalarType dtype = at::kBFloat16;
     at::Device device = at::kCPU;
+    std::optional<quant::FakeQuantSpec> embedding;  // RunSpec::embedding: FakeQuantizedEmbedding's weight fake quant
 };
 
 // Each track's input to the module being fed, one tensor per prompt ([1, S, in], run dtype).

@@ -10,7 +10,7 @@ Status WholeLinearFeeder::feed(const ModuleRef& m, const TrackInputs&, const Blo
         if (!slot) {
             return slot.error();
         }
-        auto prepared = prepareLinear(std::move(*slot), t.run.form, !m.isHead() || t.run.quantizeLmHead);
+        auto prepared = prepareLinear(std::move(*slot), t.run.formOf(m), t.run.quantizes(m));
         if (!prepared) {
             return prepared.error();
         }

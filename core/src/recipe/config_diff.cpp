@@ -4,7 +4,8 @@
 
 #include <map>
 
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_fields.h"
+#include "recipe/config_pitfalls.h"
 
 namespace ql {
 
@@ -69,6 +70,7 @@ Result<ConfigDiff> diffConfigs(const Recipe& train, const Recipe& eval, const st
     sidePitfalls(train, "train", layers, diff.findings);
     sidePitfalls(eval, "eval", layers, diff.findings);
     pairPitfalls(train, eval, diff.findings);
+    coveragePitfalls(train, eval, diff.findings);
     for (const auto& row : diff.fields) {
         if (row.verdict == DiffClass::ChangesNumerics) diff.sameNumerics = false;
     }

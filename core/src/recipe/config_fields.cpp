@@ -1,7 +1,7 @@
 // The compared fields of a recipe and the effective-numerics signature (torchao-quant.md §2-§4).
 #include <quantlens/dtype.h>
 
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_fields.h"
 
 namespace ql::recipe {
 
@@ -64,6 +64,37 @@ void addConvert(const Recipe& r, Signature& s) {
     }
 }
 
+std::string switchText(const QuantConfig& c) {
+    if (!c.fakeQuantEnabled) return "off (enabled: false)";
+    return c.fakeQuantAfterSteps ? "on after step " + std::to_string(*c.fakeQuantAfterSteps) : "on";
+}
+
+std::string embeddingText(const Recipe& r) {
+    if (!r.embeddingQuantization) return "float";
+    const auto& e = *r.embeddingQuantization;
+    const int group = e.qatStep == QatStep::Prepare ? effectiveFakeQuant(e, r.torchaoVersion).weightGroupSize
+                                                    : effectiveConvert(e, r.torchaoVersion).weightGroupSize;
+    return std::string(quantSchemeName(e.scheme)) + " " + std::string(quantDTypeName(e.weight.dtype)) + " " + groupText(group) +
+           " " + std::string(qatStepName(e.qatStep)) + (e.qatStep == QatStep::Prepare ? " fake quant " + switchText(e) : "");
+}
+
+std::string formsText(const std::vector<ModuleFormRule>& rules) {
+    std::string out;
+    for (const auto& rule : rules) out += (out.empty() ? "" : ", ") + rule.pattern + " -> " + std::string(moduleFormOverrideName(rule.form));
+    return out.empty() ? "-" : out;
+}
+
+// Module selection and fake-quant switches; rows only where a side departs from the default, so the
+// other side's missing row ("-") shows the difference.
+void addSelection(const Recipe& r, Signature& s) {
+    const auto& c = r.quantization;
+    const bool fake = c.scheme != QuantScheme::None && c.qatStep == QatStep::Prepare;
+    if (fake && (!c.fakeQuantEnabled || c.fakeQuantAfterSteps)) s.emplace_back("effective.fake_quant_switch", switchText(c));
+    if (c.minInFeatures) s.emplace_back("effective.qat_filter", "in_features >= " + std::to_string(*c.minInFeatures));
+    if (r.embeddingQuantization) s.emplace_back("effective.embedding_quantization", embeddingText(r));
+    if (!r.moduleForms.empty()) s.emplace_back("effective.module_forms", formsText(r.moduleForms));
+}
+
 }  // namespace
 
 Signature effectiveSignature(const Recipe& r) {
@@ -87,6 +118,7 @@ Signature effectiveSignature(const Recipe& r) {
         s.emplace_back("effective.embeddings_quantized", c.includeEmbeddings ? "yes" : "no");
         s.emplace_back("effective.modules_not_converted", joined(c.modulesToNotConvert));
     }
+    addSelection(r, s);
     return s;
 }
 
@@ -145,6 +177,16 @@ std::vector<FieldSpec> makeFields() {
                       QL_QFIELD(includeEmbeddings)));
     f.push_back(field("quantization.modules_to_not_convert", [](const Recipe& r) { return joined(r.quantization.modulesToNotConvert); },
                       QL_QFIELD(modulesToNotConvert)));
+    f.push_back(field("quantization.min_in_features", [](const Recipe& r) { return r.quantization.minInFeatures ? std::to_string(*r.quantization.minInFeatures) : "-"; },
+                      QL_QFIELD(minInFeatures)));
+    f.push_back(field("quantization.enabled", [](const Recipe& r) { return r.quantization.fakeQuantEnabled ? "true" : "false"; },
+                      QL_QFIELD(fakeQuantEnabled), "only QAT prepare has fake quantizers to switch off"));
+    f.push_back(field("quantization.fake_quant_after_steps", [](const Recipe& r) { return r.quantization.fakeQuantAfterSteps ? std::to_string(*r.quantization.fakeQuantAfterSteps) : "-"; },
+                      QL_QFIELD(fakeQuantAfterSteps), "only QAT prepare has fake quantizers to switch on late"));
+    f.push_back(field("embedding_quantization", [](const Recipe& r) { return embeddingText(r); },
+                      [](Recipe& d, const Recipe& s) { d.embeddingQuantization = s.embeddingQuantization; }));
+    f.push_back(field("module_forms", [](const Recipe& r) { return formsText(r.moduleForms); },
+                      [](Recipe& d, const Recipe& s) { d.moduleForms = s.moduleForms; }));
     return f;
 }
 

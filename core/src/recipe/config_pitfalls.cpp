@@ -1,5 +1,5 @@
 // Known torchao / LoRA pitfalls (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4.1, §7).
-#include "recipe/config_diff_parts.h"
+#include "recipe/config_pitfalls.h"
 
 namespace ql::recipe {
 
@@ -94,6 +94,35 @@ void layerPitfalls(const Recipe& r, const std::string& side, const std::vector<L
         "; convert leaves them bf16, while QAT prepare fails at the first forward (int4) or at prepare (intx)");
 }
 
+std::string switchState(const QuantConfig& c) {
+    if (!c.fakeQuantEnabled) return "disabled (enabled: false)";
+    if (c.fakeQuantAfterSteps) return "enabled after step " + std::to_string(*c.fakeQuantAfterSteps);
+    return "enabled";
+}
+
+void fakeQuantSwitchPitfall(const Recipe& r, const std::string& side, std::vector<ConfigFinding>& out) {
+    const auto& c = r.quantization;
+    if (c.qatStep != QatStep::Prepare || c.scheme == QuantScheme::None) return;
+    if (!c.fakeQuantEnabled) {
+        add(out, "fake_quant_disabled", side, "quantization.enabled", FindingSeverity::Warning, false,
+            "the fake quantizers of this side are switched off (torchao FakeQuantizer.enabled = False, e.g. "
+            "disable_linear_fake_quant): its Linears compute with float weights although the model is QAT-prepared");
+    }
+    if (c.fakeQuantAfterSteps) {
+        const bool known = r.adapter && r.adapter->globalStep;
+        const std::int64_t at = known ? *r.adapter->globalStep : 0;
+        const std::string step = std::to_string(at);
+        const bool before = known && at < *c.fakeQuantAfterSteps;
+        add(out, "fake_quant_after_steps", side, "quantization.fake_quant_after_steps",
+            before ? FindingSeverity::Warning : FindingSeverity::Info, false,
+            "fake quant was switched on after step " + std::to_string(*c.fakeQuantAfterSteps) + " of training" +
+                (known ? (before ? "; this checkpoint (step " + step + ") was trained without it, so the side runs float"
+                                 : "; this checkpoint (step " + step + ") trained with it for its last " +
+                                       std::to_string(at - *c.fakeQuantAfterSteps) + " steps")
+                       : "; the adapter's training step is unknown (no trainer_state.json), so QuantLens assumes it is on"));
+    }
+}
+
 }  // namespace
 
 void sidePitfalls(const Recipe& r, const std::string& side, const std::vector<LayerShape>& layers,
@@ -103,6 +132,7 @@ void sidePitfalls(const Recipe& r, const std::string& side, const std::vector<La
     prepareRejected(r, side, out);
     convertPitfalls(r, side, out);
     layerPitfalls(r, side, layers, out);
+    fakeQuantSwitchPitfall(r, side, out);
 }
 
 namespace {
@@ -141,6 +171,15 @@ void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFin
             torchaoVersionName(train.torchaoVersion) + " vs " + torchaoVersionName(eval.torchaoVersion) + ")");
     }
     loraPitfall(train, eval, out);
+    const auto& a = train.quantization;
+    const auto& b = eval.quantization;
+    const bool bothFake = a.qatStep == QatStep::Prepare && b.qatStep == QatStep::Prepare &&
+                          a.scheme != QuantScheme::None && b.scheme != QuantScheme::None;
+    if (bothFake && switchState(a) != switchState(b)) {
+        add(out, "fake_quant_switch_differs", "both", "quantization.enabled", FindingSeverity::Warning, true,
+            "fake quant is " + switchState(a) + " on the train side and " + switchState(b) +
+                " on the eval side: one side computes with fake-quantized weights, the other (at times) with float ones");
+    }
 }
 
 }  // namespace ql::recipe

@@ -20,4 +20,20 @@ struct ParseFailure {
     fail(ErrorCode::InvalidInput, std::move(message));
 }
 
+// `error` with control characters written as \n, \r, \t or \xNN: messages quote the user's text
+// (and yaml-cpp's own messages can end in a raw character), yet an error is always one line.
+inline Error oneLine(Error error) {
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char c : error.message) {
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c == 0x7F) out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+        else out += static_cast<char>(c);
+    }
+    error.message = std::move(out);
+    return error;
+}
+
 }  // namespace ql::recipe

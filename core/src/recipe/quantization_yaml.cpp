@@ -2,6 +2,7 @@
 
 #include <quantlens/torchao_config.h>
 
+#include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,9 @@
 namespace ql::recipe {
 
 namespace {
+
+// Keys every form of `quantization:` takes.
+#define QL_COMMON_QUANT_KEYS "step", "include_embeddings", "min_in_features", "enabled", "fake_quant_after_steps"
 
 constexpr EnumName<QatStep> kSteps[] = {
     {QatStep::Prepare, "prepare"}, {QatStep::Convert, "convert"}, {QatStep::None, "ptq"}};
@@ -62,7 +66,7 @@ void setScheme(const YamlMap& m, QuantConfig& c);
 
 QuantConfig fromScheme(const YamlMap& m) {
     m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype",
-                 "granularity", "mapping_type", "act_mapping_type", "step", "include_embeddings"});
+                 "granularity", "mapping_type", "act_mapping_type", QL_COMMON_QUANT_KEYS});
     QuantConfig c;
     setScheme(m, c);
     c.origin = "scheme";
@@ -142,7 +146,7 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
 }
 
 QuantConfig fromTorchaoConfig(const YamlMap& m, const std::string& baseDir) {
-    m.checkKeys({"torchao_config", "step", "include_embeddings"});
+    m.checkKeys({"torchao_config", QL_COMMON_QUANT_KEYS});
     const auto node = m.node("torchao_config");
     if (node.IsScalar()) {
         return unwrap(loadTorchaoConfigJson(resolvePath(node.Scalar(), baseDir)));
@@ -154,8 +158,39 @@ QuantConfig fromTorchaoConfig(const YamlMap& m, const std::string& baseDir) {
 }
 
 QuantConfig fromHfConfig(const YamlMap& m, const std::string& baseDir) {
-    m.checkKeys({"hf_config", "step", "include_embeddings"});
+    m.checkKeys({"hf_config", QL_COMMON_QUANT_KEYS});
     return unwrap(loadHfQuantizationConfig(resolvePath(m.scalar("hf_config"), baseDir)));
+}
+
+QuantConfig fromRepr(const YamlMap& m) {
+    m.checkKeys({"repr", QL_COMMON_QUANT_KEYS});
+    return unwrap(parseTorchaoConfigRepr(m.scalar("repr"), m.path("repr")));
+}
+
+// min_in_features, enabled, fake_quant_after_steps: which modules QAT reaches and whether it runs.
+void applySelection(const YamlMap& m, QuantConfig& c) {
+    if (m.has("min_in_features")) {
+        c.minInFeatures = m.positiveInt("min_in_features");
+        c.declared.emplace_back("min_in_features", std::to_string(*c.minInFeatures));
+    }
+    if (m.has("enabled")) {
+        c.fakeQuantEnabled = m.boolean("enabled");
+        c.declared.emplace_back("enabled", c.fakeQuantEnabled ? "true" : "false");
+    }
+    if (m.has("fake_quant_after_steps")) {
+        const auto text = m.scalar("fake_quant_after_steps");
+        std::int64_t steps = -1;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), steps);
+        if (ec != std::errc() || end != text.data() + text.size() || steps < 0) {
+            failInput(m.path("fake_quant_after_steps") + ": expected a non-negative step count, got '" + text + "'");
+        }
+        c.fakeQuantAfterSteps = steps;
+        c.declared.emplace_back("fake_quant_after_steps", text);
+    }
+    const bool selects = m.has("min_in_features") || m.has("enabled") || m.has("fake_quant_after_steps");
+    if (selects && c.scheme == QuantScheme::None) {
+        failInput(m.where() + ": min_in_features, enabled and fake_quant_after_steps need a quantization scheme");
+    }
 }
 
 void applyStep(const YamlMap& m, QuantConfig& c) {
@@ -177,13 +212,16 @@ void applyStep(const YamlMap& m, QuantConfig& c) {
 
 QuantConfig parseQuantizationYaml(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
     YamlMap m(node, where);
-    const int forms = int(m.has("scheme")) + int(m.has("torchao_config")) + int(m.has("hf_config"));
+    const int forms = int(m.has("scheme")) + int(m.has("torchao_config")) + int(m.has("hf_config")) + int(m.has("repr"));
     if (forms != 1) {
-        failInput(where + ": expected exactly one of scheme, torchao_config, hf_config");
+        failInput(where + ": expected exactly one of scheme, torchao_config, hf_config, repr");
     }
-    QuantConfig c = m.has("scheme") ? fromScheme(m)
-                    : m.has("torchao_config") ? fromTorchaoConfig(m, baseDir) : fromHfConfig(m, baseDir);
+    QuantConfig c = m.has("scheme")           ? fromScheme(m)
+                    : m.has("torchao_config") ? fromTorchaoConfig(m, baseDir)
+                    : m.has("repr")           ? fromRepr(m)
+                                              : fromHfConfig(m, baseDir);
     applyStep(m, c);
+    applySelection(m, c);
     if (m.has("include_embeddings")) {
         c.includeEmbeddings = m.boolean("include_embeddings");
         c.declared.emplace_back("include_embeddings", c.includeEmbeddings ? "true" : "false");

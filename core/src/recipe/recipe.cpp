@@ -4,6 +4,8 @@
 #include <charconv>
 #include <filesystem>
 
+#include "recipe/model_source.h"
+#include "recipe/module_forms.h"
 #include "recipe/quantization_yaml.h"
 #include "recipe/text_file.h"
 #include "recipe/yaml_fields.h"
@@ -49,21 +51,45 @@ TorchaoVersion parseVersion(const YamlMap& m) {
 
 AdapterSpec parseAdapter(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
     YamlMap m(node, where);
-    m.checkKeys({"path", "form"});
+    m.checkKeys({"path", "form", "checkpoint"});
     AdapterSpec spec;
-    spec.path = resolve(m.scalar("path"), baseDir);
+    spec.requestedPath = m.scalar("path");
+    spec.path = resolve(spec.requestedPath, baseDir);
     if (m.has("form")) spec.form = m.enumValue("form", std::span<const EnumName<AdapterForm>>(kForms));
+    resolveAdapterFolder(spec, m.has("checkpoint") ? m.scalar("checkpoint") : std::string(), where);
     return spec;
+}
+
+// `embedding_quantization:`: the QAT config applied to nn.Embedding (FakeQuantizedEmbedding).
+QuantConfig parseEmbeddingQuantization(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
+    QuantConfig c = parseQuantizationYaml(node, where, baseDir);
+    if (c.scheme != QuantScheme::Int4WeightOnly && c.scheme != QuantScheme::IntxWeightOnly) {
+        fail(ErrorCode::Unsupported, where + ": scheme " + std::string(quantSchemeName(c.scheme)) +
+                                         " on nn.Embedding is not supported (expected int4_weight_only or intx_weight_only, "
+                                         "the weight-only configs torchao's FakeQuantizedEmbedding takes)");
+    }
+    if (c.weight.granularity != Granularity::PerGroup && c.weight.granularity != Granularity::PerAxis) {
+        failInput(where + ": expected per_group or per_axis weights");
+    }
+    return c;
 }
 
 Recipe parseRecipeNode(const YAML::Node& root, const std::string& source) {
     YamlMap m(root, source);
-    m.checkKeys({"model", "adapter", "dtype", "device_numerics", "torchao_version", "quantization"});
+    m.checkKeys({"model", "revision", "adapter", "dtype", "device_numerics", "torchao_version", "quantization",
+                 "embedding_quantization", "module_forms"});
     const auto parent = std::filesystem::path(source).parent_path().string();
     Recipe r;
     r.sourceFile = source;
-    if (m.has("model")) r.modelDir = resolve(m.scalar("model"), parent);
     if (m.has("adapter") && !m.node("adapter").IsNull()) r.adapter = parseAdapter(m.node("adapter"), m.path("adapter"), parent);
+    const std::string revision = m.has("revision") ? m.scalar("revision") : std::string();
+    if (m.has("model")) {
+        resolveModel(r, m.scalar("model"), revision, parent, m.path("model"));
+    } else if (!revision.empty()) {
+        failInput(m.path("revision") + ": needs model: (a hub id)");
+    } else if (r.adapter) {
+        resolveModelFromAdapter(r, m.path("model"));
+    }
     if (m.has("dtype")) r.dtype = m.enumValue("dtype", std::span<const EnumName<DType>>(kDTypes));
     if (m.has("device_numerics")) {
         r.deviceNumerics = m.enumValue("device_numerics", std::span<const EnumName<DeviceNumerics>>(kDevices));
@@ -73,6 +99,13 @@ Recipe parseRecipeNode(const YAML::Node& root, const std::string& source) {
         r.quantization = parseQuantizationYaml(m.node("quantization"), m.path("quantization"), parent);
     } else {
         r.quantization.qatStep = QatStep::None;
+    }
+    if (m.has("embedding_quantization") && !m.node("embedding_quantization").IsNull()) {
+        r.embeddingQuantization = parseEmbeddingQuantization(m.node("embedding_quantization"),
+                                                             m.path("embedding_quantization"), parent);
+    }
+    if (m.has("module_forms") && !m.node("module_forms").IsNull()) {
+        r.moduleForms = parseModuleForms(m.node("module_forms"), m.path("module_forms"));
     }
     return r;
 }
@@ -87,12 +120,12 @@ Result<Recipe> parseRecipe(std::string_view yamlText, const std::string& sourceN
         }
         return parseRecipeNode(root, sourceName);
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     } catch (const YAML::Exception& e) {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": YAML error at line " + std::to_string(e.mark.line + 1) +
-                                                      ": " + e.msg);
+        return oneLine(makeError(ErrorCode::InvalidInput, sourceName + ": YAML error at line " +
+                                                              std::to_string(e.mark.line + 1) + ": " + e.msg));
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, sourceName + ": " + e.what());
+        return oneLine(makeError(ErrorCode::Internal, sourceName + ": " + e.what()));
     }
 }
 
@@ -100,7 +133,7 @@ Result<Recipe> loadRecipe(const std::string& path) {
     try {
         return parseRecipe(readTextFileOrFail(path, "recipe"), path);
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     }
 }
 

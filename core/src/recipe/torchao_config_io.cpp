@@ -6,6 +6,7 @@
 #include "recipe/granularity_json.h"
 #include "recipe/text_file.h"
 #include "recipe/torchao_json_reader.h"
+#include "recipe/torchao_repr.h"
 
 namespace ql {
 
@@ -27,9 +28,9 @@ Result<QuantConfig> guarded(Fn fn) {
     try {
         return fn();
     } catch (const ParseFailure& failure) {
-        return failure.error;
+        return oneLine(failure.error);
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::InvalidInput, e.what());
+        return oneLine(makeError(ErrorCode::InvalidInput, e.what()));
     }
 }
 
@@ -84,6 +85,14 @@ Result<QuantConfig> parseTorchaoConfigJson(std::string_view jsonText, const std:
     return guarded([&] {
         QuantConfig config = parseConfigJson(parseJsonOrFail(jsonText, sourceName), sourceName);
         config.origin = "torchao_config " + sourceName;
+        return config;
+    });
+}
+
+Result<QuantConfig> parseTorchaoConfigRepr(std::string_view text, const std::string& sourceName) {
+    return guarded([&] {
+        QuantConfig config = parseConfigJson(reprToConfigJson(text, sourceName), sourceName);
+        config.origin = "repr " + sourceName;
         return config;
     });
 }

@@ -132,6 +132,10 @@ Json enc(const AdapterMergeCheck& v);
 void dec(const Json& j, AdapterMergeCheck& v);
 Json enc(const ReportWarning& v);
 void dec(const Json& j, ReportWarning& v);
+Json enc(const SideResolution& v);
+void dec(const Json& j, SideResolution& v);
+Json enc(const CoverageRow& v);
+void dec(const Json& j, CoverageRow& v);
 Json enc(const SideSummary& v);
 void dec(const Json& j, SideSummary& v);
 Json enc(const Prompt& v);
@@ -222,9 +226,17 @@ QL_STRUCT(AdapterMergeModule, f("module", s.module); f("weight", s.weight); f("o
           f("delta_max_abs", s.deltaMaxAbs);)
 QL_STRUCT(AdapterMergeCheck, f("modules", s.modules); f("recommendation", s.recommendation);)
 QL_STRUCT(ReportWarning, f("kind", s.kind); f("subject", s.subject); f("detail", s.detail);)
+QL_STRUCT(SideResolution, f("model_requested", s.modelRequested); f("model_origin", s.modelOrigin);
+          f("hub_repo_id", s.hubRepoId); f("hub_revision", s.hubRevision); f("hub_commit", s.hubCommit);
+          f("hub_cache", s.hubCache); f("adapter_requested", s.adapterRequested);
+          f("checkpoint_step", s.checkpointStep); f("checkpoint_rule", s.checkpointRule);
+          f("checkpoints_available", s.checkpointsAvailable); f("adapter_global_step", s.adapterGlobalStep);)
+QL_STRUCT(CoverageRow, f("module", s.module); f("kind", s.kind); f("shape", s.shape); f("form", s.form);
+          f("quantization", s.quantization); f("reason_id", s.reasonId); f("reason", s.reason); f("tied_to", s.tiedTo);)
 QL_STRUCT(SideSummary, f("recipe_file", s.recipeFile); f("model_dir", s.modelDir); f("adapter_dir", s.adapterDir);
           f("adapter_form", s.adapterForm); f("dtype", s.dtype); f("device_numerics", s.deviceNumerics);
-          f("torchao_version", s.torchaoVersion); f("quantization", s.quantization);)
+          f("torchao_version", s.torchaoVersion); f("quantization", s.quantization);
+          f("resolution", s.resolution); f("coverage", s.coverage);)
 QL_STRUCT(Prompt, f("text", s.text); f("ids", s.ids); f("tokens", s.tokens);)
 QL_STRUCT(ConfigFieldDiff, f("field", s.field); f("train", s.train); f("eval", s.eval); f("verdict", s.verdict);
           f("explanation", s.explanation);)

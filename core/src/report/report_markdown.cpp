@@ -15,6 +15,26 @@ std::string num(double v) {
     return buf;
 }
 
+// "Qwen/Qwen3-4B @ main (abc123def456)", "adapter_config.json", or "" for a plain folder.
+std::string source(const SideSummary& s) {
+    const auto& r = s.resolution;
+    std::string out = r.hubRepoId.empty() ? "" : r.hubRepoId + " @ " + r.hubRevision + " (" + r.hubCommit.substr(0, 12) + ")";
+    if (r.modelOrigin.rfind("adapter_config.json", 0) == 0) out += (out.empty() ? "" : ", ") + std::string("named by adapter_config.json");
+    return out.empty() ? "-" : out;
+}
+
+std::string checkpoint(const SideSummary& s) {
+    const auto& r = s.resolution;
+    return r.checkpointStep ? "checkpoint-" + std::to_string(*r.checkpointStep) + " (" + r.checkpointRule + ")" : "-";
+}
+
+// "14 quantized, 2 float" of the coverage table.
+std::string coverage(const SideSummary& s) {
+    if (s.coverage.empty()) return "-";
+    const auto quantized = std::count_if(s.coverage.begin(), s.coverage.end(), [](const CoverageRow& c) { return c.reasonId.empty(); });
+    return std::to_string(quantized) + " quantized, " + std::to_string(s.coverage.size() - quantized) + " float or failing";
+}
+
 void sides(std::ostringstream& o, const VerifyReport& r) {
     o << "| | train | eval |\n|---|---|---|\n";
     auto row = [&](const char* name, const std::string& a, const std::string& b) {
@@ -22,6 +42,9 @@ void sides(std::ostringstream& o, const VerifyReport& r) {
     };
     row("recipe", r.train.recipeFile, r.eval.recipeFile);
     row("model", r.train.modelDir, r.eval.modelDir);
+    row("model source", source(r.train), source(r.eval));
+    row("checkpoint", checkpoint(r.train), checkpoint(r.eval));
+    row("modules", coverage(r.train), coverage(r.eval));
     row("adapter", r.train.adapterForm, r.eval.adapterForm);
     row("torchao", r.train.torchaoVersion, r.eval.torchaoVersion);
     row("device numerics", r.train.deviceNumerics, r.eval.deviceNumerics);

@@ -243,7 +243,7 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
         s.side = &side;
         s.slot = std::move(*slot);
         s.quantized = side.quantizes(module);
-        const LinearForm form = side.run.form.form;
+        const LinearForm form = side.run.module(module).form;
         s.merges = s.slot.lora && form == LinearForm::M;
         s.unmergedLora = s.slot.lora && !s.merges;
         anyLora = anyLora || s.slot.lora.has_value();
@@ -354,7 +354,7 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     for (const DeploymentPlan& d : m_plan->deployments) {
         converted.push_back(evalInt4 && m_cols % std::lcm(d.convert.groupSize, evalSpec->groupSize) == 0);
         shared.push_back(converted.back() && sameInt4(d.convert, *evalSpec));
-        if (shared.back()) want(eval, d.mergeFirst, d.convert).dequant = true;
+        if (shared.back()) want(eval, mergesFirst(d), d.convert).dequant = true;
     }
     for (const SideSlot& s : m_sides) {
         if (s.quantized && s.unmergedLora) wantPlus(s, s.side->run.form.quant->weight);
@@ -373,13 +373,13 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
         DeploymentRows r;
         r.converted = converted[i];
         if (shared[i]) {
-            const Int4Rows& q = fake(eval, d.mergeFirst, d.convert);
+            const Int4Rows& q = fake(eval, mergesFirst(d), d.convert);
             r.deployed = q.dequant;
             r.scalesRounded = roundedIn(q.scale, at::kBFloat16);
             r.zerosRounded = roundedIn(q.zero, at::kBFloat16);
             if (!d.compareEffective) r.codeMismatches = 0;  // the same codes by construction
         } else if (r.converted) {
-            const at::Tensor src = source(eval, d.mergeFirst);
+            const at::Tensor src = source(eval, mergesFirst(d));
             const quant::Int4Codes real = quant::int4PlainQuantize(src, d.convert.groupSize, d.convert.device);
             r.deployed = quant::int4PlainDequantizeCodes(real, at::kBFloat16);
             r.scalesRounded = roundedIn(real.scale, at::kBFloat16);
@@ -414,7 +414,7 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     for (std::size_t i = 0; i < m_plan->deployments.size(); ++i) {
         DeploymentRows& r = out.deployments[i];
         r.reference = m_plan->deployments[i].compareEffective ? out.eval.effective : out.eval.prepared;
-        if (!r.converted) r.deployed = source(eval, m_plan->deployments[i].mergeFirst);
+        if (!r.converted) r.deployed = source(eval, mergesFirst(m_plan->deployments[i]));
     }
     if (mergeSide && mergeSide->slot.lora) {
         const FakeQuantSpec& spec = m_plan->merge->spec;
@@ -430,6 +430,14 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     return out;
 }
 
+bool ModuleRowsBuilder::mergesFirst(const DeploymentPlan& d) const {
+    return d.asEvaluated ? m_sides[1].merges : d.mergeFirst;
+}
+
+bool ModuleRowsBuilder::servesLoraOnTop(const DeploymentPlan& d) const {
+    return d.asEvaluated ? m_sides[1].unmergedLora : d.loraOnTop;
+}
+
 // ---- the prepared path ----------------------------------------------------------------------
 
 Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64_t n) {
@@ -438,7 +446,7 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
     out.row0 = row0;
     out.rows = n;
     for (SideSlot& s : m_sides) {
-        auto p = model::prepareLinear(whole ? s.slot : sliceSlot(s.slot, row0, n), s.side->run.form, s.quantized);
+        auto p = model::prepareLinear(whole ? s.slot : sliceSlot(s.slot, row0, n), s.side->formOf(m_module), s.quantized);
         if (!p) {
             return makeError(p.error().code, s.side->label + ": " + p.error().message);
         }
@@ -464,7 +472,7 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
         r.converted = eval.quantized && (d.convert.groupSize <= 0 || m_cols % d.convert.groupSize == 0) &&
                       (fakeGroup <= 0 || m_cols % fakeGroup == 0);
         at::Tensor src = whole ? eval.slot.weight : eval.slot.weight.narrow(0, row0, n);
-        if (d.mergeFirst && eval.slot.lora) {
+        if (mergesFirst(d) && eval.slot.lora) {
             src = eval.merges ? out.eval.base : model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).weight;
         }
         const at::ScalarType dtype = src.scalar_type();
@@ -546,7 +554,7 @@ model::BlockLinear ModuleRowsBuilder::sideBlock(Track t, const ModuleRows& rows)
     const SideRows& r = t == Track::Train ? rows.train : rows.eval;
     model::PreparedLinear p;
     p.name = m_module.name;
-    p.form = s.side->run.form.form;
+    p.form = s.side->run.module(m_module).form;
     p.quantized = s.quantized;
     p.weight = r.prepared;
     p.rawWeight = r.base;
@@ -564,7 +572,7 @@ model::BlockLinear ModuleRowsBuilder::deploymentBlock(std::size_t d, const Modul
     const bool whole = rows.rows == m_rows;
     model::PreparedLinear p;
     p.name = m_module.name;
-    p.form = plan.mergeFirst ? LinearForm::QM : LinearForm::Q;
+    p.form = mergesFirst(plan) ? LinearForm::QM : LinearForm::Q;
     p.quantized = r.converted;
     p.rawWeight = r.deployed;
     if (r.packed) {
@@ -575,10 +583,10 @@ model::BlockLinear ModuleRowsBuilder::deploymentBlock(std::size_t d, const Modul
         p.weight = r.deployed;
     }
     p.bias = rowsOf(eval.slot.bias, rows.row0, rows.rows, whole);
-    if (eval.slot.lora && plan.mergeFirst && eval.slot.lora->bBias && p.bias) {
+    if (eval.slot.lora && mergesFirst(plan) && eval.slot.lora->bBias && p.bias) {
         p.bias = model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).bias;
     }
-    if (plan.loraOnTop && eval.slot.lora) {
+    if (servesLoraOnTop(plan) && eval.slot.lora) {
         p.lora = loraRows(*eval.slot.lora, rows.row0, rows.rows, whole);
     }
     const auto& quant = eval.side->run.form.quant;

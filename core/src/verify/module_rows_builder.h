@@ -54,6 +54,11 @@ public:
         std::optional<model::PreparedLinear> prepared;  // prepared path: the current block's Linear
     };
 
+    // Whether deployment `d` merges this module's LoRA before converting / serves it unmerged on top:
+    // the deployment as evaluated follows the eval side's form of this module (module_forms may set it).
+    bool mergesFirst(const DeploymentPlan& d) const;
+    bool servesLoraOnTop(const DeploymentPlan& d) const;
+
     // Loads the module's slots (mapped base weights, adapter factors) on both sides.
     static Result<ModuleRowsBuilder> start(const WalkPlan& plan, const model::ModuleRef& module,
                                            LoraDeltaCheck& deltaCheck);

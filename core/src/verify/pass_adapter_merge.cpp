@@ -9,8 +9,6 @@
 namespace ql::checks {
 namespace {
 
-bool merges(const Side& s) { return s.run.form.form == LinearForm::M; }
-
 // The first kProbeRows token rows of the module's input over the prompts, fp32 on the CPU.
 at::Tensor probeRows(const std::vector<at::Tensor>& inputs) {
     std::vector<at::Tensor> parts;
@@ -49,6 +47,8 @@ void AdapterMergePass::beginModule(const model::ModuleRef& m, const ModuleInputs
     }
     m_module = AdapterMergeModule{};
     m_module.module = m.name;
+    m_moduleMismatch = m_plan.train->merges(m) != m_plan.eval->merges(m);
+    m_formMismatches += m_moduleMismatch ? 1 : 0;
     m_probe = probeRows(inputs[trackIndex(m_plan.merge->side)]);
     const Tolerance& tol = m_request.weightTolerance;
     m_weight.emplace(m.outFeatures, m.inFeatures, DiffStream::Options{tol, 0, 0, false});
@@ -82,7 +82,9 @@ void AdapterMergePass::endModule(const model::ModuleRef&) {
     }
     m_module.weight = m_weight->sums().result();
     m_module.output = m_output->sums().result();
-    m_differing += m_module.weight.outOfTolerance > 0 ? 1 : 0;
+    const bool changed = m_module.weight.outOfTolerance > 0;
+    m_differing += changed ? 1 : 0;
+    m_mismatchedDiffering += changed && m_moduleMismatch ? 1 : 0;
     m_worstOutput = std::max(m_worstOutput, m_module.output.maxAbs);
     m_check.modules.push_back(std::move(m_module));
 }
@@ -97,8 +99,8 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
     }
     AdapterMergeCheck check = m_check;
     const Side& side = m_plan.side(m_plan.merge->side);
-    const bool mergeMismatch = merges(*m_plan.train) != merges(*m_plan.eval);
-    const bool fail = mergeMismatch && m_differing > 0;
+    const bool mergeMismatch = m_formMismatches > 0;
+    const bool fail = m_mismatchedDiffering > 0;
     check.recommendation = recommendation(m_differing > 0);
     const std::string headline = std::to_string(m_differing) + " of " + std::to_string(check.modules.size()) +
                                  " adapted modules change when merged (max output |Δ| " + fmt(m_worstOutput) + ")";
@@ -109,8 +111,9 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
                        " side, the merged map FQ(W + s·BA) with the unmerged FQ(W) + s·BA, in weight space and on the "
                        "module's inputs from the prompts. ";
     if (fail) {
-        what += side.label + " merges the LoRA into the base and the other side keeps it unmerged, and " +
-                std::to_string(m_differing) + " modules change. " + check.recommendation;
+        what += "One side merges the LoRA into the base and the other keeps it unmerged (" +
+                std::to_string(m_formMismatches) + " modules), and " + std::to_string(m_mismatchedDiffering) +
+                " of them change. " + check.recommendation;
     } else if (mergeMismatch) {
         what += "One side merges and the other does not, but no module's weights change: the merge is harmless here.";
     } else {

@@ -31,6 +31,11 @@ private:
     const VerifyRequest& m_request;
     AdapterMergeCheck m_check;
     std::int64_t m_differing = 0;
+    // Modules one side merges and the other keeps unmerged (module_forms may differ per module), and
+    // how many of them merging changes.
+    std::int64_t m_formMismatches = 0;
+    std::int64_t m_mismatchedDiffering = 0;
+    bool m_moduleMismatch = false;
     double m_worstOutput = 0.0;
     // The module in progress.
     bool m_adapted = false;

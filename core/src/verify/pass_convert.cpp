@@ -40,7 +40,8 @@ ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const Deployme
     row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
     const int group = d.intx ? d.convert.groupSize : std::lcm(d.convert.groupSize, fake.groupSize);
     converted = quantized && (group <= 0 || cols % group == 0);
-    const std::string lora = d.loraOnTop && eval.hasAdapter() ? " + LoRA (unmerged)" : "";
+    const bool loraOnTop = d.asEvaluated ? !eval.merges(m) && eval.run.module(m).form != LinearForm::FQ : d.loraOnTop;
+    const std::string lora = loraOnTop && eval.hasAdapter() ? " + LoRA (unmerged)" : "";
     if (!converted) {
         row.typeAfter = "Linear" + lora;
         row.dtypeAfter = row.dtypeBefore;

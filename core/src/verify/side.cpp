@@ -1,6 +1,7 @@
 #include "verify/side.h"
 
 #include "torch/torch_bridge.h"
+#include "verify/module_plan.h"
 
 namespace ql::checks {
 
@@ -62,6 +63,13 @@ Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::
             return makeError(spec.error().code, label + " recipe " + recipe.sourceFile + ": " + spec.error().message);
         }
         side.run.form.quant = *spec;
+    }
+    auto coverage = loadModuleCoverage(recipe);
+    if (!coverage) {
+        return makeError(coverage.error().code, label + " recipe " + recipe.sourceFile + ": " + coverage.error().message);
+    }
+    if (auto s = planModules(recipe, *coverage, side.run); !s) {
+        return makeError(s.error().code, label + " recipe " + s.error().message);
     }
     return side;
 }

@@ -1,5 +1,5 @@
 // One side of a verification (train or eval): its recipe, its opened model (+ adapter) and how its
-// forward runs (dtype, device, Linear form, fake-quant spec).
+// forward runs (dtype, device, Linear form, fake-quant spec, and per module: verify/module_plan.h).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -21,9 +21,13 @@ struct Side {
     model::RunSpec run;
     bool quantized() const { return run.form.quant.has_value(); }
     bool hasAdapter() const { return lm && lm->loader().adapter() != nullptr; }
-    // Whether the side fake-quantizes module `m` (torchao's default filter takes every Linear; lm_head
-    // unless the run excludes it).
-    bool quantizes(const model::ModuleRef& m) const { return quantized() && (!m.isHead() || run.quantizeLmHead); }
+    // Whether the side fake-quantizes module `m` (the side's module plan: filters, module_forms,
+    // switched-off fake quantizers).
+    bool quantizes(const model::ModuleRef& m) const { return quantized() && run.quantizes(m); }
+    // Module `m`'s form with its quantization switches (module_forms may override the side's form).
+    model::FormSpec formOf(const model::ModuleRef& m) const { return run.formOf(m); }
+    // Whether module `m` merges its LoRA into the base (form M).
+    bool merges(const model::ModuleRef& m) const { return run.module(m).form == LinearForm::M; }
 };
 
 quant::DeviceSemantics deviceSemantics(DeviceNumerics numerics);

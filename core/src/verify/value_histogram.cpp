@@ -49,8 +49,8 @@ void ValueHistogram::add(const at::Tensor& rows) {
     }
     const at::Tensor t = rows.contiguous();
     const auto* v = static_cast<const std::uint16_t*>(t.data_ptr());
-    at::parallel_for(0, t.numel(), 1 << 16, [&](std::int64_t b, std::int64_t e) {
-        std::vector<std::uint32_t>& counts = m_patterns.at(static_cast<std::size_t>(at::get_thread_num()));
+    auto tally = [&](std::size_t thread, std::int64_t b, std::int64_t e) {
+        std::vector<std::uint32_t>& counts = m_patterns.at(thread);
         counts.resize(2 * 65536, 0);  // two interleaved tallies: a repeated value does not wait on itself
         std::uint32_t* even = counts.data();
         std::uint32_t* odd = even + 65536;
@@ -62,6 +62,16 @@ void ValueHistogram::add(const at::Tensor& rows) {
         for (; i < e; ++i) {
             ++even[v[i]];
         }
+    };
+    if (at::in_parallel_region()) {
+        // Called from a worker of an enclosing parallel_for (the walk's concurrent row blocks): a nested
+        // parallel_for would run inline with at::get_thread_num() reset to 0 on every worker, and the
+        // workers would share counters. The worker's own number is distinct.
+        tally(static_cast<std::size_t>(at::get_thread_num()), 0, t.numel());
+        return;
+    }
+    at::parallel_for(0, t.numel(), 1 << 16, [&](std::int64_t b, std::int64_t e) {
+        tally(static_cast<std::size_t>(at::get_thread_num()), b, e);
     });
 }
 

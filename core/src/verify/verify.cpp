@@ -41,6 +41,8 @@ SideSummary summarize(const Recipe& r) {
         s.quantization += " group " + std::to_string(r.quantization.weight.groupSize) + " (fake quant group " +
                           std::to_string(fq.weightGroupSize) + ")";
     }
+    s.resolution = sideResolution(r);
+    if (auto coverage = loadModuleCoverage(r)) s.coverage = std::move(*coverage);  // unreadable: the open fails later
     return s;
 }
 

@@ -11,10 +11,12 @@ namespace ql::checks {
 std::vector<model::TrackSpec> VerifyWalk::tracks() const {
     std::vector<model::TrackSpec> t;
     for (const Side* s : {m_plan.train, m_plan.eval}) {
-        t.push_back({s->label, &*s->lm, s->run.dtype, s->run.device});
+        t.push_back({s->label, &*s->lm, s->run.dtype, s->run.device, s->run.embedding});
     }
+    // A deployed model keeps the eval side's embedding (convert of a fake-quantized embedding is not modelled).
     for (const DeploymentPlan& d : m_plan.deployments) {
-        t.push_back({"deployed (" + d.id + ")", &*m_plan.eval->lm, m_plan.eval->run.dtype, m_plan.eval->run.device});
+        t.push_back({"deployed (" + d.id + ")", &*m_plan.eval->lm, m_plan.eval->run.dtype, m_plan.eval->run.device,
+                     m_plan.eval->run.embedding});
     }
     return t;
 }

@@ -45,6 +45,7 @@ WalkPlan makeWalkPlan(const VerifyRequest& request, const Side& train, const Sid
         if (auto step = convertStep(request, eval, plan.convertSkipReason)) {
             DeploymentPlan like = *step;
             like.id = "like_for_like";
+            like.asEvaluated = true;
             if (merges(eval)) {
                 like.mergeFirst = true;
                 like.title = "merged model converted (as evaluated)";

@@ -19,6 +19,7 @@ struct DeploymentPlan {
     std::string id;              // "like_for_like", "merge_then_convert"
     std::string title;           // shown in the report
     std::string compares;        // "Q(W)x + s·B(Ax) vs FQ(W)x + s·B(Ax)"
+    bool asEvaluated = false;    // like_for_like: merges / serves the LoRA per module as the eval side runs it
     bool mergeFirst = false;     // converts bf16(W + s·BA): an eval side that merges, or merge_then_convert
     bool loraOnTop = false;      // the eval side's unmerged LoRA is served on top of the converted base
     bool compareEffective = false;  // compared with eval's dense map (merge_then_convert), else its prepared rows

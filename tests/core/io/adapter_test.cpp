@@ -61,8 +61,10 @@ TEST(LoraConfig, Errors) {
     EXPECT_NE(error(R"({"r": 4})").find("missing required field 'peft_type'"), std::string::npos);
     EXPECT_NE(error(R"({"peft_type": "LORA", "r": 0})").find("field 'r': expected a positive integer"), std::string::npos);
     EXPECT_NE(error(R"({"peft_type": "LORA", "r": "8"})").find("field 'r': expected an integer"), std::string::npos);
-    EXPECT_NE(error(R"j({"peft_type": "LORA", "target_modules": "(?P<x>q)"})j").find("field 'target_modules'"),
+    EXPECT_NE(error(R"j({"peft_type": "LORA", "target_modules": "(q_proj"})j").find("field 'target_modules'"),
               std::string::npos);
+    // Python re syntax that ECMAScript lacks (named groups) is accepted, as PEFT accepts it.
+    EXPECT_EQ(error(R"j({"peft_type": "LORA", "target_modules": "(?P<x>q)_proj"})j"), "");
     EXPECT_NE(error(R"({"peft_type": "LORA", "layer_replication": [[0, 1]]})").find("'layer_replication' is not supported"),
               std::string::npos);
 }
@@ -149,6 +151,24 @@ TEST_F(AdapterFixture, PickleOnlyIsRefused) {
     ASSERT_FALSE(a.ok());
     EXPECT_EQ(a.error().code, ql::ErrorCode::Unsupported);
     EXPECT_NE(a.error().message.find("never unpickled"), std::string::npos);
+}
+
+// Found by the adapter_config fuzzer: a rank_pattern key with runs of quantifiers made std::regex
+// backtrack for minutes. Patterns now go through PCRE2 with match limits: a key PCRE2 rejects is an
+// error naming it, and one it accepts matches (or not) without hanging.
+TEST(LoraConfig, PathologicalPatternsDoNotHang) {
+    const std::string plus(120, '+');
+    auto bad = ql::parseLoraConfig(R"({"peft_type": "LORA", "r": 8, "rank_pattern": {"model.)" + plus + R"(A": 16}})",
+                                   "adapter_config.json");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("rank_pattern"), std::string::npos) << bad.error().message;
+    auto slow = ql::parseLoraConfig(R"({"peft_type": "LORA", "r": 8, "rank_pattern": {"(a|aa)*c": 16},
+                                        "target_modules": "(a|aa)*c"})",
+                                    "adapter_config.json");
+    ASSERT_TRUE(slow.ok()) << slow.error().message;
+    const std::string name(64, 'a');
+    EXPECT_EQ(slow->rankFor(name), 8);   // the backtracking limit is reached: no match, the default rank
+    EXPECT_FALSE(slow->targets(name));
 }
 
 }  // namespace

@@ -1,14 +1,17 @@
-// The malformed-input corpus (tests/corpus/<case>/case.json), library level: inspectPath on every
-// case of every prefix must fail with one line containing the case's "expect", never throw. This
-// file also runs in the ASan/UBSan build.
+// The malformed-input corpus (tests/corpus/<case>/case.json), library level: inspectPath (or, for
+// "tool": "recipe", loadRecipe) on every case of every prefix must fail with one line containing the
+// case's "expect", never throw. This file also runs in the ASan/UBSan build.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "quantlens/inspect.h"
+#include "quantlens/recipe.h"
 
 namespace fs = std::filesystem;
 
@@ -34,7 +37,7 @@ std::vector<CorpusCase> corpusCases() {
     return cases;
 }
 
-// "--base DIR" of the optional "args" (paths relative to the case directory).
+// "--base DIR" / "--revision R" of the optional "args" (paths relative to the case directory).
 ql::InspectOptions optionsOf(const CorpusCase& c) {
     ql::InspectOptions options;
     const auto args = c.meta.value("args", std::vector<std::string>{});
@@ -42,8 +45,47 @@ ql::InspectOptions optionsOf(const CorpusCase& c) {
         if (args[i] == "--base") {
             options.base = c.dir / args[i + 1];
         }
+        if (args[i] == "--revision") {
+            options.revision = args[i + 1];
+        }
     }
     return options;
+}
+
+// The case's "env" (values are paths relative to the case directory) for the test's lifetime.
+class CaseEnvironment {
+public:
+    explicit CaseEnvironment(const CorpusCase& c) {
+        const auto env = c.meta.value("env", nlohmann::json::object());  // items() must not outlive it
+        for (const auto& [name, value] : env.items()) {
+            const char* old = std::getenv(name.c_str());
+            m_saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+            ::setenv(name.c_str(), (c.dir / value.get<std::string>()).c_str(), 1);
+        }
+    }
+    ~CaseEnvironment() {
+        for (const auto& [name, old] : m_saved) {
+            if (old) ::setenv(name.c_str(), old->c_str(), 1);
+            else ::unsetenv(name.c_str());
+        }
+    }
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> m_saved;
+};
+
+// What the case feeds its input to: inspectPath (default) or the recipe reader.
+ql::Error failureOf(const CorpusCase& c) {
+    const CaseEnvironment env(c);
+    const std::string target = c.meta.at("target").get<std::string>();
+    if (c.meta.value("tool", "inspect") == "recipe") {
+        auto recipe = ql::loadRecipe((c.dir / target).string());
+        return recipe.ok() ? ql::Error{ql::ErrorCode::Internal, "the recipe was accepted"} : recipe.error();
+    }
+    // A hub id stays as written (resolved in the case's own cache); a path is relative to the case.
+    const fs::path path = c.meta.contains("env") ? fs::path(target) : c.dir / target;
+    auto report = ql::inspectPath(path, optionsOf(c));
+    return report.ok() ? ql::Error{ql::ErrorCode::Internal, "inspect accepted a malformed input"} : report.error();
 }
 
 }  // namespace
@@ -63,15 +105,25 @@ TEST(Corpus, EveryCaseFailsWithItsMessage) {
     ASSERT_FALSE(cases.empty());
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
-        const fs::path target = c.dir / c.meta.at("target").get<std::string>();
         const std::string expect = c.meta.at("expect").get<std::string>();
-        std::optional<ql::Result<ql::InspectReport>> result;
-        EXPECT_NO_THROW(result.emplace(ql::inspectPath(target, optionsOf(c))));
-        ASSERT_TRUE(result.has_value());
-        ASSERT_FALSE(result->ok()) << "inspect accepted a malformed input";
-        const std::string& message = result->error().message;
+        std::optional<ql::Error> error;
+        EXPECT_NO_THROW(error.emplace(failureOf(c)));
+        ASSERT_TRUE(error.has_value());
+        const std::string& message = error->message;
         EXPECT_NE(message.find(expect), std::string::npos) << "message: " << message;
         EXPECT_EQ(message.find('\n'), std::string::npos) << "message is not one line: " << message;
-        EXPECT_NE(result->error().code, ql::ErrorCode::Internal) << message;
+        EXPECT_NE(error->code, ql::ErrorCode::Internal) << message;
     }
+}
+
+TEST(Corpus, HasTheInputCases) {
+    std::size_t hub = 0, trainerOutput = 0, recipes = 0;
+    for (const auto& c : corpusCases()) {
+        hub += c.name.starts_with("hub_") ? 1 : 0;
+        trainerOutput += c.name.starts_with("tout_") ? 1 : 0;
+        recipes += c.name.starts_with("rc_") ? 1 : 0;
+    }
+    EXPECT_GE(hub, 7u);
+    EXPECT_GE(trainerOutput, 2u);
+    EXPECT_GE(recipes, 16u);
 }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 #include "quantlens/report_io.h"
 #include "support/safetensors_writer.h"
 
@@ -75,6 +77,38 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
     EXPECT_EQ(back->trainerState->logHistory[0].values.at("loss"), 2.5);
     EXPECT_EQ(back->checks[0].kind, CheckKind::Config);
     EXPECT_FALSE(back->allPassed());
+}
+
+TEST(ReportIo, SideResolutionAndCoverageRoundTrip) {
+    VerifyReport r = sampleReport();
+    r.train.resolution.hubRepoId = "Qwen/Qwen3-4B";
+    r.train.resolution.hubRevision = "main";
+    r.train.resolution.hubCommit = "aaaaaaaa0123456789abcdef0123456789abcdef";
+    r.train.resolution.modelOrigin = "adapter_config.json base_model_name_or_path (run/checkpoint-20/adapter_config.json)";
+    r.train.resolution.checkpointStep = 20;
+    r.train.resolution.checkpointsAvailable = {10, 20};
+    r.train.coverage.push_back({"model.embed_tokens", "embedding", {128, 64}, "F", "float", "tied_to_embedding", "why", "lm_head"});
+    const std::string text = reportToJson(r);
+    auto back = reportFromJson(text, "mem.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(reportToJson(*back), text);
+    EXPECT_EQ(back->train.resolution.checkpointStep, 20);
+    EXPECT_EQ(back->train.resolution.checkpointsAvailable, (std::vector<std::int64_t>{10, 20}));
+    ASSERT_EQ(back->train.coverage.size(), 1u);
+    EXPECT_EQ(back->train.coverage[0].tiedTo, "lm_head");
+    EXPECT_FALSE(back->eval.resolution.checkpointStep.has_value());
+    // A report written before these keys existed reads with empty resolution and coverage.
+    auto old = nlohmann::json::parse(text);
+    old["train"].erase("resolution");
+    old["train"].erase("coverage");
+    auto older = reportFromJson(old.dump(), "old.json");
+    ASSERT_TRUE(older.ok()) << older.error().message;
+    EXPECT_TRUE(older->train.coverage.empty());
+    EXPECT_TRUE(older->train.resolution.hubRepoId.empty());
+    const auto markdown = reportToMarkdown(r);
+    EXPECT_NE(markdown.find("Qwen/Qwen3-4B @ main (aaaaaaaa0123), named by adapter_config.json"), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find("checkpoint-20"), std::string::npos);
+    EXPECT_NE(markdown.find("0 quantized, 1 float or failing"), std::string::npos);
 }
 
 TEST(ReportIo, BadInputIsOneLineError) {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "quantlens/recipe.h"
 #include "quantlens/report_io.h"
 #include "quantlens/verify.h"
@@ -67,6 +69,25 @@ TEST_F(WalkPaths, BothUnmergedWithTwoDeployments) {
 TEST_F(WalkPaths, GroupAndNumericsDifferBetweenSides) {
     expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 32, "cuda"),
                test::walkRecipe(s_dir->path(), "e", "merged", 64, "cpu"));
+}
+
+// Per-module plans (module_forms, a fake-quantized embedding) go through both paths alike, and the
+// weight check reads them: layer 0 merged and lm_head float on train, down_proj float on eval.
+TEST_F(WalkPaths, PerModuleFormsAndEmbedding) {
+    const std::string train = test::walkRecipe(s_dir->path(), "t", "unmerged", 64);
+    const std::string eval = test::walkRecipe(s_dir->path(), "e", "merged", 64);
+    std::ofstream(train, std::ios::app) << "module_forms: [{match: lm_head, form: float}, "
+                                           "{match: '.*\\.layers\\.0\\..*', form: merged}]\n";
+    std::ofstream(eval, std::ios::app) << "module_forms: [{match: '.*down_proj', form: float}]\n"
+                                          "embedding_quantization: {scheme: intx_weight_only, weight_dtype: int8, "
+                                          "granularity: per_group, group_size: 32}\n";
+    expectSame(train, eval);
+    const VerifyReport r = run(train, eval, 2048);
+    ASSERT_TRUE(r.weights.has_value());
+    for (const WeightModuleResult& m : r.weights->modules) {
+        EXPECT_EQ(m.trainGroupSize, m.module == "lm_head" ? 0 : 64) << m.module;
+        EXPECT_EQ(m.groupSize, m.layerType == "down_proj" ? 0 : 64) << m.module;
+    }
 }
 
 TEST_F(WalkPaths, NoAdapter) {

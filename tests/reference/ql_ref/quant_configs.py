@@ -1,6 +1,7 @@
 """torchao config_to_dict JSON and HF TorchAoConfig quantization_config for QuantLens' config parser.
 
-build(out) writes, for each case, `<name>.json` (config_to_dict of the live config), for a subset
+build(out) writes, for each case, `<name>.json` (config_to_dict of the live config), `<name>.repr.txt`
+(repr() of the same live config, as print(config) shows it in a training log), for a subset
 `<name>.hf.json` (transformers TorchAoConfig(quant_type=config).to_json_string()), and `cases.json`:
 the canonical fields read back from the live config objects, plus the fake-quant group size that
 torchao's own `_infer_fake_quantize_configs` infers (None where QAT prepare rejects the config).
@@ -51,6 +52,28 @@ def _cases():
         "qat_convert_no_base": QATConfig(step="convert"),
         "qat_prepare_intx": QATConfig(IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(32)), step="prepare"),
     }
+
+
+# Constructor calls as users write them in code (positional arguments, double quotes, enums by
+# member); code_cases.json pairs each with config_to_dict of the object it builds.
+CODE_CASES = [
+    'QATConfig(Int4WeightOnlyConfig(group_size=128), step="prepare")',
+    'QATConfig(Int4WeightOnlyConfig(32), step="convert")',
+    'Int4WeightOnlyConfig(64, int4_packing_format=Int4PackingFormat.PRESHUFFLED)',
+    'QATConfig(IntxWeightOnlyConfig(torch.int4, PerGroup(32)), step="prepare")',
+    'IntxWeightOnlyConfig(weight_dtype=torch.int8, granularity=PerAxis(0), mapping_type=MappingType.ASYMMETRIC)',
+    'Int8DynamicActivationIntxWeightConfig(weight_dtype=torch.int4, weight_granularity=PerGroup(64))',
+    'Float8DynamicActivationFloat8WeightConfig(granularity=PerRow())',
+]
+
+
+def _code_cases():
+    scope = dict(torch=torch, QATConfig=QATConfig, Int4WeightOnlyConfig=Int4WeightOnlyConfig,
+                 IntxWeightOnlyConfig=IntxWeightOnlyConfig, PerGroup=PerGroup, PerAxis=PerAxis, PerRow=PerRow,
+                 Int8DynamicActivationIntxWeightConfig=Int8DynamicActivationIntxWeightConfig,
+                 Float8DynamicActivationFloat8WeightConfig=Float8DynamicActivationFloat8WeightConfig,
+                 Int4PackingFormat=Int4PackingFormat, MappingType=MappingType)
+    return [{"code": code, "config": config_to_dict(eval(code, scope))} for code in CODE_CASES]  # noqa: S307
 
 
 def _name(v):
@@ -108,6 +131,7 @@ def build(out: Path) -> None:
     manifest = []
     for name, cfg in _cases().items():
         (out / f"{name}.json").write_text(json.dumps(config_to_dict(cfg), indent=1) + "\n")
+        (out / f"{name}.repr.txt").write_text(repr(cfg) + "\n")
         is_qat = isinstance(cfg, QATConfig)
         base = cfg.base_config if is_qat else cfg
         case = {"name": name, "qat_step": cfg.step if is_qat else None, "has_base": base is not None}
@@ -119,3 +143,4 @@ def build(out: Path) -> None:
             case["hf"] = True
         manifest.append(case)
     write_json(out / "cases.json", manifest)
+    write_json(out / "code_cases.json", _code_cases())

@@ -1,8 +1,9 @@
-// Private pieces of the config diff: the effective-numerics signature of one side, the table of
-// compared fields (each with a getter and a "take the other side's value" setter), and the pitfalls.
+// Private: what the config diff compares for each side. The effective-numerics signature of one side
+// (the "effective.*" rows) and the table of declared fields, each with a getter and a "take the other
+// side's value" setter (config_fields.cpp).
 #pragma once
 
-#include <quantlens/config_diff.h>
+#include <quantlens/recipe.h>
 
 #include <functional>
 #include <string>
@@ -24,10 +25,5 @@ struct FieldSpec {
 };
 
 const std::vector<FieldSpec>& declaredFields();
-
-// Pitfalls of one side (`side` = "train"/"eval") and of the pair.
-void sidePitfalls(const Recipe& recipe, const std::string& side, const std::vector<LayerShape>& layers,
-                  std::vector<ConfigFinding>& out);
-void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out);
 
 }  // namespace ql::recipe

@@ -1,0 +1,132 @@
+#include "ui/session/checkpoint_dialog.h"
+
+#include "ui/session/form_rows.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+namespace ql::ui {
+
+Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options, const QString& folder) {
+    const QDir dir(folder);
+    const QString train = dir.filePath(QStringLiteral("train.yaml"));
+    const QString eval = dir.filePath(QStringLiteral("eval.yaml"));
+    auto built = buildCheckpointRecipes(options, train.toStdString(), eval.toStdString());
+    if (!built) return built.error();
+    if (auto saved = saveCheckpointRecipes(*built, folder.toStdString()); !saved) return saved.error();
+    return std::pair{train, eval};
+}
+
+QString defaultRecipeFolder(const QString& adapter) {
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QString name = QFileInfo(QDir::cleanPath(adapter)).fileName();
+    if (name.isEmpty()) name = QStringLiteral("checkpoint");
+    return QDir(base).filePath(QStringLiteral("checkpoints/") + name);
+}
+
+CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Open checkpoint"));
+    const CheckpointRecipeOptions defaults;
+    auto* form = new QFormLayout;
+    m_adapter = folderRow(this, form, tr("Adapter or Trainer output"), tr("PEFT adapter folder, or the Trainer's output_dir"));
+    m_checkpoint = new QLineEdit(this);
+    m_checkpoint->setPlaceholderText(tr("latest"));
+    m_checkpoint->setToolTip(tr("For a Trainer output folder: N of checkpoint-N, latest or best"));
+    form->addRow(tr("Checkpoint"), m_checkpoint);
+    m_model = folderRow(this, form, tr("Base model"), tr("empty: the base named by the adapter"));
+    m_revision = new QLineEdit(this);
+    m_revision->setPlaceholderText(tr("main"));
+    form->addRow(tr("Revision"), m_revision);
+    m_scheme = choiceBox(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
+                            QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")}, QString::fromStdString(defaults.scheme));
+    form->addRow(tr("Scheme"), m_scheme);
+    m_groupSize = new QSpinBox(this);
+    m_groupSize->setRange(8, 4096);
+    m_groupSize->setValue(128);
+    form->addRow(tr("Group size"), m_groupSize);
+    m_repr = new QPlainTextEdit(this);
+    m_repr->setPlaceholderText(tr("or paste the config your training log printed: QATConfig(base_config=...)"));
+    m_repr->setMaximumHeight(70);
+    form->addRow(tr("torchao config"), m_repr);
+    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, QString::fromStdString(defaults.dtype));
+    form->addRow(tr("dtype"), m_dtype);
+    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, QString::fromStdString(defaults.deviceNumerics));
+    form->addRow(tr("Device numerics"), m_device);
+    m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
+                             QStringLiteral("0.18")}, QString::fromStdString(defaults.torchaoVersion));
+    form->addRow(tr("torchao version"), m_torchao);
+    m_folder = folderRow(this, form, tr("Save recipes in"), tr("QuantLens' own folder"));
+    m_error = errorLabel(this);
+    auto* hint = new QLabel(tr("Train runs the adapter unmerged on the QAT-prepared base; eval merges it "
+                               "(merge_and_unload). Both use the numerics chosen here."), this);
+    hint->setWordWrap(true);
+    hint->setStyleSheet(QStringLiteral("color: gray"));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Create recipes"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(hint);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    connect(m_adapter, &QLineEdit::textChanged, this, [this](const QString& adapter) {
+        if (!m_folder->isModified()) m_folder->setText(adapter.isEmpty() ? QString() : defaultRecipeFolder(adapter));
+    });
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (createRecipes()) accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+CheckpointRecipeOptions CheckpointDialog::options() const {
+    CheckpointRecipeOptions o;
+    o.adapter = m_adapter->text().trimmed().toStdString();
+    o.checkpoint = m_checkpoint->text().trimmed().toStdString();
+    o.model = m_model->text().trimmed().toStdString();
+    o.revision = m_revision->text().trimmed().toStdString();
+    o.scheme = m_scheme->currentText().toStdString();
+    o.groupSize = m_groupSize->value();
+    o.repr = m_repr->toPlainText().trimmed().toStdString();
+    o.dtype = m_dtype->currentText().toStdString();
+    o.deviceNumerics = m_device->currentText().toStdString();
+    o.torchaoVersion = m_torchao->currentText().toStdString();
+    return o;
+}
+
+QString CheckpointDialog::errorText() const { return m_error->text(); }
+
+void CheckpointDialog::setAdapter(const QString& adapter) { m_adapter->setText(adapter); }
+
+void CheckpointDialog::setFolder(const QString& folder) {
+    m_folder->setText(folder);
+    m_folder->setModified(true);
+}
+
+void CheckpointDialog::setScheme(const QString& scheme, int groupSize) {
+    m_scheme->setCurrentText(scheme);
+    m_groupSize->setValue(groupSize);
+}
+
+bool CheckpointDialog::createRecipes() {
+    const QString folder = m_folder->text().trimmed().isEmpty() ? defaultRecipeFolder(m_adapter->text()) : m_folder->text().trimmed();
+    const auto written = writeCheckpointRecipes(options(), folder);
+    if (!written) {
+        m_error->setText(QString::fromStdString(written.error().message));
+        return false;
+    }
+    m_error->clear();
+    m_trainPath = written->first;
+    m_evalPath = written->second;
+    return true;
+}
+
+}  // namespace ql::ui
