@@ -1,4 +1,4 @@
-// PEFT LoRA adapter directories (hf-peft-formats.md §3): adapter_config.json + adapter_model.safetensors.
+// PEFT LoRA adapter directories (peft/utils/save_and_load.py): adapter_config.json + adapter_model.safetensors.
 // Only peft_type "LORA" is supported. The pickle adapter_model.bin is never unpickled: a directory
 // holding only that file is refused with a message saying how to convert it.
 #pragma once

@@ -1,6 +1,6 @@
 // The canonical, torchao-independent description of how one side (train or eval) quantizes its
 // linear layers, plus the *effective* numerics that a given torchao release actually runs.
-// Reference: torchao-quant.md §2-§6. Produced by the recipe parser (recipe.h, torchao_config.h),
+// Mirrors torchao's configs (torchao/quantization/). Produced by the recipe parser (recipe.h, torchao_config.h),
 // consumed by the fake quantizers and the config diff.
 #pragma once
 
@@ -80,7 +80,7 @@ struct ActivationQuant {
     std::optional<double> valueUb;
 };
 
-// The clamp applied to a computed scale (torchao-quant.md §1.3 #4534).
+// The clamp applied to a computed scale (pytorch/ao#4534).
 enum class ScaleEps {
     None,            // no clamp (float8 paths)
     Fixed1e6,        // explicit 1e-6 (int4 PLAIN fake and convert, OPAQUE)

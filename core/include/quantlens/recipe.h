@@ -1,4 +1,4 @@
-// A recipe: how one side (train or eval) builds and quantizes its model (DESIGN.md "Recipe").
+// A recipe: how one side (train or eval) builds and quantizes its model.
 // YAML shape:
 //   model: ../models/Qwen3-4B          # a folder, or a hub id (Qwen/Qwen3-4B) in the local HF cache;
 //                                      # optional with an adapter whose adapter_config.json names its base
@@ -30,7 +30,7 @@
 
 namespace ql {
 
-// How the LoRA adapter enters the forward (DESIGN.md "Forms"):
+// How the LoRA adapter enters the forward (forms in quantlens/model_forms.h):
 // Unmerged = FQ(W)x + s·B(Ax); Merged = FQ(W + s·BA)x; QatAfterPeft = FQ(W)x + s·FQ(B)(FQ(A)x).
 enum class AdapterForm { Unmerged, Merged, QatAfterPeft };
 

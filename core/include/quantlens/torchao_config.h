@@ -1,4 +1,4 @@
-// Readers of torchao's own serializations into the canonical QuantConfig (torchao-quant.md §6):
+// Readers of torchao's own serializations into the canonical QuantConfig (torchao/core/config.py):
 // `torchao.core.config.config_to_dict` JSON ({"_type","_version","_data"}, enums by member name) and
 // HF transformers `config.json` whose `quantization_config.quant_method` is "torchao".
 #pragma once

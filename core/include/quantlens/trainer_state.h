@@ -1,5 +1,5 @@
 // trainer_state.json of the HF Trainer / TRL trainers and Trainer checkpoint directories
-// (hf-peft-formats.md §6). Parsing is lenient about absent fields (old Trainer versions) and
+// (transformers/trainer_callback.py TrainerState). Parsing is lenient about absent fields (old Trainer versions) and
 // accepts the non-standard literals NaN, Infinity and -Infinity that Python's json writes.
 #pragma once
 

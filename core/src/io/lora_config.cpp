@@ -1,4 +1,4 @@
-// adapter_config.json (hf-peft-formats.md §3.2, §3.3) with PEFT 0.21's matching rules:
+// adapter_config.json (peft/tuners/lora/config.py LoraConfig) with PEFT 0.21's matching rules:
 // get_pattern_key for rank/alpha patterns, check_target_module_exists for targets.
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// trainer_state.json (hf-peft-formats.md §6.2) and Trainer checkpoint directories (§6.1).
+// trainer_state.json (transformers/trainer_callback.py TrainerState) and Trainer checkpoint-N directories.
 #include "quantlens/trainer_state.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The compared fields of a recipe and the effective-numerics signature (torchao-quant.md §2-§4).
+// The compared fields of a recipe and the effective-numerics signature (torchao's fake quantizers and convert).
 #include <quantlens/dtype.h>
 
 #include "recipe/config_fields.h"
@@ -166,7 +166,7 @@ std::vector<FieldSpec> makeFields() {
     f.push_back(field("quantization.int4_packing_format", [](const Recipe& r) { return usesInt4Fields(r.quantization) ? std::string(int4PackingFormatName(r.quantization.int4Packing)) : "-"; },
                       QL_QFIELD(int4Packing), "QAT prepare fake-quantizes PLAIN and PRESHUFFLED identically"));
     f.push_back(field("quantization.int4_choose_qparams_algorithm", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::string(int4ChooseQParamsAlgorithmName(r.quantization.int4Algorithm)) : "-"; },
-                      QL_QFIELD(int4Algorithm), "ignored by QAT prepare and by PLAIN/PRESHUFFLED convert (torchao-quant.md §2.4)"));
+                      QL_QFIELD(int4Algorithm), "ignored by QAT prepare and by PLAIN/PRESHUFFLED convert"));
     f.push_back(field("quantization.int4_tile_packed_ntile", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::to_string(r.quantization.int4TilePackedNtile) : "-"; },
                       QL_QFIELD(int4TilePackedNtile), "only the TILE_PACKED_TO_4D layout reads it (storage, not values)"));
     f.push_back(field("quantization.intx_packing_format", [](const Recipe& r) { return usesIntxFields(r.quantization) ? std::string(intxPackingFormatName(r.quantization.intxPacking)) : "-"; },

@@ -1,4 +1,4 @@
-// Known torchao / LoRA pitfalls (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4.1, §7).
+// Known torchao / LoRA pitfalls (each names the torchao behaviour it reports).
 #include "recipe/config_pitfalls.h"
 
 namespace ql::recipe {
@@ -39,7 +39,7 @@ void algorithmPitfalls(const Recipe& r, const std::string& side, std::vector<Con
     }
     if (c.qatStep == QatStep::Prepare) {
         add(out, "choose_qparams_ignored", side, "quantization.int4_choose_qparams_algorithm", FindingSeverity::Info, false,
-            "int4_choose_qparams_algorithm is ignored by QAT prepare (always min/max, torchao-quant.md §2.4)");
+            "int4_choose_qparams_algorithm is ignored by QAT prepare (its fake quantizer always uses min/max)");
     }
 }
 
@@ -70,7 +70,7 @@ void convertPitfalls(const Recipe& r, const std::string& side, std::vector<Confi
     if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && isQat(c) && r.torchaoVersion < k017) {
         add(out, "8da4w_activation_eps", side, "quantization.scheme", FindingSeverity::Info, false,
             "8da4w QAT fake-quantizes activations with eps = finfo(bf16).eps but the converted model uses "
-            "finfo(fp32).eps: prepare and convert differ for tiny-range tokens (torchao-quant.md §4.1)");
+            "finfo(fp32).eps: prepare and convert differ for tiny-range tokens");
     }
 }
 

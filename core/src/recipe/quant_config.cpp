@@ -1,5 +1,5 @@
 // Names of the quantization enums and the resolution of effective numerics per torchao release
-// (torchao-quant.md §1.3, §2.4, §2.5, §3.1, §3.6, §4).
+// (torchao/quantization/qat/ and quantize_/workflows/ of each release; the pytorch/ao changes are named where used).
 #include <quantlens/quant_config.h>
 
 #include "recipe/enum_names.h"

@@ -1,4 +1,4 @@
-// Recipe YAML -> Recipe (DESIGN.md "Recipe"). Unknown keys and values fail naming the field.
+// Recipe YAML -> Recipe (the keys are listed in quantlens/recipe.h). Unknown keys and values fail naming the field.
 #include <quantlens/recipe.h>
 
 #include <charconv>
@@ -21,7 +21,7 @@ constexpr EnumName<AdapterForm> kForms[] = {
 constexpr EnumName<DeviceNumerics> kDevices[] = {{DeviceNumerics::Cpu, "cpu"}, {DeviceNumerics::Cuda, "cuda"}};
 constexpr EnumName<DType> kDTypes[] = {{DType::BF16, "bfloat16"}, {DType::F16, "float16"}, {DType::F32, "float32"}};
 
-// Releases whose behaviour QuantLens models (torchao-quant.md §1).
+// torchao releases whose behaviour QuantLens models (0.14-0.18).
 constexpr TorchaoVersion kKnownVersions[] = {{0, 14}, {0, 15}, {0, 16}, {0, 17}, {0, 18}};
 
 std::string resolve(const std::string& path, const std::string& baseDir) {

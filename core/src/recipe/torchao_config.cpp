@@ -1,4 +1,4 @@
-// config_to_dict JSON -> QuantConfig (torchao-quant.md §6.1), one function per torchao config class.
+// config_to_dict JSON -> QuantConfig (torchao/core/config.py config_to_dict), one function per torchao config class.
 // Field names, defaults and versions follow torchao 0.18.0 (quant_api.py, qat/api.py); keys that only
 // older releases (0.14-0.17) write are tolerated and recorded as declared.
 #include <quantlens/torchao_config.h>
