@@ -123,10 +123,11 @@ void LayersPage::showDeployment() {
     const int other = otherDeployment();
     if (other >= 0) pictured.push_back({m_deployments[other].title, m_deployments[other].modules});
     drawTypeTransitions(m_transitionsPlot, pictured);
-    // A row of boxes holds three text lines, a caption one: sized so two deployments still fit 1280x800.
+    // A row of boxes holds three text lines (about 47 px, or the boxes of neighbouring rows overlap), a
+    // caption one: sized so two deployments with three transitions still fit 1280x800.
     const TransitionLines lines = transitionLines(pictured);
     const int boxRows = std::max(lines.boxRows, 1);
-    m_transitionsPlot->setMinimumHeight(40 * boxRows + 18 * lines.captions + 45);
+    m_transitionsPlot->setMinimumHeight(47 * boxRows + 18 * lines.captions + 45);
     m_transitionsPlot->setMaximumHeight(70 * boxRows + 24 * lines.captions + 70);
     m_transitionsPlot->setProperty(ReportLayout::kExportHeightProperty, 70.0 * boxRows + 24.0 * lines.captions + 60);
 }
