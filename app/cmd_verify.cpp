@@ -4,6 +4,7 @@
 // Without YAML: `--adapter DIR [--model M] [--scheme S --group-size G | --repr TEXT] ...` builds the notebook's two
 // recipes (train unmerged, eval merged, same numerics), prints them and can save them (--save-recipes DIR).
 #include <quantlens/checkpoint_recipes.h>
+#include <quantlens/fixed_eval_recipe.h>
 #include <quantlens/report_io.h>
 #include <quantlens/verify.h>
 #include <unistd.h>
@@ -31,6 +32,8 @@ struct VerifyOptions {
     bool json = false;
     CheckpointRecipeOptions checkpoint;  // --adapter and the options that build the recipes from it
     std::string saveRecipes;
+    std::string fixedEval;  // --write-fixed-eval
+    bool noDiagnosis = false;
 };
 
 // The two recipes: from --train/--eval, or built from --adapter (printed, and saved when asked).
@@ -93,7 +96,59 @@ void printHuman(const VerifyReport& r) {
                     std::string(checkStatusName(c.status)).c_str(), c.headline.c_str());
     }
     for (const auto& w : r.warnings) std::printf("warning: %s %s: %s\n", w.kind.c_str(), w.subject.c_str(), w.detail.c_str());
-    std::printf("\nverdict: %s\n", r.allPassed() ? "all checks pass" : "a check failed");
+    if (r.diagnosis) {
+        std::printf("\nwhat to change (each difference reverted alone, measured; largest effect first):\n");
+        for (const auto& c : r.diagnosis->causes) {
+            if (!c.effect) {
+                std::printf("  %-34s %s -> %s: %s\n", c.field.c_str(), c.eval.c_str(), c.train.c_str(), c.note.c_str());
+                continue;
+            }
+            std::printf("  %-34s %s -> %s: %lld modules differing, logits max |d| %.4g, top-1 %.1f %%%s%s\n",
+                        c.field.c_str(), c.eval.c_str(), c.train.c_str(),
+                        static_cast<long long>(c.effect->weightsModulesDiffering), c.effect->logitsMaxAbs,
+                        100.0 * c.effect->logitsTop1Agreement, c.note.empty() ? "" : "; ", c.note.c_str());
+        }
+        if (const auto& all = r.diagnosis->allReverted) {
+            std::printf("  %-34s %lld modules differing, logits max |d| %.4g, top-1 %.1f %% (%s)\n", "all reverted:",
+                        static_cast<long long>(all->weightsModulesDiffering), all->logitsMaxAbs,
+                        100.0 * all->logitsTop1Agreement,
+                        r.diagnosis->fixedRecipeMatchesTrain ? "matches train: --write-fixed-eval FILE writes it"
+                                                             : "still differs from train");
+        }
+        for (const auto& left : r.diagnosis->remaining) std::printf("  left: %s\n", left.c_str());
+    }
+    std::printf("\nverdict: %s\n", r.verdictText().c_str());
+}
+
+// --write-fixed-eval: written only when its track matched train; otherwise one line says what is left.
+Status writeFixedEval(const VerifyReport& report, const std::string& path) {
+    if (!report.diagnosis) {
+        std::fprintf(stderr, "--write-fixed-eval %s: not written: the config check finds no numerics difference to "
+                             "revert\n", path.c_str());
+        return Ok{};
+    }
+    const Diagnosis& d = *report.diagnosis;
+    if (!d.fixedRecipeMatchesTrain || d.fixedEvalYaml.empty()) {
+        std::fprintf(stderr, "--write-fixed-eval %s: not written: with every recipe difference reverted eval still "
+                             "differs from train (%s)\n",
+                     path.c_str(), d.remaining.empty() ? "see the diagnosis" : d.remaining.front().c_str());
+        return Ok{};
+    }
+    FixedEvalRecipe fixed;
+    fixed.yaml = d.fixedEvalYaml;
+    return writeFixedEvalRecipe(fixed, path);
+}
+
+// Before the run: a --write-fixed-eval target QuantLens did not write is refused at once (exit 2).
+Status checkFixedEvalPath(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return Ok{};
+    std::string first;
+    std::getline(in, first);
+    if (first.rfind(kFixedEvalHeader, 0) == 0) return Ok{};
+    return makeError(ErrorCode::InvalidInput, "--write-fixed-eval " + path +
+                                                  ": exists and was not written by QuantLens; choose another file "
+                                                  "(nothing was written)");
 }
 
 // Checked before the run, so a wrong --export fails fast (exit 2) and writes nothing.
@@ -128,6 +183,7 @@ Status writeOutputs(const VerifyReport& report, const VerifyOptions& o) {
             return s.error();
         }
     }
+    if (!o.fixedEval.empty()) return writeFixedEval(report, o.fixedEval);
     return Ok{};
 }
 
@@ -135,7 +191,11 @@ int runVerify(const VerifyOptions& o) {
     if (!o.exportPath.empty()) {
         if (auto s = checkExportPath(o.exportPath); !s) return reportError(s.error());
     }
+    if (!o.fixedEval.empty()) {
+        if (auto s = checkFixedEvalPath(o.fixedEval); !s) return reportError(s.error());
+    }
     VerifyRequest req;
+    req.diagnose = !o.noDiagnosis;
     auto recipes = loadRecipes(o);
     if (!recipes) return reportError(recipes.error());
     req.train = std::move(recipes->first);
@@ -195,6 +255,11 @@ Command addVerifyCommand(CLI::App& parent) {
     addCheckpointOptions(*c.app, *o);
     c.app->add_option("--prompts", o->prompts, "Prompts, one per line (default: one built-in prompt)");
     c.app->add_option("--report", o->report, "Write the report JSON here (atomically)");
+    c.app->add_option("--write-fixed-eval", o->fixedEval,
+                      "Write the eval recipe with every numerics difference set to train's value (only when its "
+                      "diagnosis track matches train; never replaces a file QuantLens did not write)");
+    c.app->add_flag("--no-diagnosis", o->noDiagnosis,
+                    "Skip the diagnosis tracks (one more forward per numerics-changing difference)");
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
     c.app->add_option("--rtol", o->rtol, "Relative tolerance");
     c.app->add_option("--convert-atol", o->convertAtol, "Convert check: absolute tolerance of deployed vs fake-quant logits (default 1)")
@@ -202,7 +267,7 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--convert-rtol", o->convertRtol, "Convert check: relative tolerance (default 0.1)")
         ->check(CLI::NonNegativeNumber);
     c.app->add_option("--argmax-threshold", o->argmaxThreshold,
-                      "Convert check: least fraction of positions whose argmax must agree (default 1)")
+                      "Convert check, opt-in: also require this fraction of positions to keep their argmax (the notebook's literal rule; by default flips are judged by their margins)")
         ->check(CLI::Range(0.0, 1.0));
     c.app->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
     c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")

@@ -47,8 +47,10 @@ QString convertHeadline(const DeploymentView& d) {
         anyCodes ? (codeMismatch == 0 ? QObject::tr("codes identical in every module") : QObject::tr("%1 modules change codes").arg(codeMismatch))
                  : (weightsDiffering == 0 ? QObject::tr("converted weights equal the fake-quantized ones in every module")
                                           : QObject::tr("%1 modules' converted weights differ (max |Δ| %2)").arg(weightsDiffering).arg(formatNumber(maxAbs)));
-    return QObject::tr("%1; converted logits max |Δ| %2, argmax agreement %3")
-        .arg(modules, formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatPercent(d.argmaxAgreement));
+    return QObject::tr("%1; converted logits max |Δ| %2, argmax agreement %3 (%4 near-tie, %5 real flips)")
+        .arg(modules, formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatPercent(d.argmaxAgreement))
+        .arg(d.flipsNearTie)
+        .arg(d.flipsBeyondTolerance);
 }
 
 QList<DisplayNumber> engineNumbers(const CheckSummary& check) {

@@ -36,6 +36,9 @@ std::vector<DeploymentView> deployments(const VerifyReport& report) {
         view.logitsAbsDiff = &d.logitsAbsDiff;
         view.argmaxAgreement = d.argmaxAgreement;
         view.argmaxThreshold = report.convert->argmaxThreshold;
+        view.flipsNearTie = d.flipsNearTie;
+        view.flipsBeyondTolerance = d.flipsBeyondTolerance;
+        view.flips = &d.flips;
         view.tolerance = report.convertTolerance;
         view.pass = d.pass;
         views.push_back(view);

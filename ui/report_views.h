@@ -7,6 +7,7 @@
 #include <quantlens/verify_report.h>
 
 #include <QString>
+#include <optional>
 #include <QStringList>
 
 #include <vector>
@@ -29,7 +30,9 @@ struct DeploymentView {
     const DiffMetrics* logits = nullptr;
     const Histogram* logitsAbsDiff = nullptr;
     double argmaxAgreement = 1.0;
-    double argmaxThreshold = 1.0;  // the check's rule: argmax agreement >= this
+    std::optional<double> argmaxThreshold;  // opt-in rule: argmax agreement >= this
+    std::int64_t flipsNearTie = 0, flipsBeyondTolerance = 0;  // ConvertDeployment's flip counts
+    const std::vector<ArgmaxFlip>* flips = nullptr;           // the listed flips, position order
     Tolerance tolerance;           // the check's rule on the logit gap (report.convertTolerance)
     bool pass = true;
 };

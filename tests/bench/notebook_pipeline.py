@@ -30,24 +30,9 @@ HERE = Path(__file__).resolve().parent
 
 def install_int4_standins():
     """Returns (keep-alive handle, "mslk" | "ql_ref emulation")."""
-    import torch
-    from torchao.quantization.quantize_.workflows.int4 import int4_tensor as it
-    if it.int4_row_quantize_zp is not None:
-        return None, "mslk"
     sys.path.insert(0, str(HERE.parent / "reference"))
-    from ql_ref.fake_quant import fbgemm_int4_row_quantize_zp, fbgemm_pack_int4, kernel_emulation
-    it.int4_row_quantize_zp = fbgemm_int4_row_quantize_zp
-    it.pack_int4 = fbgemm_pack_int4
-    lib = torch.library.Library("mslk", "DEF")
-    lib.define("bf16i4bf16_rowwise(Tensor x, Tensor w, Tensor s, Tensor z) -> Tensor")
-
-    def rowwise(x, w, s, z):
-        g = (w.shape[1] * 2) // s.shape[0]
-        return torch.cat([kernel_emulation(x, w[r:r + 8192], s[:, r:r + 8192], z[:, r:r + 8192], None, g)
-                          for r in range(0, w.shape[0], 8192)], dim=-1)
-    for key in ("CPU", "CUDA"):
-        lib.impl("bf16i4bf16_rowwise", rowwise, key)
-    return lib, "ql_ref emulation"
+    from ql_ref.fake_quant import install_int4_standins as install
+    return None, install()
 
 
 def base_name(name: str) -> str:

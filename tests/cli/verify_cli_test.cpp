@@ -29,9 +29,53 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     ASSERT_TRUE(std::filesystem::exists(report));
     std::ifstream in(report);
     const auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["schema_version"], 2);
+    EXPECT_EQ(j["schema_version"], 3);
     EXPECT_EQ(j["checks"].size(), 6u);
     EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
+}
+
+std::string readAll(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(VerifyCli, WritesAFixedEvalRecipeThatPasses) {
+    ql::test::TempDir dir;
+    const auto fixed = dir.path() / "fixed_eval.yaml";
+    const auto r = run(scenario("g_diagnose") + " --attention eager --write-fixed-eval " + fixed.string());
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("what to change"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("all reverted:"), std::string::npos) << r.output;
+    ASSERT_TRUE(std::filesystem::exists(fixed)) << r.output;
+    const std::string text = readAll(fixed);
+    EXPECT_EQ(text.rfind("# Written by QuantLens", 0), 0u) << text;
+    EXPECT_NE(text.find("adapter.form: merged -> unmerged"), std::string::npos) << text;
+    // The fixed recipe passes every train-vs-eval check and exits as train's own recipe does as eval
+    // (convert judges the eval side alone).
+    const std::string train = std::string(QL_REFERENCE_DIR) + "/scenarios/g_diagnose/train.yaml";
+    const auto again = run("--train " + train + " --eval " + fixed.string() + " --attention eager");
+    const auto itself = run("--train " + train + " --eval " + train + " --attention eager");
+    EXPECT_EQ(again.exitCode, itself.exitCode) << again.output;
+    for (const char* line : {"config         pass", "weights        pass", "logits         pass", "activations    pass"}) {
+        EXPECT_NE(again.output.find(line), std::string::npos) << line << "\n" << again.output;
+    }
+    // Writing again over its own file is allowed; a file QuantLens did not write is never replaced.
+    EXPECT_EQ(run(scenario("g_diagnose") + " --attention eager --write-fixed-eval " + fixed.string()).exitCode, 1);
+    const auto foreign = dir.path() / "mine.yaml";
+    std::ofstream(foreign) << "model: mine\n";
+    const auto refused = run(scenario("g_diagnose") + " --write-fixed-eval " + foreign.string());
+    EXPECT_EQ(refused.exitCode, 2) << refused.output;
+    EXPECT_NE(refused.output.find("was not written by QuantLens"), std::string::npos) << refused.output;
+    EXPECT_EQ(readAll(foreign), "model: mine\n");
+}
+
+TEST(VerifyCli, NoFixedEvalRecipeWithoutADifference) {
+    ql::test::TempDir dir;
+    const auto fixed = dir.path() / "fixed_eval.yaml";
+    const auto r = run(scenario("a_identical") + " --write-fixed-eval " + fixed.string());
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(fixed));
+    EXPECT_NE(r.output.find("not written"), std::string::npos) << r.output;
 }
 
 TEST(VerifyCli, MergedEvalExitsOneAndNamesTheCheck) {

@@ -5,11 +5,13 @@
 
 #include <fstream>
 #include <functional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "golden/golden_tensors.h"
 #include "quantlens/recipe.h"
 #include "quantlens/verify.h"
+#include "verify/argmax_flips.h"
 #include "verify/metrics.h"
 
 namespace ql {
@@ -90,6 +92,43 @@ TEST(VerifyMetricsGolden, KlQuantilesTopK) {
     EXPECT_EQ(checks::topKAgreement(lt, le, 5), m["top5"].get<double>());
 }
 
+// One flip against ql_ref.fake_quant.argmax_flips: the same positions and tokens, and margins,
+// tolerances and deviations equal (differences of the same fp32 values, taken in double on both sides).
+void expectFlip(const ArgmaxFlip& got, const json& want, const std::string& where) {
+    EXPECT_EQ(got.position, want["position"].get<std::int64_t>()) << where;
+    EXPECT_EQ(got.fakeTop, want["fake_top"].get<std::int32_t>()) << where;
+    EXPECT_EQ(got.deployedTop, want["deployed_top"].get<std::int32_t>()) << where;
+    EXPECT_EQ(got.margin, want["margin"].get<double>()) << where;
+    EXPECT_EQ(got.fakeTop2Margin, want["fake_top2_margin"].get<double>()) << where;
+    EXPECT_EQ(got.allowed, want["allowed"].get<double>()) << where;
+    EXPECT_EQ(got.deviationFakeTop, want["deviation_fake_top"].get<double>()) << where;
+    EXPECT_EQ(got.deviationDeployedTop, want["deviation_deployed_top"].get<double>()) << where;
+    EXPECT_EQ(got.nearTie, want["near_tie"].get<bool>()) << where;
+}
+
+TEST(VerifyMetricsGolden, ArgmaxFlipsWithMarginsAndTies) {
+    const auto dir = golden::referenceDir("scenarios");
+    const json m = readJson(dir / "metrics.json")["flips"];
+    auto file = SafetensorsFile::openFile(dir / "metrics.safetensors");
+    ASSERT_TRUE(file.ok());
+    ConvertDeployment d;
+    checks::addArgmaxFlips(*golden::loadTensor(*file, "flip_fake"), *golden::loadTensor(*file, "flip_real"), 0,
+                           Tolerance{m["atol"].get<double>(), m["rtol"].get<double>()}, d);
+    const json& want = m["expected"];
+    ASSERT_EQ(d.flips.size(), want.size());
+    std::int64_t nearTies = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        expectFlip(d.flips[i], want[i], "flip " + std::to_string(i));
+        nearTies += want[i]["near_tie"].get<bool>() ? 1 : 0;
+    }
+    EXPECT_EQ(d.flipsTotal, static_cast<std::int64_t>(want.size()));
+    EXPECT_EQ(d.flipsNearTie, nearTies);
+    EXPECT_EQ(d.flipsBeyondTolerance, d.flipsTotal - nearTies);
+    EXPECT_GT(nearTies, 0);                 // the case holds both kinds
+    EXPECT_GT(d.flipsBeyondTolerance, 0);
+    EXPECT_EQ(d.positions, 40);
+}
+
 class VerifyScenario : public ::testing::Test {
 protected:
     Result<VerifyReport> run(const std::string& name) {
@@ -104,8 +143,10 @@ protected:
         for (const auto& ids : index["prompt_ids"]) req.prompts.push_back({"", ids.get<std::vector<std::int32_t>>()});
         req.attention = AttentionImpl::Eager;  // scenarios.py loads the models with attn_implementation="eager"
         m_expected = readJson(dir / name / "expected.json");
+        m_request = req;
         return verify(req);
     }
+    VerifyRequest m_request;  // of the last run
     // Every module's effective-weight comparison equals the Python one exactly.
     void expectWeights(const VerifyReport& r) {
         ASSERT_TRUE(r.weights.has_value());
@@ -176,9 +217,16 @@ TEST_F(VerifyScenario, IdenticalRecipesAreBitIdentical) {
     for (CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations})
         EXPECT_EQ(statusOf(*r, k), CheckStatus::Pass) << checkKindName(k) << " — " << notPassed(*r);
     ASSERT_TRUE(r->convert.has_value());
+    // The convert check: identical codes; the argmax flips real int4 causes on this random model's
+    // near-tied logits are the format's cost, not a failure (the flips themselves: ConvertRoundsScalesKeepsCodes).
     const auto& deployed = r->convert->deployments.at(0);
-    EXPECT_LT(deployed.argmaxAgreement, r->convert->argmaxThreshold);
-    EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Fail);
+    EXPECT_EQ(deployed.modulesCodesDiffer, 0);
+    EXPECT_LT(deployed.argmaxAgreement, 1.0);
+    EXPECT_EQ(deployed.flipsBeyondTolerance, 0);
+    EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Pass) << notPassed(*r);
+    // Both sides keep the LoRA unmerged: adapter merge is information, and the verdict says so.
+    EXPECT_EQ(statusOf(*r, CheckKind::AdapterMerge), CheckStatus::Info);
+    EXPECT_EQ(r->verdictText(), "all checks pass (1 for information)");
     EXPECT_EQ(r->weights->modulesDiffering, 0);
     expectWeights(*r);
     expectLogitGap(*r);
@@ -230,6 +278,35 @@ TEST_F(VerifyScenario, ConvertRoundsScalesKeepsCodes) {
     });
     EXPECT_GT(r->convert->deployments.at(0).logits.maxAbs, 0.0);
     EXPECT_LT(r->convert->deployments.at(0).bytesAfter, r->convert->deployments.at(0).bytesBefore);
+    // The deployed model against torchao's own convert of the unmerged PeftModel (int4 base, LoRA on top):
+    // the same logit gap, argmax agreement and the same flips with the same margins.
+    const auto& d = r->convert->deployments.at(0);
+    const json& want = m_expected["deployed"];
+    EXPECT_EQ(want["weight_type"].get<std::string>(), "Int4Tensor");
+    EXPECT_EQ(d.logits.maxAbs, want["max_abs"].get<double>());
+    EXPECT_EQ(d.argmaxAgreement, want["argmax_agreement"].get<double>());
+    ASSERT_EQ(d.flips.size(), want["flips"].size());
+    bool allNearTies = true;
+    for (std::size_t i = 0; i < d.flips.size(); ++i) {
+        EXPECT_EQ(d.flips[i].prompt, want["flips"][i]["prompt"].get<int>());
+        expectFlip(d.flips[i], want["flips"][i], "flip " + std::to_string(i));
+        allNearTies = allNearTies && want["flips"][i]["near_tie"].get<bool>();
+    }
+    EXPECT_GT(d.flipsTotal, 0);  // the case is meaningful: real int4 reverses near ties here
+    EXPECT_EQ(statusOf(*r, CheckKind::Convert), allNearTies ? CheckStatus::Pass : CheckStatus::Fail) << notPassed(*r);
+    // The format's cost is measured: scales rounded to bf16 over all converted groups.
+    EXPECT_GT(d.scalesRoundedInBf16, 0u);
+    EXPECT_GT(d.groupsTotal, d.scalesRoundedInBf16);
+}
+
+TEST_F(VerifyScenario, ConvertWithDifferentCodesFails) {
+    // Eval emulates torchao 0.15: fake quant uses group 128 while convert uses the config's 64, so the
+    // deployed codes are not the evaluated ones.
+    auto r = run("c_group");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->convert.has_value());
+    EXPECT_GT(r->convert->deployments.at(0).modulesCodesDiffer, 0);
+    EXPECT_EQ(statusOf(*r, CheckKind::Convert), CheckStatus::Fail);
 }
 
 TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
@@ -246,6 +323,66 @@ TEST_F(VerifyScenario, IntxConvertIsBitIdenticalToFakeQuant) {
     for (const auto& row : r->convert->deployments.at(0).modules) {  // every element of every module was compared
         EXPECT_EQ(row.dequant.total, static_cast<std::uint64_t>(row.shape[0] * row.shape[1])) << row.module;
     }
+}
+
+// Every counterfactual track of the diagnosis equals the notebook's steps run with that one setting
+// changed (scenarios.py g_diagnose): modules differing exactly, logits max |Δ| and top-1 agreement
+// exactly (both sides' logits are bit-identical to transformers' eager bf16 ones).
+void expectEffect(const TrackEffect& got, const json& want, const std::string& what) {
+    EXPECT_EQ(got.weightsModulesDiffering, want["weights_modules_differing"].get<std::int64_t>()) << what;
+    EXPECT_EQ(got.logitsMaxAbs, want["logits_max_abs"].get<double>()) << what;
+    EXPECT_EQ(got.logitsTop1Agreement, want["logits_top1_agreement"].get<double>()) << what;
+}
+
+TEST_F(VerifyScenario, DiagnosisTracksEqualTheNotebookWithEachSettingReverted) {
+    auto r = run("g_diagnose");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->diagnosis.has_value());
+    const Diagnosis& d = *r->diagnosis;
+    expectEffect(d.before, m_expected["before"], "before");
+    std::set<std::string> fields;
+    for (const DiagnosisCause& c : d.causes) {
+        fields.insert(c.field);
+        ASSERT_TRUE(m_expected["causes"].contains(c.field)) << "unexpected cause " << c.field;
+        ASSERT_TRUE(c.effect.has_value()) << c.field << ": " << c.note;
+        expectEffect(*c.effect, m_expected["causes"][c.field], c.field);
+    }
+    EXPECT_EQ(fields.size(), m_expected["causes"].size());
+    // Ranked: the cause whose revert leaves the smallest logit gap first.
+    for (std::size_t i = 1; i < d.causes.size(); ++i) {
+        EXPECT_LE(d.causes[i - 1].effect->logitsMaxAbs, d.causes[i].effect->logitsMaxAbs);
+    }
+    // Under torchao 0.15 the group size alone changes nothing (the fake quantizer forces 128): said so.
+    for (const DiagnosisCause& c : d.causes) {
+        if (c.field == "quantization.group_size") EXPECT_NE(c.note.find("pytorch/ao#3572"), std::string::npos) << c.note;
+    }
+    ASSERT_TRUE(d.allReverted.has_value());
+    expectEffect(*d.allReverted, m_expected["all_reverted"], "all reverted");
+    EXPECT_TRUE(d.fixedRecipeMatchesTrain);
+    EXPECT_TRUE(d.remaining.empty());
+    // The fixed recipe, run as a second verify, passes every train-vs-eval check, gets every verdict
+    // train's own recipe gets as its eval side (convert and adapter merge judge the eval side alone: on
+    // this random 2-layer model int4's bf16 scales move a logit by more than the convert tolerance even
+    // with identical codes), and its numbers are the all-reverted track's.
+    auto fixed = parseRecipe(d.fixedEvalYaml, "fixed.yaml");
+    ASSERT_TRUE(fixed.ok()) << fixed.error().message;
+    VerifyRequest req = m_request;
+    req.eval = *fixed;
+    auto again = verify(req);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    VerifyRequest self = m_request;
+    self.eval = self.train;
+    auto trainItself = verify(self);
+    ASSERT_TRUE(trainItself.ok()) << trainItself.error().message;
+    for (CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations})
+        EXPECT_EQ(statusOf(*again, k), CheckStatus::Pass) << checkKindName(k) << " — " << notPassed(*again);
+    for (const CheckSummary& c : trainItself->checks) EXPECT_EQ(statusOf(*again, c.kind), c.status) << checkKindName(c.kind);
+    EXPECT_EQ(again->convert->deployments.at(0).modulesCodesDiffer, 0);
+    EXPECT_EQ(again->convert->deployments.at(0).flipsBeyondTolerance, 0);
+    EXPECT_FALSE(again->diagnosis.has_value());
+    EXPECT_EQ(again->weights->modulesDiffering, d.allReverted->weightsModulesDiffering);
+    EXPECT_EQ(again->logits->diff.maxAbs, d.allReverted->logitsMaxAbs);
+    EXPECT_EQ(again->logits->top1Agreement, d.allReverted->logitsTop1Agreement);
 }
 
 TEST_F(VerifyScenario, CudaVsCpuNumericsFlipCodes) {

@@ -31,7 +31,7 @@ DEPENDS = {
     "torchao_ckpt": ["fake_quant"],
     "hub_cache": ["checkpoints"],
     "forward": ["checkpoints"],
-    "scenarios": ["checkpoints"],
+    "scenarios": ["checkpoints", "fake_quant"],
 }
 
 

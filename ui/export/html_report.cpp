@@ -90,7 +90,7 @@ QString reportToHtml(const ReportView& view) {
         const bool pass = report->allPassed();
         html += QStringLiteral("<p class=\"%1\">%2</p>\n")
                     .arg(pass ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"),
-                         pass ? QObject::tr("✓ All checks pass") : QObject::tr("✗ Train and eval do NOT quantize identically"));
+                         (pass ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + QString::fromStdString(report->verdictText()));
     }
     html += QStringLiteral("<nav>");
     for (ReportPage* page : view.pages()) {

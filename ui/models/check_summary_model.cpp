@@ -25,6 +25,7 @@ QString statusSymbol(CheckStatus status) {
     case CheckStatus::Fail: return QObject::tr("✗ fail");
     case CheckStatus::Skipped: return QObject::tr("– skipped");
     case CheckStatus::Error: return QObject::tr("! error");
+    case CheckStatus::Info: return QObject::tr("i info");
     }
     return {};
 }
@@ -32,7 +33,7 @@ QString statusSymbol(CheckStatus status) {
 CheckSummaryModel::CheckSummaryModel(QObject* parent) : RowTableModel(parent) {
     setColumns({
         {tr("Check"), tr("Click a row to open that check's tab"), [](const CheckSummary& c) { return checkTitle(c.kind); }},
-        {tr("Verdict"), tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable"),
+        {tr("Verdict"), tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable; info: measured, not a verdict"),
          [](const CheckSummary& c) { return statusSymbol(c.status); }},
         {tr("Rule"), tr("what the verdict is based on"), [this](const CheckSummary& c) { return checkRule(c); }},
         {tr("Result"), {}, [this](const CheckSummary& c) { return displayHeadline(*m_report, c); }},
@@ -55,7 +56,8 @@ QVariant CheckSummaryModel::data(const QModelIndex& index, int role) const {
         case CheckStatus::Pass: return plotStyle::kPass;
         case CheckStatus::Fail:
         case CheckStatus::Error: return plotStyle::kFail;
-        case CheckStatus::Skipped: return plotStyle::kNeutral;
+        case CheckStatus::Skipped:
+        case CheckStatus::Info: return plotStyle::kNeutral;
         }
     }
     return RowTableModel::data(index, role);

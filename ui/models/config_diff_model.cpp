@@ -2,6 +2,7 @@
 
 #include <QColor>
 
+#include "ui/diagnosis_text.h"
 #include "ui/format.h"
 
 namespace ql::ui {
@@ -15,6 +16,8 @@ ConfigDiffModel::ConfigDiffModel(QObject* parent) : RowTableModel(parent) {
         {tr("Verdict"), tr("same / no effect (cosmetic) / changes numerics"),
          [](const ConfigFieldDiff& f) { return qs(std::string(diffClassName(f.verdict))); }},
         {tr("Explanation"), {}, [](const ConfigFieldDiff& f) { return qs(f.explanation); }},
+        {tr("Measured effect"), tr("Eval with this field alone set to train's value, against train (the diagnosis)"),
+         [this](const ConfigFieldDiff& f) { return m_report ? measuredEffect(*m_report, f.field) : QString(); }},
     });
     setRowBrush([](const ConfigFieldDiff& f) -> QVariant {
         switch (f.verdict) {
@@ -28,6 +31,7 @@ ConfigDiffModel::ConfigDiffModel(QObject* parent) : RowTableModel(parent) {
 }
 
 void ConfigDiffModel::setReport(const ReportPtr& report) {
+    m_report = report;
     setRows(report ? Rows(report, &report->config.fields) : Rows());
 }
 

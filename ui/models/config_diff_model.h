@@ -1,5 +1,6 @@
 // The Config tab's side-by-side table: one row per compared field; differing rows are tinted
-// (red: changes numerics, amber: no effect) and carry the explanation as tooltip.
+// (red: changes numerics, amber: no effect) and carry the explanation as tooltip; a numerics-changing
+// field shows its measured effect when reverted alone (the diagnosis).
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -11,9 +12,12 @@ namespace ql::ui {
 
 class ConfigDiffModel : public RowTableModel<ConfigFieldDiff> {
 public:
-    enum ColumnIndex { Field, Train, Eval, Verdict, Explanation };
+    enum ColumnIndex { Field, Train, Eval, Verdict, Explanation, MeasuredEffect };
     explicit ConfigDiffModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);
+
+private:
+    ReportPtr m_report;
 };
 
 }  // namespace ql::ui

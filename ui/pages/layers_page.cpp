@@ -2,6 +2,8 @@
 
 #include <quantlens/verify_report.h>
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -35,13 +37,38 @@ QString mark(bool ok) {
 
 // One deployment as the check's rule sees it: codes, argmax agreement vs the threshold, the logit
 // gap vs the convert tolerance, then what it costs in bytes.
+// The first `limit` argmax flips: position, the two tokens, the fake-quant margin against the tolerance.
+QString flipsLine(const DeploymentView& d, std::size_t limit) {
+    if (!d.flips || d.flips->empty()) return {};
+    QStringList items;
+    for (std::size_t i = 0; i < std::min(limit, d.flips->size()); ++i) {
+        const ArgmaxFlip& f = (*d.flips)[i];
+        const auto token = [](const std::string& text, std::int32_t id) {
+            return text.empty() ? QStringLiteral("#%1").arg(id) : QStringLiteral("'%1'").arg(qs(text).toHtmlEscaped());
+        };
+        items << QObject::tr("prompt %1 pos %2: %3 → %4, margin %5 (allowed %6, %7)")
+                     .arg(f.prompt)
+                     .arg(f.position)
+                     .arg(token(f.fakeTopText, f.fakeTop), token(f.deployedTopText, f.deployedTop), formatNumber(f.margin),
+                          formatNumber(f.allowed), f.nearTie ? QObject::tr("near tie") : QObject::tr("<b>beyond</b>"));
+    }
+    const std::size_t more = d.flips->size() > limit ? d.flips->size() - limit : 0;
+    return QObject::tr("Argmax flips: %1%2").arg(items.join(QStringLiteral("; ")),
+                                                 more ? QObject::tr("; and %1 more").arg(more) : QString());
+}
+
 QString deploymentLine(const DeploymentView& d) {
     const double ratio = d.bytesAfter ? static_cast<double>(d.bytesBefore) / static_cast<double>(d.bytesAfter) : 0.0;
     const std::uint64_t outside = d.logits ? d.logits->outOfTolerance : 0;
     const QString codes = d.modulesCodesDiffer == 0 ? QObject::tr("%1 codes identical in every module").arg(mark(true))
                                                     : QObject::tr("%1 %2 modules change codes").arg(mark(false)).arg(d.modulesCodesDiffer);
-    const QString argmax = QObject::tr("%1 argmax agreement %2 (threshold ≥ %3)")
-                               .arg(mark(d.argmaxAgreement >= d.argmaxThreshold), formatPercent(d.argmaxAgreement), formatPercent(d.argmaxThreshold));
+    const bool argmaxOk = d.flipsBeyondTolerance == 0 && (!d.argmaxThreshold || d.argmaxAgreement >= *d.argmaxThreshold);
+    const QString threshold = d.argmaxThreshold ? QObject::tr(", threshold ≥ %1").arg(formatPercent(*d.argmaxThreshold)) : QString();
+    const QString argmax = QObject::tr("%1 argmax agreement %2 (flips: %3 near tie, %4 beyond the tolerance%5)")
+                               .arg(mark(argmaxOk), formatPercent(d.argmaxAgreement))
+                               .arg(d.flipsNearTie)
+                               .arg(d.flipsBeyondTolerance)
+                               .arg(threshold);
     const QString gap = QObject::tr("%1 logits max |Δ| %2, %3 outside the convert tolerance (atol %4, rtol %5)")
                             .arg(mark(outside == 0), formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatCount(outside),
                                  formatNumber(d.tolerance.atol), formatNumber(d.tolerance.rtol));
@@ -101,7 +128,10 @@ void LayersPage::setReport(const ReportPtr& report) {
         m_deployment->setEnabled(m_deployments.size() > 1);
     }
     QStringList lines;
-    for (const DeploymentView& d : m_deployments) lines << deploymentLine(d);
+    for (const DeploymentView& d : m_deployments) {
+        lines << deploymentLine(d);
+        if (const QString flips = flipsLine(d, 3); !flips.isEmpty()) lines << flips;
+    }
     m_totals->setText(lines.isEmpty() ? tr("No convert check in this report.") : lines.join(QStringLiteral("<br>")));
     showDeployment();
 }
@@ -166,7 +196,10 @@ QString LayersPage::summary() const {
 QString LayersPage::explanationHtml() const {
     if (m_deployments.empty()) return {};
     QString html;
-    for (const DeploymentView& d : m_deployments) html += QStringLiteral("<p>%1</p>").arg(deploymentLine(d));
+    for (const DeploymentView& d : m_deployments) {
+        html += QStringLiteral("<p>%1</p>").arg(deploymentLine(d));
+        if (const QString flips = flipsLine(d, 40); !flips.isEmpty()) html += QStringLiteral("<p>%1</p>").arg(flips);
+    }
     return html;
 }
 

@@ -8,10 +8,12 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "ui/diagnosis_text.h"
 #include "ui/format.h"
 #include "ui/models/check_summary_model.h"
 #include "ui/report_views.h"
 #include "ui/widgets/table_views.h"
+#include "ui/widgets/what_to_change_card.h"
 
 namespace ql::ui {
 
@@ -33,7 +35,8 @@ QString statusColour(CheckStatus status) {
     case CheckStatus::Pass: return QStringLiteral("#2e7d32");
     case CheckStatus::Fail:
     case CheckStatus::Error: return QStringLiteral("#c62828");
-    case CheckStatus::Skipped: return QStringLiteral("#757575");
+    case CheckStatus::Skipped:
+    case CheckStatus::Info: return QStringLiteral("#757575");
     }
     return {};
 }
@@ -44,18 +47,20 @@ QString runSetupHtml(const VerifyReport& r) {
            QStringLiteral("<br>") +
            QObject::tr("<b>Run</b>: device %1 · attention %2 · %3 prompts, %4 positions · %5 s · QuantLens %6, %7<br>"
                        "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · convert (fake quant vs deployed "
-                       "logits) %10, argmax agreement ≥ %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
+                       "logits) %10, argmax %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
                .arg(qs(r.device).toHtmlEscaped(), qs(r.attention))
                .arg(r.prompts.size())
                .arg(r.logits ? r.logits->tokens : 0)
                .arg(r.wallSeconds, 0, 'f', 1)
                .arg(qs(r.quantlensVersion).toHtmlEscaped(), qs(r.createdUtc).toHtmlEscaped(), toleranceText(r.weightTolerance),
                     toleranceText(r.logitTolerance), toleranceText(r.convertTolerance),
-                    r.convert ? formatPercent(r.convert->argmaxThreshold) : QObject::tr("–"));
+                    r.convert && r.convert->argmaxThreshold
+                        ? QObject::tr("agreement ≥ %1").arg(formatPercent(*r.convert->argmaxThreshold))
+                        : QObject::tr("flips judged by their margin"));
 }
 
 QString explanationsHtml(const VerifyReport& r) {
-    QString html;
+    QString html = r.diagnosis ? diagnosisHtml(*r.diagnosis) : QString();
     for (const CheckSummary& check : r.checks) {
         html += QStringLiteral("<p><b>%1</b> — <b style='color:%2'>%3</b> <i>(%4)</i><br>%5</p>")
                     .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status), statusSymbol(check.status).toHtmlEscaped(),
@@ -66,7 +71,8 @@ QString explanationsHtml(const VerifyReport& r) {
 
 OverviewPage::OverviewPage(QWidget* parent)
     : ReportPage(parent), m_model(new CheckSummaryModel(this)), m_table(makeTableView(this, QStringLiteral("checks"))),
-      m_verdict(new QLabel(this)), m_sides(new QLabel(this)), m_explanations(new QTextBrowser(this)) {
+      m_verdict(new QLabel(this)), m_sides(new QLabel(this)), m_explanations(new QTextBrowser(this)),
+      m_whatToChange(new WhatToChangeCard(this)) {
     QFont big = m_verdict->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
@@ -91,6 +97,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_verdict);
     layout->addWidget(m_sides);
+    layout->addWidget(m_whatToChange);
     layout->addWidget(splitter, 1);
     connect(m_table, &QTableView::clicked, this, &OverviewPage::onRowActivated);
     connect(m_table, &QTableView::activated, this, &OverviewPage::onRowActivated);
@@ -100,6 +107,7 @@ OverviewPage::OverviewPage(QWidget* parent)
 void OverviewPage::setReport(const ReportPtr& report) {
     m_report = report;
     m_model->setReport(report);
+    m_whatToChange->setReport(report);
     if (!report) {
         m_verdict->setText(tr("No report yet: open a train and an eval recipe, then Run (Ctrl+R), or open a saved report."));
         m_verdict->setStyleSheet(QString());
@@ -108,7 +116,7 @@ void OverviewPage::setReport(const ReportPtr& report) {
         return;
     }
     const bool failed = !report->allPassed();
-    m_verdict->setText(failed ? tr("✗ Train and eval do NOT quantize identically") : tr("✓ All checks pass"));
+    m_verdict->setText((failed ? QStringLiteral("✗ ") : QStringLiteral("✓ ")) + QString::fromStdString(report->verdictText()));
     m_verdict->setStyleSheet(failed ? QStringLiteral("color: #c62828") : QStringLiteral("color: #2e7d32"));
     m_sides->setText(runSetupHtml(*report));
     m_explanations->setHtml(explanationHtml());

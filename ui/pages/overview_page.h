@@ -1,7 +1,7 @@
 // Overview: the verdict, how the run was set up (both sides, device, attention kernel, tolerances
 // and their rule), every check's verdict next to the rule it follows with its key numbers, and the
 // explanation paragraph of every check (what was compared, what to do) in the body, not in
-// tooltips. Activating a row opens that check's tab.
+// tooltips; when train and eval differ, the "What to change" card (the diagnosis) above them. Activating a row opens that check's tab.
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -15,6 +15,7 @@ class QTextBrowser;
 namespace ql::ui {
 
 class CheckSummaryModel;
+class WhatToChangeCard;
 
 // The run's set-up as HTML lines: the two sides, device, attention, tolerances (shared with exports).
 QString runSetupHtml(const VerifyReport& report);
@@ -33,6 +34,7 @@ public:
     CheckSummaryModel* model() const { return m_model; }
     QTextBrowser* explanations() const { return m_explanations; }
     QLabel* setupLabel() const { return m_sides; }
+    WhatToChangeCard* whatToChange() const { return m_whatToChange; }
 
 Q_SIGNALS:
     void checkActivated(ql::CheckKind kind);
@@ -46,6 +48,7 @@ private:
     QLabel* m_verdict;
     QLabel* m_sides;
     QTextBrowser* m_explanations;
+    WhatToChangeCard* m_whatToChange;
 };
 
 }  // namespace ql::ui

@@ -79,6 +79,7 @@ struct ModuleFormRule {
 
 struct Recipe {
     std::string sourceFile;                 // the YAML file (or the sourceName given to parseRecipe)
+    std::string yamlText;                   // the text parsed (a fixed eval recipe is written from it)
     std::string modelDir;                   // resolved path of the HF checkpoint directory
     ModelSource modelSource;
     std::optional<AdapterSpec> adapter;

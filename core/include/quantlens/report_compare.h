@@ -5,7 +5,8 @@
 // "Got worse" (the CLI's exit 1): a check whose verdict goes from pass or skipped to fail or error,
 // a module present in both reports whose weight verdict goes from within to out of tolerance, or a
 // convert deployment (matched by id: like_for_like, merge_then_convert) present in both whose own
-// verdict goes from pass to fail.
+// verdict goes from pass to fail, or that fails in both and fails more (more modules changing codes, or
+// more argmax flips beyond the convert tolerance, i.e. flips the int4 format's rounding does not explain).
 // Metric changes alone never count: a larger max |Δ| that stays within tolerance is not a verdict.
 #pragma once
 
@@ -43,7 +44,16 @@ struct DeploymentDelta {
     std::optional<double> argmaxA, argmaxB;
     std::optional<double> logitsMaxAbsA, logitsMaxAbsB;
     std::optional<std::int64_t> codesDifferA, codesDifferB;
-    bool worse() const { return passA && passB && *passA && !*passB; }
+    std::optional<std::int64_t> flipsBeyondA, flipsBeyondB;  // argmax flips beyond the convert tolerance
+    // pass -> fail, or failing in both and failing more: more modules changing codes, or more flips the
+    // format's rounding cannot explain (flips beyond the convert tolerance).
+    bool worse() const {
+        if (!passA || !passB) return false;
+        if (*passA) return !*passB;
+        if (*passB) return false;
+        return codesDifferB.value_or(0) > codesDifferA.value_or(0) || flipsBeyondB.value_or(0) > flipsBeyondA.value_or(0);
+    }
+    std::string worseReason() const;  // "pass -> fail", "fail -> fail, modules changing codes 0 -> 29"
     bool better() const { return passA && passB && !*passA && *passB; }
 };
 

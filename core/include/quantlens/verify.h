@@ -20,13 +20,15 @@ struct VerifyRequest {
     std::vector<Prompt> prompts;         // text (tokenized with the model's tokenizer.json) or ids
     Tolerance weightTolerance{0.0, 0.0}; // default: bit-exact
     Tolerance logitTolerance{1e-5, 1e-5};
-    // Check 5's rule: codes identical, argmax agreement >= argmaxThreshold (1: at every position),
-    // and the deployed logits within convertTolerance of the fake-quant
-    // ones. A healthy int4 convert moves logits by about 1 % of their scale (the bf16 rounding of each
-    // group's scale and zero, the kernel's dequant); a convert that quantizes differently moves them by
-    // several units and flips top tokens.
+    // Check 5's rule: the converted model quantizes exactly as the fake quant (int4 codes identical in
+    // every module; intx: converted weights equal), every deployed logit within convertTolerance of the
+    // fake-quant one, and no argmax flip whose fake-quant margin exceeds that tolerance. A healthy int4
+    // convert moves logits by about 1 % of their scale (Int4Tensor stores each group's scale and zero in
+    // bf16), which can reverse near-tied top tokens; a convert that quantizes differently moves them by
+    // several units and flips tokens it clearly preferred.
     Tolerance convertTolerance{1.0, 0.1};
-    double argmaxThreshold = 1.0;
+    // Opt-in: also require argmax agreement >= this (the notebook's literal "predictions match").
+    std::optional<double> argmaxThreshold;
     std::string device = "cpu";          // "cpu" or "cuda"
     // Attention kernel of both forwards: SDPA (transformers' default) or eager (attn_implementation=
     // "eager"); they differ in the last bits of bf16 logits, not in what the checks conclude.
@@ -34,6 +36,9 @@ struct VerifyRequest {
     bool checkActivations = true;
     bool checkConvert = true;
     bool checkAdapterMerge = true;
+    // The diagnosis: one more eval track per numerics-changing config difference (that difference
+    // alone set to train's value) and one with all of them reverted, in the same walk.
+    bool diagnose = true;
     // Device numerics of the convert step (check 5); default: the eval recipe's device_numerics.
     std::optional<DeviceNumerics> convertNumerics;
     // The walk prepares each Linear in row blocks of about this many elements where its kernels allow

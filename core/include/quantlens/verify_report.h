@@ -13,7 +13,8 @@
 
 namespace ql {
 
-inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kReportSchemaVersion = 3;
+inline constexpr int kOldestReadableReportSchema = 2;  // older fields read as written; new ones take defaults
 
 // Polygraphy's rule: a pair (a, b) is close when |a-b| <= atol OR |a-b| <= rtol*|b| (b = eval side).
 struct Tolerance {
@@ -44,7 +45,9 @@ struct Histogram {
 };
 
 enum class CheckKind { Config, Weights, Logits, Activations, Convert, AdapterMerge };
-enum class CheckStatus { Pass, Fail, Skipped, Error };
+// Info: the check ran and measured something worth reading, but nothing it states is a verdict on this
+// pair of sides (e.g. adapter merge when neither side merges). Neither a pass nor a failure.
+enum class CheckStatus { Pass, Fail, Skipped, Error, Info };
 
 struct KeyNumber {
     std::string name;   // "max |Δ|", "bit-identical modules", ...
@@ -149,6 +152,26 @@ struct ConvertModuleRow {
     DiffMetrics dequant;
 };
 
+// A position where the deployed model's top token differs from the fake-quant model's. The margin is
+// the fake-quant model's preference for its own top token over the deployed one, fake[top] - fake[deployed];
+// the deviations are deployed - fake for each of the two tokens. A flip is a near tie when the margin is
+// within the convert tolerance at the top logit, max(atol, rtol·|fake[top]|): the format's bf16 scale/zero
+// rounding is allowed to move logits that far, so it may reverse such a tie. A larger margin is a real
+// divergence.
+struct ArgmaxFlip {
+    int prompt = 0;                           // index into VerifyReport::prompts
+    std::int64_t position = 0;                // token position within that prompt
+    std::int32_t fakeTop = 0, deployedTop = 0;
+    std::string fakeTopText, deployedTopText; // decoded; empty without a tokenizer
+    double fakeTop2Margin = 0.0;              // fake-quant model: top-1 minus top-2 logit
+    double margin = 0.0;                      // fake[fakeTop] - fake[deployedTop] (>= fakeTop2Margin)
+    double allowed = 0.0;                     // the convert tolerance at fake[fakeTop]
+    double deviationFakeTop = 0.0;            // deployed - fake logit of fakeTop
+    double deviationDeployedTop = 0.0;        // deployed - fake logit of deployedTop
+    bool nearTie = true;                      // margin <= allowed
+};
+inline constexpr std::size_t kMaxListedFlips = 256;
+
 // One way of deploying the eval side after QATConfig(step="convert"), compared with the eval side's
 // fake-quantized model. "like_for_like": the eval form with real low-bit weights (an unmerged adapter
 // stays unmerged and is served on top: Q(W)x + s·B(Ax) vs FQ(W)x + s·B(Ax); a merged one is converted
@@ -164,12 +187,24 @@ struct ConvertDeployment {
     DiffMetrics logits;                       // eval fake-quant logits (a) vs deployed logits (b)
     Histogram logitsAbsDiff;
     double argmaxAgreement = 1.0;
+    // What the low-bit storage format costs, measured (not a verdict when the codes are identical):
+    std::uint64_t groupsTotal = 0;            // quantization groups of the converted modules
+    std::uint64_t scalesRoundedInBf16 = 0;    // of them, groups whose scale changed when stored in bf16
+    std::uint64_t zerosRoundedInBf16 = 0;     // ... whose zero point changed
+    double dequantMaxAbs = 0.0;               // max |FQ weight - dequantized deployed weight| over modules
+    std::int64_t positions = 0;               // logit positions compared (all prompts)
+    std::int64_t flipsTotal = 0;              // positions whose argmax differs
+    std::int64_t flipsNearTie = 0;            // of them, margin <= the convert tolerance (format rounding)
+    std::int64_t flipsBeyondTolerance = 0;    // of them, margin > the convert tolerance: a real divergence
+    std::vector<ArgmaxFlip> flips;            // position order; at most kMaxListedFlips
     bool pass = true;                         // the check's rule applied to this deployment
 };
 
 struct ConvertCheck {
     std::vector<ConvertDeployment> deployments;  // like_for_like first: the verdict is about it
-    double argmaxThreshold = 1.0;             // rule: argmax agreement >= this
+    // Opt-in (--argmax-threshold): the notebook's literal "predictions match" rule, argmax agreement >=
+    // this on top of the default rule. Absent: argmax flips are judged by their margins only.
+    std::optional<double> argmaxThreshold;
 };
 
 struct AdapterMergeModule {
@@ -184,6 +219,36 @@ struct AdapterMergeModule {
 struct AdapterMergeCheck {
     std::vector<AdapterMergeModule> modules;
     std::string recommendation;               // what to do instead
+};
+
+// What one eval track computes against the train side (the diagnosis): the weights and logits
+// checks' measures, with the same definitions and tolerances.
+struct TrackEffect {
+    std::int64_t weightsModulesDiffering = 0;  // Linear modules whose effective weight is not bit-identical
+    double logitsMaxAbs = 0.0;
+    std::uint64_t logitsOutOfTolerance = 0;    // under the logit tolerance
+    double logitsTop1Agreement = 1.0;
+    bool matchesTrain() const { return weightsModulesDiffering == 0 && logitsOutOfTolerance == 0; }
+};
+
+// One numerics-changing difference of the config check, measured: the eval side with this field alone
+// set to train's value, run as one more track of the same walk.
+struct DiagnosisCause {
+    std::string field;                 // "adapter.form", "torchao_version", "quantization.group_size", ...
+    std::string train, eval;           // the two values (the config check's canonical text)
+    std::optional<TrackEffect> effect; // absent when that recipe could not be run (see note)
+    std::string note;                  // interaction or why it could not be run
+};
+
+// Check 7: which difference causes how much of the gap, and the fixed eval recipe.
+struct Diagnosis {
+    TrackEffect before;                      // the eval side as it is
+    std::vector<DiagnosisCause> causes;      // ranked: the cause whose revert closes most of the gap first
+    std::optional<TrackEffect> allReverted;  // every cause reverted at once (the fixed eval recipe's track)
+    bool fixedRecipeMatchesTrain = false;    // allReverted matches train (weights and logits)
+    std::vector<std::string> remaining;      // what still differs when every cause is reverted
+    std::string fixedEvalYaml;               // the recipe --write-fixed-eval writes
+    std::string summary;                     // one paragraph: what to change, measured
 };
 
 // A non-fatal finding (warnings are data, not log lines).
@@ -246,16 +311,19 @@ struct VerifyReport {
     std::optional<ActivationsCheck> activations;
     std::optional<ConvertCheck> convert;
     std::optional<AdapterMergeCheck> adapterMerge;
+    std::optional<Diagnosis> diagnosis;         // absent when the config check finds no numerics difference
     std::optional<TrainerState> trainerState;   // from the adapter dir, for the Training tab
     std::vector<ReportWarning> warnings;
 
     bool allPassed() const;                     // no check Fail or Error
+    // "all checks pass", "all checks pass (1 skipped, 1 for information)", "2 checks failed: weights, logits"
+    std::string verdictText() const;
 };
 
 // Where the recipe's model, hub snapshot and Trainer checkpoint came from (its resolution fields).
 SideResolution sideResolution(const Recipe& recipe);
 
 std::string_view checkKindName(CheckKind kind);      // "config", "weights", ...
-std::string_view checkStatusName(CheckStatus status);  // "pass", "fail", "skipped", "error"
+std::string_view checkStatusName(CheckStatus status);  // "pass", "fail", "skipped", "error", "info"
 
 }  // namespace ql

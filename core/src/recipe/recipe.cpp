@@ -118,7 +118,9 @@ Result<Recipe> parseRecipe(std::string_view yamlText, const std::string& sourceN
         if (!root || root.IsNull()) {
             return makeError(ErrorCode::InvalidInput, sourceName + ": empty recipe");
         }
-        return parseRecipeNode(root, sourceName);
+        Recipe recipe = parseRecipeNode(root, sourceName);
+        recipe.yamlText = std::string(yamlText);
+        return recipe;
     } catch (const ParseFailure& failure) {
         return oneLine(failure.error);
     } catch (const YAML::Exception& e) {

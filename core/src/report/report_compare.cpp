@@ -65,6 +65,7 @@ std::vector<DeploymentDelta> compareDeployments(const VerifyReport& a, const Ver
             (isA ? it->argmaxA : it->argmaxB) = d.argmaxAgreement;
             (isA ? it->logitsMaxAbsA : it->logitsMaxAbsB) = d.logits.maxAbs;
             (isA ? it->codesDifferA : it->codesDifferB) = d.modulesCodesDiffer;
+            (isA ? it->flipsBeyondA : it->flipsBeyondB) = d.flipsBeyondTolerance;
         }
     };
     add(a, true);
@@ -118,6 +119,21 @@ std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyRepor
 }
 }  // namespace
 
+std::string DeploymentDelta::worseReason() const {
+    if (!worse()) return "";
+    if (*passA) return "pass -> fail";
+    std::string why = "fail -> fail";
+    if (codesDifferB.value_or(0) > codesDifferA.value_or(0)) {
+        why += ", modules changing codes " + std::to_string(codesDifferA.value_or(0)) + " -> " +
+               std::to_string(*codesDifferB);
+    }
+    if (flipsBeyondB.value_or(0) > flipsBeyondA.value_or(0)) {
+        why += ", argmax flips beyond the convert tolerance " + std::to_string(flipsBeyondA.value_or(0)) + " -> " +
+               std::to_string(*flipsBeyondB);
+    }
+    return why;
+}
+
 int ReportComparison::modulesWorse() const {
     return static_cast<int>(std::count_if(modules.begin(), modules.end(), [](const ModuleDelta& m) { return m.worse(); }));
 }
@@ -139,7 +155,7 @@ std::vector<std::string> ReportComparison::worseReasons() const {
                           std::string(checkStatusName(*c.b)));
     }
     for (const DeploymentDelta& d : deployments) {
-        if (d.worse()) reasons.push_back("convert deployment " + d.id + ": pass -> fail");
+        if (d.worse()) reasons.push_back("convert deployment " + d.id + ": " + d.worseReason());
     }
     for (const ModuleDelta& m : modules) {
         if (m.worse()) reasons.push_back("module " + m.module + ": within -> out of tolerance");

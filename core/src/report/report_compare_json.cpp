@@ -59,6 +59,8 @@ std::string comparisonToJson(const ReportComparison& c, const std::string& label
                                {"logits_max_abs_a", number(d.logitsMaxAbsA)}, {"logits_max_abs_b", number(d.logitsMaxAbsB)},
                                {"modules_codes_differ_a", d.codesDifferA ? Json(*d.codesDifferA) : Json(nullptr)},
                                {"modules_codes_differ_b", d.codesDifferB ? Json(*d.codesDifferB) : Json(nullptr)},
+                               {"flips_beyond_tolerance_a", d.flipsBeyondA ? Json(*d.flipsBeyondA) : Json(nullptr)},
+                               {"flips_beyond_tolerance_b", d.flipsBeyondB ? Json(*d.flipsBeyondB) : Json(nullptr)},
                                {"worse", d.worse()}, {"better", d.better()}});
     }
     j["deployments"] = deployments;

@@ -32,8 +32,9 @@ struct EnumNames {
 const EnumNames<CheckKind, 6> kKinds{{{{CheckKind::Config, "config"}, {CheckKind::Weights, "weights"},
                                        {CheckKind::Logits, "logits"}, {CheckKind::Activations, "activations"},
                                        {CheckKind::Convert, "convert"}, {CheckKind::AdapterMerge, "adapter_merge"}}}};
-const EnumNames<CheckStatus, 4> kStatuses{{{{CheckStatus::Pass, "pass"}, {CheckStatus::Fail, "fail"},
-                                            {CheckStatus::Skipped, "skipped"}, {CheckStatus::Error, "error"}}}};
+const EnumNames<CheckStatus, 5> kStatuses{{{{CheckStatus::Pass, "pass"}, {CheckStatus::Fail, "fail"},
+                                            {CheckStatus::Skipped, "skipped"}, {CheckStatus::Error, "error"},
+                                            {CheckStatus::Info, "info"}}}};
 const EnumNames<DiffClass, 3> kDiffClasses{{{{DiffClass::Same, "same"}, {DiffClass::NoEffect, "no_effect"},
                                              {DiffClass::ChangesNumerics, "changes_numerics"}}}};
 const EnumNames<FindingSeverity, 3> kSeverities{{{{FindingSeverity::Info, "info"}, {FindingSeverity::Warning, "warning"},
@@ -124,12 +125,20 @@ Json enc(const ConvertDeployment& v);
 void dec(const Json& j, ConvertDeployment& v);
 Json enc(const ConvertModuleRow& v);
 void dec(const Json& j, ConvertModuleRow& v);
+Json enc(const ArgmaxFlip& v);
+void dec(const Json& j, ArgmaxFlip& v);
 Json enc(const ConvertCheck& v);
 void dec(const Json& j, ConvertCheck& v);
 Json enc(const AdapterMergeModule& v);
 void dec(const Json& j, AdapterMergeModule& v);
 Json enc(const AdapterMergeCheck& v);
 void dec(const Json& j, AdapterMergeCheck& v);
+Json enc(const TrackEffect& v);
+void dec(const Json& j, TrackEffect& v);
+Json enc(const DiagnosisCause& v);
+void dec(const Json& j, DiagnosisCause& v);
+Json enc(const Diagnosis& v);
+void dec(const Json& j, Diagnosis& v);
 Json enc(const ReportWarning& v);
 void dec(const Json& j, ReportWarning& v);
 Json enc(const SideResolution& v);
@@ -215,16 +224,31 @@ QL_STRUCT(ConvertModuleRow, f("module", s.module); f("type_before", s.typeBefore
           f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter); f("codes_identical", s.codesIdentical);
           f("scales_rounded_in_bf16", s.scalesRoundedInBf16); f("zeros_rounded_in_bf16", s.zerosRoundedInBf16);
           f("dequant", s.dequant);)
+QL_STRUCT(ArgmaxFlip, f("prompt", s.prompt); f("position", s.position); f("fake_top", s.fakeTop);
+          f("deployed_top", s.deployedTop); f("fake_top_text", s.fakeTopText); f("deployed_top_text", s.deployedTopText);
+          f("fake_top2_margin", s.fakeTop2Margin); f("margin", s.margin); f("allowed", s.allowed);
+          f("deviation_fake_top", s.deviationFakeTop); f("deviation_deployed_top", s.deviationDeployedTop);
+          f("near_tie", s.nearTie);)
 QL_STRUCT(ConvertDeployment, f("id", s.id); f("title", s.title); f("compares", s.compares); f("modules", s.modules);
           f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter);
           f("modules_codes_differ", s.modulesCodesDiffer); f("logits", s.logits);
           f("logits_abs_diff_histogram", s.logitsAbsDiff); f("argmax_agreement", s.argmaxAgreement);
-          f("pass", s.pass);)
+          f("groups_total", s.groupsTotal); f("scales_rounded_in_bf16", s.scalesRoundedInBf16);
+          f("zeros_rounded_in_bf16", s.zerosRoundedInBf16); f("dequant_max_abs", s.dequantMaxAbs);
+          f("positions", s.positions); f("flips_total", s.flipsTotal); f("flips_near_tie", s.flipsNearTie);
+          f("flips_beyond_tolerance", s.flipsBeyondTolerance); f("flips", s.flips); f("pass", s.pass);)
 QL_STRUCT(ConvertCheck, f("deployments", s.deployments); f("argmax_threshold", s.argmaxThreshold);)
 QL_STRUCT(AdapterMergeModule, f("module", s.module); f("weight", s.weight); f("output", s.output);
           f("groups_scale_changed", s.groupsScaleChanged); f("groups_total", s.groupsTotal);
           f("delta_max_abs", s.deltaMaxAbs);)
 QL_STRUCT(AdapterMergeCheck, f("modules", s.modules); f("recommendation", s.recommendation);)
+QL_STRUCT(TrackEffect, f("weights_modules_differing", s.weightsModulesDiffering); f("logits_max_abs", s.logitsMaxAbs);
+          f("logits_out_of_tolerance", s.logitsOutOfTolerance); f("logits_top1_agreement", s.logitsTop1Agreement);)
+QL_STRUCT(DiagnosisCause, f("field", s.field); f("train", s.train); f("eval", s.eval); f("effect", s.effect);
+          f("note", s.note);)
+QL_STRUCT(Diagnosis, f("before", s.before); f("causes", s.causes); f("all_reverted", s.allReverted);
+          f("fixed_recipe_matches_train", s.fixedRecipeMatchesTrain); f("remaining", s.remaining);
+          f("fixed_eval_yaml", s.fixedEvalYaml); f("summary", s.summary);)
 QL_STRUCT(ReportWarning, f("kind", s.kind); f("subject", s.subject); f("detail", s.detail);)
 QL_STRUCT(SideResolution, f("model_requested", s.modelRequested); f("model_origin", s.modelOrigin);
           f("hub_repo_id", s.hubRepoId); f("hub_revision", s.hubRevision); f("hub_commit", s.hubCommit);
@@ -254,7 +278,7 @@ QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_versi
           f("convert_tolerance", s.convertTolerance); f("train", s.train);
           f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
           f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);
-          f("adapter_merge", s.adapterMerge); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
+          f("adapter_merge", s.adapterMerge); f("diagnosis", s.diagnosis); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
 
 template <typename T> Json enc(const std::vector<T>& v) {
     Json j = Json::array();
@@ -290,9 +314,10 @@ Result<VerifyReport> reportFromJson(std::string_view json, const std::string& so
         }
         VerifyReport r;
         dec(j, r);
-        if (r.schemaVersion != kReportSchemaVersion) {
+        if (r.schemaVersion < kOldestReadableReportSchema || r.schemaVersion > kReportSchemaVersion) {
             return makeError(ErrorCode::Unsupported, sourceName + ": schema_version " + std::to_string(r.schemaVersion) +
-                                                         ", expected " + std::to_string(kReportSchemaVersion));
+                                                         ", expected " + std::to_string(kOldestReadableReportSchema) +
+                                                         " to " + std::to_string(kReportSchemaVersion));
         }
         return r;
     } catch (const std::exception& e) {

@@ -73,10 +73,39 @@ void details(std::ostringstream& o, const VerifyReport& r) {
             o << "- convert, " << d.title << " (" << d.compares << "): argmax agreement " << num(100.0 * d.argmaxAgreement)
               << " %, logits max |Δ| " << num(d.logits.maxAbs) << ", " << d.modulesCodesDiffer
               << " modules change codes — " << (d.pass ? "passes" : "fails") << " the rule\n";
+            for (std::size_t i = 0; i < std::min<std::size_t>(10, d.flips.size()); ++i) {
+                const ArgmaxFlip& f = d.flips[i];
+                o << "  - prompt " << f.prompt << " position " << f.position << ": `" << f.fakeTopText << "` (" << f.fakeTop
+                  << ") → `" << f.deployedTopText << "` (" << f.deployedTop << "), fake-quant margin " << num(f.margin)
+                  << " (allowed " << num(f.allowed) << "), deviations " << num(f.deviationFakeTop) << " / "
+                  << num(f.deviationDeployedTop) << " — " << (f.nearTie ? "near tie" : "beyond the tolerance") << '\n';
+            }
         }
     }
     if (r.adapterMerge && !r.adapterMerge->recommendation.empty()) o << "- adapter merge: " << r.adapterMerge->recommendation << '\n';
     for (const auto& w : r.warnings) o << "- warning (" << w.kind << ") " << w.subject << ": " << w.detail << '\n';
+}
+
+std::string effect(const TrackEffect& e) {
+    return std::to_string(e.weightsModulesDiffering) + " | " + num(e.logitsMaxAbs) + " | " +
+           num(100.0 * e.logitsTop1Agreement) + " %";
+}
+
+// The diagnosis: each numerics difference reverted alone, measured; then all of them.
+void whatToChange(std::ostringstream& o, const Diagnosis& d) {
+    o << "## What to change\n\n" << d.summary << "\n\n";
+    o << "| eval with | modules differing | logits max \\|Δ\\| | top-1 agreement | note |\n|---|---|---|---|---|\n";
+    o << "| (as it is) | " << effect(d.before) << " | |\n";
+    for (const DiagnosisCause& c : d.causes) {
+        o << "| `" << c.field << "` " << c.eval << " → " << c.train << " | "
+          << (c.effect ? effect(*c.effect) : std::string("– | – | –")) << " | " << c.note << " |\n";
+    }
+    if (d.allReverted) {
+        o << "| every difference reverted | " << effect(*d.allReverted) << " | "
+          << (d.fixedRecipeMatchesTrain ? "matches train (`--write-fixed-eval`)" : "still differs") << " |\n";
+    }
+    for (const std::string& left : d.remaining) o << "\n- still different: " << left;
+    o << "\n\n";
 }
 
 }  // namespace
@@ -84,7 +113,7 @@ void details(std::ostringstream& o, const VerifyReport& r) {
 std::string reportToMarkdown(const VerifyReport& r) {
     std::ostringstream o;
     o << "# QuantLens verify report\n\n";
-    o << "Verdict: **" << (r.allPassed() ? "all checks pass" : "a check failed") << "** — " << r.createdUtc << ", device "
+    o << "Verdict: **" << r.verdictText() << "** — " << r.createdUtc << ", device "
       << r.device << ", " << num(r.wallSeconds) << " s\n\n";
     o << "Tolerance (Polygraphy: |a-b| ≤ atol OR |a-b| ≤ rtol·|b|): weights atol " << num(r.weightTolerance.atol)
       << " rtol " << num(r.weightTolerance.rtol) << "; logits atol " << num(r.logitTolerance.atol) << " rtol "
@@ -95,7 +124,9 @@ std::string reportToMarkdown(const VerifyReport& r) {
     for (const auto& c : r.checks) {
         o << "| " << checkKindName(c.kind) << " | " << checkStatusName(c.status) << " | " << c.headline << " |\n";
     }
-    o << "\n## Details\n\n";
+    o << '\n';
+    if (r.diagnosis) whatToChange(o, *r.diagnosis);
+    o << "## Details\n\n";
     for (const auto& c : r.checks) {
         o << "### " << checkKindName(c.kind) << ": " << checkStatusName(c.status) << "\n\n";
         if (!c.rule.empty()) o << "Rule: " << c.rule << ".\n\n";

@@ -1,4 +1,4 @@
-// Names of check kinds and statuses (the report JSON spelling), VerifyReport::allPassed.
+// Names of check kinds and statuses (the report JSON spelling), VerifyReport::allPassed / verdictText.
 #include "quantlens/verify_report.h"
 
 namespace ql {
@@ -21,6 +21,7 @@ std::string_view checkStatusName(CheckStatus status) {
         case CheckStatus::Fail: return "fail";
         case CheckStatus::Skipped: return "skipped";
         case CheckStatus::Error: return "error";
+        case CheckStatus::Info: return "info";
     }
     return "error";
 }
@@ -32,6 +33,25 @@ bool VerifyReport::allPassed() const {
         }
     }
     return true;
+}
+
+std::string VerifyReport::verdictText() const {
+    std::string failed;
+    int failures = 0, skipped = 0, info = 0;
+    for (const auto& c : checks) {
+        if (c.status == CheckStatus::Fail || c.status == CheckStatus::Error) {
+            failed += (failures++ ? ", " : "") + std::string(checkKindName(c.kind));
+        }
+        skipped += c.status == CheckStatus::Skipped ? 1 : 0;
+        info += c.status == CheckStatus::Info ? 1 : 0;
+    }
+    if (failures > 0) {
+        return std::to_string(failures) + (failures == 1 ? " check failed: " : " checks failed: ") + failed;
+    }
+    std::string aside;
+    if (skipped > 0) aside = std::to_string(skipped) + " skipped";
+    if (info > 0) aside += (aside.empty() ? "" : ", ") + std::to_string(info) + " for information";
+    return "all checks pass" + (aside.empty() ? std::string() : " (" + aside + ")");
 }
 
 }  // namespace ql

@@ -231,16 +231,27 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
     b.m_module = module;
     bool kernels = plan.blockElements > 0;
     bool anyLora = false, rowLocalSpecs = true;
-    for (Track t : {Track::Train, Track::Eval}) {
-        const Side& side = plan.side(t);
-        const bool share = t == Track::Eval && sharesBase(*plan.train, *plan.eval, module);
-        auto slot = loadSlot(side, module, share ? &b.m_sides[0].slot : nullptr);
+    std::vector<std::pair<Track, const Side*>> sides{{Track::Train, plan.train}, {Track::Eval, plan.eval}};
+    for (const Side* v : plan.variants) sides.emplace_back(Track::Eval, v);  // a variant has eval's adapter
+    b.m_sides.reserve(sides.size());  // slots below point at earlier slots' tensors
+    for (std::size_t i = 0; i < sides.size(); ++i) {
+        const auto [t, sidePtr] = sides[i];
+        const Side& side = *sidePtr;
+        const SideSlot* shareWith = nullptr;
+        if (i == 1 && sharesBase(*plan.train, side, module)) shareWith = &b.m_sides[0];
+        if (i >= 2) {
+            shareWith = sharesBase(*plan.eval, side, module)    ? &b.m_sides[1]
+                        : sharesBase(*plan.train, side, module) ? &b.m_sides[0]
+                                                                : nullptr;
+        }
+        auto slot = loadSlot(side, module, shareWith ? &shareWith->slot : nullptr);
         if (!slot) {
             return makeError(slot.error().code, side.label + ": " + slot.error().message);
         }
         SideSlot s;
         s.track = t;
         s.side = &side;
+        s.variant = i >= 2 ? static_cast<int>(i - 2) : -1;
         s.slot = std::move(*slot);
         s.quantized = side.quantizes(module);
         const LinearForm form = side.run.module(module).form;
@@ -270,12 +281,13 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
     }
     const SideSlot& train = b.m_sides[0];
     const SideSlot& eval = b.m_sides[1];
-    if (!train.slot.weight.sizes().equals(eval.slot.weight.sizes()) || eval.slot.weight.dim() != 2) {
-        return makeError(ErrorCode::InvalidInput, module.name + ": train and eval weights differ in shape");
+    for (const SideSlot& s : b.m_sides) {
+        if (!train.slot.weight.sizes().equals(s.slot.weight.sizes()) || s.slot.weight.dim() != 2) {
+            return makeError(ErrorCode::InvalidInput, module.name + ": train and " + s.side->label +
+                                                          " weights differ in shape");
+        }
     }
-    b.m_sameBase = train.slot.weight.data_ptr() == eval.slot.weight.data_ptr();
-    b.m_sameAdapter = train.slot.lora && eval.slot.lora && train.side->recipe->adapter && eval.side->recipe->adapter &&
-                      std::filesystem::equivalent(train.side->recipe->adapter->path, eval.side->recipe->adapter->path);
+    b.assignSourceIds();
     b.m_rows = eval.slot.weight.size(0);
     b.m_cols = eval.slot.weight.size(1);
     b.m_kernelPath = kernels;
@@ -289,6 +301,50 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
     return b;
 }
 
+namespace {
+
+bool sameAdapterFolder(const Recipe& a, const Recipe& b) {
+    std::error_code ec;
+    return a.adapter && b.adapter && std::filesystem::equivalent(a.adapter->path, b.adapter->path, ec) && !ec;
+}
+
+}  // namespace
+
+// Slots that read the same mapped base weight (in the same dtype) share a base id, slots whose
+// adapters are the same folder share an adapter id: the memo then computes each product once.
+void ModuleRowsBuilder::assignSourceIds() {
+    for (std::size_t i = 0; i < m_sides.size(); ++i) {
+        SideSlot& s = m_sides[i];
+        s.baseId = static_cast<int>(i);
+        s.adapterId = static_cast<int>(i);
+        for (std::size_t j = 0; j < i; ++j) {
+            const SideSlot& o = m_sides[j];
+            if (o.slot.weight.data_ptr() == s.slot.weight.data_ptr() &&
+                o.slot.weight.scalar_type() == s.slot.weight.scalar_type()) {
+                s.baseId = o.baseId;
+                break;
+            }
+        }
+        for (std::size_t j = 0; j < i && s.slot.lora; ++j) {
+            const SideSlot& o = m_sides[j];
+            if (o.slot.lora && sameAdapterFolder(*o.side->recipe, *s.side->recipe)) {
+                s.adapterId = o.adapterId;
+                break;
+            }
+        }
+    }
+}
+
+SideRows& ModuleRowsBuilder::slotRows(ModuleRows& rows, const SideSlot& s) {
+    if (s.variant >= 0) return rows.variants[static_cast<std::size_t>(s.variant)];
+    return s.track == Track::Train ? rows.train : rows.eval;
+}
+
+const SideRows& ModuleRowsBuilder::slotRows(const ModuleRows& rows, const SideSlot& s) {
+    if (s.variant >= 0) return rows.variants[static_cast<std::size_t>(s.variant)];
+    return s.track == Track::Train ? rows.train : rows.eval;
+}
+
 Result<ModuleRows> ModuleRowsBuilder::rows(std::int64_t row0, std::int64_t n) {
     return m_kernelPath ? kernelRows(row0, n) : preparedRows(row0, n);
 }
@@ -298,8 +354,8 @@ Result<ModuleRows> ModuleRowsBuilder::rows(std::int64_t row0, std::int64_t n) {
 Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t n) {
     Memo memo;
     const SideSlot& eval = m_sides[1];
-    auto baseId = [&](const SideSlot& s) { return s.track == Track::Eval && !m_sameBase ? 1 : 0; };
-    auto adapterId = [&](const SideSlot& s) { return s.track == Track::Eval && !m_sameAdapter ? 1 : 0; };
+    auto baseId = [](const SideSlot& s) { return s.baseId; };
+    auto adapterId = [](const SideSlot& s) { return s.adapterId; };
     auto weight = [&](const SideSlot& s) { return s.slot.weight.narrow(0, row0, n); };
     auto delta = [&](const SideSlot& s) -> const at::Tensor& {
         at::Tensor& d = memo.deltas[adapterId(s)];
@@ -320,16 +376,16 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     auto want = [&](const SideSlot& s, bool merge, const FakeQuantSpec& spec) -> Int4Request& {
         return memo.wants[key(s, merge, spec)];
     };
-    const SideSlot* plusSide[2] = {nullptr, nullptr};  // the side whose delta each adapter id stands for
+    std::map<int, const SideSlot*> plusSide;  // the side whose delta each adapter id stands for
     for (const SideSlot& s : m_sides) {
-        if (s.slot.lora) plusSide[adapterId(s)] = &s;
+        if (s.slot.lora && !plusSide.contains(adapterId(s))) plusSide[adapterId(s)] = &s;
     }
     auto fake = [&](const SideSlot& s, bool merge, const FakeQuantSpec& spec) -> const Int4Rows& {
         const auto k = key(s, merge, spec);
         auto it = memo.fakes.find(k);
         if (it == memo.fakes.end()) {
             const Int4Request& w = memo.wants[k];
-            const at::Tensor d = w.plusAdapter >= 0 ? delta(*plusSide[w.plusAdapter]) : at::Tensor();
+            const at::Tensor d = w.plusAdapter >= 0 ? delta(*plusSide.at(w.plusAdapter)) : at::Tensor();
             it = memo.fakes.emplace(k, int4Rows(source(s, merge), spec, w, d)).first;
         }
         return it->second;
@@ -368,6 +424,7 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     ModuleRows out;
     out.row0 = row0;
     out.rows = n;
+    out.variants.resize(m_plan->variants.size());
     for (std::size_t i = 0; i < m_plan->deployments.size(); ++i) {
         const DeploymentPlan& d = m_plan->deployments[i];
         DeploymentRows r;
@@ -409,7 +466,7 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
         } else {
             r.effective = r.prepared;
         }
-        (s.track == Track::Train ? out.train : out.eval) = std::move(r);
+        slotRows(out, s) = std::move(r);
     }
     for (std::size_t i = 0; i < m_plan->deployments.size(); ++i) {
         DeploymentRows& r = out.deployments[i];
@@ -445,6 +502,7 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
     ModuleRows out;
     out.row0 = row0;
     out.rows = n;
+    out.variants.resize(m_plan->variants.size());
     for (SideSlot& s : m_sides) {
         auto p = model::prepareLinear(whole ? s.slot : sliceSlot(s.slot, row0, n), s.side->formOf(m_module), s.quantized);
         if (!p) {
@@ -462,7 +520,7 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
             std::tie(r.groupScale, r.groupZero) = int4ScaleZero(r.base, q->weight.groupSize, q->weight.device);
         }
         s.prepared = std::move(*p);
-        (s.track == Track::Train ? out.train : out.eval) = std::move(r);
+        slotRows(out, s) = std::move(r);
     }
     const SideSlot& eval = m_sides[1];
     const auto& evalQuant = eval.side->run.form.quant;
@@ -546,12 +604,10 @@ model::LoraFactors loraRows(const model::LoraFactors& lora, std::int64_t row0, s
 
 }  // namespace
 
-model::BlockLinear ModuleRowsBuilder::sideBlock(Track t, const ModuleRows& rows) const {
-    const SideSlot& s = m_sides[trackIndex(t)];
+model::BlockLinear ModuleRowsBuilder::sideBlock(const SideSlot& s, const SideRows& r, const ModuleRows& rows) const {
     if (s.prepared) {
         return {rows.row0, *s.prepared};
     }
-    const SideRows& r = t == Track::Train ? rows.train : rows.eval;
     model::PreparedLinear p;
     p.name = m_module.name;
     p.form = s.side->run.module(m_module).form;
@@ -598,10 +654,13 @@ model::BlockLinear ModuleRowsBuilder::deploymentBlock(std::size_t d, const Modul
 
 std::vector<model::BlockLinear> ModuleRowsBuilder::trackBlocks(const ModuleRows& rows) const {
     std::vector<model::BlockLinear> blocks;
-    blocks.push_back(sideBlock(Track::Train, rows));
-    blocks.push_back(sideBlock(Track::Eval, rows));
+    blocks.push_back(sideBlock(m_sides[0], rows.train, rows));
+    blocks.push_back(sideBlock(m_sides[1], rows.eval, rows));
     for (std::size_t d = 0; d < m_plan->deployments.size(); ++d) {
         blocks.push_back(deploymentBlock(d, rows));
+    }
+    for (std::size_t v = 2; v < m_sides.size(); ++v) {
+        blocks.push_back(sideBlock(m_sides[v], slotRows(rows, m_sides[v]), rows));
     }
     return blocks;
 }

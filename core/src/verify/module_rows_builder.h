@@ -1,6 +1,6 @@
-// Prepares one Linear for the verify walk, row block by row block: what both sides, every deployment
-// and check 6 make of rows [r0, r0 + n) (ModuleRows, handed to the passes), and the block each forward
-// multiplies. Everything a side derives from a weight is computed once and shared: two sides that read
+// Prepares one Linear for the verify walk, row block by row block: what both sides, every deployment,
+// every counterfactual eval side (variant) and check 6 make of rows [r0, r0 + n) (ModuleRows, handed to
+// the passes), and the block each forward multiplies. Everything a side derives from a weight is computed once and shared: two sides that read
 // the same mapped checkpoint with the same adapter and fake-quant spec share their fake quant, a
 // deployment whose convert quantizes like the eval side's fake quant comes out of the same kernel pass,
 // and check 6 reuses the sides' rows.
@@ -52,6 +52,9 @@ public:
         bool merges = false;             // form M: the LoRA is merged before fake quant
         bool unmergedLora = false;       // the LoRA runs unmerged (F, T, T')
         std::optional<model::PreparedLinear> prepared;  // prepared path: the current block's Linear
+        int variant = -1;                // index into WalkPlan::variants; -1 for train and eval
+        int baseId = 0;                  // slots with the same id read the same base weight
+        int adapterId = 0;               // ... the same adapter factors
     };
 
     // Whether deployment `d` merges this module's LoRA before converting / serves it unmerged on top:
@@ -69,7 +72,7 @@ public:
     bool concurrentBlocks() const { return m_kernelPath; }
     // What every side, deployment and check 6 make of rows [row0, row0 + n).
     Result<ModuleRows> rows(std::int64_t row0, std::int64_t n);
-    // The blocks the forwards multiply for those rows: train, eval, then each deployment.
+    // The blocks the forwards multiply for those rows: train, eval, each deployment, each variant.
     std::vector<model::BlockLinear> trackBlocks(const ModuleRows& rows) const;
 
 private:
@@ -78,14 +81,16 @@ private:
 
     Result<ModuleRows> preparedRows(std::int64_t row0, std::int64_t n);
     Result<ModuleRows> kernelRows(std::int64_t row0, std::int64_t n);
-    model::BlockLinear sideBlock(Track t, const ModuleRows& rows) const;
+    model::BlockLinear sideBlock(const SideSlot& s, const SideRows& r, const ModuleRows& rows) const;
+    static SideRows& slotRows(ModuleRows& rows, const SideSlot& s);
+    static const SideRows& slotRows(const ModuleRows& rows, const SideSlot& s);
+    void assignSourceIds();
     model::BlockLinear deploymentBlock(std::size_t d, const ModuleRows& rows) const;
 
     const WalkPlan* m_plan = nullptr;
     model::ModuleRef m_module;
-    std::vector<SideSlot> m_sides;  // train, eval
+    std::vector<SideSlot> m_sides;  // train, eval, then WalkPlan::variants
     bool m_kernelPath = false;
-    bool m_sameBase = false, m_sameAdapter = false;
     std::int64_t m_rows = 0, m_cols = 0, m_blockRows = 0;
 };
 

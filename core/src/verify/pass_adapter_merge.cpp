@@ -106,7 +106,8 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
                                  " adapted modules change when merged (max output |Δ| " + fmt(m_worstOutput) + ")";
     std::string rule = "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a "
                        "module's fake-quantized weight beyond the weight tolerance (" +
-                       toleranceText(m_request.weightTolerance) + "); otherwise informational";
+                       toleranceText(m_request.weightTolerance) + "); passes when the forms differ and no module "
+                       "changes; information only when both sides use the same form";
     std::string what = "Compared, for each adapted module of the " + side.label +
                        " side, the merged map FQ(W + s·BA) with the unmerged FQ(W) + s·BA, in weight space and on the "
                        "module's inputs from the prompts. ";
@@ -120,7 +121,9 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
         what += "Both sides use the same LoRA form, so this does not affect their agreement; it shows what merging "
                 "would change. " + check.recommendation;
     }
-    return {makeSummary(CheckKind::AdapterMerge, fail ? CheckStatus::Fail : CheckStatus::Pass, headline,
+    // Same LoRA form on both sides: merging is not part of their comparison, so the numbers are information.
+    const CheckStatus status = fail ? CheckStatus::Fail : mergeMismatch ? CheckStatus::Pass : CheckStatus::Info;
+    return {makeSummary(CheckKind::AdapterMerge, status, headline,
                         {{"adapted modules", std::to_string(check.modules.size())},
                          {"modules changed by merge", std::to_string(m_differing)},
                          {"max output |Δ|", fmt(m_worstOutput)},

@@ -1,8 +1,12 @@
 // Check 5: the eval side's fake-quantized model vs what QATConfig(step="convert") deploys, like with
 // like (walk_plan.h's deployments): per module the types, bytes, codes and the dequantized weight vs
 // the fake-quantized one; then the deployed forward's logits vs the eval logits.
-// Rule (like-for-like deployment): codes identical in every module (intx: converted weights equal the
-// fake-quantized ones), argmax agreement >= the threshold, and every logit within the convert tolerance.
+// Two questions kept apart. (a) Does the converted model quantize exactly as the fake-quant model? The
+// rule (on the like-for-like deployment): codes identical in every module (intx: converted weights equal
+// the fake-quantized ones), every logit within the convert tolerance, and no argmax flip whose fake-quant
+// margin exceeds that tolerance (argmax_flips.h); plus, opt-in, argmax agreement >= --argmax-threshold.
+// (b) What does the storage format cost? bf16 scale/zero rounding, dequant and logit deviation, argmax
+// agreement and near-tie flips: measured and reported, not failed.
 #pragma once
 
 #include <mutex>
@@ -34,6 +38,7 @@ private:
         std::uint64_t codeMismatches = 0;
         bool codesCompared = false;
         bool converted = false;
+        std::uint64_t groups = 0;  // quantization groups when converted
     };
     // The module's row before its rows are compared: types, dtypes, bytes; `converted` false when the
     // module stays float after convert (not quantized, or K not divisible by the groups).

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <deque>
 
 #include "model/linear_table.h"
 #include "quantlens/tokenizer.h"
@@ -12,7 +13,9 @@
 #include "verify/check_config.h"
 #include "verify/pass_activations.h"
 #include "verify/pass_adapter_merge.h"
+#include "verify/diagnosis_plan.h"
 #include "verify/pass_convert.h"
+#include "verify/pass_diagnosis.h"
 #include "verify/pass_logits.h"
 #include "verify/pass_weights.h"
 #include "verify/side.h"
@@ -113,6 +116,15 @@ void decodeTopTokens(const Tokenizer& tok, LogitsCheck& logits) {
     }
 }
 
+void decodeFlips(const Tokenizer& tok, ConvertCheck& convert) {
+    for (ConvertDeployment& d : convert.deployments) {
+        for (ArgmaxFlip& f : d.flips) {
+            f.fakeTopText = tok.decode({f.fakeTop}, false);
+            f.deployedTopText = tok.decode({f.deployedTop}, false);
+        }
+    }
+}
+
 Result<at::Device> pickDevice(const std::string& name, VerifyReport& report) {
     if (name == "cpu" || name.empty()) {
         report.device = "cpu";
@@ -143,6 +155,70 @@ void collectSection(Pass& pass, std::vector<CheckSummary>& checks, std::optional
     section = std::move(body);
 }
 
+// The counterfactual eval sides of the diagnosis, opened on eval's mapping: one per cause, then the
+// fixed recipe's. A side that cannot be opened is left out with the reason (its cause stays unmeasured).
+struct DiagnosisSides {
+    checks::DiagnosisPlan plan;
+    std::deque<Recipe> recipes;        // the sides point at these
+    std::deque<checks::Side> sides;
+    std::vector<int> causeVariant;     // per cause: its index in WalkPlan::variants, -1 when not run
+    std::vector<std::string> why;      // per cause: why not run
+    int fixedVariant = -1;
+};
+
+// Fills `d` in place: `variants` points into its deques.
+void openDiagnosisSides(const VerifyRequest& req, const ConfigDiff& diff, const checks::Side& eval,
+                        std::vector<const checks::Side*>& variants, DiagnosisSides& d) {
+    d.plan = checks::planDiagnosis(req.train, req.eval, diff);
+    const auto open = [&](const Recipe& recipe, const std::string& label, std::string& why) -> int {
+        d.recipes.push_back(recipe);
+        auto side = checks::openSide(d.recipes.back(), label, eval.run.device, &eval);
+        if (!side) {
+            why = side.error().message;
+            return -1;
+        }
+        d.sides.push_back(std::move(*side));
+        variants.push_back(&d.sides.back());
+        return static_cast<int>(variants.size()) - 1;
+    };
+    for (const checks::CausePlan& c : d.plan.causes) {
+        std::string why;
+        d.causeVariant.push_back(open(c.recipe, "eval with " + c.field + " = train's", why));
+        d.why.push_back(why.empty() ? std::string() : "could not run this recipe alone: " + why);
+    }
+    if (d.plan.fixedRecipe) {
+        std::string why;
+        d.fixedVariant = open(*d.plan.fixedRecipe, "eval with every difference reverted", why);
+        if (d.fixedVariant < 0) d.plan.fixedError = why;
+    }
+}
+
+Diagnosis diagnosisSection(const DiagnosisSides& d, const checks::DiagnosisPass& pass) {
+    const auto& effects = pass.effects();
+    std::vector<std::optional<TrackEffect>> causeEffects;
+    for (int v : d.causeVariant) {
+        causeEffects.push_back(v >= 0 ? std::optional<TrackEffect>(effects[1 + v]) : std::nullopt);
+    }
+    const std::optional<TrackEffect> fixed =
+        d.fixedVariant >= 0 ? std::optional<TrackEffect>(effects[1 + d.fixedVariant]) : std::nullopt;
+    return checks::makeDiagnosis(d.plan, effects[0], causeEffects, d.why, fixed);
+}
+
+// Every failing check's explanation ends with the cause the diagnosis measured as largest.
+void pointAtCause(const Diagnosis& d, std::vector<CheckSummary>& checks) {
+    const DiagnosisCause* top = d.causes.empty() || !d.causes.front().effect ? nullptr : &d.causes.front();
+    if (!top) return;
+    const std::string text = " Measured cause (diagnosis): reverting " + top->field + " (" + top->eval + " -> " +
+                             top->train + ") alone leaves " + std::to_string(top->effect->weightsModulesDiffering) +
+                             " modules differing and logits max |Δ| " + checks::fmt(top->effect->logitsMaxAbs) +
+                             (d.fixedRecipeMatchesTrain ? "; with every difference reverted eval matches train "
+                                                          "(--write-fixed-eval)."
+                                                        : ".");
+    for (CheckSummary& c : checks) {
+        if (c.status == CheckStatus::Fail && c.kind != CheckKind::Convert) c.explanation += text;
+    }
+}
+
 Status runChecks(const VerifyRequest& req, const checks::Side& train, const checks::Side& eval,
                  const std::vector<at::Tensor>& prompts, const ProgressFn& progress, VerifyReport& report) {
     if (progress && !progress(Progress{"config", "recipes", 0, 1})) return checks::cancelled();
@@ -151,13 +227,21 @@ Status runChecks(const VerifyRequest& req, const checks::Side& train, const chec
     report.config = *diff;
     report.checks.push_back(checks::configSummary(*diff));
 
-    const checks::WalkPlan plan = checks::makeWalkPlan(req, train, eval);
+    checks::WalkPlan plan = checks::makeWalkPlan(req, train, eval);
+    std::optional<DiagnosisSides> diagnosis;
+    if (req.diagnose && !diff->sameNumerics) {
+        openDiagnosisSides(req, *diff, eval, plan.variants, diagnosis.emplace());
+        if (diagnosis->plan.causes.empty()) diagnosis.reset();
+    }
     checks::WeightsPass weights(plan, req.weightTolerance);
     checks::LogitsPass logits(req.logitTolerance);
     checks::ActivationsPass activations(req.logitTolerance);
     checks::ConvertPass convert(plan, req);
     checks::AdapterMergePass merge(plan, req);
-    checks::VerifyWalk walk(plan, {&weights, &logits, &activations, &convert, &merge}, progress);
+    checks::DiagnosisPass diagnose(plan, req.logitTolerance);
+    std::vector<checks::VerifyPass*> passes{&weights, &logits, &activations, &convert, &merge};
+    if (diagnosis) passes.push_back(&diagnose);
+    checks::VerifyWalk walk(plan, passes, progress);
     if (auto s = walk.run(prompts, req.attention); !s) return s;
     for (checks::Track t : walk.wholeModuleDeltas()) {
         report.warnings.push_back({"lora_delta_whole_module", plan.side(t).label,
@@ -173,6 +257,10 @@ Status runChecks(const VerifyRequest& req, const checks::Side& train, const chec
     }
     collectSection(convert, report.checks, report.convert);
     collectSection(merge, report.checks, report.adapterMerge);
+    if (diagnosis) {
+        report.diagnosis = diagnosisSection(*diagnosis, diagnose);
+        pointAtCause(*report.diagnosis, report.checks);
+    }
     return Ok{};
 }
 
@@ -206,6 +294,7 @@ Result<VerifyReport> verifyImpl(const VerifyRequest& req, const ProgressFn& prog
     }
     if (auto s = runChecks(req, *train, *eval, ids, progress, report); !s) return s.error();
     if (*tokenizer && report.logits) decodeTopTokens(**tokenizer, *report.logits);
+    if (*tokenizer && report.convert) decodeFlips(**tokenizer, *report.convert);
     if (req.train.adapter) {
         auto st = loadTrainerState(req.train.adapter->path);
         if (st) report.trainerState = *st;

@@ -57,6 +57,7 @@ struct MergeRows {
 struct ModuleRows {
     std::int64_t row0 = 0, rows = 0;
     SideRows train, eval;
+    std::vector<SideRows> variants;           // WalkPlan::variants order
     std::vector<DeploymentRows> deployments;  // ConvertPlan order
     std::optional<MergeRows> merge;
 };

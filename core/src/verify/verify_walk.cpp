@@ -18,6 +18,9 @@ std::vector<model::TrackSpec> VerifyWalk::tracks() const {
         t.push_back({"deployed (" + d.id + ")", &*m_plan.eval->lm, m_plan.eval->run.dtype, m_plan.eval->run.device,
                      m_plan.eval->run.embedding});
     }
+    for (const Side* s : m_plan.variants) {
+        t.push_back({s->label, &*s->lm, s->run.dtype, s->run.device, s->run.embedding});
+    }
     return t;
 }
 

@@ -36,11 +36,15 @@ struct WalkPlan {
     const Side* train = nullptr;
     const Side* eval = nullptr;
     std::vector<DeploymentPlan> deployments;  // empty: no convert check
+    // Counterfactual eval sides (the diagnosis): each runs as one more track after the deployments.
+    std::vector<const Side*> variants;
     std::optional<MergePlan> merge;           // absent: no adapter-merge check
     std::string convertSkipReason;            // why there are no deployments, when the check was asked for
     std::string mergeSkipReason;
     std::int64_t blockElements = 0;           // VerifyRequest::blockElements
     const Side& side(Track t) const { return t == Track::Train ? *train : *eval; }
+    // The forward track of variant v: after train, eval and every deployment.
+    std::size_t variantTrack(std::size_t v) const { return trackIndex(Track::FirstDeployment) + deployments.size() + v; }
 };
 
 WalkPlan makeWalkPlan(const VerifyRequest& request, const Side& train, const Side& eval);

@@ -154,6 +154,33 @@ TEST(ReportCompare, ADeploymentWhoseVerdictGetsWorseIsWorse) {
     EXPECT_FALSE(compareReports(onlyLike, b).gotWorse());  // merge_then_convert not in A: nothing to get worse
 }
 
+TEST(ReportCompare, AFailingDeploymentThatFailsMoreIsWorse) {
+    VerifyReport a = report(CheckStatus::Pass, CheckStatus::Pass, {}, 1.0);
+    VerifyReport b = a;
+    // A: fails (say by the opt-in threshold) with identical codes and near-tie flips only; B: 29 modules
+    // change codes and 40 flips are beyond the tolerance.
+    ConvertDeployment da = deployment("like_for_like", false, 0.95);
+    ConvertDeployment db = deployment("like_for_like", false, 0.256);
+    db.modulesCodesDiffer = 29;
+    db.flipsBeyondTolerance = 40;
+    a.convert.emplace().deployments = {da};
+    b.convert.emplace().deployments = {db};
+    const ReportComparison c = compareReports(a, b);
+    ASSERT_EQ(c.worseReasons().size(), 1u);
+    EXPECT_EQ(c.worseReasons()[0], "convert deployment like_for_like: fail -> fail, modules changing codes 0 -> 29, "
+                                   "argmax flips beyond the convert tolerance 0 -> 40");
+    const auto j = nlohmann::json::parse(comparisonToJson(c, "a.json", "b.json"));
+    EXPECT_EQ(j["deployments"][0]["flips_beyond_tolerance_b"], 40);
+    EXPECT_TRUE(j["deployments"][0]["worse"].get<bool>());
+    // Failing in both, no more codes nor real flips (a lower agreement from near ties alone): not worse.
+    ConvertDeployment nearTiesOnly = da;
+    nearTiesOnly.argmaxAgreement = 0.9;
+    nearTiesOnly.flipsNearTie = 12;
+    b.convert->deployments = {nearTiesOnly};
+    EXPECT_FALSE(compareReports(a, b).gotWorse());
+    EXPECT_FALSE(compareReports(b, a).gotWorse());
+}
+
 TEST(ReportCompare, JsonCarriesVerdictsAndDeltas) {
     const VerifyReport a = report(CheckStatus::Pass, CheckStatus::Pass, {module("m.q_proj", 0, 0.0, true)}, 1.0);
     const VerifyReport b = report(CheckStatus::Fail, CheckStatus::Pass, {module("m.q_proj", 0, 0.5, false)}, 1.0);

@@ -51,7 +51,18 @@ VerifyReport sampleReport() {
     ConvertDeployment c;
     c.id = "like_for_like";
     c.modules.push_back(row);
+    c.flips.push_back({1, 7, 29, 331, "fox", "cat", 0.09375, 0.09375, 1.0, 0.0625, 0.203125, true});
+    c.flipsTotal = c.flipsNearTie = 1;
     r.convert.emplace().deployments.push_back(c);
+    r.convert->argmaxThreshold = 0.95;
+    Diagnosis d;
+    d.before = {15, 14.5625, 40, 0.25};
+    d.causes.push_back({"adapter.form", "unmerged", "merged", TrackEffect{3, 0.5, 2, 0.75}, ""});
+    d.causes.push_back({"dtype", "float16", "bfloat16", std::nullopt, "could not run"});
+    d.allReverted = TrackEffect{};
+    d.fixedRecipeMatchesTrain = true;
+    d.fixedEvalYaml = "model: m\n";
+    r.diagnosis = d;
     TrainerState ts;
     ts.globalStep = 100;
     TrainerLogEntry e;
@@ -75,8 +86,33 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
     EXPECT_FALSE(back->activations.has_value());
     EXPECT_EQ(back->convert->deployments[0].modules[0].codesIdentical, std::optional<bool>(true));
     EXPECT_EQ(back->trainerState->logHistory[0].values.at("loss"), 2.5);
+    EXPECT_EQ(back->convert->deployments[0].flips[0].deployedTopText, "cat");
+    EXPECT_EQ(back->convert->argmaxThreshold, std::optional<double>(0.95));
+    EXPECT_EQ(back->diagnosis->causes[0].effect->weightsModulesDiffering, 3);
+    EXPECT_FALSE(back->diagnosis->causes[1].effect.has_value());
     EXPECT_EQ(back->checks[0].kind, CheckKind::Config);
     EXPECT_FALSE(back->allPassed());
+}
+
+TEST(ReportIo, SchemaTwoReportsStillOpen) {
+    std::string text = reportToJson(sampleReport());
+    text.replace(text.find("\"schema_version\": 3"), 19, "\"schema_version\": 2");
+    auto back = reportFromJson(text, "old.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->schemaVersion, 2);
+}
+
+TEST(ReportIo, VerdictTextCountsSkippedAndInformationalChecks) {
+    VerifyReport r;
+    r.checks = {{CheckKind::Config, CheckStatus::Pass, "", {}, "", ""},
+                {CheckKind::Convert, CheckStatus::Skipped, "", {}, "", ""},
+                {CheckKind::AdapterMerge, CheckStatus::Info, "", {}, "", ""}};
+    EXPECT_EQ(r.verdictText(), "all checks pass (1 skipped, 1 for information)");
+    EXPECT_TRUE(r.allPassed());
+    r.checks[1].status = CheckStatus::Fail;
+    r.checks.push_back({CheckKind::Weights, CheckStatus::Error, "", {}, "", ""});
+    EXPECT_EQ(r.verdictText(), "2 checks failed: convert, weights");
+    EXPECT_FALSE(r.allPassed());
 }
 
 TEST(ReportIo, SideResolutionAndCoverageRoundTrip) {

@@ -431,6 +431,54 @@ def kernel_emulation(x, qdata, scale, zero, bias, g):
     return y + bias if bias is not None else y
 
 
+_STANDIN_LIB = []
+
+
+def install_int4_standins():
+    """Lets torchao 0.18's PLAIN Int4Tensor run without mslk (CUDA-only): the FBGEMM transcriptions above
+    replace int4_row_quantize_zp / pack_int4, and kernel_emulation is registered as
+    torch.ops.mslk.bf16i4bf16_rowwise for CPU and CUDA (8192-row blocks bound the fp32 dequant temporary).
+    Returns "mslk" when the real package is importable, else "ql_ref emulation". Idempotent."""
+    from torchao.quantization.quantize_.workflows.int4 import int4_tensor as it
+    if _STANDIN_LIB:
+        return "ql_ref emulation"
+    if hasattr(torch.ops.mslk, "bf16i4bf16_rowwise"):  # the real package (or another registration) is loaded
+        return "mslk"
+    # build_convert may already have put the transcriptions in place; the matmul op is what is missing.
+    it.int4_row_quantize_zp = fbgemm_int4_row_quantize_zp
+    it.pack_int4 = fbgemm_pack_int4
+    lib = torch.library.Library("mslk", "DEF")
+    lib.define("bf16i4bf16_rowwise(Tensor x, Tensor w, Tensor s, Tensor z) -> Tensor")
+
+    def rowwise(x, w, s, z):
+        g = (w.shape[1] * 2) // s.shape[0]
+        return torch.cat([kernel_emulation(x, w[r:r + 8192], s[:, r:r + 8192], z[:, r:r + 8192], None, g)
+                          for r in range(0, w.shape[0], 8192)], dim=-1)
+    for key in ("CPU", "CUDA"):
+        lib.impl("bf16i4bf16_rowwise", rowwise, key)
+    _STANDIN_LIB.append(lib)
+    return "ql_ref emulation"
+
+
+def argmax_flips(fake, real, atol, rtol):
+    """Positions [S, V] where argmax(real) != argmax(fake), as QuantLens' ArgmaxFlip: margin =
+    fake[top] - fake[deployed top], allowed = max(atol, rtol*|fake[top]|), near tie = margin <= allowed,
+    deviations = real - fake of both tokens, and the fake model's top-1 minus top-2 logit."""
+    f, r = fake.float(), real.float()
+    ta, tb = f.argmax(-1), r.argmax(-1)
+    out = []
+    for p in (ta != tb).nonzero().flatten().tolist():
+        a, b = int(ta[p]), int(tb[p])
+        fa, fb = float(f[p, a]), float(f[p, b])
+        top2 = torch.topk(f[p], 2).values
+        allowed = max(atol, rtol * abs(fa))
+        out.append({"position": p, "fake_top": a, "deployed_top": b, "margin": fa - fb,
+                    "fake_top2_margin": float(top2[0]) - float(top2[1]), "allowed": allowed,
+                    "deviation_fake_top": float(r[p, a]) - fa, "deviation_deployed_top": float(r[p, b]) - fb,
+                    "near_tie": fa - fb <= allowed})
+    return out
+
+
 def build_convert(out_dir, gen):
     from torchao.quantization import Int4WeightOnlyConfig, quantize_
     from torchao.quantization.quantize_.workflows.int4 import int4_tensor as it

@@ -12,8 +12,15 @@ Scenarios (llama3_tied_bf16 + lora_rslora_llama3, bf16, eager):
   a_identical      both: unmerged LoRA, int4 g32, cpu, torchao 0.18            -> bit-identical
   b_merge          eval merges the LoRA (merge_and_unload after QAT prepare)   -> adapter-merge fails
   c_group          train g64 / 0.18, eval g64 / torchao 0.15 (fake group 128)  -> config + weights fail
-  d_convert        eval side fake vs real int4 (FBGEMM int4_row_quantize_zp transcription, CPU)
+  d_convert        eval side fake vs real int4 (FBGEMM int4_row_quantize_zp transcription, CPU): per
+                   module rows, and the deployed model (deepcopy + QATConfig(step="convert") of the
+                   unmerged PeftModel, the LoRA served on the int4 base) vs the fake-quant logits:
+                   max |Δ|, argmax agreement and every argmax flip (convert tolerance atol 1, rtol 0.1)
   e_device         train cuda numerics, eval cpu numerics (fake_quant.div_cuda) -> one-ulp scale flips
+  g_diagnose       train unmerged / cuda / 0.18 / g32, eval merged / cpu / 0.15 / g64 (four causes): the
+                   notebook's steps for eval with each setting alone set to train's value, and with all
+                   of them; per track: modules whose effective weight differs from train's, logits max
+                   |Δ| and top-1 agreement vs train (the diagnosis' counterfactual tracks)
   f_intx_convert   no adapter, IntxWeightOnlyConfig(int4, PerGroup(32)): fake quant vs torchao's own
                    step="convert" (IntxUnpackedToInt8Tensor, runs on CPU): per-module dequant vs fake
                    weights and the fake vs converted logits
@@ -28,7 +35,8 @@ import torch
 from safetensors.torch import save_file
 
 from ._common import seed_all, write_json
-from .fake_quant import div_cpu, div_cuda, fbgemm_int4_row_quantize_zp, mirror_int4
+from .fake_quant import (argmax_flips, div_cpu, div_cuda, fbgemm_int4_row_quantize_zp, install_int4_standins,
+                         mirror_int4)
 
 MODEL = "llama3_tied_bf16"
 ADAPTER = "lora_rslora_llama3"
@@ -114,9 +122,18 @@ def _metrics(out):
     logits = {"kl": kl.tolist(), "kl_mean": float(kl.mean()), "kl_median": float(torch.quantile(kl, 0.5)),
               "kl_p99": float(torch.quantile(kl, 0.99)), "kl_max": float(kl.max()),
               "top1": float((lt.argmax(-1) == le.argmax(-1)).double().mean()), "top5": float(top5.double().mean() / 5)}
+    # Argmax flips: bf16 logits with exact ties, near ties and one clear preference reversed.
+    ff = (torch.randn(40, 64, generator=g) * 4).to(torch.bfloat16)
+    ff[3, 7], ff[3, 9] = ff[3].max() + 2, ff[3].max() + 2            # an exact tie: argmax takes the lower id
+    fr = (ff.float() + torch.randn(40, 64, generator=g) * 0.3).to(torch.bfloat16)
+    fr[5] = ff[5]
+    fr[5, int(ff[5].float().argmin())] = ff[5].float().max() + 5       # a clear preference reversed
+    tensors["flip_fake"], tensors["flip_real"] = ff, fr
+    flips = argmax_flips(ff, fr, 0.25, 0.02)
     save_file(tensors, str(out / "metrics.safetensors"))
     write_json(out / "metrics.json", {"atol": 1e-4, "rtol": 1e-2, "map_group": 32, "map_cells": 4,
-                                      "edges": EDGES, "cases": cases, "logits": logits})
+                                      "edges": EDGES, "cases": cases, "logits": logits,
+                                      "flips": {"atol": 0.25, "rtol": 0.02, "expected": flips}})
 
 
 def _side_model(ck, spec):
@@ -198,7 +215,63 @@ def _scenario(out, ck, name, sides, ids):
                                           "top1": float((lt.argmax(-1) == le.argmax(-1)).double().mean())}}
     if name == "d_convert":
         exp["convert"] = _convert_rows(ck, sides[1][3])
+        exp["deployed"] = _deployed(me, sides[1][3], ids)
     write_json(d / "expected.json", exp)
+
+
+def _deployed(fake_model, group, ids):
+    """The notebook's section 5 on the eval model as it is (LoRA unmerged): deepcopy, convert, forward."""
+    import copy
+    from torchao.quantization import Int4WeightOnlyConfig, quantize_
+    from torchao.quantization.qat import QATConfig
+    install_int4_standins()
+    real = copy.deepcopy(fake_model)
+    quantize_(real, QATConfig(Int4WeightOnlyConfig(group_size=group), step="convert"))
+    flips, lf_all, lr_all = [], [], []
+    for i, x in enumerate(ids):
+        lf, lr = fake_model(input_ids=x).logits[0], real(input_ids=x).logits[0]
+        flips += [dict(f, prompt=i) for f in argmax_flips(lf, lr, 1.0, 0.1)]
+        lf_all.append(lf.float())
+        lr_all.append(lr.float())
+    lf, lr = torch.cat(lf_all), torch.cat(lr_all)
+    return {"weight_type": type(real.get_base_model().model.layers[0].self_attn.q_proj.base_layer.weight).__name__,
+            "max_abs": float((lf - lr).abs().max()), "argmax_agreement": float((lf.argmax(-1) == lr.argmax(-1))
+                                                                                .double().mean()),
+            "flips": flips}
+
+
+DIAGNOSE_TRAIN = ("unmerged", "cuda", "0.18", 32)
+DIAGNOSE_EVAL = ("merged", "cpu", "0.15", 64)
+# QuantLens' config field -> the position of that setting in a side spec (form, numerics, version, group).
+DIAGNOSE_FIELDS = {"adapter.form": 0, "device_numerics": 1, "torchao_version": 2, "quantization.group_size": 3}
+
+
+def _track_effect(wt, lt, model, ids):
+    wv = _effective_weights(model)
+    lv = torch.cat([model(input_ids=x).logits[0].float() for x in ids])
+    return {"weights_modules_differing": sum(int(bool((wt[k] != wv[k]).any())) for k in wt),
+            "logits_max_abs": float((lt - lv).abs().max()),
+            "logits_top1_agreement": float((lt.argmax(-1) == lv.argmax(-1)).double().mean())}
+
+
+@torch.no_grad()
+def _diagnose(out, ck, ids):
+    d = out / "g_diagnose"
+    d.mkdir(parents=True)
+    rel_model, rel_adapter = f"../../checkpoints/{MODEL}", f"../../checkpoints/{ADAPTER}"
+    for label, spec in (("train", DIAGNOSE_TRAIN), ("eval", DIAGNOSE_EVAL)):
+        (d / f"{label}.yaml").write_text(_recipe(rel_model, rel_adapter, *spec))
+    mt = _side_model(ck, DIAGNOSE_TRAIN)
+    wt = _effective_weights(mt)
+    lt = torch.cat([mt(input_ids=x).logits[0].float() for x in ids])
+    causes = {}
+    for field, i in DIAGNOSE_FIELDS.items():
+        spec = list(DIAGNOSE_EVAL)
+        spec[i] = DIAGNOSE_TRAIN[i]
+        causes[field] = _track_effect(wt, lt, _side_model(ck, tuple(spec)), ids)
+    write_json(d / "expected.json", {"before": _track_effect(wt, lt, _side_model(ck, DIAGNOSE_EVAL), ids),
+                                     "causes": causes,
+                                     "all_reverted": _track_effect(wt, lt, _side_model(ck, DIAGNOSE_TRAIN), ids)})
 
 
 INTX_RECIPE = ("model: ../../checkpoints/{model}\ndtype: bfloat16\ndevice_numerics: cpu\n"
@@ -251,5 +324,6 @@ def build(out: Path) -> None:
     for name, sides in SCENARIOS.items():
         _scenario(out, ck, name, sides, ids)
     _intx_convert(out, ck, ids)
-    write_json(out / "index.json", {"scenarios": list(SCENARIOS) + ["f_intx_convert"],
+    _diagnose(out, ck, ids)
+    write_json(out / "index.json", {"scenarios": list(SCENARIOS) + ["f_intx_convert", "g_diagnose"],
                                     "prompt_ids": [x[0].tolist() for x in ids]})
