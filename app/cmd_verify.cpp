@@ -97,7 +97,7 @@ void printHuman(const VerifyReport& r) {
     }
     for (const auto& w : r.warnings) std::printf("warning: %s %s: %s\n", w.kind.c_str(), w.subject.c_str(), w.detail.c_str());
     if (r.diagnosis) {
-        std::printf("\nwhat to change (each difference reverted alone, measured; largest effect first):\n");
+        std::printf("\nwhat to change (each difference reverted alone, measured; smallest gap left first):\n");
         for (const auto& c : r.diagnosis->causes) {
             if (!c.effect) {
                 std::printf("  %-34s %s -> %s: %s\n", c.field.c_str(), c.eval.c_str(), c.train.c_str(), c.note.c_str());

@@ -4,7 +4,12 @@ Qwen3-14B-shaped (30 GB, 8 shards of ~4 GB: larger than this machine's RAM), + a
 all 7 projections, train = adapter unmerged vs eval = adapter merged, int4 g128, one prompt.
 
 Usage: verify_at_scale.py --quantlens EXE [--shape qwen3-4b|qwen3-14b] [--layers N] [--runs 1]
-                          [--read-runs 3] [--threads 2] [--no-adapter] [--out r.json]
+                          [--read-runs 3] [--threads 2] [--no-adapter] [--three-causes] [--out r.json]
+
+--three-causes: the eval recipe also differs in group size (64) and torchao release (0.15), so the
+config check finds three numerics causes and the diagnosis runs five eval tracks (eval, three single
+reverts, all reverted) in the same walk; the result names the report's walk statistics (tracks, Linear
+forwards shared). Goal (issue 18): wall <= 2x the plain run's and peak RSS <= 2 GB.
 
 Checkpoint: synth.py (seeded N(0, 0.02) bf16 weights, written shard by shard with one tensor in memory;
 LoRA r=16 alpha=32 saved by PEFT, nonzero A and B) under ~/.cache/quantlens/bench/<shape>[-L<N>]-seed<S>
@@ -74,10 +79,25 @@ def read_times(files: list, runs: int) -> dict:
             "fits_page_cache": total < mem_available_bytes(), "gb_per_s": total / statistics.median(times) / 1e9}
 
 
-def run_quantlens(exe, work: Path, threads: int, i: int) -> dict:
+THREE_CAUSES = {"group_size: 128": "group_size: 64", 'torchao_version: "0.18"': 'torchao_version: "0.15"'}
+
+
+def eval_recipe(work: Path, three_causes: bool) -> Path:
+    """eval.yaml, or eval_three_causes.yaml: the same with group size 64 and torchao 0.15."""
+    if not three_causes:
+        return work / "eval.yaml"
+    text = (work / "eval.yaml").read_text()
+    for old, new in THREE_CAUSES.items():
+        text = text.replace(old, new)
+    path = work / "eval_three_causes.yaml"
+    path.write_text(text)
+    return path
+
+
+def run_quantlens(exe, work: Path, threads: int, i: int, three_causes: bool = False) -> dict:
     report = work / f"report_{i}.json"
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    cmd = [exe, "verify", "--train", work / "train.yaml", "--eval", work / "eval.yaml",
+    cmd = [exe, "verify", "--train", work / "train.yaml", "--eval", eval_recipe(work, three_causes),
            "--prompts", work / "prompts.txt", "--report", report]
     if report.exists():
         report.unlink()
@@ -88,6 +108,8 @@ def run_quantlens(exe, work: Path, threads: int, i: int) -> dict:
         r["checks"] = {c: bh.check(rep, c).get("status") for c in CHECKS}
         r["headlines"] = {c: bh.check(rep, c).get("headline") for c in CHECKS}
         r["report_wall_s"] = rep.get("wall_seconds")
+        r["walk"] = rep.get("walk")
+        r["diagnosis_causes"] = [c["field"] for c in (rep.get("diagnosis") or {}).get("causes", [])]
     return r
 
 
@@ -99,6 +121,8 @@ def main():
     ap.add_argument("--runs", type=int, default=1, help="quantlens runs (default 1)")
     ap.add_argument("--read-runs", type=int, default=3, help="timed reads of the shards (default 3, median)")
     ap.add_argument("--no-adapter", action="store_true", help="both sides without adapter")
+    ap.add_argument("--three-causes", action="store_true",
+                    help="eval also differs in group size and torchao release (five diagnosis tracks)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the weights (adapter: seed + 1)")
     bh.add_run_args(ap)
     a = ap.parse_args()
@@ -113,13 +137,14 @@ def main():
     runs = []
     for i in range(a.runs):
         load = bh.wait_for_quiet(a.max_load, a.max_wait)
-        r = run_quantlens(a.quantlens, work, a.threads, i)
+        r = run_quantlens(a.quantlens, work, a.threads, i, a.three_causes)
         r.update(run=i, load_before=load)
         runs.append(r)
         print(f"quantlens run {i}: exit {r['exit']}  {r['wall_s']:.2f} s  user {r['user_s']:.1f} s  "
               f"sys {r['sys_s']:.1f} s  peak RSS {r['peak_rss_kb'] / 1024:.0f} MiB  others' cpu "
               f"{r['other_cpu_s']:.1f} s  load1 before {load:.2f}", flush=True)
         print(f"  checks: {r.get('checks')}", flush=True)
+        print(f"  walk: {r.get('walk')}; diagnosis causes: {r.get('diagnosis_causes')}", flush=True)
     read = read_times(shards, a.read_runs)
     wall = statistics.median(r["wall_s"] for r in runs)
     rss_gib = statistics.median(r["peak_rss_kb"] for r in runs) / 2**20

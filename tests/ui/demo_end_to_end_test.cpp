@@ -5,10 +5,15 @@
 
 #include <quantlens/demo_workspace.h>
 
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
 #include "ui/main_window.h"
+#include "ui/pages/overview_page.h"
+#include "ui/widgets/what_to_change_card.h"
 #include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
@@ -41,6 +46,33 @@ TEST(DemoEndToEnd, RunPopulatesEveryTab) {
             EXPECT_GT(model->rowCount(), 0) << page->title().toStdString();
         }
     }
+    // The demo's eval side differs in adapter form, device numerics and torchao release: the Overview's
+    // "What to change" card lists each with its measured effect, and writes the fixed recipe, which
+    // matches train.
+    ASSERT_TRUE(report->diagnosis.has_value());
+    EXPECT_EQ(report->diagnosis->causes.size(), 3u);
+    EXPECT_TRUE(report->diagnosis->fixedRecipeMatchesTrain);
+    OverviewPage* overview = nullptr;
+    for (ReportPage* page : window.reportView()->pages()) {
+        if (auto* o = qobject_cast<OverviewPage*>(page)) overview = o;
+    }
+    ASSERT_NE(overview, nullptr);
+    WhatToChangeCard* card = overview->whatToChange();
+    EXPECT_FALSE(card->isHidden());
+    EXPECT_TRUE(card->writeButton()->isEnabled());
+    for (const DiagnosisCause& c : report->diagnosis->causes) {
+        EXPECT_TRUE(card->table()->text().contains(QString::fromStdString(c.field))) << c.field;
+    }
+    const QString fixed = dir.filePath(QStringLiteral("eval_fixed.yaml"));
+    EXPECT_TRUE(card->writeTo(fixed).isEmpty());
+    EXPECT_TRUE(QFile::exists(fixed));
+    QFile foreign(dir.filePath(QStringLiteral("train.yaml")));  // the demo's own recipe: never replaced
+    ASSERT_TRUE(foreign.open(QIODevice::ReadOnly));
+    const QByteArray before = foreign.readAll();
+    foreign.close();
+    EXPECT_FALSE(card->writeTo(foreign.fileName()).isEmpty());
+    ASSERT_TRUE(foreign.open(QIODevice::ReadOnly));
+    EXPECT_EQ(foreign.readAll(), before);
 }
 
 }  // namespace

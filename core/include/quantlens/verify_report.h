@@ -251,6 +251,16 @@ struct Diagnosis {
     std::string summary;                     // one paragraph: what to change, measured
 };
 
+// The one walk's work: its forwards (train, eval, each deployment, each diagnosis track) and the Linear
+// forwards (module × track) it ran, of which `linearForwardsShared` were copies of another track's
+// product (same input, identical weights: identical sides, a counterfactual track up to its first
+// difference).
+struct WalkStats {
+    std::int64_t tracks = 0;
+    std::int64_t linearForwards = 0;
+    std::int64_t linearForwardsShared = 0;
+};
+
 // A non-fatal finding (warnings are data, not log lines).
 struct ReportWarning {
     std::string kind;      // "skipped_module", "nan_in_weights", "tied_embeddings", ...
@@ -312,6 +322,7 @@ struct VerifyReport {
     std::optional<ConvertCheck> convert;
     std::optional<AdapterMergeCheck> adapterMerge;
     std::optional<Diagnosis> diagnosis;         // absent when the config check finds no numerics difference
+    WalkStats walk;
     std::optional<TrainerState> trainerState;   // from the adapter dir, for the Training tab
     std::vector<ReportWarning> warnings;
 

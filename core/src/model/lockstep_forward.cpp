@@ -2,6 +2,9 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <atomic>
+
+#include "model/linear_identity.h"
 #include "model/rms_norm.h"
 #include "model/rotary.h"
 #include "quant/fake_quant.h"
@@ -77,6 +80,22 @@ Result<at::Tensor> embedTokens(const at::Tensor& table, const at::Tensor& tokens
     return q->reshape(rows.sizes());
 }
 
+// For each track, an earlier track whose inputs to the module are bit-identical for every prompt
+// (-1: none): its blocks may then share that track's products.
+std::vector<int> sameInputAs(const TrackInputs& inputs) {
+    std::vector<int> same(inputs.size(), -1);
+    for (std::size_t t = 1; t < inputs.size(); ++t) {
+        for (std::size_t u = 0; u < t && same[t] < 0; ++u) {
+            bool equal = inputs[u].size() == inputs[t].size();
+            for (std::size_t p = 0; equal && p < inputs[t].size(); ++p) {
+                equal = sameTensorValues(inputs[t][p], inputs[u][p]);
+            }
+            if (equal) same[t] = static_cast<int>(u);
+        }
+    }
+    return same;
+}
+
 }  // namespace
 
 Result<LockstepForward> LockstepForward::start(std::vector<TrackSpec> tracks, const std::vector<at::Tensor>& prompts,
@@ -150,9 +169,20 @@ Result<TrackInputs> LockstepForward::runModule(const ModuleRef& m, const TrackIn
         }
         caches[t].resize(inputs[t].size());
     }
+    const std::vector<int> sameInput = sameInputAs(inputs);
+    std::vector<std::atomic<bool>> computed(m_tracks.size());  // some block of the track was computed
     BlockSink sink = [&](std::vector<BlockLinear>& blocks) -> Status {
         for (std::size_t t = 0; t < m_tracks.size(); ++t) {
             const BlockLinear& b = blocks[t];
+            const int u = sameInput[t];
+            if (u >= 0 && sameLinearRows(b.rows, blocks[static_cast<std::size_t>(u)].rows)) {
+                for (std::size_t p = 0; p < inputs[t].size(); ++p) {  // the same product: copy track u's rows
+                    const std::int64_t n = b.rows.kernelWeight.defined() ? b.rows.kernelWeight.size(0) : b.rows.weight.size(0);
+                    outputs[t][p].narrow(-1, b.row0, n).copy_(outputs[static_cast<std::size_t>(u)][p].narrow(-1, b.row0, n));
+                }
+                continue;
+            }
+            computed[t] = true;
             for (std::size_t p = 0; p < inputs[t].size(); ++p) {
                 auto y = runLinearRows(b.rows, inputs[t][p], caches[t][p]);
                 if (!y) {
@@ -167,6 +197,10 @@ Result<TrackInputs> LockstepForward::runModule(const ModuleRef& m, const TrackIn
         return s.error();
     }
     ++m_modulesDone;
+    for (std::size_t t = 0; t < m_tracks.size(); ++t) {
+        m_linearForwards += 1;
+        m_linearForwardsShared += computed[t] ? 0 : 1;
+    }
     if (hooks.afterLinear) {
         for (std::size_t t = 0; t < m_tracks.size(); ++t) {
             for (std::size_t p = 0; p < inputs[t].size(); ++p) {

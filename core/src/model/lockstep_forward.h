@@ -74,8 +74,13 @@ public:
     static Result<LockstepForward> start(std::vector<TrackSpec> tracks, const std::vector<at::Tensor>& prompts,
                                          AttentionImpl attention);
 
-    // Runs every layer and the head; returns the logits [1, S, V] per track and prompt.
+    // Runs every layer and the head; returns the logits [1, S, V] per track and prompt. A track whose
+    // input to a Linear equals an earlier track's, with identical row blocks (linear_identity.h), copies
+    // that track's product instead of computing it again.
     Result<std::vector<std::vector<at::Tensor>>> run(ModuleFeeder& feeder, const LockstepHooks& hooks = {});
+    // Linear forwards (module × track) run so far, and how many of them were copies of another track's.
+    std::size_t linearForwards() const { return m_linearForwards; }
+    std::size_t linearForwardsShared() const { return m_linearForwardsShared; }
 
 private:
     struct PromptState;
@@ -92,6 +97,7 @@ private:
     std::vector<std::shared_ptr<TrackState>> m_tracks;
     AttentionImpl m_attention = AttentionImpl::Sdpa;
     std::size_t m_modulesDone = 0, m_modulesTotal = 0;
+    std::size_t m_linearForwards = 0, m_linearForwardsShared = 0;
     std::unique_ptr<ActivationCacheScope> m_cache;  // activation and block memory reused across layers
 };
 

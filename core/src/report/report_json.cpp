@@ -139,6 +139,8 @@ Json enc(const DiagnosisCause& v);
 void dec(const Json& j, DiagnosisCause& v);
 Json enc(const Diagnosis& v);
 void dec(const Json& j, Diagnosis& v);
+Json enc(const WalkStats& v);
+void dec(const Json& j, WalkStats& v);
 Json enc(const ReportWarning& v);
 void dec(const Json& j, ReportWarning& v);
 Json enc(const SideResolution& v);
@@ -249,6 +251,8 @@ QL_STRUCT(DiagnosisCause, f("field", s.field); f("train", s.train); f("eval", s.
 QL_STRUCT(Diagnosis, f("before", s.before); f("causes", s.causes); f("all_reverted", s.allReverted);
           f("fixed_recipe_matches_train", s.fixedRecipeMatchesTrain); f("remaining", s.remaining);
           f("fixed_eval_yaml", s.fixedEvalYaml); f("summary", s.summary);)
+QL_STRUCT(WalkStats, f("tracks", s.tracks); f("linear_forwards", s.linearForwards);
+          f("linear_forwards_shared", s.linearForwardsShared);)
 QL_STRUCT(ReportWarning, f("kind", s.kind); f("subject", s.subject); f("detail", s.detail);)
 QL_STRUCT(SideResolution, f("model_requested", s.modelRequested); f("model_origin", s.modelOrigin);
           f("hub_repo_id", s.hubRepoId); f("hub_revision", s.hubRevision); f("hub_commit", s.hubCommit);
@@ -278,7 +282,7 @@ QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_versi
           f("convert_tolerance", s.convertTolerance); f("train", s.train);
           f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
           f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);
-          f("adapter_merge", s.adapterMerge); f("diagnosis", s.diagnosis); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
+          f("adapter_merge", s.adapterMerge); f("diagnosis", s.diagnosis); f("walk", s.walk); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
 
 template <typename T> Json enc(const std::vector<T>& v) {
     Json j = Json::array();

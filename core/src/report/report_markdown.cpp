@@ -114,7 +114,8 @@ std::string reportToMarkdown(const VerifyReport& r) {
     std::ostringstream o;
     o << "# QuantLens verify report\n\n";
     o << "Verdict: **" << r.verdictText() << "** — " << r.createdUtc << ", device "
-      << r.device << ", " << num(r.wallSeconds) << " s\n\n";
+      << r.device << ", " << num(r.wallSeconds) << " s; " << r.walk.tracks << " forwards in one walk, "
+      << r.walk.linearForwardsShared << " of " << r.walk.linearForwards << " Linear forwards shared\n\n";
     o << "Tolerance (Polygraphy: |a-b| ≤ atol OR |a-b| ≤ rtol·|b|): weights atol " << num(r.weightTolerance.atol)
       << " rtol " << num(r.weightTolerance.rtol) << "; logits atol " << num(r.logitTolerance.atol) << " rtol "
       << num(r.logitTolerance.rtol) << "; convert atol " << num(r.convertTolerance.atol) << " rtol "

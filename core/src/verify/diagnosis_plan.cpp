@@ -74,7 +74,7 @@ std::string summaryText(const Diagnosis& d) {
     }
     s = "Eval as it is: " + effectText(d.before) + ". ";
     if (!measured.empty()) {
-        s += "Reverting one difference at a time (largest effect first): ";
+        s += "Reverting one difference at a time (smallest gap left first): ";
         for (std::size_t i = 0; i < measured.size(); ++i) {
             const DiagnosisCause& c = *measured[i];
             s += (i ? "; " : "") + c.field + " " + c.eval + " -> " + c.train + " gives " + effectText(*c.effect);
@@ -142,8 +142,11 @@ Diagnosis makeDiagnosis(const DiagnosisPlan& plan, const TrackEffect& before,
         if (sameEffect(*c.effect, before)) c.note = interactionNote(c, d.causes);
         else if (c.effect->matchesTrain()) c.note = "reverting it alone makes eval match train";
     }
-    std::stable_sort(d.causes.begin(), d.causes.end(), [](const DiagnosisCause& a, const DiagnosisCause& b) {
-        if (a.effect.has_value() != b.effect.has_value()) return a.effect.has_value();
+    // Measured causes first, masked ones (no effect alone) after them, unmeasured last; within a group
+    // the smallest gap left first.
+    const auto group = [&](const DiagnosisCause& c) { return !c.effect ? 2 : sameEffect(*c.effect, before) ? 1 : 0; };
+    std::stable_sort(d.causes.begin(), d.causes.end(), [&](const DiagnosisCause& a, const DiagnosisCause& b) {
+        if (group(a) != group(b)) return group(a) < group(b);
         if (!a.effect) return false;
         return std::make_tuple(a.effect->logitsMaxAbs, a.effect->weightsModulesDiffering, -a.effect->logitsTop1Agreement) <
                std::make_tuple(b.effect->logitsMaxAbs, b.effect->weightsModulesDiffering, -b.effect->logitsTop1Agreement);

@@ -36,7 +36,9 @@ ValueHistogram::ValueHistogram(int bins)
 
 void ValueHistogram::add(const at::Tensor& rows) {
     if (rows.scalar_type() != at::kBFloat16) {
-        m_whole = rows.to(at::kCPU);
+        const at::Tensor block = rows.to(at::kCPU).reshape(-1);
+        std::lock_guard<std::mutex> lock(m_blocksMutex);
+        m_blocks.push_back(block);
         return;
     }
     if (!rows.is_cpu()) {  // the same tally on the device: bincount of the bit patterns
@@ -77,12 +79,13 @@ void ValueHistogram::add(const at::Tensor& rows) {
 
 Histogram ValueHistogram::finish() const {
     std::vector<std::uint64_t> counts(static_cast<std::size_t>(m_bins), 0);
-    if (m_whole.defined()) {  // one block: its finite range, then histc
-        at::Tensor v = m_whole.to(at::kFloat);
+    if (!m_blocks.empty()) {  // every block: the finite range, then histc
+        const at::Tensor all = at::cat(m_blocks);
+        at::Tensor v = all.to(at::kFloat);
         v = v.masked_select(at::isfinite(v));
         if (v.numel() == 0) return {};
         const double lo = v.min().item<double>(), hi = v.max().item<double>();
-        addHistc(m_whole, lo, hi, counts);
+        addHistc(all, lo, hi, counts);
         return withEdges(lo, hi, std::move(counts));
     }
     std::vector<std::uint64_t> patterns(65536, 0);

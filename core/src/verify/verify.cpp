@@ -243,6 +243,7 @@ Status runChecks(const VerifyRequest& req, const checks::Side& train, const chec
     if (diagnosis) passes.push_back(&diagnose);
     checks::VerifyWalk walk(plan, passes, progress);
     if (auto s = walk.run(prompts, req.attention); !s) return s;
+    report.walk = walk.stats();
     for (checks::Track t : walk.wholeModuleDeltas()) {
         report.warnings.push_back({"lora_delta_whole_module", plan.side(t).label,
                                    "this BLAS does not accumulate B·A as one fused multiply-add chain; LoRA deltas "

@@ -103,6 +103,9 @@ Status VerifyWalk::run(const std::vector<at::Tensor>& prompts, AttentionImpl att
                                                   static_cast<std::int64_t>(total)});
     };
     auto logits = forward->run(*this, hooks);
+    m_stats.tracks = static_cast<std::int64_t>(tracks().size());
+    m_stats.linearForwards = static_cast<std::int64_t>(forward->linearForwards());
+    m_stats.linearForwardsShared = static_cast<std::int64_t>(forward->linearForwardsShared());
     if (!logits) {
         return logits.error().code == ErrorCode::Cancelled ? makeError(ErrorCode::Cancelled, "verify cancelled")
                                                            : logits.error();

@@ -26,6 +26,10 @@ public:
 
     Status feed(const model::ModuleRef& m, const model::TrackInputs& inputs, const model::BlockSink& sink) override;
 
+    // After run(): the forwards' tracks, Linear forwards (module × track) and how many were copies of
+    // another track's identical product.
+    WalkStats stats() const { return m_stats; }
+
     // Sides whose LoRA delta had to be computed for whole modules (the BLAS differs from the row kernel).
     const std::vector<Track>& wholeModuleDeltas() const { return m_deltaCheck.failed(); }
 
@@ -43,6 +47,7 @@ private:
     LoraDeltaCheck m_deltaCheck;
     std::vector<std::vector<at::Tensor>> m_layerHidden;  // [track][prompt] of the layer being finished
     std::vector<model::ModuleRef> m_order;               // the modules in the order the forward feeds them
+    WalkStats m_stats;
 };
 
 }  // namespace ql::checks

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <iterator>
 
 #include "quantlens/recipe.h"
 #include "quantlens/report_io.h"
@@ -90,6 +91,42 @@ TEST_F(WalkPaths, PerModuleFormsAndEmbedding) {
     }
 }
 
+// float32 sides without an adapter take the prepared path in row blocks: every block's values reach
+// the weight histogram (it once kept only the last block of a non-bf16 module).
+TEST_F(WalkPaths, Float32InRowBlocks) {
+    const auto asFloat32 = [](const std::string& path) {
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        text.replace(text.find("dtype: bfloat16"), 15, "dtype: float32");
+        std::ofstream(path) << text;
+        return path;
+    };
+    const std::string train = asFloat32(test::walkRecipe(s_dir->path(), "t", "", 64));
+    const std::string eval = asFloat32(test::walkRecipe(s_dir->path(), "e", "", 32));
+    expectSame(train, eval);
+    const VerifyReport r = run(train, eval, 2048);
+    ASSERT_TRUE(r.weights.has_value());
+    for (const WeightModuleResult& m : r.weights->modules) {
+        std::uint64_t counted = 0;
+        for (std::uint64_t c : m.originalHistogram.counts) counted += c;
+        EXPECT_EQ(counted, static_cast<std::uint64_t>(m.shape[0] * m.shape[1])) << m.module;
+    }
+}
+
+// Identical sides: the eval track copies every Linear product of the train track (same input, same
+// weights) and reports the same logits; the deployments, whose weights differ, compute their own.
+TEST_F(WalkPaths, IdenticalSidesShareEveryLinearForward) {
+    const std::string train = test::walkRecipe(s_dir->path(), "t", "unmerged", 64);
+    const VerifyReport r = run(train, test::walkRecipe(s_dir->path(), "e", "unmerged", 64), 2048);
+    ASSERT_TRUE(r.weights && r.logits && r.convert);
+    const auto modules = static_cast<std::int64_t>(r.weights->modules.size());
+    EXPECT_EQ(r.walk.tracks, 2 + static_cast<std::int64_t>(r.convert->deployments.size()));
+    EXPECT_EQ(r.walk.linearForwards, modules * r.walk.tracks);
+    EXPECT_EQ(r.walk.linearForwardsShared, modules);
+    EXPECT_EQ(r.logits->diff.maxAbs, 0.0);
+    EXPECT_EQ(r.logits->diff.differing, 0u);
+}
+
 TEST_F(WalkPaths, NoAdapter) {
     expectSame(test::walkRecipe(s_dir->path(), "t", "", 64), test::walkRecipe(s_dir->path(), "e", "", 32));
 }
@@ -136,10 +173,18 @@ TEST_F(WalkPaths, ConvertVerdictFollowsTheStatedRule) {
     const ConvertDeployment& d = strict->convert->deployments.at(0);
     ASSERT_GT(d.logits.outOfTolerance, 0u);  // int4 with bf16 scales never reproduces the logits exactly
     EXPECT_EQ(statusOf(*strict).status, CheckStatus::Fail);
-    EXPECT_NE(statusOf(*strict).rule.find("argmax"), std::string::npos);
+    EXPECT_NE(statusOf(*strict).rule.find("top token"), std::string::npos);
     EXPECT_NE(statusOf(*strict).explanation.find("convert tolerance"), std::string::npos);
+    // With a zero tolerance every flip with a nonzero margin is beyond it.
+    for (const ArgmaxFlip& f : d.flips) EXPECT_EQ(f.nearTie, f.margin <= 0.0);
 
+    // A tolerance nothing exceeds: every flip is a near tie, and the codes are identical: pass, however
+    // many positions flip, unless the opt-in argmax threshold says otherwise.
     req.convertTolerance = {1e9, 0.0};
+    auto format = verify(req);
+    ASSERT_TRUE(format.ok());
+    EXPECT_EQ(format->convert->deployments.at(0).flipsBeyondTolerance, 0);
+    EXPECT_EQ(statusOf(*format).status, CheckStatus::Pass);
     req.argmaxThreshold = 1.0;
     auto loose = verify(req);
     ASSERT_TRUE(loose.ok());
