@@ -94,6 +94,14 @@ void setLogTicks(QCPAxis* axis, double low, double high) {
     axis->setNumberPrecision(decades ? 0 : 3);
 }
 
+QList<QCPAbstractLegendItem*> legendEntries(const QCPLegend* legend) {
+    QList<QCPAbstractLegendItem*> entries;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (QCPAbstractLegendItem* item = legend->item(i)) entries.append(item);
+    }
+    return entries;
+}
+
 namespace {
 bool legendInMainLayout(QCustomPlot* plot) {
     QCPLayoutGrid* layout = plot->plotLayout();
@@ -130,7 +138,7 @@ void fitLegendWrap(QCustomPlot* plot) {
     QCPLegend* legend = plot->legend;
     const int available = plot->viewport().width() - 16;
     std::vector<int> widths;
-    for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    for (const QCPAbstractLegendItem* item : legendEntries(legend)) widths.push_back(item->minimumOuterSizeHint().width());
     const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
         int widest = 0;
         for (std::size_t start = 0; start < widths.size(); start += perRow) {
@@ -156,12 +164,12 @@ void placeLegendAbove(QCustomPlot* plot) {
     plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
     QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
-        const bool empty = plot->legend->itemCount() == 0;
+        const bool empty = legendEntries(plot->legend).isEmpty();
         if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
         if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
         if (!empty) fitLegendWrap(plot);
     });
-    if (plot->legend->itemCount() > 0) moveLegendAbove(plot);
+    if (!legendEntries(plot->legend).isEmpty()) moveLegendAbove(plot);
     else plot->legend->setVisible(false);
 }
 
