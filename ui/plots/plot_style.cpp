@@ -11,6 +11,27 @@ namespace {
 const char* kEmptyItemName = "ql_empty_message";
 const char* kTitleElementName = "ql_title";
 
+// A log ticker whose labels never repeat. Over less than about 1.6 decades QCPAxisTickerLog falls
+// back to linear ticks (2.5, 3, 3.5), which the log axes' "eb" format at precision 0 would all
+// print as "3·10⁰": the precision grows until neighbouring labels differ.
+class UniqueLabelLogTicker : public QCPAxisTickerLog {
+protected:
+    QVector<QString> createLabelVector(const QVector<double>& ticks, const QLocale& locale, QChar formatChar,
+                                       int precision) override {
+        QVector<QString> labels = QCPAxisTickerLog::createLabelVector(ticks, locale, formatChar, precision);
+        for (int extra = 1; extra <= 6 && !unique(labels); ++extra) {
+            labels = QCPAxisTickerLog::createLabelVector(ticks, locale, formatChar, precision + extra);
+        }
+        return labels;
+    }
+
+private:
+    static bool unique(QVector<QString> labels) {
+        std::sort(labels.begin(), labels.end());
+        return std::adjacent_find(labels.begin(), labels.end()) == labels.end();
+    }
+};
+
 QCPTextElement* titleElement(QCustomPlot* plot) {
     for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
         auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i));
@@ -75,10 +96,7 @@ void setEmptyMessage(QCustomPlot* plot, const QString& message) {
 
 void setLogY(QCustomPlot* plot, bool logarithmic) {
     if (logarithmic) {
-        plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-        plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        plot->yAxis->setNumberFormat(QStringLiteral("eb"));
-        plot->yAxis->setNumberPrecision(0);
+        setLogAxis(plot->yAxis);
     } else {
         plot->yAxis->setScaleType(QCPAxis::stLinear);
         plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
@@ -87,9 +105,16 @@ void setLogY(QCustomPlot* plot, bool logarithmic) {
     }
 }
 
+void setLogAxis(QCPAxis* axis) {
+    axis->setScaleType(QCPAxis::stLogarithmic);
+    axis->setTicker(QSharedPointer<UniqueLabelLogTicker>::create());
+    axis->setNumberFormat(QStringLiteral("eb"));
+    axis->setNumberPrecision(0);
+}
+
 void setLogTicks(QCPAxis* axis, double low, double high) {
     const bool decades = low > 0 && high / low >= 100;
-    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new UniqueLabelLogTicker) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     axis->setNumberFormat(decades ? QStringLiteral("eb") : QStringLiteral("g"));
     axis->setNumberPrecision(decades ? 0 : 3);
 }

@@ -36,6 +36,9 @@ void setTitles(QCustomPlot* plot, const QString& title, const QString& xLabel, c
 // Shows `message` centred in the plot when it has no data (and clears it otherwise).
 void setEmptyMessage(QCustomPlot* plot, const QString& message);
 
+// A log axis whose tick labels are decades (10⁻³) and never repeat, also when zoomed into less
+// than a decade (where the ticks are linear: 2.5·10⁰, 3·10⁰).
+void setLogAxis(QCPAxis* axis);
 // Log or linear y axis with readable tick labels.
 void setLogY(QCustomPlot* plot, bool logarithmic);
 // Tick labels for a log-scaled axis over [low, high]: decades (10⁻³, 10⁻²) when the range spans
