@@ -85,12 +85,20 @@ void expectLegendsInside(ReportView* view, const char* fixture) {
     }
 }
 
-void visitEveryTab(ReportView* view, const char* fixture) {
+// With `shots` (QL_SOAK_DIR set), each tab as the window shows it is saved to
+// <shots>/<fixture>_<nn>_<tab>.png, to look at.
+void visitEveryTab(MainWindow* window, const char* fixture, const QString& shots) {
+    ReportView* view = window->reportView();
     for (int i = 0; i < view->count(); ++i) {
         view->setCurrentIndex(i);
         QTest::qWait(10);
         replotAll(view);
         expectLegendsInside(view, fixture);
+        if (!shots.isEmpty()) {
+            const QString name = QStringLiteral("%1_%2_%3.png").arg(QString::fromLatin1(fixture)).arg(i, 2, 10, QLatin1Char('0'))
+                                     .arg(view->tabText(i).remove(QLatin1Char('&')).toLower());
+            window->grab().save(QDir(shots).filePath(name));
+        }
     }
 }
 
@@ -130,7 +138,7 @@ TEST(Soak, ReportAfterReportInOneWindowEveryTabDrillFilterExport) {
         const std::size_t modules = view->report()->weights->modules.size();
         ASSERT_EQ(modules, fixture.report.weights->modules.size());
         replotAll(view);
-        visitEveryTab(view, fixture.name);
+        visitEveryTab(&window, fixture.name, qEnvironmentVariable("QL_SOAK_DIR"));
 
         // Drill into the worst module from the Weights tab, then into the last (lm_head at scale)
         // through the picker, and back and forth over the places visited.
