@@ -146,7 +146,7 @@ void ActivationsPage::draw(const ActivationsCheck& activations) {
         zero->addTick(0, QStringLiteral("0"));
         m_plot->yAxis->setTicker(zero);
         m_plot->yAxis->setRange(-0.25, 1);
-        plotStyle::setEmptyMessage(m_plot, tr("Every hidden state is bit-identical (Δ = 0 after each layer): no scale to draw"));
+        plotStyle::setEmptyMessage(m_plot, tr("Every layer bit-identical (Δ = 0)"));
     } else {
         plotStyle::setLogY(m_plot, true);
         m_plot->yAxis->setRange(floor / 2, std::max(highest, floor) * 10);

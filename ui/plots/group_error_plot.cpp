@@ -93,7 +93,7 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
     m_map->setVisible(!identical);
     m_scale->setVisible(!identical);
     m_plot->axisRect()->setBackground(identical ? plotStyle::kIdentical : plotStyle::kMissingCell);
-    if (identical) plotStyle::setEmptyMessage(m_plot, tr("Bit-identical: every group's max |Δ| is 0"));
+    if (identical) plotStyle::setEmptyMessage(m_plot, tr("Bit-identical (Δ = 0)"));
     resetZoom();
 }
 
