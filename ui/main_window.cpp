@@ -126,6 +126,8 @@ void MainWindow::setupActions() {
     toolbar->addAction(m_forwardAction);
     m_backAction->setToolTip(tr("Back to the previous tab or drill-down (Alt+Left)"));
     m_forwardAction->setToolTip(tr("Forward (Alt+Right)"));
+    m_backAction->setEnabled(false);  // nothing visited yet (historyChanged enables them)
+    m_forwardAction->setEnabled(false);
 }
 
 void MainWindow::setupFileMenu(QMenu* menu) {
@@ -318,8 +320,16 @@ void MainWindow::rebuildRecentMenu() {
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
+bool MainWindow::hasReportToExport(const QString& what) {
+    if (m_view->report()) return true;
+    QMessageBox::information(this, what,
+                             tr("There is no report to export yet. Run a verification (Ctrl+R) or open a saved report "
+                                "(Ctrl+Shift+O) first."));
+    return false;
+}
+
 void MainWindow::exportReport() {
-    if (!m_view->report()) return;
+    if (!hasReportToExport(tr("Export report"))) return;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("quantlens-report.pdf"),
                                                       tr("PDF (*.pdf);;PNG image (*.png);;HTML, self-contained (*.html)"));
     if (path.isEmpty()) return;
@@ -328,7 +338,7 @@ void MainWindow::exportReport() {
 }
 
 void MainWindow::exportReportJson() {
-    if (!m_view->report()) return;
+    if (!hasReportToExport(tr("Export JSON"))) return;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export JSON"), QStringLiteral("quantlens-report.json"), tr("JSON (*.json)"));
     if (path.isEmpty()) return;
     const Status status = writeReportJson(*m_view->report(), path.toStdString());
@@ -368,8 +378,12 @@ QTableView* MainWindow::currentTable() const {
 }
 
 void MainWindow::exportPlot() {
+    if (!hasReportToExport(tr("Export plot"))) return;
     QCustomPlot* plot = currentPlot();
-    if (!plot) return;
+    if (!plot) {
+        QMessageBox::information(this, tr("Export plot"), tr("The %1 tab has no plot.").arg(m_view->tabText(m_view->currentIndex())));
+        return;
+    }
     const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), plot->objectName() + QStringLiteral(".png"),
                                                       tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty()) return;
@@ -383,11 +397,18 @@ void MainWindow::exportPlot() {
 }
 
 void MainWindow::copyPlot() {
+    if (!hasReportToExport(tr("Copy plot"))) return;
     if (QCustomPlot* plot = currentPlot()) copyPlotToClipboard(plot);
 }
 
 void MainWindow::exportTable() {
-    exportTableCsv(currentTable());
+    if (!hasReportToExport(tr("Export table"))) return;
+    QTableView* table = currentTable();
+    if (!table) {
+        QMessageBox::information(this, tr("Export table"), tr("The %1 tab has no table.").arg(m_view->tabText(m_view->currentIndex())));
+        return;
+    }
+    exportTableCsv(table);
 }
 
 void MainWindow::openCompare() {

@@ -75,6 +75,7 @@ private:
     void onConfigPreview(const ConfigDiff& diff);
     void openJsonFile(const QString& path);
     void saveSession();
+    bool hasReportToExport(const QString& what);  // says why not in a message box
     void exportReport();
     void exportReportJson();
     void exportPlot();

@@ -14,6 +14,7 @@
 #include "ui/compare/compare_models.h"
 #include "ui/compare/compare_window.h"
 #include "ui/format.h"
+#include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
 
 namespace ql::ui {
@@ -103,7 +104,32 @@ TEST(CompareWindow, ADeploymentThatStopsPassingIsAVerdictGettingWorse) {
     EXPECT_EQ(cell(1, CompareDeploymentsModel::ArgmaxB), formatPercent(0.9375));
     EXPECT_TRUE(cell(1, CompareDeploymentsModel::Change).contains(QStringLiteral("worse")));
     EXPECT_TRUE(cell(0, CompareDeploymentsModel::Change).isEmpty());
-    EXPECT_TRUE(window.verdictLabel()->text().contains(QStringLiteral("merge_then_convert"))) << window.verdictLabel()->text().toStdString();
+    const QString verdict = window.verdictLabel()->text();
+    EXPECT_TRUE(verdict.contains(QStringLiteral("LoRA merged, then converted"))) << verdict.toStdString();
+    EXPECT_FALSE(verdict.contains(QStringLiteral("merge_then_convert"))) << verdict.toStdString();  // the title, not the id
+    CompareNumbersModel* numbers = window.numbersModel();
+    int titled = 0;
+    for (int row = 0; row < numbers->rowCount(); ++row) {
+        const QString name = numbers->data(numbers->index(row, 0), Qt::DisplayRole).toString();
+        EXPECT_FALSE(name.contains(QStringLiteral("like_for_like")) || name.contains(QStringLiteral("merge_then_convert"))) << name.toStdString();
+        titled += name.startsWith(QStringLiteral("LoRA merged, then converted:")) ? 1 : 0;
+    }
+    EXPECT_EQ(titled, 2);  // its logits max |Δ| and argmax agreement
+}
+
+// Every check fails in A and in B: nothing got worse, but the headline must not read as all clear.
+TEST(CompareWindow, NothingWorseButFailingInBothIsNotGreen) {
+    const auto failing = std::make_shared<const VerifyReport>(test::allFailingReport());
+    CompareWindow window;
+    window.setReports(failing, QStringLiteral("a.json"), failing, QStringLiteral("b.json"));
+    ASSERT_TRUE(window.comparison());
+    const QString verdict = window.verdictLabel()->text();
+    EXPECT_TRUE(verdict.contains(QStringLiteral("6 of 6 checks fail in both"))) << verdict.toStdString();
+    EXPECT_FALSE(window.verdictLabel()->styleSheet().contains(plotStyle::kPass.name())) << window.verdictLabel()->styleSheet().toStdString();
+    const auto identical = std::make_shared<const VerifyReport>(test::identicalReport(2));
+    window.setReports(identical, QStringLiteral("a.json"), identical, QStringLiteral("b.json"));
+    EXPECT_TRUE(window.verdictLabel()->text().contains(QStringLiteral("every check passes in B"))) << window.verdictLabel()->text().toStdString();
+    EXPECT_TRUE(window.verdictLabel()->styleSheet().contains(plotStyle::kPass.name()));
 }
 
 }  // namespace

@@ -6,14 +6,18 @@
 
 #include <quantlens/report_io.h>
 
+#include <QAction>
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
 
 #include "sample_report.h"
 #include "ui/check_display.h"
@@ -297,6 +301,63 @@ TEST(MainWindowSize, EveryTabFitsA1280By800Window) {
         const QSize hint = window.minimumSizeHint();
         EXPECT_LE(hint.width(), 1280) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().width();
         EXPECT_LE(hint.height(), 800) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().height();
+    }
+}
+
+}  // namespace
+}  // namespace ql::ui
+
+namespace ql::ui {
+namespace {
+
+QAction* actionNamed(const QWidget& window, const QString& text) {
+    for (QAction* action : window.findChildren<QAction*>()) {
+        if (action->text() == text) return action;
+    }
+    return nullptr;
+}
+
+// Closes the next modal dialog as soon as it is up and hands back its text.
+QString textOfNextModal(const std::function<void()>& trigger) {
+    QString text;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            text = box->text();
+            box->accept();
+        }
+    });
+    poll.start(20);
+    trigger();
+    return text;
+}
+
+TEST(MainWindowLaunch, BackAndForwardAreDisabledUntilThereIsSomewhereToGo) {
+    QSettings().clear();
+    MainWindow window(fixtureJobs(nullptr));
+    QAction* back = actionNamed(window, QStringLiteral("&Back"));
+    QAction* forward = actionNamed(window, QStringLiteral("&Forward"));
+    ASSERT_TRUE(back && forward);
+    EXPECT_FALSE(back->isEnabled());
+    EXPECT_FALSE(forward->isEnabled());
+    window.showReport(test::scaleReportPtr(4));
+    window.reportView()->showModule(3);
+    EXPECT_TRUE(back->isEnabled());
+    EXPECT_FALSE(forward->isEnabled());
+}
+
+TEST(MainWindowLaunch, ExportWithoutAReportSaysWhy) {
+    QSettings().clear();
+    MainWindow window(fixtureJobs(nullptr));
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    for (const QString& name : {QStringLiteral("&Report as PDF, PNG or HTML…"), QStringLiteral("Current &plot…"),
+                                QStringLiteral("Current &table as CSV…")}) {
+        QAction* action = actionNamed(window, name);
+        ASSERT_TRUE(action) << name.toStdString();
+        EXPECT_TRUE(action->isEnabled());  // a disabled shortcut would do nothing, silently
+        const QString text = textOfNextModal([action] { action->trigger(); });
+        EXPECT_TRUE(text.contains(QStringLiteral("no report to export"))) << name.toStdString() << ": " << text.toStdString();
     }
 }
 

@@ -327,3 +327,85 @@ std::shared_ptr<const VerifyReport> scaleReportPtr(int layers) {
 }
 
 }  // namespace ql::ui::test
+
+namespace ql::ui::test {
+
+namespace {
+DiffMetrics identicalDiff(std::uint64_t total) {
+    DiffMetrics d;
+    d.total = total;
+    d.sqnrDb = std::numeric_limits<double>::infinity();
+    return d;
+}
+}  // namespace
+
+VerifyReport identicalReport(int layers) {
+    VerifyReport r = scaleReport(layers);
+    for (CheckSummary& check : r.checks) check.status = CheckStatus::Pass;
+    r.checks[0].headline = "same numerics";
+    r.checks[1].headline = "every module bit-identical";
+    r.config.sameNumerics = true;
+    r.config.findings.clear();
+    for (ConfigFieldDiff& field : r.config.fields) {
+        field.eval = field.train;
+        field.verdict = DiffClass::Same;
+        field.explanation.clear();
+    }
+    for (WeightModuleResult& m : r.weights->modules) {
+        m.diff = identicalDiff(m.diff.total);
+        m.pass = true;
+        m.worst.clear();
+        m.trainGroupSize = m.groupSize;
+        std::fill(m.groupError.maxAbs.begin(), m.groupError.maxAbs.end(), 0.0f);
+    }
+    r.weights->overall = identicalDiff(r.weights->overall.total);
+    r.weights->modulesDiffering = 0;
+    r.logits->diff = identicalDiff(r.logits->diff.total);
+    r.logits->absDiff.counts.assign(r.logits->absDiff.counts.size(), 0);
+    r.logits->absDiff.zeros = r.logits->diff.total;
+    std::fill(r.logits->perPositionMaxAbs.begin(), r.logits->perPositionMaxAbs.end(), 0.0);
+    std::fill(r.logits->perPositionKl.begin(), r.logits->perPositionKl.end(), 0.0);
+    r.logits->top1Agreement = r.logits->top5Agreement = 1.0;
+    for (PositionTopTokens& t : r.logits->topTokens) {
+        t.evalIds = t.trainIds;
+        t.evalLogits = t.trainLogits;
+    }
+    for (LayerDivergence& layer : r.activations->layers) {
+        layer.diff = identicalDiff(layer.diff.total);
+        layer.relativeL2 = 0.0;
+        std::fill(layer.perPositionRelativeL2.begin(), layer.perPositionRelativeL2.end(), 0.0);
+    }
+    r.activations->firstDivergingLayer = -1;
+    for (ConvertDeployment& d : r.convert->deployments) {
+        d.logits = identicalDiff(d.logits.total);
+        d.logitsAbsDiff = r.logits->absDiff;
+        d.argmaxAgreement = 1.0;
+        d.pass = true;
+    }
+    for (AdapterMergeModule& m : r.adapterMerge->modules) m.weight = m.output = identicalDiff(m.weight.total);
+    r.warnings.clear();
+    return r;
+}
+
+VerifyReport allFailingReport() {
+    VerifyReport r = sampleReport();
+    for (CheckSummary& check : r.checks) check.status = CheckStatus::Fail;
+    r.checks[1].headline = "6 of 6 modules differ";
+    for (WeightModuleResult& m : r.weights->modules) {
+        m.pass = false;
+        m.diff = r.weights->modules[kSampleFailingModule].diff;
+        m.worst = r.weights->modules[kSampleFailingModule].worst;
+        m.groupError = r.weights->modules[kSampleFailingModule].groupError;
+    }
+    r.weights->modulesDiffering = static_cast<std::int64_t>(r.weights->modules.size());
+    r.logits->top1Agreement = 0.4;
+    r.activations->firstDivergingLayer = 0;
+    for (ConvertDeployment& d : r.convert->deployments) {
+        d.pass = false;
+        d.argmaxAgreement = 0.5;
+        d.modulesCodesDiffer = static_cast<std::int64_t>(d.modules.size());
+    }
+    return r;
+}
+
+}  // namespace ql::ui::test

@@ -32,4 +32,10 @@ inline constexpr int scaleModules(int layers) { return layers * kScaleProjection
 inline constexpr int kLmHeadRows = 512;
 inline constexpr int kLmHeadWorstRow = 343;
 
+// The scale report with both sides bit-identical everywhere: every max |Δ| 0, SQNR +∞, no worst
+// element, every check passes (what a run of one recipe against itself gives).
+VerifyReport identicalReport(int layers);
+// The sample report with every check failing and every module out of tolerance.
+VerifyReport allFailingReport();
+
 }  // namespace ql::ui::test

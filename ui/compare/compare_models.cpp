@@ -90,7 +90,7 @@ CompareNumbersModel::CompareNumbersModel(QObject* parent) : RowTableModel(parent
     const auto value = [](const std::optional<double>& v) { return v ? formatNumber(*v) : QObject::tr("absent"); };
     const auto raw = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
     setColumns({
-        {tr("Number"), {}, [](const S& s) { return qs(s.name); }},
+        {tr("Number"), {}, [this](const S& s) { return numberName(s); }},
         {tr("A"), tr("in report A (before)"), [value](const S& s) { return value(s.a); }, [raw](const S& s) { return raw(s.a); }, true},
         {tr("B"), tr("in report B (after)"), [value](const S& s) { return value(s.b); }, [raw](const S& s) { return raw(s.b); }, true},
         {tr("B − A"), {}, [](const S& s) { return s.a && s.b ? formatNumber(*s.b - *s.a) : QString(); },
@@ -99,7 +99,23 @@ CompareNumbersModel::CompareNumbersModel(QObject* parent) : RowTableModel(parent
 }
 
 void CompareNumbersModel::setComparison(const ComparisonPtr& comparison) {
+    m_deploymentTitles.clear();
+    if (comparison) {
+        for (const DeploymentDelta& d : comparison->deployments) {
+            if (!d.title.empty()) m_deploymentTitles.append({qs("convert " + d.id + ":"), qs(d.title + ":")});
+        }
+    }
     setRows(comparison ? Rows(comparison, &comparison->scalars) : Rows());
+}
+
+// The engine names a deployment's numbers by its id ("convert like_for_like: argmax agreement");
+// the inspector by its title, as everywhere else.
+QString CompareNumbersModel::numberName(const ScalarDelta& scalar) const {
+    QString name = qs(scalar.name);
+    for (const auto& [prefix, title] : m_deploymentTitles) {
+        if (name.startsWith(prefix)) return title + name.mid(prefix.size());
+    }
+    return name;
 }
 
 CompareModulesModel::CompareModulesModel(QObject* parent) : RowTableModel(parent) {

@@ -4,6 +4,9 @@
 
 #include <quantlens/report_compare.h>
 
+#include <QList>
+#include <QPair>
+
 #include <memory>
 
 #include "ui/models/row_table_model.h"
@@ -39,6 +42,11 @@ class CompareNumbersModel : public RowTableModel<ScalarDelta> {
 public:
     explicit CompareNumbersModel(QObject* parent = nullptr);
     void setComparison(const ComparisonPtr& comparison);
+
+private:
+    QString numberName(const ScalarDelta& scalar) const;
+
+    QList<QPair<QString, QString>> m_deploymentTitles;  // "convert <id>:" -> "<title>:"
 };
 
 QString changeText(bool worse, bool better);  // "worse", "better", ""

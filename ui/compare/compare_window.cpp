@@ -24,6 +24,7 @@
 #include "ui/async.h"
 #include "ui/compare/compare_models.h"
 #include "ui/format.h"
+#include "ui/models/check_summary_model.h"
 #include "ui/plots/histogram_curve.h"
 #include "ui/plots/plot_pointer.h"
 #include "ui/plots/plot_style.h"
@@ -35,6 +36,57 @@ namespace ql::ui {
 namespace {
 const QColor kColourA = plotStyle::kPrimary;
 const QColor kColourB = plotStyle::kSecondary;
+const QColor kStillFailing{0xb2, 0x6a, 0x00};  // amber: nothing got worse, but B does not pass
+
+bool failing(const std::optional<CheckStatus>& status) {
+    return status && (*status == CheckStatus::Fail || *status == CheckStatus::Error);
+}
+
+// The verdicts that got worse from A to B, in the inspector's words: check and deployment titles,
+// never the engine's ids ("like_for_like").
+QStringList worseLines(const ReportComparison& c) {
+    QStringList lines;
+    for (const CheckChange& check : c.checks) {
+        if (!check.worse) continue;
+        lines << QObject::tr("%1 check %2 → %3")
+                     .arg(checkTitle(check.kind), check.a ? statusSymbol(*check.a) : QObject::tr("absent"), statusSymbol(*check.b));
+    }
+    for (const DeploymentDelta& d : c.deployments) {
+        if (d.worse()) lines << QObject::tr("convert deployment “%1” ✓ pass → ✗ fail").arg(QString::fromStdString(d.title.empty() ? d.id : d.title));
+    }
+    for (const ModuleDelta& m : c.modules) {
+        if (m.worse()) lines << QObject::tr("module %1 within → out of tolerance").arg(QString::fromStdString(m.module));
+    }
+    return lines;
+}
+
+// The headline over the tables and its colour: red when a verdict got worse; amber when none did
+// but checks still fail in B (a green "nothing got worse" would read as "all is well"); green only
+// when every check of B passes.
+std::pair<QString, QColor> verdictHeadline(const ReportComparison& c) {
+    const QStringList worse = worseLines(c);
+    if (!worse.isEmpty()) {
+        return {(worse.size() == 1 ? QObject::tr("1 verdict got worse from A to B: %1")
+                                   : QObject::tr("%1 verdicts got worse from A to B: %2, …").arg(worse.size()))
+                    .arg(worse.front()),
+                plotStyle::kFail};
+    }
+    QStringList failingB, failingBoth;
+    for (const CheckChange& check : c.checks) {
+        if (!failing(check.b)) continue;
+        failingB << checkTitle(check.kind);
+        if (failing(check.a)) failingBoth << checkTitle(check.kind);
+    }
+    const QString better = c.modulesBetter() > 0 ? QObject::tr(" (%1 modules got better)").arg(c.modulesBetter()) : QString();
+    if (failingB.isEmpty()) {
+        return {QObject::tr("No verdict got worse from A to B, and every check passes in B%1").arg(better), plotStyle::kPass};
+    }
+    const bool allAlsoInA = failingBoth.size() == failingB.size();
+    return {QObject::tr("No verdict got worse from A to B%1, but %2 of %3 checks fail in %4: %5")
+                .arg(better).arg(failingB.size()).arg(c.checks.size())
+                .arg(allAlsoInA ? QObject::tr("both") : QObject::tr("B"), failingB.join(QStringLiteral(", "))),
+            kStillFailing};
+}
 
 // Shows only rows whose verdict changed or whose max |Δ| changed.
 class ChangedModulesProxy : public QSortFilterProxyModel {
@@ -79,6 +131,7 @@ CompareWindow::CompareWindow(QWidget* parent)
     resize(1280, 800);
     m_names->setTextFormat(Qt::RichText);
     m_names->setWordWrap(true);
+    m_verdict->setWordWrap(true);
     QFont big = m_verdict->font();
     big.setBold(true);
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -182,12 +235,9 @@ void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const R
     } else {
         m_names->setText(tr("<b style='color:%1'>A</b> %2<br><b style='color:%3'>B</b> %4")
                              .arg(kColourA.name(), nameA.toHtmlEscaped(), kColourB.name(), nameB.toHtmlEscaped()));
-        const std::vector<std::string> worse = m_comparison->worseReasons();
-        m_verdict->setText(worse.empty() ? tr("No verdict got worse from A to B (%1 modules got better)").arg(m_comparison->modulesBetter())
-                                         : tr("%1 verdicts got worse from A to B: %2%3")
-                                               .arg(worse.size()).arg(QString::fromStdString(worse.front()))
-                                               .arg(worse.size() > 1 ? tr(", …") : QString()));
-        m_verdict->setStyleSheet(worse.empty() ? QStringLiteral("color: #2e7d32") : QStringLiteral("color: #c62828"));
+        const auto [headline, colour] = verdictHeadline(*m_comparison);
+        m_verdict->setText(headline);
+        m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(colour.name()));
     }
     redraw();
     Q_EMIT comparisonReady();
@@ -224,12 +274,7 @@ void CompareWindow::drawScatter() {
         }
     }
     plotStyle::setEmptyMessage(m_scatter, points.empty() ? tr("No module with a non-zero max |Δ| in both reports") : QString());
-    for (QCPAxis* axis : {m_scatter->xAxis, m_scatter->yAxis}) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-    }
+    for (QCPAxis* axis : {m_scatter->xAxis, m_scatter->yAxis}) plotStyle::setLogAxis(axis);
     if (points.empty()) return;
     QCPGraph* same = addCurve(m_scatter, tr("unchanged verdict"), plotStyle::kNeutral);
     QCPGraph* worse = addCurve(m_scatter, tr("worse"), plotStyle::kFail);

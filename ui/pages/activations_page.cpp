@@ -110,7 +110,10 @@ void ActivationsPage::draw(const ActivationsCheck& activations) {
             highest = std::max(highest, v);
         }
     }
-    const double floor = lowest == std::numeric_limits<double>::max() ? 1e-12 : lowest / 10;
+    // Every layer bit-identical: markers on the zero line of a linear axis that says so, not a log
+    // scale over an invented range (it spanned 10⁻¹²–10⁻¹¹).
+    const bool allIdentical = highest == 0;
+    const double floor = allIdentical ? 0.0 : lowest / 10;
     for (const LayerDivergence& layer : activations.layers) {
         // A log axis has no place for 0: an identical layer is a marker at the floor, and the
         // curves skip it (a gap) instead of plotting an invented value.
@@ -134,9 +137,20 @@ void ActivationsPage::draw(const ActivationsCheck& activations) {
         label->setText(tr(" first diverging layer %1").arg(activations.firstDivergingLayer));
         label->setColor(plotStyle::kFail);
     }
-    plotStyle::setLogY(m_plot, true);
     m_plot->xAxis->setRange(activations.layers.front().layer - 0.5, activations.layers.back().layer + 0.5);
-    m_plot->yAxis->setRange(floor / 2, std::max(highest, floor) * 10);
+    if (allIdentical) {
+        maxAbs->removeFromLegend();
+        relL2->removeFromLegend();
+        plotStyle::setLogY(m_plot, false);
+        auto zero = QSharedPointer<QCPAxisTickerText>::create();
+        zero->addTick(0, QStringLiteral("0"));
+        m_plot->yAxis->setTicker(zero);
+        m_plot->yAxis->setRange(-0.25, 1);
+        plotStyle::setEmptyMessage(m_plot, tr("Every layer bit-identical (Δ = 0)"));
+    } else {
+        plotStyle::setLogY(m_plot, true);
+        m_plot->yAxis->setRange(floor / 2, std::max(highest, floor) * 10);
+    }
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(1);
     ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);

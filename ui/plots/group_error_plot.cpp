@@ -58,6 +58,7 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
     const QString groupText = module && module->groupSize > 0 ? tr("group of %1 along K").arg(module->groupSize) : tr("group along K");
     plotStyle::setTitles(m_plot, tr("Per-group error (max |Δ| per cell)"), groupText, tr("output row"));
     m_worst->setName(QString());
+    bool identical = false;
     if (ok) {
         // Cells are uniform: cell c covers groups [c·colStride, (c+1)·colStride), cell r rows
         // [r·rowStride, (r+1)·rowStride). A single cell along an axis is split in two equal halves
@@ -74,7 +75,13 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
                 m_map->data()->setCell(c, r, map->maxAbs[sr * map->cols + sc]);
             }
         }
-        m_map->rescaleDataRange(true);
+        // The colour bar spans this module's values, never the previous module's: QCPColorMap
+        // keeps its old range when the new one is empty (every cell equal), so that case is set
+        // here: 0 up to the common value, or no scale at all when every group is bit-identical.
+        const auto [low, high] = std::minmax_element(map->maxAbs.begin(), map->maxAbs.end());
+        if (*low < *high) m_map->rescaleDataRange(true);
+        else if (*high > 0) m_map->setDataRange(QCPRange(0, *high));
+        identical = *high == 0;
         if (!module->worst.empty() && module->groupSize > 0) {
             const WorstElement& w = module->worst.front();
             m_worst->addData(static_cast<double>(w.col) / module->groupSize, static_cast<double>(w.row) + 0.5);
@@ -83,6 +90,10 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
     }
     m_worst->removeFromLegend();
     if (!m_worst->name().isEmpty()) m_worst->addToLegend();
+    m_map->setVisible(!identical);
+    m_scale->setVisible(!identical);
+    m_plot->axisRect()->setBackground(identical ? plotStyle::kIdentical : plotStyle::kMissingCell);
+    if (identical) plotStyle::setEmptyMessage(m_plot, tr("Bit-identical (Δ = 0)"));
     resetZoom();
 }
 

@@ -29,10 +29,7 @@ void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const Q
         maxCount = std::max(maxCount, static_cast<double>(histogram.counts[i]));
     }
     graph->addData(histogram.edges.back(), 0.5);
-    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-    plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    plot->xAxis->setNumberFormat(QStringLiteral("eb"));
-    plot->xAxis->setNumberPrecision(0);
+    plotStyle::setLogAxis(plot->xAxis);
     // The view: from a little below the first non-empty bin to a little above the last one.
     std::size_t first = 0, last = histogram.counts.size() - 1;
     while (first < last && histogram.counts[first] == 0) ++first;

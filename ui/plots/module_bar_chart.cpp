@@ -59,6 +59,15 @@ ModuleBarChart::ModuleBarChart(QCustomPlot* plot) : QObject(plot), m_plot(plot) 
             const QSignalBlocker blocker(m_plot->xAxis);
             m_plot->xAxis->setRange(range.lower, range.lower + maxSpan);
         }
+        if (!m_fittingKeys) m_keysFitted = false;  // the user zoomed or scrolled: keep their view
+    });
+    // The first fit may run before the tab was ever laid out (a report shown while another tab is
+    // current): refit once the axis rect has its real width, unless the user moved the view since.
+    connect(plot, &QCustomPlot::afterLayout, this, [this] {
+        if (m_keysFitted && m_plot->axisRect()->width() != m_fittedWidth) {
+            fitKeys();
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
     });
     auto* pointer = new PlotPointer(m_plot, [this](const QPointF& p) { return moduleAt(p); },
                                     [this](const QPointF& p) { return toolTipAt(p); });
@@ -84,8 +93,10 @@ void ModuleBarChart::setData(const std::vector<WeightModuleResult>* modules, con
     fill();
     plotStyle::setTitles(m_plot, tr("Effective weight, train vs eval: %1 per module").arg(metricName(metric)),
                          tr("module (%1 shown)").arg(m_barModules.size()), metricName(metric));
-    plotStyle::setEmptyMessage(m_plot, m_modules->empty() ? tr("No weight check in this report")
-                                                          : (m_barModules.empty() ? tr("No module matches the filter") : QString()));
+    plotStyle::setEmptyMessage(m_plot, m_modules->empty()      ? tr("No weight check in this report")
+                                       : m_barModules.empty() ? tr("No module matches the filter")
+                                       : m_allIdentical       ? tr("Every module shown is bit-identical (Δ = 0): a marker each, no bar")
+                                                              : QString());
     resetZoom();
 }
 
@@ -104,27 +115,38 @@ void ModuleBarChart::fill() {
             m_dataHigh = std::max(m_dataHigh, v);
         }
     }
-    if (!(m_dataLow <= m_dataHigh)) {
-        m_dataLow = m_logarithmic ? 1e-6 : 0.0;
+    m_allIdentical = !m_values.empty() && std::all_of(m_values.begin(), m_values.end(), [](double v) { return std::isnan(v); });
+    if (!(m_dataLow <= m_dataHigh)) {  // nothing to scale by (all identical, or no bar at all)
+        m_dataLow = m_logarithmic && !m_allIdentical ? 1e-6 : 0.0;
         m_dataHigh = 1.0;
     }
     m_ticker->setLabels(labels);
-    plotStyle::setLogY(m_plot, m_logarithmic);
-    QSharedPointer<QCPBarsDataContainer> pass(new QCPBarsDataContainer), fail(new QCPBarsDataContainer);
-    for (int bar = 0; bar < static_cast<int>(m_barModules.size()); ++bar) {
-        if (!std::isfinite(m_values[bar])) continue;
-        ((*m_modules)[m_barModules[bar]].pass ? pass : fail)->add(QCPBarsData(bar, m_values[bar]));
+    plotStyle::setLogY(m_plot, m_logarithmic && !m_allIdentical);
+    if (m_allIdentical) {  // markers on the zero line of an axis that says only "0", no invented scale
+        auto zero = QSharedPointer<QCPAxisTickerText>::create();
+        zero->addTick(0, QStringLiteral("0"));
+        m_plot->yAxis->setTicker(zero);
     }
-    m_passBars->setData(pass);
-    m_failBars->setData(fail);
 }
 
+// QCPBars draws a bar from its base value to base + value, not to value: with the base at the
+// visible floor, each bar's data is its height above that floor (its value clamped to the view,
+// so exports without clipping draw nothing outside the axis rect).
 void ModuleBarChart::onValueRangeChanged() {
     const QCPRange range = m_plot->yAxis->range();
     const double floor = m_logarithmic ? range.lower : std::clamp(0.0, range.lower, range.upper);
     m_passBars->setBaseValue(floor);
     m_failBars->setBaseValue(floor);
-    const double markerValue = m_plot->yAxis->pixelToCoord(m_plot->yAxis->coordToPixel(range.lower) - kMarkerLiftPx);
+    QSharedPointer<QCPBarsDataContainer> pass(new QCPBarsDataContainer), fail(new QCPBarsDataContainer);
+    for (int bar = 0; bar < static_cast<int>(m_values.size()); ++bar) {
+        if (!std::isfinite(m_values[bar])) continue;
+        const double top = std::clamp(m_values[bar], range.lower, range.upper);
+        ((*m_modules)[m_barModules[bar]].pass ? pass : fail)->add(QCPBarsData(bar, top - floor));
+    }
+    m_passBars->setData(pass);
+    m_failBars->setData(fail);
+    const double markerValue =
+        m_allIdentical ? 0.0 : m_plot->yAxis->pixelToCoord(m_plot->yAxis->coordToPixel(range.lower) - kMarkerLiftPx);
     QVector<double> keys, values;
     for (int bar = 0; bar < static_cast<int>(m_values.size()); ++bar) {
         if (std::isnan(m_values[bar])) {
@@ -135,12 +157,22 @@ void ModuleBarChart::onValueRangeChanged() {
     m_identicalMarks->setData(keys, values, true);
 }
 
-void ModuleBarChart::resetZoom() {
-    const double width = m_plot->axisRect()->width() > 50 ? m_plot->axisRect()->width() : std::max(200, m_plot->width() - 120);
+void ModuleBarChart::fitKeys() {
+    m_fittedWidth = m_plot->axisRect()->width();
+    const double width = m_fittedWidth > 50 ? m_fittedWidth : std::max(200, m_plot->width() - 120);
     const int fit = std::max(1, static_cast<int>(width / kMinBarPx + 1 - 2 * kEdge));  // (fit - 1 + 2·edge) bars wide
     const int visible = std::min(std::max(1, barCount()), fit);
+    m_fittingKeys = true;
     m_plot->xAxis->setRange(-kEdge, visible - 1 + kEdge);
-    if (m_logarithmic) {
+    m_fittingKeys = false;
+    m_keysFitted = true;
+}
+
+void ModuleBarChart::resetZoom() {
+    fitKeys();
+    if (m_allIdentical) {
+        m_plot->yAxis->setRange(-0.25, 1);
+    } else if (m_logarithmic) {
         m_plot->yAxis->setRange(m_dataLow / 4, m_dataHigh * 4);
         plotStyle::setLogTicks(m_plot->yAxis, m_dataLow / 4, m_dataHigh * 4);
     } else {

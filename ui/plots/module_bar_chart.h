@@ -48,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void fill();
+    void fitKeys();  // as many bars as fit at kMinBarPx, from the first
     void onValueRangeChanged();
 
     QCustomPlot* m_plot;
@@ -62,6 +63,10 @@ private:
     ModuleMetric m_metric = ModuleMetric::MaxAbs;
     bool m_logarithmic = true;
     double m_dataLow = 0, m_dataHigh = 1;
+    bool m_allIdentical = false;  // every bar shown is bit-identical: no value to scale an axis by
+    bool m_keysFitted = false;   // the x range is fitKeys()' (no zoom or scroll since)
+    bool m_fittingKeys = false;
+    int m_fittedWidth = 0;       // axis rect width the last fit used
 };
 
 }  // namespace ql::ui

@@ -11,6 +11,27 @@ namespace {
 const char* kEmptyItemName = "ql_empty_message";
 const char* kTitleElementName = "ql_title";
 
+// A log ticker whose labels never repeat. Over less than about 1.6 decades QCPAxisTickerLog falls
+// back to linear ticks (2.5, 3, 3.5), which the log axes' "eb" format at precision 0 would all
+// print as "3·10⁰": the precision grows until neighbouring labels differ.
+class UniqueLabelLogTicker : public QCPAxisTickerLog {
+protected:
+    QVector<QString> createLabelVector(const QVector<double>& ticks, const QLocale& locale, QChar formatChar,
+                                       int precision) override {
+        QVector<QString> labels = QCPAxisTickerLog::createLabelVector(ticks, locale, formatChar, precision);
+        for (int extra = 1; extra <= 6 && !unique(labels); ++extra) {
+            labels = QCPAxisTickerLog::createLabelVector(ticks, locale, formatChar, precision + extra);
+        }
+        return labels;
+    }
+
+private:
+    static bool unique(QVector<QString> labels) {
+        std::sort(labels.begin(), labels.end());
+        return std::adjacent_find(labels.begin(), labels.end()) == labels.end();
+    }
+};
+
 QCPTextElement* titleElement(QCustomPlot* plot) {
     for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
         auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i));
@@ -75,10 +96,7 @@ void setEmptyMessage(QCustomPlot* plot, const QString& message) {
 
 void setLogY(QCustomPlot* plot, bool logarithmic) {
     if (logarithmic) {
-        plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-        plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        plot->yAxis->setNumberFormat(QStringLiteral("eb"));
-        plot->yAxis->setNumberPrecision(0);
+        setLogAxis(plot->yAxis);
     } else {
         plot->yAxis->setScaleType(QCPAxis::stLinear);
         plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
@@ -87,11 +105,26 @@ void setLogY(QCustomPlot* plot, bool logarithmic) {
     }
 }
 
+void setLogAxis(QCPAxis* axis) {
+    axis->setScaleType(QCPAxis::stLogarithmic);
+    axis->setTicker(QSharedPointer<UniqueLabelLogTicker>::create());
+    axis->setNumberFormat(QStringLiteral("eb"));
+    axis->setNumberPrecision(0);
+}
+
 void setLogTicks(QCPAxis* axis, double low, double high) {
     const bool decades = low > 0 && high / low >= 100;
-    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new UniqueLabelLogTicker) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     axis->setNumberFormat(decades ? QStringLiteral("eb") : QStringLiteral("g"));
     axis->setNumberPrecision(decades ? 0 : 3);
+}
+
+QList<QCPAbstractLegendItem*> legendEntries(const QCPLegend* legend) {
+    QList<QCPAbstractLegendItem*> entries;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (QCPAbstractLegendItem* item = legend->item(i)) entries.append(item);
+    }
+    return entries;
 }
 
 namespace {
@@ -130,7 +163,7 @@ void fitLegendWrap(QCustomPlot* plot) {
     QCPLegend* legend = plot->legend;
     const int available = plot->viewport().width() - 16;
     std::vector<int> widths;
-    for (int i = 0; i < legend->itemCount(); ++i) widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    for (const QCPAbstractLegendItem* item : legendEntries(legend)) widths.push_back(item->minimumOuterSizeHint().width());
     const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
         int widest = 0;
         for (std::size_t start = 0; start < widths.size(); start += perRow) {
@@ -156,12 +189,12 @@ void placeLegendAbove(QCustomPlot* plot) {
     plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
     QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
-        const bool empty = plot->legend->itemCount() == 0;
+        const bool empty = legendEntries(plot->legend).isEmpty();
         if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
         if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
         if (!empty) fitLegendWrap(plot);
     });
-    if (plot->legend->itemCount() > 0) moveLegendAbove(plot);
+    if (!legendEntries(plot->legend).isEmpty()) moveLegendAbove(plot);
     else plot->legend->setVisible(false);
 }
 

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <QColor>
+#include <QList>
 #include <QString>
 
 class QCustomPlot;
+class QCPAbstractLegendItem;
 class QCPAxis;
+class QCPLegend;
 class QCPColorMap;
 class QCPColorScale;
 class QCPColorGradient;
@@ -33,11 +36,18 @@ void setTitles(QCustomPlot* plot, const QString& title, const QString& xLabel, c
 // Shows `message` centred in the plot when it has no data (and clears it otherwise).
 void setEmptyMessage(QCustomPlot* plot, const QString& message);
 
+// A log axis whose tick labels are decades (10⁻³) and never repeat, also when zoomed into less
+// than a decade (where the ticks are linear: 2.5·10⁰, 3·10⁰).
+void setLogAxis(QCPAxis* axis);
 // Log or linear y axis with readable tick labels.
 void setLogY(QCustomPlot* plot, bool logarithmic);
 // Tick labels for a log-scaled axis over [low, high]: decades (10⁻³, 10⁻²) when the range spans
 // two or more, else plain numbers (a log ticker within one decade would print "10⁰" twice).
 void setLogTicks(QCPAxis* axis, double low, double high);
+
+// The legend's entries, in order. QCPLegend::itemCount() counts the cells of its grid, and a
+// wrapped legend (4 entries, 3 a row) has empty cells, for which item(i) is null: iterate these.
+QList<QCPAbstractLegendItem*> legendEntries(const QCPLegend* legend);
 
 // Moves the legend out of the axis rect into a row of its own under the title, laid out in
 // columns, so it never covers bars or peaks. Idempotent.
