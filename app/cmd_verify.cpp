@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "commands.h"
+#include "prompts_file.h"
 
 #ifdef QL_HAVE_UI
 #include <ui/export/report_exporter.h>
@@ -60,18 +61,6 @@ Result<std::pair<Recipe, Recipe>> loadRecipes(const VerifyOptions& o) {
     out << "# --- train recipe (" << name("train.yaml") << ")\n" << built->trainYaml << "# --- eval recipe ("
         << name("eval.yaml") << ")\n" << built->evalYaml << '\n' << std::flush;
     return std::pair{std::move(built->train), std::move(built->eval)};
-}
-
-Result<std::vector<Prompt>> readPrompts(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the prompts file");
-    std::vector<Prompt> out;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty()) out.push_back(Prompt{line, {}, {}});
-    }
-    if (out.empty()) return makeError(ErrorCode::InvalidInput, path + ": no prompts (one per line expected)");
-    return out;
 }
 
 // A one-line progress bar on stderr, only when stderr is a terminal.
@@ -148,7 +137,7 @@ int runVerify(const VerifyOptions& o) {
     if (o.convertRtol) req.convertTolerance.rtol = *o.convertRtol;
     if (o.argmaxThreshold) req.argmaxThreshold = *o.argmaxThreshold;
     if (!o.prompts.empty()) {
-        auto p = readPrompts(o.prompts);
+        auto p = readPromptsFile(o.prompts);
         if (!p) return reportError(p.error());
         req.prompts = *p;
     }
