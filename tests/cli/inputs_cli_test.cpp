@@ -224,4 +224,16 @@ TEST(InputsCli, PromptsFileErrorsNameTheFileAndLine) {
     expectOneLineExitTwo(quantlens("verify " + pair + blank.string()), blank.string() + ": no prompts");
 }
 
+#if QL_EXE_HAS_UI
+// Without a display Qt would abort (exit 134); quantlens says so and shows the subcommands instead.
+TEST(InputsCli, NoDisplayIsAMessageNotAnAbort) {
+    const auto r = test::runMerged("env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " + std::string(QL_EXE));
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_EQ(r.output.rfind("quantlens: no display; use a subcommand or set QT_QPA_PLATFORM=offscreen\n", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find("verify"), std::string::npos) << "the help lists the subcommands";
+    const auto xcb = test::runMerged("env -u DISPLAY QT_QPA_PLATFORM=xcb " + std::string(QL_EXE));
+    EXPECT_EQ(xcb.exitCode, 2) << xcb.output;
+}
+#endif
+
 }  // namespace
