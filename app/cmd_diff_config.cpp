@@ -1,10 +1,11 @@
-// `quantlens diff-config TRAIN.yaml EVAL.yaml [--json] [--layers FILE]`: check 1 only.
+// `quantlens diff-config TRAIN.yaml EVAL.yaml [--json] [--layers FILE] [--only-differences]`: check 1 only.
 // Exit 0 same numerics, 1 different, 2 bad input (one line on stderr).
 #include <quantlens/config_diff.h>
 #include <quantlens/recipe.h>
 
+#include <algorithm>
+#include <array>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -20,15 +21,35 @@ struct DiffConfigOptions {
     std::string eval;
     std::string layers;
     bool json = false;
+    bool onlyDifferences = false;  // leave out the fields that are the same on both sides
 };
 
-void printHuman(const ConfigDiff& diff, const DiffConfigOptions& o) {
+// Display width of UTF-8 text: code points (continuation bytes do not count).
+std::size_t width(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// The field table with each column as wide as its longest cell (two spaces between columns).
+void printTable(const std::vector<ConfigFieldDiff>& rows) {
+    std::vector<std::array<std::string, 4>> cells{{"field", "train", "eval", "verdict"}};
+    for (const auto& row : rows) cells.push_back({row.field, row.train, row.eval, std::string(diffClassName(row.verdict))});
+    std::array<std::size_t, 4> widths{};
+    for (const auto& line : cells) {
+        for (std::size_t i = 0; i < widths.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
+    }
+    for (const auto& line : cells) {
+        std::string out;
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) out += line[i] + std::string(widths[i] - width(line[i]) + 2, ' ');
+        std::cout << out << line.back() << '\n';
+    }
+}
+
+void printHuman(const ConfigDiff& diff, const DiffConfigOptions& o, std::size_t compared) {
     std::cout << "config diff: " << o.train << " (train) vs " << o.eval << " (eval)\n\n";
-    std::cout << std::left << std::setw(44) << "field" << std::setw(26) << "train" << std::setw(26) << "eval"
-              << "verdict\n";
-    for (const auto& row : diff.fields) {
-        std::cout << std::setw(44) << row.field << std::setw(26) << row.train << std::setw(26) << row.eval
-                  << diffClassName(row.verdict) << '\n';
+    if (diff.fields.empty()) std::cout << "no field differs (" << compared << " compared)\n";
+    else printTable(diff.fields);
+    if (o.onlyDifferences && !diff.fields.empty()) {
+        std::cout << "\n(" << compared - diff.fields.size() << " of " << compared << " fields are the same)\n";
     }
     std::cout << '\n';
     for (const auto& row : diff.fields) {
@@ -58,8 +79,12 @@ int runDiffConfig(const DiffConfigOptions& o) {
     }
     auto diff = diffConfigs(*train, *eval, layers);
     if (!diff) return reportError(diff.error());
+    const std::size_t compared = diff->fields.size();
+    if (o.onlyDifferences) {
+        std::erase_if(diff->fields, [](const ConfigFieldDiff& row) { return row.verdict == DiffClass::Same; });
+    }
     if (o.json) std::cout << configDiffToJson(*diff) << '\n';
-    else printHuman(*diff, o);
+    else printHuman(*diff, o, compared);
     return diff->sameNumerics ? kExitPass : kExitFail;
 }
 
@@ -72,6 +97,8 @@ Command addDiffConfigCommand(CLI::App& parent) {
     c.app->add_option("train", options->train, "Train-side recipe YAML")->required();
     c.app->add_option("eval", options->eval, "Eval-side recipe YAML")->required();
     c.app->add_flag("--json", options->json, "Print the diff as JSON");
+    c.app->add_flag("--only-differences", options->onlyDifferences,
+                    "List only the fields that differ (in the table and in the JSON's fields)");
     c.app->add_option("--layers", options->layers,
                       "File of '<module> <in_features>' lines: check K divisibility by the group size");
     c.run = [options] { return runDiffConfig(*options); };

@@ -1,15 +1,18 @@
 // `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
-// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.pdf|png|html]`: the six checks. Exit 0 all pass, 1 a check
-// failed, 2 bad input or error (one line on stderr; no report file is written then).
+// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.md|pdf|png|html] [--junit out.xml] [-q] [-v]`: the six
+// checks, with progress on stderr. Exit 0 all pass, 1 a check failed, 2 bad input or error (one line on stderr; no report
+// file is written then).
 // Without YAML: `--adapter DIR [--model M] [--scheme S --group-size G | --repr TEXT] ...` builds the notebook's two
 // recipes (train unmerged, eval merged, same numerics), prints them and can save them (--save-recipes DIR).
 #include <quantlens/checkpoint_recipes.h>
 #include <quantlens/fixed_eval_recipe.h>
 #include <quantlens/report_io.h>
+#include <quantlens/model_config.h>
 #include <quantlens/verify.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,6 +20,9 @@
 #include <utility>
 
 #include "commands.h"
+#include "prompts_file.h"
+#include "verify_output.h"
+#include "verify_progress.h"
 
 #ifdef QL_HAVE_UI
 #include <ui/export/report_exporter.h>
@@ -27,9 +33,12 @@ namespace ql::cli {
 namespace {
 
 struct VerifyOptions {
-    std::string train, eval, prompts, report, exportPath, device = "cpu", attention = "sdpa";
+    std::string train, eval, prompts, report, junit, device = "cpu", attention = "sdpa";
+    std::vector<std::string> exports;
     std::optional<double> atol, rtol, convertAtol, convertRtol, argmaxThreshold;
     bool json = false;
+    bool quiet = false;    // no progress on stderr
+    bool verbose = false;  // each check's rule, key numbers and explanation
     CheckpointRecipeOptions checkpoint;  // --adapter and the options that build the recipes from it
     std::string saveRecipes;
     std::string fixedEval;  // --write-fixed-eval
@@ -65,78 +74,38 @@ Result<std::pair<Recipe, Recipe>> loadRecipes(const VerifyOptions& o) {
     return std::pair{std::move(built->train), std::move(built->eval)};
 }
 
-Result<std::vector<Prompt>> readPrompts(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the prompts file");
-    std::vector<Prompt> out;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (!line.empty()) out.push_back(Prompt{line, {}, {}});
-    }
-    if (out.empty()) return makeError(ErrorCode::InvalidInput, path + ": no prompts (one per line expected)");
-    return out;
+// Progress on stderr unless --quiet; the model's layer count (for "layer 3/28") from its config.json.
+std::unique_ptr<ProgressPrinter> progressPrinter(const VerifyOptions& o, const Recipe& eval) {
+    if (o.quiet) return nullptr;
+    auto config = loadModelConfig(eval.modelDir);
+    const int layers = config ? static_cast<int>(config->numHiddenLayers) : 0;
+    return std::make_unique<ProgressPrinter>(stderr, ::isatty(STDERR_FILENO) != 0, layers);
 }
 
-// A one-line progress bar on stderr, only when stderr is a terminal.
-ProgressFn progressBar() {
-    if (!::isatty(STDERR_FILENO)) return {};
-    return [](const Progress& p) {
-        const int width = 30;
-        const int filled = p.total > 0 ? static_cast<int>(width * p.done / p.total) : 0;
-        std::fprintf(stderr, "\r\033[K%-13s [%s%s] %s", p.stage.c_str(), std::string(filled, '#').c_str(),
-                     std::string(width - filled, '.').c_str(), p.item.substr(0, 48).c_str());
-        std::fflush(stderr);
-        return true;
-    };
-}
-
-void printHuman(const VerifyReport& r) {
-    for (const auto& c : r.checks) {
-        std::printf("%-14s %-8s %s\n", std::string(checkKindName(c.kind)).c_str(),
-                    std::string(checkStatusName(c.status)).c_str(), c.headline.c_str());
-    }
-    for (const auto& w : r.warnings) std::printf("warning: %s %s: %s\n", w.kind.c_str(), w.subject.c_str(), w.detail.c_str());
-    if (r.diagnosis) {
-        std::printf("\nwhat to change (each difference reverted alone, measured; smallest gap left first):\n");
-        for (const auto& c : r.diagnosis->causes) {
-            if (!c.effect) {
-                std::printf("  %-34s %s -> %s: %s\n", c.field.c_str(), c.eval.c_str(), c.train.c_str(), c.note.c_str());
-                continue;
-            }
-            std::printf("  %-34s %s -> %s: %lld modules differing, logits max |d| %.4g, top-1 %.1f %%%s%s\n",
-                        c.field.c_str(), c.eval.c_str(), c.train.c_str(),
-                        static_cast<long long>(c.effect->weightsModulesDiffering), c.effect->logitsMaxAbs,
-                        100.0 * c.effect->logitsTop1Agreement, c.note.empty() ? "" : "; ", c.note.c_str());
-        }
-        if (const auto& all = r.diagnosis->allReverted) {
-            std::printf("  %-34s %lld modules differing, logits max |d| %.4g, top-1 %.1f %% (%s)\n", "all reverted:",
-                        static_cast<long long>(all->weightsModulesDiffering), all->logitsMaxAbs,
-                        100.0 * all->logitsTop1Agreement,
-                        r.diagnosis->fixedRecipeMatchesTrain ? "matches train: --write-fixed-eval FILE writes it"
-                                                             : "still differs from train");
-        }
-        for (const auto& left : r.diagnosis->remaining) std::printf("  left: %s\n", left.c_str());
-    }
-    std::printf("\nverdict: %s\n", r.verdictText().c_str());
+std::string extension(const std::string& path) {
+    const auto name = std::filesystem::path(path).filename().string();
+    const auto dot = name.rfind('.');
+    return dot == std::string::npos ? "" : name.substr(dot + 1);
 }
 
 // --write-fixed-eval: written only when its track matched train; otherwise one line says what is left.
-Status writeFixedEval(const VerifyReport& report, const std::string& path) {
+Result<bool> writeFixedEval(const VerifyReport& report, const std::string& path) {
     if (!report.diagnosis) {
         std::fprintf(stderr, "--write-fixed-eval %s: not written: the config check finds no numerics difference to "
                              "revert\n", path.c_str());
-        return Ok{};
+        return false;
     }
     const Diagnosis& d = *report.diagnosis;
     if (!d.fixedRecipeMatchesTrain || d.fixedEvalYaml.empty()) {
         std::fprintf(stderr, "--write-fixed-eval %s: not written: with every recipe difference reverted eval still "
                              "differs from train (%s)\n",
                      path.c_str(), d.remaining.empty() ? "see the diagnosis" : d.remaining.front().c_str());
-        return Ok{};
+        return false;
     }
     FixedEvalRecipe fixed;
     fixed.yaml = d.fixedEvalYaml;
-    return writeFixedEvalRecipe(fixed, path);
+    if (auto s = writeFixedEvalRecipe(fixed, path); !s) return s.error();
+    return true;
 }
 
 // Before the run: a --write-fixed-eval target QuantLens did not write is refused at once (exit 2).
@@ -151,46 +120,86 @@ Status checkFixedEvalPath(const std::string& path) {
                                                   "(nothing was written)");
 }
 
-// Checked before the run, so a wrong --export fails fast (exit 2) and writes nothing.
-Status checkExportPath(const std::string& path) {
-#ifdef QL_HAVE_UI
-    const auto dot = path.rfind('.');
-    const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-    if (ext != "pdf" && ext != "png" && ext != "html") {
-        return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .pdf, .png or .html file name");
-    }
+Status checkOutputFolder(const char* option, const std::string& path) {
     const auto folder = std::filesystem::absolute(path).parent_path();
     if (!std::filesystem::is_directory(folder)) {
-        return makeError(ErrorCode::NotFound, "--export " + path + ": the folder " + folder.string() + " does not exist");
+        return makeError(ErrorCode::NotFound,
+                         std::string(option) + " " + path + ": the folder " + folder.string() + " does not exist");
     }
     return Ok{};
+}
+
+// Checked before the run, so a wrong --export or --junit fails fast (exit 2) and writes nothing.
+Status checkOutputPaths(const VerifyOptions& o) {
+    for (const std::string& path : o.exports) {
+        const std::string ext = extension(path);
+#ifdef QL_HAVE_UI
+        if (ext != "md" && ext != "pdf" && ext != "png" && ext != "html") {
+            return makeError(ErrorCode::InvalidInput,
+                             "--export " + path + ": expected a .md, .pdf, .png or .html file name");
+        }
 #else
-    return makeError(ErrorCode::Unsupported,
-                     "--export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF)");
+        if (ext == "pdf" || ext == "png" || ext == "html") {
+            return makeError(ErrorCode::Unsupported,
+                             "--export " + path +
+                                 ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
+        }
+        if (ext != "md") return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .md file name");
+#endif
+        if (auto s = checkOutputFolder("--export", path); !s) return s;
+    }
+    if (!o.junit.empty()) return checkOutputFolder("--junit", o.junit);
+    return Ok{};
+}
+
+Status exportReport(const VerifyReport& report, const std::string& path) {
+    if (extension(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
+#ifdef QL_HAVE_UI
+    return ui::exportReport(report, path);
+#else
+    return makeError(ErrorCode::Unsupported, "--export " + path + ": this build has no report exporter");
 #endif
 }
 
-// Exports first and writes the JSON last: on any error no output file is left behind.
-Status writeOutputs(const VerifyReport& report, const VerifyOptions& o) {
-#ifdef QL_HAVE_UI
-    if (!o.exportPath.empty()) {
-        if (auto s = ui::exportReport(report, o.exportPath); !s) return s.error();
+// Exports and JUnit first, the JSON last; each write is atomic, and on any error the files already
+// written are removed, so no output is left behind. Returns what was written ("report: r.json").
+Result<std::vector<std::string>> writeOutputs(const VerifyReport& report, const VerifyOptions& o) {
+    std::vector<std::string> paths, written;
+    const auto undo = [&](const Error& e) -> Error {
+        for (const std::string& p : paths) std::remove(p.c_str());
+        return e;
+    };
+    for (const std::string& path : o.exports) {
+        if (auto s = exportReport(report, path); !s) return undo(s.error());
+        paths.push_back(path);
+        written.push_back("export: " + path);
     }
-#endif
+    if (!o.junit.empty()) {
+        if (auto s = writeFileAtomically(o.junit, reportToJunit(report)); !s) return undo(s.error());
+        paths.push_back(o.junit);
+        written.push_back("junit: " + o.junit);
+    }
     if (!o.report.empty()) {
-        if (auto s = writeReportJson(report, o.report); !s) {
-            if (!o.exportPath.empty()) std::remove(o.exportPath.c_str());
-            return s.error();
-        }
+        if (auto s = writeReportJson(report, o.report); !s) return undo(s.error());
+        written.push_back("report: " + o.report);
     }
-    if (!o.fixedEval.empty()) return writeFixedEval(report, o.fixedEval);
-    return Ok{};
+    if (!o.fixedEval.empty()) {
+        auto wrote = writeFixedEval(report, o.fixedEval);
+        if (!wrote) return undo(wrote.error());
+        if (*wrote) written.push_back("fixed eval recipe: " + o.fixedEval);
+    }
+    return written;
+}
+
+// GITHUB_ACTIONS=true (set by the runner): the runner reads workflow commands from stdout and stderr;
+// with --json they go to stderr, so stdout stays one JSON document.
+bool inGithubActions() {
+    const char* v = std::getenv("GITHUB_ACTIONS");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "false";
 }
 
 int runVerify(const VerifyOptions& o) {
-    if (!o.exportPath.empty()) {
-        if (auto s = checkExportPath(o.exportPath); !s) return reportError(s.error());
-    }
+    if (auto s = checkOutputPaths(o); !s) return reportError(s.error());
     if (!o.fixedEval.empty()) {
         if (auto s = checkFixedEvalPath(o.fixedEval); !s) return reportError(s.error());
     }
@@ -208,16 +217,21 @@ int runVerify(const VerifyOptions& o) {
     if (o.convertRtol) req.convertTolerance.rtol = *o.convertRtol;
     if (o.argmaxThreshold) req.argmaxThreshold = *o.argmaxThreshold;
     if (!o.prompts.empty()) {
-        auto p = readPrompts(o.prompts);
+        auto p = readPromptsFile(o.prompts);
         if (!p) return reportError(p.error());
         req.prompts = *p;
     }
-    auto report = verify(req, progressBar());
-    if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
+    auto printer = progressPrinter(o, req.eval);
+    ProgressFn progress;
+    if (printer) progress = [&printer](const Progress& p) { return (*printer)(p); };
+    auto report = verify(req, progress);
+    if (printer) printer->finish(static_cast<bool>(report));
     if (!report) return reportError(report.error());
-    if (auto s = writeOutputs(*report, o); !s) return reportError(s.error());
+    auto written = writeOutputs(*report, o);
+    if (!written) return reportError(written.error());
+    if (inGithubActions()) (o.json ? std::cerr : std::cout) << reportToAnnotations(*report) << std::flush;
     if (o.json) std::cout << reportToJson(*report) << '\n';
-    else printHuman(*report);
+    else std::cout << reportToText(*report, TextOptions{o.verbose, std::move(written).value()});
     return report->allPassed() ? kExitPass : kExitFail;
 }
 
@@ -273,7 +287,13 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")
         ->check(CLI::IsMember({"sdpa", "eager"}));
     c.app->add_flag("--json", o->json, "Print the report JSON on stdout");
-    c.app->add_option("--export", o->exportPath, "Export the report as a multi-page PDF, one PNG or one self-contained HTML file (same plots as the GUI; offscreen)");
+    c.app->add_option("--export", o->exports,
+                      "Export the report: .md (Markdown summary, e.g. for $GITHUB_STEP_SUMMARY), or a multi-page .pdf, one "
+                      ".png or one self-contained .html (same plots as the GUI; offscreen); repeatable")
+        ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    c.app->add_option("--junit", o->junit, "Write JUnit XML here (one testcase per check; atomically)");
+    c.app->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
+    c.app->add_flag("-v,--verbose", o->verbose, "Print each check's rule, key numbers and explanation");
     c.run = [o] { return runVerify(*o); };
     return c;
 }

@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
         }
     }
 #ifdef QL_HAVE_UI
+    if (!ql::cli::guiHasDisplay()) {
+        std::cerr << "quantlens: no display; use a subcommand or set QT_QPA_PLATFORM=offscreen\n\n" << app.help();
+        return ql::cli::kExitBadInput;
+    }
     return ql::ui::runGui(argc, argv, demo->parsed(), demoDir, demoRun);
 #else
     if (demo->parsed()) {  // headless build: write the workspace and say how to verify it

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "support/cli_runner.h"
 
@@ -56,5 +58,53 @@ INSTANTIATE_TEST_SUITE_P(
                     PairCase{"hf_config", 0, "verdict: same numerics"},
                     PairCase{"bad_unknown_key", 2, "quantization: unknown field 'group_sise'"}),
     [](const testing::TestParamInfo<PairCase>& info) { return std::string(info.param.name); });
+
+std::string pair(const char* name) {
+    const std::string dir = std::string(QL_SOURCE_DIR) + "/tests/data/recipes/" + name + "/";
+    return dir + "train.yaml " + dir + "eval.yaml";
+}
+
+// The table's lines from the header to the first blank line.
+std::vector<std::string> tableLines(const std::string& output) {
+    std::vector<std::string> out;
+    std::istringstream in(output.substr(output.find("field ")));
+    for (std::string line; std::getline(in, line) && !line.empty();) out.push_back(line);
+    return out;
+}
+
+TEST(DiffConfigCliTable, ColumnsAlignedAndSeparated) {
+    const auto r = run(pair("fake_group_128"));
+    const auto lines = tableLines(r.output);
+    ASSERT_GT(lines.size(), 5u) << r.output;
+    const std::size_t verdictColumn = lines[0].find("verdict");
+    for (const std::string& line : lines) {
+        ASSERT_GT(line.size(), verdictColumn) << line;
+        EXPECT_EQ(line.substr(verdictColumn - 2, 2), "  ") << "two spaces before the verdict: " << line;
+        EXPECT_NE(line[verdictColumn], ' ') << line;
+        const std::string verdict = line.substr(verdictColumn);
+        EXPECT_TRUE(verdict == "verdict" || verdict == "same" || verdict == "no effect" || verdict == "changes numerics")
+            << line;
+    }
+}
+
+TEST(DiffConfigCliTable, OnlyDifferences) {
+    const auto same = run(pair("same_int4") + " --only-differences");
+    EXPECT_EQ(same.exitCode, 0) << same.output;
+    EXPECT_NE(same.output.find("no field differs ("), std::string::npos) << same.output;
+    EXPECT_LT(std::count(same.output.begin(), same.output.end(), '\n'), 8) << same.output;
+
+    const auto all = tableLines(run(pair("fake_group_128")).output);
+    const auto r = run(pair("fake_group_128") + " --only-differences");
+    EXPECT_EQ(r.exitCode, 1);
+    const auto lines = tableLines(r.output);
+    ASSERT_GE(lines.size(), 2u) << r.output;
+    std::size_t differing = 0;
+    for (const std::string& line : all) differing += line.ends_with("  same") ? 0 : 1;
+    EXPECT_EQ(lines.size(), differing) << r.output;
+    for (const std::string& line : lines) EXPECT_FALSE(line.ends_with("  same")) << line;
+    EXPECT_NE(r.output.find("fields are the same)"), std::string::npos) << r.output;
+    const auto json = run(pair("fake_group_128") + " --only-differences --json");
+    EXPECT_EQ(json.output.find("\"verdict\": \"same\""), std::string::npos) << json.output;
+}
 
 }  // namespace

@@ -207,4 +207,33 @@ TEST(InputsCli, SaveRecipesNeverReplacesAForeignFile) {
     EXPECT_FALSE(fs::exists(dir.path() / "eval.yaml"));
 }
 
+// Prompts files as users get them wrong: each error names the file (and the line), exit 2, one line.
+TEST(InputsCli, PromptsFileErrorsNameTheFileAndLine) {
+    ql::test::TempDir dir;
+    const std::string pair = "--train " + kRef + "/scenarios/a_identical/train.yaml --eval " + kRef +
+                             "/scenarios/a_identical/eval.yaml --prompts ";
+    const auto binary = dir.path() / "prompts.bin";
+    std::ofstream(binary, std::ios::binary) << "Hello there\nok\n\x89PNG\r\n\x1a\n";
+    expectOneLineExitTwo(quantlens("verify " + pair + binary.string()), binary.string() + ":3:1: not valid UTF-8 (byte 0x89)");
+    const auto nul = dir.path() / "nul.txt";
+    std::ofstream(nul, std::ios::binary) << std::string("abc\0def\n", 8);
+    expectOneLineExitTwo(quantlens("verify " + pair + nul.string()), nul.string() + ":1:4: a NUL byte");
+    expectOneLineExitTwo(quantlens("verify " + pair + dir.path().string()), dir.path().string() + ": is a directory");
+    const auto blank = dir.path() / "blank.txt";
+    std::ofstream(blank) << "  \n\t\n\n";
+    expectOneLineExitTwo(quantlens("verify " + pair + blank.string()), blank.string() + ": no prompts");
+}
+
+#if QL_EXE_HAS_UI
+// Without a display Qt would abort (exit 134); quantlens says so and shows the subcommands instead.
+TEST(InputsCli, NoDisplayIsAMessageNotAnAbort) {
+    const auto r = test::runMerged("env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " + std::string(QL_EXE));
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_EQ(r.output.rfind("quantlens: no display; use a subcommand or set QT_QPA_PLATFORM=offscreen\n", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find("verify"), std::string::npos) << "the help lists the subcommands";
+    const auto xcb = test::runMerged("env -u DISPLAY QT_QPA_PLATFORM=xcb " + std::string(QL_EXE));
+    EXPECT_EQ(xcb.exitCode, 2) << xcb.output;
+}
+#endif
+
 }  // namespace

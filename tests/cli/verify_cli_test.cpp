@@ -84,8 +84,8 @@ TEST(VerifyCli, MergedEvalExitsOneAndNamesTheCheck) {
     EXPECT_NE(r.output.find("adapter_merge  fail"), std::string::npos) << r.output;
 }
 
-TEST(VerifyCli, JsonOnStdout) {
-    const auto r = run(scenario("c_group") + " --json");
+TEST(VerifyCli, JsonOnStdout) {  // progress goes to stderr: stdout is the JSON alone
+    const auto r = test::runSplit(std::string(QL_EXE) + " verify " + scenario("c_group") + " --json");
     EXPECT_EQ(r.exitCode, 1);
     const auto j = nlohmann::json::parse(r.output);
     EXPECT_FALSE(j["config"]["same_numerics"].get<bool>());

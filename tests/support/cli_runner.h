@@ -1,5 +1,5 @@
 // Runs a command line for the CLI tests (tests/cli/): exit code and everything it wrote, stdout and
-// stderr interleaved in the order written (`2>&1`).
+// stderr interleaved in the order written (`2>&1`), or the two apart.
 #pragma once
 
 #include <string>
@@ -13,5 +13,13 @@ struct CliRun {
 
 // `commandLine` goes to /bin/sh as it is: quote paths with spaces yourself.
 CliRun runMerged(const std::string& commandLine);
+
+// Stdout only in `output`; what went to stderr in `errors`.
+struct SplitRun {
+    int exitCode = -1;
+    std::string output;
+    std::string errors;
+};
+SplitRun runSplit(const std::string& commandLine);
 
 }  // namespace test

@@ -35,10 +35,20 @@ std::string coverage(const SideSummary& s) {
     return std::to_string(quantized) + " quantized, " + std::to_string(s.coverage.size() - quantized) + " float or failing";
 }
 
+// A table cell: '|' would end the cell ("max |Δ|"), a line break the row.
+std::string cell(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') out += "\\|";
+        else out += c == '\n' ? ' ' : c;
+    }
+    return out;
+}
+
 void sides(std::ostringstream& o, const VerifyReport& r) {
     o << "| | train | eval |\n|---|---|---|\n";
     auto row = [&](const char* name, const std::string& a, const std::string& b) {
-        o << "| " << name << " | " << a << " | " << b << " |\n";
+        o << "| " << name << " | " << cell(a) << " | " << cell(b) << " |\n";
     };
     row("recipe", r.train.recipeFile, r.eval.recipeFile);
     row("model", r.train.modelDir, r.eval.modelDir);
@@ -123,7 +133,7 @@ std::string reportToMarkdown(const VerifyReport& r) {
     sides(o, r);
     o << "| check | status | result |\n|---|---|---|\n";
     for (const auto& c : r.checks) {
-        o << "| " << checkKindName(c.kind) << " | " << checkStatusName(c.status) << " | " << c.headline << " |\n";
+        o << "| " << checkKindName(c.kind) << " | " << checkStatusName(c.status) << " | " << cell(c.headline) << " |\n";
     }
     o << '\n';
     if (r.diagnosis) whatToChange(o, *r.diagnosis);
@@ -131,6 +141,11 @@ std::string reportToMarkdown(const VerifyReport& r) {
     for (const auto& c : r.checks) {
         o << "### " << checkKindName(c.kind) << ": " << checkStatusName(c.status) << "\n\n";
         if (!c.rule.empty()) o << "Rule: " << c.rule << ".\n\n";
+        if (!c.numbers.empty()) {
+            o << "| number | value |\n|---|---|\n";
+            for (const auto& k : c.numbers) o << "| " << cell(k.name) << " | " << cell(k.value) << " |\n";
+            o << '\n';
+        }
         if (!c.explanation.empty()) o << c.explanation << "\n\n";
     }
     o << "### Findings\n\n";

@@ -170,6 +170,16 @@ TEST(ReportIo, MarkdownNamesEveryCheck) {
     EXPECT_NE(md.find("atol"), std::string::npos);
 }
 
+// A headline's "|Δ|" must not end the table cell; key numbers are listed under each check.
+TEST(ReportIo, MarkdownEscapesTableCellsAndListsKeyNumbers) {
+    VerifyReport r = sampleReport();
+    r.checks[0].headline = "2 modules differ (max |Δ| 0.03)";
+    r.checks[0].numbers = {{"max |Δ|", "0.03"}, {"top-1 agreement", "56.2 %"}};
+    const std::string md = reportToMarkdown(r);
+    EXPECT_NE(md.find("| 2 modules differ (max \\|Δ\\| 0.03) |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| max \\|Δ\\| | 0.03 |\n| top-1 agreement | 56.2 % |"), std::string::npos) << md;
+}
+
 TEST(ReportIo, WriteReadFile) {
     test::TempDir dir;
     const std::string path = (dir.path() / "report.json").string();
