@@ -23,7 +23,7 @@ QString measuredEffect(const VerifyReport& report, const std::string& field) {
     return {};
 }
 
-QString diagnosisHtml(const Diagnosis& d) {
+QString diagnosisHtml(const Diagnosis& d, bool heading) {
     QString rows = QObject::tr("<tr><td><i>eval as it is</i></td><td>%1</td><td></td></tr>").arg(effectText(d.before));
     for (const DiagnosisCause& c : d.causes) {
         rows += QStringLiteral("<tr><td><b>%1</b>: %2 → %3</td><td>%4</td><td>%5</td></tr>")
@@ -38,11 +38,14 @@ QString diagnosisHtml(const Diagnosis& d) {
     }
     QString left;
     for (const std::string& r : d.remaining) left += QObject::tr("<br>Still different: %1").arg(qs(r).toHtmlEscaped());
-    return QObject::tr("<p><b>What to change</b> — each difference the config check found, reverted alone to train's "
-                       "value and run as one more track of the same walk (largest effect first):</p>"
-                       "<table border='0' cellspacing='0' cellpadding='3'><tr><th align='left'>eval with</th>"
-                       "<th align='left'>measured against train</th><th align='left'>note</th></tr>%1</table>%2")
-        .arg(rows, left);
+    const QString intro = heading ? QObject::tr("<p><b>What to change</b> — each difference the config check found, "
+                                                "reverted alone to train's value and run as one more track of the same "
+                                                "walk (smallest gap left first):</p>")
+                                  : QString();
+    return intro + QObject::tr("<table border='0' cellspacing='0' cellpadding='2'><tr><th align='left'>eval with "
+                               "(smallest gap left first)</th><th align='left'>measured against train</th>"
+                               "<th align='left'>note</th></tr>%1</table>%2")
+                       .arg(rows, left);
 }
 
 }  // namespace ql::ui

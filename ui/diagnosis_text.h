@@ -13,7 +13,8 @@ QString effectText(const TrackEffect& effect);
 // The field's effect when reverted alone, e.g. "reverted alone: 3 modules differ · ..."; empty when
 // the report has no diagnosis or the field is not one of its causes.
 QString measuredEffect(const VerifyReport& report, const std::string& field);
-// The card: the summary, then one row per cause (ranked) with before and after, then all reverted.
-QString diagnosisHtml(const Diagnosis& diagnosis);
+// One row per cause (ranked) with its measured effect, then all reverted and what is left; with
+// `heading`, a "What to change" paragraph first (the exports; the card has its own title).
+QString diagnosisHtml(const Diagnosis& diagnosis, bool heading = true);
 
 }  // namespace ql::ui

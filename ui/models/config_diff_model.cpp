@@ -15,9 +15,9 @@ ConfigDiffModel::ConfigDiffModel(QObject* parent) : RowTableModel(parent) {
         {tr("Eval"), {}, [](const ConfigFieldDiff& f) { return qs(f.eval); }},
         {tr("Verdict"), tr("same / no effect (cosmetic) / changes numerics"),
          [](const ConfigFieldDiff& f) { return qs(std::string(diffClassName(f.verdict))); }},
-        {tr("Explanation"), {}, [](const ConfigFieldDiff& f) { return qs(f.explanation); }},
         {tr("Measured effect"), tr("Eval with this field alone set to train's value, against train (the diagnosis)"),
          [this](const ConfigFieldDiff& f) { return m_report ? measuredEffect(*m_report, f.field) : QString(); }},
+        {tr("Explanation"), {}, [](const ConfigFieldDiff& f) { return qs(f.explanation); }},
     });
     setRowBrush([](const ConfigFieldDiff& f) -> QVariant {
         switch (f.verdict) {

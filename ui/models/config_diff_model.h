@@ -12,7 +12,7 @@ namespace ql::ui {
 
 class ConfigDiffModel : public RowTableModel<ConfigFieldDiff> {
 public:
-    enum ColumnIndex { Field, Train, Eval, Verdict, Explanation, MeasuredEffect };
+    enum ColumnIndex { Field, Train, Eval, Verdict, MeasuredEffect, Explanation };
     explicit ConfigDiffModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);
 

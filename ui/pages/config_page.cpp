@@ -117,6 +117,7 @@ void ConfigPage::showConfig(const ReportPtr& report) {
     }
     m_table->resizeColumnsToContents();
     m_table->setColumnWidth(ConfigDiffModel::Field, qMin(m_table->columnWidth(ConfigDiffModel::Field), 260));
+    m_table->setColumnWidth(ConfigDiffModel::MeasuredEffect, qMin(m_table->columnWidth(ConfigDiffModel::MeasuredEffect), 320));
 }
 
 QList<QAbstractItemModel*> ConfigPage::tables() const {

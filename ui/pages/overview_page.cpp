@@ -60,7 +60,7 @@ QString runSetupHtml(const VerifyReport& r) {
 }
 
 QString explanationsHtml(const VerifyReport& r) {
-    QString html = r.diagnosis ? diagnosisHtml(*r.diagnosis) : QString();
+    QString html;
     for (const CheckSummary& check : r.checks) {
         html += QStringLiteral("<p><b>%1</b> — <b style='color:%2'>%3</b> <i>(%4)</i><br>%5</p>")
                     .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status), statusSymbol(check.status).toHtmlEscaped(),
@@ -89,15 +89,16 @@ OverviewPage::OverviewPage(QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setWordWrap(true);
     m_table->setCursor(Qt::PointingHandCursor);
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+    auto* splitter = m_splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_whatToChange);  // resizable against the checks; hidden without a diagnosis
     splitter->addWidget(m_table);
     splitter->addWidget(m_explanations);
-    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(2, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_verdict);
     layout->addWidget(m_sides);
-    layout->addWidget(m_whatToChange);
     layout->addWidget(splitter, 1);
     connect(m_table, &QTableView::clicked, this, &OverviewPage::onRowActivated);
     connect(m_table, &QTableView::activated, this, &OverviewPage::onRowActivated);
@@ -119,15 +120,24 @@ void OverviewPage::setReport(const ReportPtr& report) {
     m_verdict->setText((failed ? QStringLiteral("✗ ") : QStringLiteral("✓ ")) + QString::fromStdString(report->verdictText()));
     m_verdict->setStyleSheet(failed ? QStringLiteral("color: #c62828") : QStringLiteral("color: #2e7d32"));
     m_sides->setText(runSetupHtml(*report));
-    m_explanations->setHtml(explanationHtml());
+    m_explanations->setHtml(explanationsHtml(*report));
+    if (report->diagnosis) {  // the card at its natural height, the checks and explanations share the rest
+        const int width = qMax(400, m_splitter->width());
+        const int card = m_whatToChange->hasHeightForWidth() ? m_whatToChange->heightForWidth(width)
+                                                             : m_whatToChange->sizeHint().height();
+        const int rest = qMax(200, m_splitter->height() - card);
+        m_splitter->setSizes({card, rest / 2, rest - rest / 2});
+    }
     m_table->resizeColumnsToContents();
     m_table->setColumnWidth(CheckSummaryModel::Rule, qMin(m_table->columnWidth(CheckSummaryModel::Rule), 240));
     m_table->setColumnWidth(CheckSummaryModel::Result, qMin(m_table->columnWidth(CheckSummaryModel::Result), 280));
     m_table->resizeRowsToContents();
 }
 
+// The exports' text: the diagnosis (the card's content) before every check's paragraph.
 QString OverviewPage::explanationHtml() const {
-    return m_report ? explanationsHtml(*m_report) : QString();
+    if (!m_report) return {};
+    return (m_report->diagnosis ? diagnosisHtml(*m_report->diagnosis) : QString()) + explanationsHtml(*m_report);
 }
 
 void OverviewPage::onRowActivated(const QModelIndex& index) {

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QTableView;
+class QSplitter;
 class QTextBrowser;
 
 namespace ql::ui {
@@ -49,6 +50,7 @@ private:
     QLabel* m_sides;
     QTextBrowser* m_explanations;
     WhatToChangeCard* m_whatToChange;
+    QSplitter* m_splitter = nullptr;
 };
 
 }  // namespace ql::ui

@@ -24,6 +24,7 @@ WhatToChangeCard::WhatToChangeCard(QWidget* parent)
     m_table->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_write->setObjectName(QStringLiteral("writeFixedEval"));
     m_write->setText(tr("Write fixed eval recipe…"));
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_table);
     layout->addWidget(m_write, 0, Qt::AlignLeft);
@@ -40,7 +41,7 @@ void WhatToChangeCard::setReport(const std::shared_ptr<const VerifyReport>& repo
         return;
     }
     const Diagnosis& d = *report->diagnosis;
-    m_table->setText(diagnosisHtml(d));
+    m_table->setText(diagnosisHtml(d, false));
     const bool writable = d.fixedRecipeMatchesTrain && !d.fixedEvalYaml.empty();
     m_write->setEnabled(writable);
     m_write->setToolTip(writable ? tr("The eval recipe with every difference set to train's value; its track matched train")
