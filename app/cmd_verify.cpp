@@ -255,6 +255,11 @@ void addCheckpointOptions(CLI::App& app, VerifyOptions& o) {
     app.add_option("--dtype", c.dtype, "bfloat16 (default), float16 or float32")->group(group);
     app.add_option("--device-numerics", c.deviceNumerics, "cuda (default) or cpu: whose rounding the run used")->group(group);
     app.add_option("--torchao-version", c.torchaoVersion, "torchao release to emulate (default 0.18)")->group(group);
+    const auto forms = CLI::IsMember({"unmerged", "merged", "qat_after_peft"});
+    app.add_option("--train-form", c.trainForm, "Adapter form on the train side: unmerged (default), merged or qat_after_peft")
+        ->check(forms)->group(group);
+    app.add_option("--eval-form", c.evalForm, "Adapter form on the eval side: merged (default), unmerged or qat_after_peft")
+        ->check(forms)->group(group);
     app.add_option("--save-recipes", o.saveRecipes, "Write the built train.yaml and eval.yaml into this folder")->group(group);
 }
 

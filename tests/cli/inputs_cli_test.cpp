@@ -154,6 +154,42 @@ TEST(InputsCli, VerifyFromATrainerOutputFolderBuildsBothRecipes) {
     EXPECT_EQ(again.exitCode, 1) << again.output;  // merged vs unmerged changes numerics
 }
 
+// --train-form / --eval-form pick the adapter forms; the saved recipes pin the checkpoint "latest"
+// resolved to, so a checkpoint written later does not change what they mean.
+TEST(InputsCli, VerifyFromACheckpointTakesFormsAndPinsTheCheckpoint) {
+    ql::test::TempDir dir;
+    const auto run = dir.path() / "outputs";
+    fs::copy(kRun, run, fs::copy_options::recursive);
+    const auto saved = dir.path() / "recipes";
+    const auto report = dir.path() / "report.json";
+    const auto r = quantlens("verify --adapter " + run.string() + " --model " + kRef + "/checkpoints/llama3_tied_bf16 --scheme int4_weight_only --group-size 32 "
+                             "--device-numerics cpu --eval-form unmerged -q --save-recipes " + saved.string() +
+                             " --report " + report.string());
+    EXPECT_EQ(r.exitCode, 0) << r.output;  // the same form on both sides: every check passes
+    std::ifstream in(report);
+    const auto j = json::parse(in);
+    EXPECT_EQ(j["train"]["adapter_form"], "unmerged");
+    EXPECT_EQ(j["eval"]["adapter_form"], "unmerged");
+    std::ifstream savedTrain(saved / "train.yaml");
+    const std::string text((std::istreambuf_iterator<char>(savedTrain)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("checkpoint: 20, form: unmerged"), std::string::npos) << text;
+    EXPECT_NE(text.find("# checkpoint 20 pinned: latest by global step"), std::string::npos) << text;
+
+    fs::copy(run / "checkpoint-20", run / "checkpoint-30", fs::copy_options::recursive);
+    const auto later = dir.path() / "later.json";
+    const auto again = quantlens("verify -q --train " + (saved / "train.yaml").string() + " --eval " +
+                                 (saved / "eval.yaml").string() + " --report " + later.string());
+    EXPECT_EQ(again.exitCode, 0) << again.output;
+    std::ifstream laterIn(later);
+    const auto k = json::parse(laterIn);
+    EXPECT_EQ(k["train"]["resolution"]["checkpoint_step"], 20);
+    EXPECT_EQ(k["train"]["resolution"]["checkpoints_available"], json::array({10, 20, 30}));
+
+    const auto bad = quantlens("verify --adapter " + run.string() + " --eval-form folded");
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.output.find("--eval-form: folded not in {unmerged,merged,qat_after_peft}"), std::string::npos) << bad.output;
+}
+
 // The selection keys are run by verify, not only diffed: with min_in_features: 128 on a hidden-64 model
 // the train side fake-quantizes only o_proj (in 128) and down_proj (in 160); the weight check sees that.
 TEST(InputsCli, VerifyRunsTheSelectionKeys) {

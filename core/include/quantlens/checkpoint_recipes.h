@@ -1,8 +1,11 @@
 // The notebook's two recipes built from a training checkpoint alone (`quantlens verify --adapter DIR`,
-// the GUI's "Open checkpoint..."): train = the adapter unmerged on the QAT-prepared base (as training
-// ran it), eval = the adapter merged (merge_and_unload, as evaluation rebuilds it), both on the same
-// numerics (dtype, device numerics, torchao release, quantization). The recipes are YAML texts that
-// are parsed exactly as a recipe file would be, so what is printed or saved is what ran.
+// the GUI's "Open checkpoint..."): by default train = the adapter unmerged on the QAT-prepared base (as
+// training ran it), eval = the adapter merged (merge_and_unload, as evaluation rebuilds it), both on the
+// same numerics (dtype, device numerics, torchao release, quantization); `trainForm` / `evalForm` pick
+// other adapter forms. The recipes are YAML texts that are parsed exactly as a recipe file would be, so
+// what is printed or saved is what ran. A Trainer output folder's checkpoint is pinned: the texts name
+// the checkpoint-N that "latest" or "best" resolved to, so a saved recipe keeps meaning that checkpoint
+// after training writes more.
 #pragma once
 
 #include <quantlens/recipe.h>
@@ -24,6 +27,8 @@ struct CheckpointRecipeOptions {
     std::string dtype = "bfloat16";
     std::string deviceNumerics = "cuda";
     std::string torchaoVersion = "0.18";
+    std::string trainForm = "unmerged";       // adapter form on each side: unmerged, merged or qat_after_peft
+    std::string evalForm = "merged";
 };
 
 struct CheckpointRecipes {

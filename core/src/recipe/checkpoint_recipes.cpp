@@ -48,14 +48,28 @@ std::string quantizationYaml(const CheckpointRecipeOptions& o) {
     return q + "}\n";
 }
 
-std::string recipeYaml(const CheckpointRecipeOptions& o, const char* side, const char* form, const char* why) {
-    std::string y = std::string(kCheckpointRecipeHeader) + ": the " + side + " side (" + why + ").\n";
+// What the form means on that side, for the recipe's first line.
+std::string formWhy(const std::string& form) {
+    if (form == "unmerged") return "adapter unmerged on the QAT-prepared base, as training runs it";
+    if (form == "merged") return "adapter merged with merge_and_unload, then quantized, as evaluation often rebuilds it";
+    if (form == "qat_after_peft") return "QAT prepared after PEFT wrapping: the LoRA layers themselves fake-quantized";
+    return "adapter form " + form;
+}
+
+// `checkpoint` is what the user asked for; `pinned` the checkpoint-N it resolved to (when known).
+std::string recipeYaml(const CheckpointRecipeOptions& o, const char* side, const std::string& form,
+                       const std::optional<CheckpointChoice>& pinned) {
+    std::string y = std::string(kCheckpointRecipeHeader) + ": the " + side + " side (" + formWhy(form) + ").\n";
     if (!o.model.empty()) y += "model: " + quoted(modelText(o.model)) + "\n";
     else y += "# model: from the adapter's adapter_config.json base_model_name_or_path\n";
     if (!o.revision.empty()) y += "revision: " + quoted(o.revision) + "\n";
     y += "adapter: {path: " + quoted(absolute(o.adapter));
-    if (!o.checkpoint.empty()) y += ", checkpoint: " + quoted(o.checkpoint);
-    y += std::string(", form: ") + form + "}\n";
+    if (pinned) y += ", checkpoint: " + std::to_string(pinned->step);
+    else if (!o.checkpoint.empty()) y += ", checkpoint: " + quoted(o.checkpoint);
+    y += ", form: " + form + "}\n";
+    if (pinned && pinned->rule.rfind("checkpoint: ", 0) != 0) {
+        y += "# checkpoint " + std::to_string(pinned->step) + " pinned: " + pinned->rule + " when these recipes were built\n";
+    }
     y += "dtype: " + quoted(o.dtype) + "\ndevice_numerics: " + quoted(o.deviceNumerics) + "\ntorchao_version: " +
          quoted(o.torchaoVersion) + "\n";
     return y + quantizationYaml(o);
@@ -74,12 +88,13 @@ Status refuseForeignFile(const fs::path& file) {
 
 }  // namespace
 
-Result<CheckpointRecipes> buildCheckpointRecipes(const CheckpointRecipeOptions& o, const std::string& trainName,
-                                                 const std::string& evalName) {
-    if (o.adapter.empty()) return makeError(ErrorCode::InvalidInput, "--adapter: expected an adapter or Trainer output folder");
+namespace {
+
+Result<CheckpointRecipes> parsePair(std::string trainYaml, std::string evalYaml, const std::string& trainName,
+                                    const std::string& evalName) {
     CheckpointRecipes out;
-    out.trainYaml = recipeYaml(o, "train", "unmerged", "adapter unmerged on the QAT-prepared base, as training ran it");
-    out.evalYaml = recipeYaml(o, "eval", "merged", "adapter merged with merge_and_unload, as evaluation rebuilds it");
+    out.trainYaml = std::move(trainYaml);
+    out.evalYaml = std::move(evalYaml);
     auto train = parseRecipe(out.trainYaml, trainName);
     if (!train) return train.error();
     auto eval = parseRecipe(out.evalYaml, evalName);
@@ -87,6 +102,20 @@ Result<CheckpointRecipes> buildCheckpointRecipes(const CheckpointRecipeOptions& 
     out.train = std::move(*train);
     out.eval = std::move(*eval);
     return out;
+}
+
+}  // namespace
+
+Result<CheckpointRecipes> buildCheckpointRecipes(const CheckpointRecipeOptions& o, const std::string& trainName,
+                                                 const std::string& evalName) {
+    if (o.adapter.empty()) return makeError(ErrorCode::InvalidInput, "--adapter: expected an adapter or Trainer output folder");
+    auto asked = parsePair(recipeYaml(o, "train", o.trainForm, std::nullopt), recipeYaml(o, "eval", o.evalForm, std::nullopt),
+                           trainName, evalName);
+    if (!asked || !asked->train.adapter || !asked->train.adapter->checkpoint) return asked;
+    // Pin the resolved checkpoint-N, then parse the pinned texts: they are what is printed, saved and run.
+    const auto pinned = asked->train.adapter->checkpoint;
+    return parsePair(recipeYaml(o, "train", o.trainForm, pinned), recipeYaml(o, "eval", o.evalForm, pinned), trainName,
+                     evalName);
 }
 
 Status saveCheckpointRecipes(const CheckpointRecipes& recipes, const std::string& folder) {
