@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "commands.h"
@@ -43,6 +44,8 @@ struct VerifyOptions {
     std::string saveRecipes;
     std::string fixedEval;  // --write-fixed-eval
     bool noDiagnosis = false;
+    std::string checks;      // --checks LIST ("" = all)
+    std::set<std::string> given;  // the long names of the options on the command line ("--scheme", ...)
 };
 
 // The two recipes: from --train/--eval, or built from --adapter (printed, and saved when asked).
@@ -198,12 +201,41 @@ bool inGithubActions() {
     return v != nullptr && *v != '\0' && std::string_view(v) != "false";
 }
 
+// Flags that contradict each other or cannot apply: one line naming both, before anything runs.
+Status checkConflicts(const VerifyOptions& o, const VerifyRequest& req) {
+    const auto has = [&](const char* name) { return o.given.count(name) > 0; };
+    const auto conflict = [](const std::string& text) { return makeError(ErrorCode::InvalidInput, "verify: " + text); };
+    if (has("--repr") && (has("--scheme") || has("--group-size"))) {
+        return conflict("--repr is torchao's whole config (scheme and group size included); drop " +
+                        std::string(has("--scheme") ? "--scheme" : "--group-size") + " or --repr");
+    }
+    if (has("--group-size") && o.checkpoint.scheme == "none") return conflict("--group-size with --scheme none (no quantization)");
+    if (!o.train.empty() || !o.eval.empty()) {
+        for (const char* flag : {"--model", "--revision", "--checkpoint", "--scheme", "--group-size", "--repr", "--dtype",
+                                 "--device-numerics", "--torchao-version", "--train-form", "--eval-form", "--save-recipes"}) {
+            if (has(flag)) return conflict(std::string(flag) + " builds recipes from --adapter; with --train/--eval set it in the YAML");
+        }
+    }
+    if (!o.fixedEval.empty() && o.noDiagnosis) return conflict("--write-fixed-eval needs the diagnosis; drop --no-diagnosis");
+    if (!o.fixedEval.empty() && !req.checkConfig) return conflict("--write-fixed-eval needs the config check in --checks");
+    if (!req.checkConvert) {
+        for (const char* flag : {"--convert-atol", "--convert-rtol", "--argmax-threshold"}) {
+            if (has(flag)) return conflict(std::string(flag) + " sets the convert check, which --checks leaves out");
+        }
+    }
+    return Ok{};
+}
+
 int runVerify(const VerifyOptions& o) {
+    VerifyRequest req;
+    if (!o.checks.empty() || o.given.count("--checks")) {
+        if (auto s = selectChecks(o.checks, req); !s) return reportError(s.error());
+    }
+    if (auto s = checkConflicts(o, req); !s) return reportError(s.error());
     if (auto s = checkOutputPaths(o); !s) return reportError(s.error());
     if (!o.fixedEval.empty()) {
         if (auto s = checkFixedEvalPath(o.fixedEval); !s) return reportError(s.error());
     }
-    VerifyRequest req;
     req.diagnose = !o.noDiagnosis;
     auto recipes = loadRecipes(o);
     if (!recipes) return reportError(recipes.error());
@@ -277,6 +309,9 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--write-fixed-eval", o->fixedEval,
                       "Write the eval recipe with every numerics difference set to train's value (only when its "
                       "diagnosis track matches train; never replaces a file QuantLens did not write)");
+    c.app->add_option("--checks", o->checks,
+                      "Run only these checks (comma-separated: config, weights, logits, activations, convert, "
+                      "adapter_merge); the others are reported as not requested. config,weights runs no forward");
     c.app->add_flag("--no-diagnosis", o->noDiagnosis,
                     "Skip the diagnosis tracks (one more forward per numerics-changing difference)");
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
@@ -299,7 +334,12 @@ Command addVerifyCommand(CLI::App& parent) {
     c.app->add_option("--junit", o->junit, "Write JUnit XML here (one testcase per check; atomically)");
     c.app->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
     c.app->add_flag("-v,--verbose", o->verbose, "Print each check's rule, key numbers and explanation");
-    c.run = [o] { return runVerify(*o); };
+    c.run = [o, app = c.app] {
+        for (const CLI::Option* option : app->get_options()) {
+            if (option->count() > 0 && !option->get_lnames().empty()) o->given.insert("--" + option->get_lnames().front());
+        }
+        return runVerify(*o);
+    };
     return c;
 }
 

@@ -190,6 +190,16 @@ TEST(InputsCli, VerifyFromACheckpointTakesFormsAndPinsTheCheckpoint) {
     EXPECT_NE(bad.output.find("--eval-form: folded not in {unmerged,merged,qat_after_peft}"), std::string::npos) << bad.output;
 }
 
+TEST(InputsCli, ReprConflictsWithSchemeAndGroupSize) {
+    const std::string repr = " --repr 'Int4WeightOnlyConfig(group_size=32)'";
+    expectOneLineExitTwo(quantlens("verify --adapter " + kRun + repr + " --group-size 64"),
+                         "--repr is torchao's whole config (scheme and group size included); drop --group-size");
+    expectOneLineExitTwo(quantlens("verify --adapter " + kRun + repr + " --scheme intx_weight_only"),
+                         "drop --scheme or --repr");
+    expectOneLineExitTwo(quantlens("verify --adapter " + kRun + " --scheme none --group-size 64"),
+                         "--group-size with --scheme none");
+}
+
 // The selection keys are run by verify, not only diffed: with min_in_features: 128 on a hidden-64 model
 // the train side fake-quantizes only o_proj (in 128) and down_proj (in 160); the weight check sees that.
 TEST(InputsCli, VerifyRunsTheSelectionKeys) {

@@ -39,6 +39,64 @@ std::string readAll(const std::filesystem::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+nlohmann::json readJson(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return nlohmann::json::parse(in);
+}
+
+// --checks runs only the checks listed; the others are reported as not requested. The weights check
+// alone runs no forward (walk tracks 0) and reports exactly what the full run reports.
+TEST(VerifyCli, ChecksRunsOnlyTheListedChecks) {
+    ql::test::TempDir dir;
+    const auto all = dir.path() / "all.json";
+    const auto some = dir.path() / "some.json";
+    const auto weights = dir.path() / "weights.json";
+    EXPECT_EQ(run(scenario("g_diagnose") + " -q --report " + all.string()).exitCode, 1);
+    const auto r = run(scenario("g_diagnose") + " -q --checks weights,logits --report " + some.string());
+    EXPECT_EQ(r.exitCode, 1) << r.output;
+    EXPECT_NE(r.output.find("convert        skipped  not requested"), std::string::npos) << r.output;
+    EXPECT_EQ(run(scenario("g_diagnose") + " -q --checks weights --report " + weights.string()).exitCode, 1);
+    const auto full = readJson(all), partial = readJson(some), alone = readJson(weights);
+    for (std::size_t i = 0; i < full["checks"].size(); ++i) {
+        const std::string kind = full["checks"][i]["kind"];
+        const bool listed = kind == "weights" || kind == "logits";
+        EXPECT_EQ(partial["checks"][i]["kind"], kind);
+        if (listed) {  // the same verdict; the full run's explanation adds the diagnosis' measured cause
+            for (const char* key : {"status", "headline", "numbers", "rule"}) {
+                EXPECT_EQ(partial["checks"][i][key], full["checks"][i][key]) << kind << " " << key;
+            }
+            const std::string text = full["checks"][i]["explanation"];
+            EXPECT_EQ(text.rfind(partial["checks"][i]["explanation"].get<std::string>(), 0), 0u) << kind;
+        } else EXPECT_EQ(partial["checks"][i]["headline"], "not requested") << kind;
+    }
+    EXPECT_EQ(partial["weights"], full["weights"]);
+    EXPECT_EQ(partial["logits"], full["logits"]);
+    EXPECT_FALSE(partial.contains("convert") && !partial["convert"].is_null()) << partial["convert"];
+    EXPECT_FALSE(partial.contains("diagnosis") && !partial["diagnosis"].is_null());
+    EXPECT_EQ(partial["walk"]["tracks"], 2);  // train and eval: no deployment, no diagnosis track
+    EXPECT_GT(full["walk"]["tracks"], 2);
+    EXPECT_EQ(alone["weights"], full["weights"]);
+    EXPECT_EQ(alone["walk"]["tracks"], 0);  // no forward at all
+    EXPECT_FALSE(alone.contains("logits") && !alone["logits"].is_null());
+}
+
+// Flags that contradict each other are one line and exit 2, before anything runs.
+TEST(VerifyCli, ConflictingFlagsExitTwo) {
+    const std::pair<const char*, const char*> cases[] = {
+        {" --checks weights,bogus", "--checks: unknown check 'bogus'"},
+        {" --checks weights,weights", "'weights' is listed twice"},
+        {" --checks logits --argmax-threshold 0.9", "--argmax-threshold sets the convert check"},
+        {" --write-fixed-eval x.yaml --no-diagnosis", "--write-fixed-eval needs the diagnosis"},
+        {" --scheme intx_weight_only", "--scheme builds recipes from --adapter"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const auto r = run(scenario("a_identical") + args);
+        EXPECT_EQ(r.exitCode, 2) << args << "\n" << r.output;
+        EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+        EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+    }
+}
+
 TEST(VerifyCli, WritesAFixedEvalRecipeThatPasses) {
     ql::test::TempDir dir;
     const auto fixed = dir.path() / "fixed_eval.yaml";

@@ -33,6 +33,13 @@ struct VerifyRequest {
     // Attention kernel of both forwards: SDPA (transformers' default) or eager (attn_implementation=
     // "eager"); they differ in the last bits of bf16 logits, not in what the checks conclude.
     AttentionImpl attention = AttentionImpl::Sdpa;
+    // Which checks run (a check left out is reported as skipped, "not requested"). The walk runs only
+    // what the chosen checks need: with config and weights alone it runs no forward at all; the
+    // convert check adds the deployed forwards, the adapter merge check its merged rows. The config
+    // diff is always computed (the report shows it); the diagnosis runs with the config check.
+    bool checkConfig = true;
+    bool checkWeights = true;
+    bool checkLogits = true;
     bool checkActivations = true;
     bool checkConvert = true;
     bool checkAdapterMerge = true;
@@ -46,6 +53,11 @@ struct VerifyRequest {
     // report, more memory). Memory and speed only, never results.
     std::int64_t blockElements = std::int64_t{1} << 18;
 };
+
+// Sets the check* flags from a comma-separated list of check names ("weights,logits"; names as in the
+// report: config, weights, logits, activations, convert, adapter_merge): exactly those run.
+// Errors: an unknown or repeated name, or an empty list (InvalidInput, naming it and the known names).
+Status selectChecks(std::string_view list, VerifyRequest& request);
 
 // Runs every check on the calling thread; streams the base weights module by module. `progress`
 // is called between modules/layers; returning false cancels (ErrorCode::Cancelled). Never throws.

@@ -219,17 +219,35 @@ void pointAtCause(const Diagnosis& d, std::vector<CheckSummary>& checks) {
     }
 }
 
+// A check the request left out (--checks): reported as skipped, so the report says it did not run.
+CheckSummary notRequested(CheckKind kind) {
+    return checks::makeSummary(kind, CheckStatus::Skipped, "not requested", {}, "",
+                               "This check was not among the checks requested (--checks); it did not run.");
+}
+
+// Runs `pass` when `wanted`, else leaves `section` empty and reports the check as not requested.
+template <class Pass, class Section>
+void collectIf(bool wanted, CheckKind kind, Pass& pass, std::vector<CheckSummary>& checks, std::optional<Section>& section) {
+    if (wanted) collectSection(pass, checks, section);
+    else checks.push_back(notRequested(kind));
+}
+
+// The forwards are needed by every check but config and weights (and by the diagnosis).
+bool needsForwards(const VerifyRequest& req, bool diagnosing) {
+    return req.checkLogits || req.checkActivations || req.checkConvert || req.checkAdapterMerge || diagnosing;
+}
+
 Status runChecks(const VerifyRequest& req, const checks::Side& train, const checks::Side& eval,
                  const std::vector<at::Tensor>& prompts, const ProgressFn& progress, VerifyReport& report) {
     if (progress && !progress(Progress{"config", "recipes", 0, 1})) return checks::cancelled();
     auto diff = diffConfigs(req.train, req.eval, layerShapes(train.lm->config()));
     if (!diff) return diff.error();
     report.config = *diff;
-    report.checks.push_back(checks::configSummary(*diff));
+    report.checks.push_back(req.checkConfig ? checks::configSummary(*diff) : notRequested(CheckKind::Config));
 
     checks::WalkPlan plan = checks::makeWalkPlan(req, train, eval);
     std::optional<DiagnosisSides> diagnosis;
-    if (req.diagnose && !diff->sameNumerics) {
+    if (req.checkConfig && req.diagnose && !diff->sameNumerics) {
         openDiagnosisSides(req, *diff, eval, plan.variants, diagnosis.emplace());
         if (diagnosis->plan.causes.empty()) diagnosis.reset();
     }
@@ -239,23 +257,24 @@ Status runChecks(const VerifyRequest& req, const checks::Side& train, const chec
     checks::ConvertPass convert(plan, req);
     checks::AdapterMergePass merge(plan, req);
     checks::DiagnosisPass diagnose(plan, req.logitTolerance);
-    std::vector<checks::VerifyPass*> passes{&weights, &logits, &activations, &convert, &merge};
+    std::vector<checks::VerifyPass*> passes;
+    if (req.checkWeights) passes.push_back(&weights);
+    if (req.checkLogits) passes.push_back(&logits);
+    if (req.checkActivations) passes.push_back(&activations);
+    passes.insert(passes.end(), {&convert, &merge});
     if (diagnosis) passes.push_back(&diagnose);
     checks::VerifyWalk walk(plan, passes, progress);
-    if (auto s = walk.run(prompts, req.attention); !s) return s;
+    const bool forwards = needsForwards(req, diagnosis.has_value());
+    if (auto s = forwards ? walk.run(prompts, req.attention) : walk.runWithoutForwards(); !s) return s;
     report.walk = walk.stats();
     for (checks::Track t : walk.wholeModuleDeltas()) {
         report.warnings.push_back({"lora_delta_whole_module", plan.side(t).label,
                                    "this BLAS does not accumulate B·A as one fused multiply-add chain; LoRA deltas "
                                    "were computed for whole modules (slower, more memory, same results)"});
     }
-    collectSection(weights, report.checks, report.weights);
-    collectSection(logits, report.checks, report.logits);
-    collectSection(activations, report.checks, report.activations);
-    if (!req.checkActivations) {
-        report.checks.back().status = CheckStatus::Skipped;
-        report.activations.reset();
-    }
+    collectIf(req.checkWeights, CheckKind::Weights, weights, report.checks, report.weights);
+    collectIf(req.checkLogits, CheckKind::Logits, logits, report.checks, report.logits);
+    collectIf(req.checkActivations, CheckKind::Activations, activations, report.checks, report.activations);
     collectSection(convert, report.checks, report.convert);
     collectSection(merge, report.checks, report.adapterMerge);
     if (diagnosis) {

@@ -116,6 +116,23 @@ Status VerifyWalk::run(const std::vector<at::Tensor>& prompts, AttentionImpl att
     return Ok{};
 }
 
+Status VerifyWalk::runWithoutForwards() {
+    c10::InferenceMode inferenceMode;
+    m_order = model::linearModules(m_plan.eval->lm->config());
+    const model::TrackInputs noInputs(tracks().size());
+    const model::BlockSink discard = [](std::vector<model::BlockLinear>&) -> Status { return Ok{}; };
+    for (std::size_t i = 0; i < m_order.size(); ++i) {
+        const model::ModuleRef& m = m_order[i];
+        if (m_progress && !m_progress(Progress{"verify", m.name, static_cast<std::int64_t>(i),
+                                               static_cast<std::int64_t>(m_order.size())})) {
+            return makeError(ErrorCode::Cancelled, "verify cancelled");
+        }
+        if (auto s = feed(m, noInputs, discard); !s) return s;
+    }
+    m_stats.tracks = 0;
+    return Ok{};
+}
+
 Status VerifyWalk::feed(const model::ModuleRef& m, const model::TrackInputs& inputs, const model::BlockSink& sink) {
     readAheadAfter(m);
     auto builder = ModuleRowsBuilder::start(m_plan, m, m_deltaCheck);

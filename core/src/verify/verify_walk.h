@@ -24,6 +24,11 @@ public:
     // (int64 [1, S] each). Errors name the side; a refused progress tick -> ErrorCode::Cancelled.
     Status run(const std::vector<at::Tensor>& prompts, AttentionImpl attention);
 
+    // The walk without forwards, for checks that read weights alone (config, weights): every Linear's
+    // rows are prepared and handed to the passes in the same order; the passes get no inputs, hidden
+    // states or logits. A refused progress tick -> ErrorCode::Cancelled.
+    Status runWithoutForwards();
+
     Status feed(const model::ModuleRef& m, const model::TrackInputs& inputs, const model::BlockSink& sink) override;
 
     // After run(): the forwards' tracks, Linear forwards (module × track) and how many were copies of
