@@ -202,6 +202,15 @@ class TrainerCallbackTest(unittest.TestCase):
             callback.verify_checkpoint(run, 3)
         self.assertIn("checkpoint-3", str(caught.exception))
         self.assertIn("exit 2", str(caught.exception))
+        # raise_on_error=False: on_save logs the error and training goes on.
+        from types import SimpleNamespace
+        from transformers import TrainerControl, TrainerState
+        lenient = QuantLensCallback(binary=self.binary, group_size=GROUP, raise_on_error=False, stop_on_failure=True)
+        state, control = TrainerState(global_step=3), TrainerControl()
+        lenient.on_save(SimpleNamespace(output_dir=str(run), device=torch.device("cpu")), state, control)
+        self.assertFalse(control.should_training_stop)
+        self.assertEqual([step for step, _ in lenient.errors], [3])
+        self.assertEqual([(e["quantlens/error"], e["step"]) for e in state.log_history], [(1.0, 3)])
         with self.assertRaises(QuantLensError) as missing:
             QuantLensCallback(binary=str(self.tmp / "no-such-quantlens"))
         self.assertIn("no-such-quantlens", str(missing.exception))
