@@ -17,10 +17,16 @@ bool hasModelConfig(const Recipe& r) {
     return !r.modelDir.empty() && std::filesystem::exists(std::filesystem::path(r.modelDir) / "config.json", ec);
 }
 
-// Whether the module is quantized; how (group size, scheme) is the field table's business.
+// Whether the module is quantized, left float or refused; how (group size, scheme) is the field
+// table's business, and why a module stays float does not change its numerics (embed_tokens is float
+// under min_in_features on one side and under a Linear-only config on the other: the same module).
 std::string state(const CoverageRow& row) {
     if (row.reasonId.empty()) return "quantized";
-    return (row.quantization.starts_with("fails") ? "fails (" : "float (") + row.reasonId + ")";
+    return row.quantization.starts_with("fails") ? "fails" : "float";
+}
+
+std::string stateWithReason(const CoverageRow& row) {
+    return row.reasonId.empty() ? state(row) : state(row) + " (" + row.reasonId + ")";
 }
 
 }  // namespace
@@ -40,9 +46,11 @@ void coveragePitfalls(const Recipe& train, const Recipe& eval, std::vector<Confi
     int differing = 0;
     for (const auto& row : *a) {
         const auto it = evalRows.find(row.module);
-        const std::string other = it == evalRows.end() ? "absent" : state(*it->second);
-        if (other == state(row)) continue;
-        if (++differing <= 3) examples += (examples.empty() ? "" : "; ") + row.module + ": train " + state(row) + ", eval " + other;
+        if (it != evalRows.end() && state(*it->second) == state(row)) continue;
+        const std::string other = it == evalRows.end() ? "absent" : stateWithReason(*it->second);
+        if (++differing <= 3) {
+            examples += (examples.empty() ? "" : "; ") + row.module + ": train " + stateWithReason(row) + ", eval " + other;
+        }
     }
     if (differing == 0) return;
     out.push_back({"coverage_differs", "both", "quantization", FindingSeverity::Warning, true,

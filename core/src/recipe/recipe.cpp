@@ -118,6 +118,7 @@ Result<Recipe> parseRecipe(std::string_view yamlText, const std::string& sourceN
         if (!root || root.IsNull()) {
             return makeError(ErrorCode::InvalidInput, sourceName + ": empty recipe");
         }
+        recipe::checkNoDuplicateKeys(root, sourceName);
         Recipe recipe = parseRecipeNode(root, sourceName);
         recipe.yamlText = std::string(yamlText);
         return recipe;

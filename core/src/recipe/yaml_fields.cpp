@@ -65,4 +65,26 @@ void YamlMap::checkKeys(std::initializer_list<std::string_view> valid) const {
     }
 }
 
+void checkNoDuplicateKeys(const YAML::Node& node, const std::string& where) {
+    if (node.IsSequence()) {
+        for (std::size_t i = 0; i < node.size(); ++i) checkNoDuplicateKeys(node[i], where + "[" + std::to_string(i) + "]");
+        return;
+    }
+    if (!node.IsMap()) return;
+    std::vector<std::pair<std::string, int>> seen;  // key, line (1-based)
+    for (const auto& entry : node) {
+        const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+        const int line = entry.first.Mark().line + 1;
+        const std::string path = where + (where.find(':') == std::string::npos ? ": " : ".") + key;
+        for (const auto& [other, otherLine] : seen) {
+            if (other == key) {
+                failInput(path + ": key given twice (lines " + std::to_string(otherLine) + " and " + std::to_string(line) +
+                          "); keep one");
+            }
+        }
+        seen.emplace_back(key, line);
+        checkNoDuplicateKeys(entry.second, path);
+    }
+}
+
 }  // namespace ql::recipe

@@ -46,6 +46,11 @@ private:
 
 std::string yamlKindName(const YAML::Node& node);
 
+// Fails when any map in `node` (recursively) has a key twice, naming the key's path and both lines:
+// yaml-cpp keeps both entries and lookups see the first, PyYAML keeps the last, so the recipe would
+// mean different things to QuantLens and to a Python script reading it. `where` = "<source>".
+void checkNoDuplicateKeys(const YAML::Node& node, const std::string& where);
+
 template <typename E>
 E YamlMap::enumValue(std::string_view key, std::span<const EnumName<E>> table) const {
     const auto text = scalar(key);

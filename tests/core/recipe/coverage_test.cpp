@@ -174,6 +174,31 @@ TEST(Coverage, DifferenceBetweenSidesIsAConfigFinding) {
     EXPECT_TRUE(filterRow);
 }
 
+// A module float on both sides counts as no difference, whatever each side's reason (lm_head is float
+// by module_forms on train and under min_in_features on eval).
+TEST(Coverage, FloatOnBothSidesForDifferentReasonsIsNoDifference) {
+    test::TempDir dir;
+    test::writeBytes(dir.path() / "model" / "config.json", configJson(false));
+    const std::string base = "model: " + (dir.path() / "model").string() + "\n";
+    auto train = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32}\n"
+                                    "module_forms: [{match: lm_head, form: float}]\n", "/r/train.yaml");
+    auto eval = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 512}\n", "/r/eval.yaml");
+    ASSERT_TRUE(train.ok() && eval.ok());
+    const auto trainRows = moduleCoverage(model(false), *train);
+    const auto evalRows = moduleCoverage(model(false), *eval);
+    EXPECT_EQ(find(trainRows, "lm_head").reasonId, "module_forms");
+    EXPECT_EQ(find(evalRows, "lm_head").reasonId, "filter");
+    auto d = diffConfigs(*train, *eval);
+    ASSERT_TRUE(d.ok());
+    const ConfigFinding* coverage = nullptr;
+    for (const auto& f : d->findings) {
+        if (f.id == "coverage_differs") coverage = &f;
+    }
+    ASSERT_NE(coverage, nullptr);
+    EXPECT_NE(coverage->message.find("14 module(s)"), std::string::npos) << coverage->message;
+    EXPECT_EQ(coverage->message.find("lm_head"), std::string::npos) << coverage->message;
+}
+
 TEST(Coverage, FakeQuantSwitchDifferenceIsAFinding) {
     auto train = parseRecipe("model: m\nquantization: {scheme: int4_weight_only, enabled: false}\n", "/r/train.yaml");
     auto eval = parseRecipe("model: m\nquantization: {scheme: int4_weight_only}\n", "/r/eval.yaml");

@@ -135,4 +135,14 @@ TEST(TorchaoJson, QatWrapperAndLegacyFields) {
 }
 
 }  // namespace
+// A key given twice is refused with both lines (yaml-cpp would read the first, PyYAML the last).
+TEST(RecipeParse, DuplicateKeysAreAnError) {
+    auto top = parseRecipe("model: m\nquantization: {scheme: int4_weight_only}\nquantization: {scheme: none}\n", "r.yaml");
+    ASSERT_FALSE(top.ok());
+    EXPECT_EQ(top.error().message, "r.yaml: quantization: key given twice (lines 2 and 3); keep one");
+    auto nested = parseRecipe("model: m\nquantization:\n  scheme: int4_weight_only\n  group_size: 32\n  group_size: 64\n", "r.yaml");
+    ASSERT_FALSE(nested.ok());
+    EXPECT_EQ(nested.error().message, "r.yaml: quantization.group_size: key given twice (lines 4 and 5); keep one");
+}
+
 }  // namespace ql
