@@ -108,6 +108,35 @@ TEST(InputsCli, InspectListsTheCheckpointsOfATrainerOutputFolder) {
     EXPECT_NE(r.output.find("checkpoints (2, latest by global step first)"), std::string::npos) << r.output;
 }
 
+// An interrupted save leaves an empty checkpoint-N: inspect lists it as incomplete and inspects the
+// latest complete one; verify's "latest" takes that one too and says why.
+TEST(InputsCli, AnEmptyCheckpointIsListedAsIncompleteAndSkipped) {
+    ql::test::TempDir dir;
+    const auto run = dir.path() / "outputs";
+    fs::copy(kRun, run, fs::copy_options::recursive);
+    fs::create_directories(run / "checkpoint-30");
+    auto r = quantlens("inspect " + run.string() + " --json");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto j = json::parse(r.output);
+    EXPECT_EQ(fs::path(j["inspected_checkpoint"].get<std::string>()).filename(), "checkpoint-20");
+    bool incomplete = false;
+    for (const auto& c : j["checkpoints"]) {
+        if (c["name"] == "checkpoint-30") {
+            incomplete = c["problem"].get<std::string>().starts_with("incomplete: no adapter_config.json");
+        }
+    }
+    EXPECT_TRUE(incomplete) << j["checkpoints"].dump();
+    const auto report = dir.path() / "r.json";
+    r = quantlens("verify -q --adapter " + run.string() + " --model " + kRef + "/checkpoints/llama3_tied_bf16 "
+                  "--scheme int4_weight_only --group-size 32 --device-numerics cpu --eval-form unmerged --checks weights "
+                  "--report " + report.string());
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("checkpoint: 20"), std::string::npos) << r.output;
+    std::ifstream in(report);
+    const auto k = json::parse(in);
+    EXPECT_EQ(k["train"]["resolution"]["checkpoint_step"], 20);
+}
+
 TEST(InputsCli, FolderWithoutCheckpointsExitsTwo) {
     ql::test::TempDir dir;
     fs::create_directories(dir.path() / "outputs" / "runs");

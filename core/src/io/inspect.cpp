@@ -188,10 +188,22 @@ Status inspectTrainerDir(InspectReport& report, const fs::path& dir, const Inspe
     return Ok{};
 }
 
-// A Trainer output folder: list every checkpoint, then inspect the latest one.
+// A Trainer output folder: list every checkpoint, then inspect the latest one with an adapter or model
+// weights (an interrupted save leaves an empty checkpoint-N, listed as incomplete).
 Status inspectTrainerOutput(InspectReport& report, const fs::path& dir, const InspectOptions& options) {
     report.trainerCheckpoints = summarizeTrainerCheckpoints(dir);
-    const fs::path latest = report.trainerCheckpoints.back().directory;
+    const TrainerCheckpointSummary* complete = nullptr;
+    for (const auto& c : report.trainerCheckpoints) {
+        if (c.hasAdapter || c.hasModelWeights) complete = &c;
+    }
+    if (!complete) {
+        report.notes.push_back("no checkpoint-N holds an adapter or model weights: nothing to inspect");
+        return Ok{};
+    }
+    if (complete != &report.trainerCheckpoints.back()) {
+        report.notes.push_back("inspected " + complete->directory.filename().string() + ", the latest complete checkpoint");
+    }
+    const fs::path latest = complete->directory;
     report.inspectedCheckpoint = latest;
     std::error_code ec;
     if (fs::exists(latest / "trainer_state.json", ec)) return inspectTrainerDir(report, latest, options);

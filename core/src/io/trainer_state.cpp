@@ -206,7 +206,9 @@ std::vector<TrainerCheckpointSummary> summarizeTrainerCheckpoints(const fs::path
         s.hasAdapter = fs::exists(entry.directory / "adapter_config.json", ec);
         s.hasModelWeights = fs::exists(entry.directory / "model.safetensors", ec) ||
                             fs::exists(entry.directory / "model.safetensors.index.json", ec);
-        if (!fs::exists(entry.directory / "trainer_state.json", ec)) {
+        if (!s.hasAdapter && !s.hasModelWeights) {
+            s.problem = "incomplete: no adapter_config.json and no model weights (an interrupted save?)";
+        } else if (!fs::exists(entry.directory / "trainer_state.json", ec)) {
             s.problem = "no trainer_state.json";
         } else if (auto state = loadTrainerState(entry.directory / "trainer_state.json"); state) {
             summarizeState(*state, s);

@@ -78,7 +78,17 @@ void chooseCheckpoint(AdapterSpec& spec, const std::vector<TrainerCheckpointEntr
     for (const auto& e : found) choice.available.push_back(e.step);
     std::int64_t step = found.back().step;
     if (checkpoint.empty() || checkpoint == "latest") {
+        // An interrupted save leaves a checkpoint-N without its adapter: the latest complete one is meant.
+        const auto complete = std::find_if(found.rbegin(), found.rend(), [](const auto& e) {
+            std::error_code ec;
+            return fs::exists(e.directory / "adapter_config.json", ec);
+        });
         choice.rule = "latest by global step";
+        if (complete != found.rend() && complete != found.rbegin()) {
+            step = complete->step;
+            choice.rule = "latest complete by global step (checkpoint-" + std::to_string(found.back().step) +
+                          " has no adapter_config.json)";
+        }
     } else if (checkpoint == "best") {
         step = bestStep(found, field);
         choice.rule = "best (best_model_checkpoint of checkpoint-" + std::to_string(found.back().step) + "/trainer_state.json)";
