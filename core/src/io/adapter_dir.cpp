@@ -100,8 +100,16 @@ Status checkAdapterAgainstBase(const LoraAdapter& adapter, std::span<const Param
         byName.emplace(p.name, &p);
     }
     std::vector<std::string> missing;
+    const bool tiedHead = !byName.contains("lm_head.weight") && byName.contains("model.embed_tokens.weight");
     for (const auto& m : adapter.modules) {
         const auto it = byName.find(m.name + ".weight");
+        if (it == byName.end() && m.name == "lm_head" && tiedHead) {
+            return makeError(ErrorCode::Unsupported,
+                             adapter.weights.sourceName() + ": the adapter adapts lm_head, which this base model ties to "
+                             "model.embed_tokens (tie_word_embeddings, no lm_head.weight): a LoRA on a tied lm_head is "
+                             "not supported (unmerged it adapts the output projection only; merged it would change the "
+                             "shared embedding too); train without lm_head in target_modules, or untie the embeddings");
+        }
         if (it == byName.end()) {
             missing.push_back(m.name);
             continue;

@@ -115,6 +115,23 @@ TEST_F(AdapterFixture, MapsKeysToModules) {
     EXPECT_NE(missing.error().message.find("no module(s) model.layers.0.self_attn.k_proj"), std::string::npos);
 }
 
+// A LoRA on lm_head of a base that ties it to embed_tokens (no lm_head.weight) is refused by name.
+TEST_F(AdapterFixture, LoraOnATiedLmHeadIsRefused) {
+    write(R"({"peft_type": "LORA", "r": 4, "lora_alpha": 8})",
+          {{"base_model.model.lm_head.lora_A.weight", "F32", {4, 16}, {}},
+           {"base_model.model.lm_head.lora_B.weight", "F32", {10, 4}, {}}});
+    auto a = ql::openLoraAdapter(tmp.path());
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    const std::vector<ql::ParameterShape> tied{{"model.embed_tokens.weight", {10, 16}}};
+    auto refused = ql::checkAdapterAgainstBase(*a, tied);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ql::ErrorCode::Unsupported);
+    EXPECT_NE(refused.error().message.find("the adapter adapts lm_head, which this base model ties to model.embed_tokens"),
+              std::string::npos) << refused.error().message;
+    const std::vector<ql::ParameterShape> untied{{"model.embed_tokens.weight", {10, 16}}, {"lm_head.weight", {10, 16}}};
+    EXPECT_TRUE(ql::checkAdapterAgainstBase(*a, untied).ok());
+}
+
 TEST_F(AdapterFixture, ShapeErrors) {
     write(kCfg, {{"base_model.model.m.q_proj.lora_A.weight", "F32", {4, 16}, {}},
                  {"base_model.model.m.q_proj.lora_B.weight", "F32", {32, 3}, {}}});
