@@ -47,6 +47,12 @@ std::string ProgressPrinter::timing(const Progress& p) const {
 }
 
 bool ProgressPrinter::operator()(const Progress& p) {
+    if (p.stage == "walk") {  // who runs: one line, kept on a terminal too
+        std::fprintf(m_out, "%s%s: %s\n", m_lineOpen ? "\r\033[K" : "", "verify", p.item.c_str());
+        m_lineOpen = false;
+        std::fflush(m_out);
+        return true;
+    }
     if (p.stage != m_stage) {
         m_stage = p.stage;
         m_stageStart = Clock::now();

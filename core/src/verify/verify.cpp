@@ -265,6 +265,7 @@ Status runChecks(const VerifyRequest& req, const checks::Side& train, const chec
     if (diagnosis) passes.push_back(&diagnose);
     checks::VerifyWalk walk(plan, passes, progress);
     const bool forwards = needsForwards(req, diagnosis.has_value());
+    if (progress && !progress(Progress{"walk", walk.describeTracks(forwards), 0, 0})) return checks::cancelled();
     if (auto s = forwards ? walk.run(prompts, req.attention) : walk.runWithoutForwards(); !s) return s;
     report.walk = walk.stats();
     for (checks::Track t : walk.wholeModuleDeltas()) {

@@ -116,6 +116,14 @@ Status VerifyWalk::run(const std::vector<at::Tensor>& prompts, AttentionImpl att
     return Ok{};
 }
 
+std::string VerifyWalk::describeTracks(bool forwards) const {
+    if (!forwards) return "no forward (the checks asked for read weights only)";
+    const auto specs = tracks();
+    std::string names;
+    for (const model::TrackSpec& t : specs) names += (names.empty() ? "" : ", ") + t.label;
+    return std::to_string(specs.size()) + " forwards in one walk: " + names;
+}
+
 Status VerifyWalk::runWithoutForwards() {
     c10::InferenceMode inferenceMode;
     m_order = model::linearModules(m_plan.eval->lm->config());

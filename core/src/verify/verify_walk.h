@@ -24,6 +24,10 @@ public:
     // (int64 [1, S] each). Errors name the side; a refused progress tick -> ErrorCode::Cancelled.
     Status run(const std::vector<at::Tensor>& prompts, AttentionImpl attention);
 
+    // Who runs in the walk, for progress: "3 forwards (train, eval, deployed (like_for_like))", or
+    // "no forward (weights only)".
+    std::string describeTracks(bool forwards) const;
+
     // The walk without forwards, for checks that read weights alone (config, weights): every Linear's
     // rows are prepared and handed to the passes in the same order; the passes get no inputs, hidden
     // states or logits. A refused progress tick -> ErrorCode::Cancelled.
