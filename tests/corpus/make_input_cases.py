@@ -95,8 +95,9 @@ def trainer_state(step, best=None):
 
 def tout_cases(out):
     adapter = json.dumps(LORA)
-    case(out, "tout_latest_without_files", {"target": "run", "expect": "no safetensors checkpoint",
-                                            "about": "the latest checkpoint-N folder holds neither an adapter nor weights"},
+    case(out, "tout_latest_without_files", {"target": "run", "expect": "checkpoint-3/adapter_model.safetensors: file not found",
+                                            "about": "the latest checkpoint-N folder holds neither an adapter nor weights "
+                                                     "(skipped as incomplete); the one before lacks its adapter weights"},
          {"run/checkpoint-3/adapter_config.json": adapter, "run/checkpoint-3/trainer_state.json": trainer_state(3),
           "run/checkpoint-12/notes.txt": "interrupted save\n"})
     case(out, "tout_latest_bad_state", {"target": "run", "expect": "trainer_state.json: invalid JSON",

@@ -19,7 +19,13 @@ float bf16Value(std::uint32_t pattern) {
     return f;
 }
 
+// The edges of the bins histc used: [lo, hi], widened to [lo - 1, hi + 1] when every value is equal
+// (aten/src/ATen/native/SummaryOps.cpp), so a constant module's bar sits at its value.
 Histogram withEdges(double lo, double hi, std::vector<std::uint64_t> counts) {
+    if (lo == hi) {
+        lo -= 1;
+        hi += 1;
+    }
     Histogram h;
     const auto bins = static_cast<int>(counts.size());
     for (int i = 0; i <= bins; ++i) {

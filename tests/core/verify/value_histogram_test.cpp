@@ -1,13 +1,13 @@
-// ValueHistogram over row blocks equals torch.histc over the whole tensor's finite range (addHistc,
-// the definition the report documents), for bf16 blocks in any split, constant tensors (histc widens
-// the range), non-finite values, and a whole fp32 block.
+// ValueHistogram over row blocks equals torch.histc over the whole tensor's finite range (the
+// definition the report documents), for bf16, fp16 and fp32 blocks in any split, constant tensors
+// (histc widens the range) and non-finite values. The reference is ATen's own histc (torch.histc),
+// not the code under test.
 #include <gtest/gtest.h>
 
 #include <ATen/ATen.h>
 
 #include <limits>
 
-#include "verify/metrics.h"
 #include "verify/value_histogram.h"
 
 namespace ql::checks {
@@ -18,11 +18,12 @@ Histogram reference(const at::Tensor& w) {
     f = f.masked_select(at::isfinite(f));
     if (f.numel() == 0) return {};
     const double lo = f.min().item<double>(), hi = f.max().item<double>();
-    std::vector<std::uint64_t> counts(64, 0);
-    addHistc(w, lo, hi, counts);
+    const at::Tensor counts = at::histc(f, 64, lo, hi).to(at::kLong).contiguous();
     Histogram h;
-    for (int i = 0; i <= 64; ++i) h.edges.push_back(lo + (hi - lo) * i / 64);
-    h.counts = counts;
+    // histc widens an empty range to [lo - 1, hi + 1] (aten/src/ATen/native/SummaryOps.cpp)
+    const double a = lo == hi ? lo - 1 : lo, b = lo == hi ? hi + 1 : hi;
+    for (int i = 0; i <= 64; ++i) h.edges.push_back(a + (b - a) * i / 64);
+    for (int i = 0; i < 64; ++i) h.counts.push_back(static_cast<std::uint64_t>(counts[i].item<std::int64_t>()));
     return h;
 }
 
@@ -55,12 +56,18 @@ TEST(ValueHistogram, ConstantAndNonFinite) {
     EXPECT_TRUE(nan.finish().edges.empty());
 }
 
-TEST(ValueHistogram, WholeFp32Block) {
+// Blocks of any dtype accumulate (an earlier version kept only the last non-bf16 block).
+TEST(ValueHistogram, Fp32AndFp16BlocksEqualHistcOfTheWhole) {
     at::manual_seed(10);
-    const at::Tensor w = at::randn({50, 40});
-    ValueHistogram h;
-    h.add(w);
-    expectEqual(h.finish(), reference(w));
+    for (const auto dtype : {at::kFloat, at::kHalf}) {
+        at::Tensor w = (at::randn({130, 96}) * 0.05).to(dtype);
+        w[3][3] = std::numeric_limits<float>::infinity();
+        for (std::int64_t block : {130, 64, 7}) {
+            ValueHistogram h;
+            for (std::int64_t r = 0; r < 130; r += block) h.add(w.narrow(0, r, std::min<std::int64_t>(block, 130 - r)));
+            expectEqual(h.finish(), reference(w));
+        }
+    }
 }
 
 }  // namespace
