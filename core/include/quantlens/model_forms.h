@@ -31,18 +31,4 @@ std::optional<LinearForm> linearFormFromName(std::string_view name);
 std::string_view attentionImplName(AttentionImpl impl);
 std::optional<AttentionImpl> attentionImplFromName(std::string_view name);
 
-// One module of a model before QAT, after QAT prepare and after convert (convert check, inspect):
-// e.g. "Linear" -> "FakeQuantizedLinear[int4 g128]" -> "Linear[Int4Tensor plain]".
-struct ModuleRow {
-    std::string name;                // "model.layers.0.self_attn.q_proj", "lm_head", "model.embed_tokens"
-    std::string typeBefore;          // "Linear", "Embedding", "RMSNorm"
-    std::string typeAfterPrepare;    // same as before when the module is not quantized
-    std::string typeAfterConvert;
-    std::string dtype;               // weight dtype of the run, "bfloat16"
-    std::vector<std::int64_t> shape; // weight shape [out, in]
-    std::uint64_t bytesBefore = 0;   // weight (+ bias) bytes in the run dtype
-    std::uint64_t bytesAfter = 0;    // after convert: packed codes + scale + zero_point (+ bias)
-    std::string note;                // why a module stays float, "" otherwise
-};
-
 }  // namespace ql
