@@ -408,7 +408,7 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
     const FakeQuantSpec* evalSpec = evalInt4 ? &eval.side->run.form.quant->weight : nullptr;
     std::vector<bool> converted, shared;
     for (const DeploymentPlan& d : m_plan->deployments) {
-        converted.push_back(evalInt4 && m_cols % std::lcm(d.convert.groupSize, evalSpec->groupSize) == 0);
+        converted.push_back(evalInt4 && convertsModule(d, *eval.side, m_module));
         shared.push_back(converted.back() && sameInt4(d.convert, *evalSpec));
         if (shared.back()) want(eval, mergesFirst(d), d.convert).dequant = true;
     }
@@ -526,9 +526,7 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
     const auto& evalQuant = eval.side->run.form.quant;
     for (const DeploymentPlan& d : m_plan->deployments) {
         DeploymentRows r;
-        const int fakeGroup = evalQuant ? evalQuant->weight.groupSize : 0;
-        r.converted = eval.quantized && (d.convert.groupSize <= 0 || m_cols % d.convert.groupSize == 0) &&
-                      (fakeGroup <= 0 || m_cols % fakeGroup == 0);
+        r.converted = eval.quantized && convertsModule(d, *eval.side, m_module);
         at::Tensor src = whole ? eval.slot.weight : eval.slot.weight.narrow(0, row0, n);
         if (mergesFirst(d) && eval.slot.lora) {
             src = eval.merges ? out.eval.base : model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).weight;

@@ -40,10 +40,8 @@ ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const Deployme
     const std::string scheme = d.intx ? "int" + std::to_string(d.convert.bits) + " " + groupText(d.convert.groupSize)
                                       : "int4 g" + std::to_string(fake.groupSize);
     row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
-    const int group = d.intx ? d.convert.groupSize : std::lcm(d.convert.groupSize, fake.groupSize);
-    converted = quantized && (group <= 0 || cols % group == 0);
-    const bool loraOnTop = d.asEvaluated ? !eval.merges(m) && eval.run.module(m).form != LinearForm::FQ : d.loraOnTop;
-    const std::string lora = loraOnTop && eval.hasAdapter() ? " + LoRA (unmerged)" : "";
+    converted = convertsModule(d, eval, m);
+    const std::string lora = servesLoraOnTop(d, eval, m) ? " + LoRA (unmerged)" : "";
     if (!converted) {
         row.typeAfter = "Linear" + lora;
         row.dtypeAfter = row.dtypeBefore;

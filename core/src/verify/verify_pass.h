@@ -70,7 +70,9 @@ public:
     virtual ~VerifyPass() = default;
     // Before the module's rows: its inputs in every forward.
     virtual void beginModule(const model::ModuleRef&, const ModuleInputs&) {}
-    // Each row block of the module, in increasing row order, every row once.
+    // Each row block of the module, every row once. The first block (rows from 0) comes alone, on the
+    // walk's thread; the others may come in any order and concurrently on ATen's worker threads
+    // (VerifyWalk::feed), so a pass keeps per-row state indexed by row, or locks.
     virtual void addRows(const model::ModuleRef&, const ModuleRows&) {}
     virtual void endModule(const model::ModuleRef&) {}
     // Hidden states after decoder layer `layer`: [track][prompt] of [1, S, H].

@@ -36,6 +36,18 @@ std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Si
 
 }  // namespace
 
+bool convertsModule(const DeploymentPlan& d, const Side& eval, const model::ModuleRef& m) {
+    if (!eval.quantizes(m)) return false;
+    const int fakeGroup = eval.run.form.quant->weight.groupSize;
+    const auto divides = [&m](int group) { return group <= 0 || m.inFeatures % group == 0; };
+    return divides(d.convert.groupSize) && divides(fakeGroup);
+}
+
+bool servesLoraOnTop(const DeploymentPlan& d, const Side& eval, const model::ModuleRef& m) {
+    if (!eval.hasAdapter()) return false;
+    return d.asEvaluated ? !eval.merges(m) && eval.run.module(m).form != LinearForm::FQ : d.loraOnTop;
+}
+
 WalkPlan makeWalkPlan(const VerifyRequest& request, const Side& train, const Side& eval) {
     WalkPlan plan;
     plan.train = &train;

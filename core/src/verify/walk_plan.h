@@ -27,6 +27,15 @@ struct DeploymentPlan {
     quant::FakeQuantSpec convert;  // group, bits and division of the convert step
 };
 
+// Whether deployment `d` converts module `m` of the eval side: the side fake-quantizes it and its
+// in-features divide by both the fake quant's and the convert step's group (a Linear that does not
+// stays float through convert). The one rule the rows builder and the convert pass read.
+bool convertsModule(const DeploymentPlan& d, const Side& eval, const model::ModuleRef& m);
+
+// Whether deployment `d` serves the eval side's LoRA on `m` unmerged on top of the converted base:
+// like_for_like as the eval side runs that module (neither merged nor float), else the plan's choice.
+bool servesLoraOnTop(const DeploymentPlan& d, const Side& eval, const model::ModuleRef& m);
+
 struct MergePlan {
     Track side = Track::Eval;    // the side whose adapter is studied
     quant::FakeQuantSpec spec;   // its weight fake quant
