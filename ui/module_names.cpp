@@ -1,18 +1,20 @@
 #include "ui/module_names.h"
 
+#include <quantlens/linear_types.h>
+
 #include <QObject>
-#include <QStringList>
 
 #include "ui/format.h"
 
 namespace ql::ui {
 
 int projectionRank(const QString& layerType) {
-    static const QStringList kOrder{QStringLiteral("q_proj"), QStringLiteral("k_proj"), QStringLiteral("v_proj"),
-                                    QStringLiteral("o_proj"), QStringLiteral("gate_proj"), QStringLiteral("up_proj"),
-                                    QStringLiteral("down_proj")};
-    const int rank = static_cast<int>(kOrder.indexOf(layerType));
-    return rank >= 0 ? rank : static_cast<int>(kOrder.size()) + 1;
+    const auto& types = decoderLinearTypes();
+    const std::string type = layerType.toStdString();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        if (types[i] == type) return static_cast<int>(i);
+    }
+    return static_cast<int>(types.size()) + 1;
 }
 
 QString shortModuleLabel(const WeightModuleResult& module) {

@@ -8,12 +8,12 @@
 #include "demo/demo_model.h"
 #include "demo/demo_tokenizer.h"
 #include "demo/demo_rng.h"
+#include "model/linear_table.h"
 
 namespace ql::demo {
 namespace {
 
 constexpr int kLayers = 4, kHidden = 128, kInter = 384, kHeads = 4, kKv = 2, kHeadDim = 32, kVocab = 512;
-const char* const kLinear7[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 
 std::vector<std::uint8_t> bf16Bytes(const std::vector<float>& v) {
     std::vector<std::uint8_t> out;
@@ -49,19 +49,6 @@ io::TensorBlob norm(Rng& rng, const std::string& name, int n) {
     return {name, "BF16", {n}, bf16Bytes(v)};
 }
 
-std::vector<int> linearShape(const std::string& t) {
-    if (t == "q_proj") return {kHeads * kHeadDim, kHidden};
-    if (t == "k_proj" || t == "v_proj") return {kKv * kHeadDim, kHidden};
-    if (t == "o_proj") return {kHidden, kHeads * kHeadDim};
-    if (t == "down_proj") return {kHidden, kInter};
-    return {kInter, kHidden};
-}
-
-std::string modulePrefix(const std::string& type) {
-    const bool attn = type == "q_proj" || type == "k_proj" || type == "v_proj" || type == "o_proj";
-    return attn ? "self_attn." : "mlp.";
-}
-
 std::string configJson() {
     nlohmann::ordered_json j;
     j["architectures"] = {"Qwen3ForCausalLM"};
@@ -85,6 +72,14 @@ std::string configJson() {
     return j.dump(2);
 }
 
+// The demo's Linears as the model table lists them (names, shapes), layer by layer in forward order.
+std::vector<model::ModuleRef> decoderModules(int layer) {
+    static const ModelConfig config = *parseModelConfig(configJson(), "demo config.json");
+    std::vector<model::ModuleRef> out;
+    for (const model::DecoderLinear& linear : model::decoderLinears()) out.push_back(model::decoderModule(config, layer, linear));
+    return out;
+}
+
 }  // namespace
 
 Status writeDemoModel(const std::string& dir) {
@@ -97,11 +92,9 @@ Status writeDemoModel(const std::string& dir) {
         t.push_back(norm(rng, p + "post_attention_layernorm.weight", kHidden));
         t.push_back(norm(rng, p + "self_attn.q_norm.weight", kHeadDim));
         t.push_back(norm(rng, p + "self_attn.k_norm.weight", kHeadDim));
-        for (const char* name : kLinear7) {
-            const std::string type = name;
-            const auto s = linearShape(type);
-            const std::string prefix = modulePrefix(type);
-            t.push_back(matrix(rng, p + prefix + type + ".weight", s[0], s[1], 0.02, true));
+        for (const model::ModuleRef& m : decoderModules(l)) {
+            t.push_back(matrix(rng, m.name + ".weight", static_cast<int>(m.outFeatures), static_cast<int>(m.inFeatures),
+                               0.02, true));
         }
     }
     t.push_back(norm(rng, "model.norm.weight", kHidden));
@@ -116,16 +109,14 @@ Status writeDemoAdapter(const std::string& dir) {
     Rng rng(777);
     std::vector<io::TensorBlob> t;
     for (int l = 0; l < kLayers; ++l) {
-        for (const char* name : kLinear7) {
-            const std::string type = name;
-            const auto s = linearShape(type);
-            const std::string prefix = modulePrefix(type);
-            const std::string key = "base_model.model.model.layers." + std::to_string(l) + "." + prefix + type;
-            std::vector<float> a(static_cast<std::size_t>(kRank) * s[1]), b(static_cast<std::size_t>(s[0]) * kRank);
-            for (auto& x : a) x = static_cast<float>(rng.normal() / std::sqrt(static_cast<double>(s[1])));
+        for (const model::ModuleRef& m : decoderModules(l)) {
+            const std::string key = "base_model.model." + m.name;
+            const int out = static_cast<int>(m.outFeatures), in = static_cast<int>(m.inFeatures);
+            std::vector<float> a(static_cast<std::size_t>(kRank) * in), b(static_cast<std::size_t>(out) * kRank);
+            for (auto& x : a) x = static_cast<float>(rng.normal() / std::sqrt(static_cast<double>(in)));
             for (auto& x : b) x = static_cast<float>(0.004 * rng.normal());
-            t.push_back({key + ".lora_A.weight", "F32", {kRank, s[1]}, f32Bytes(a)});
-            t.push_back({key + ".lora_B.weight", "F32", {s[0], kRank}, f32Bytes(b)});
+            t.push_back({key + ".lora_A.weight", "F32", {kRank, in}, f32Bytes(a)});
+            t.push_back({key + ".lora_B.weight", "F32", {out, kRank}, f32Bytes(b)});
         }
     }
     nlohmann::ordered_json c;
@@ -135,7 +126,8 @@ Status writeDemoAdapter(const std::string& dir) {
     c["r"] = kRank;
     c["lora_alpha"] = 16;
     c["lora_dropout"] = 0.0;
-    c["target_modules"] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    c["target_modules"] = nlohmann::ordered_json::array();
+    for (const model::DecoderLinear& linear : model::decoderLinears()) c["target_modules"].push_back(std::string(linear.type));
     c["bias"] = "none";
     c["fan_in_fan_out"] = false;
     c["use_rslora"] = false;

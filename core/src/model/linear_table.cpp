@@ -1,5 +1,7 @@
 #include "model/linear_table.h"
 
+#include "quantlens/linear_types.h"
+
 namespace ql::model {
 
 const std::array<DecoderLinear, kDecoderLinearCount>& decoderLinears() {
@@ -62,3 +64,16 @@ std::vector<ModuleRef> linearModules(const ModelConfig& c) {
 }
 
 }  // namespace ql::model
+
+namespace ql {
+
+const std::vector<std::string_view>& decoderLinearTypes() {
+    static const std::vector<std::string_view> types = [] {
+        std::vector<std::string_view> out;
+        for (const model::DecoderLinear& linear : model::decoderLinears()) out.push_back(linear.type);
+        return out;
+    }();
+    return types;
+}
+
+}  // namespace ql
