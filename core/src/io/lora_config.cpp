@@ -81,11 +81,20 @@ void readLayers(FieldReader& r, LoraConfig& c) {
 
 // Variants whose math QuantLens does not model: refuse rather than verify the wrong thing.
 Status refuseVariants(FieldReader& r) {
-    for (const char* key : {"target_parameters", "layer_replication", "trainable_token_indices",
-                            "alora_invocation_tokens", "arrow_config"}) {
+    // What each variant changes that the forward does not model (peft/tuners/lora/config.py).
+    const std::pair<const char*, const char*> variants[] = {
+        {"target_parameters", "LoRA on nn.Parameter targets (e.g. MoE experts)"},
+        {"layer_replication", "decoder layers duplicated by the adapter"},
+        {"trainable_token_indices", "embedding rows retrained and stored in the adapter (TrainableTokensLayer); the "
+                                    "checks would read the base rows instead of the trained ones"},
+        {"alora_invocation_tokens", "activated LoRA, applied only after its invocation tokens"},
+        {"arrow_config", "Arrow routing between several LoRA experts"},
+    };
+    for (const auto& [key, what] : variants) {
         const OrderedJson* v = r.get(key);
         if (v != nullptr && !(v->is_array() && v->empty()) && !(v->is_object() && v->empty())) {
-            return makeError(ErrorCode::Unsupported, r.sourceName() + ": field '" + key + "' is not supported (expected null)");
+            return makeError(ErrorCode::Unsupported, r.sourceName() + ": field '" + key + "' is not supported (expected "
+                                                                          "null): " + what + " is not modelled");
         }
     }
     if (r.boolOr("use_qalora", false)) {

@@ -22,8 +22,11 @@ Result<std::shared_ptr<const AdapterWeights>> AdapterWeights::open(const std::fi
     }
     for (const LoraModule& m : adapter->modules) {
         if (m.kind != LoraModuleKind::Linear) {
-            return makeError(ErrorCode::Unsupported, path.string() + ": LoRA on embedding " + m.name +
-                                                         " is not supported by the forward pass");
+            return makeError(ErrorCode::Unsupported,
+                             path.string() + ": LoRA on embedding " + m.name +
+                                 " is not supported: the forward applies LoRA to Linears only (PEFT's lora.Embedding "
+                                 "adds the B·A rows of the looked-up tokens), so the checks would compare a model "
+                                 "without it; train without the embedding in target_modules to verify with QuantLens");
         }
     }
     if (auto s = checkAdapterAgainstCheckpoint(*adapter, base.checkpoint()); !s) {

@@ -67,6 +67,10 @@ TEST(LoraConfig, Errors) {
     EXPECT_EQ(error(R"j({"peft_type": "LORA", "target_modules": "(?P<x>q)_proj"})j"), "");
     EXPECT_NE(error(R"({"peft_type": "LORA", "layer_replication": [[0, 1]]})").find("'layer_replication' is not supported"),
               std::string::npos);
+    EXPECT_NE(error(R"({"peft_type": "LORA", "trainable_token_indices": [5, 7]})")
+                  .find("'trainable_token_indices' is not supported (expected null): embedding rows retrained and stored "
+                        "in the adapter"),
+              std::string::npos);
 }
 
 struct AdapterFixture : ::testing::Test {
