@@ -9,5 +9,6 @@ Command addInspectCommand(CLI::App& parent);
 Command addDiffConfigCommand(CLI::App& parent);
 Command addVerifyCommand(CLI::App& parent);
 Command addCompareCommand(CLI::App& parent);
+Command addExportCommand(CLI::App& parent);
 
 }  // namespace ql::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     commands.push_back(ql::cli::addDiffConfigCommand(app));
     commands.push_back(ql::cli::addVerifyCommand(app));
     commands.push_back(ql::cli::addCompareCommand(app));
+    commands.push_back(ql::cli::addExportCommand(app));
 
     CLI::App* demo = app.add_subcommand("demo", "Write the demo workspace and open it in the GUI");
     std::string demoDir;

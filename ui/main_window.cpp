@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -31,6 +32,7 @@
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 #include "ui/session/recent_sessions.h"
+#include "ui/session/report_session_match.h"
 #include "ui/session/session_panel.h"
 #include "ui/widgets/table_views.h"
 
@@ -41,10 +43,17 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 
 // The part of a session a report depends on (not where the report itself was saved).
+// The recipe files' size and modification time count too: a recipe rewritten in place (another
+// checkpoint written to the same path) makes the shown results stale like a changed path does.
 QByteArray runInputs(const Session& session) {
     Session inputs = session;
     inputs.reportPath.clear();
-    return sessionToJson(inputs);
+    QByteArray bytes = sessionToJson(inputs);
+    for (const QString& recipe : {session.trainRecipe, session.evalRecipe}) {
+        const QFileInfo file(recipe);
+        bytes += '\n' + QByteArray::number(file.size()) + ' ' + QByteArray::number(file.lastModified().toMSecsSinceEpoch());
+    }
+    return bytes;
 }
 
 // "<dir>/<name>.report.json" beside "<dir>/<name>.json".
@@ -214,6 +223,7 @@ void MainWindow::showReport(const ReportPtr& report) {
     m_reportInputs = runInputs(m_session->session());
     m_view->setReport(report);
     m_warnings->setReport(report);
+    m_reportMismatch.clear();
     m_staleBanner->setVisible(false);
     Q_EMIT reportShown();
 }
@@ -225,9 +235,18 @@ bool MainWindow::isStale() const {
 void MainWindow::onSessionChanged() {
     const Session session = m_session->session();
     m_preview->request(session.trainRecipe, session.evalRecipe);
-    m_staleBanner->setText(tr("These results come from an earlier set-up: the recipes, prompts or options changed since. "
-                              "Run (Ctrl+R) to update them."));
-    m_staleBanner->setVisible(isStale());
+    updateStaleBanner();
+}
+
+void MainWindow::updateStaleBanner() {
+    if (!m_reportMismatch.isEmpty()) {
+        m_staleBanner->setText(tr("This report was not run with the session's recipes: %1. Run (Ctrl+R) to verify the session's.")
+                                   .arg(m_reportMismatch.join(QStringLiteral("; "))));
+    } else {
+        m_staleBanner->setText(tr("These results come from an earlier set-up: the recipes, prompts or options changed since. "
+                                  "Run (Ctrl+R) to update them."));
+    }
+    m_staleBanner->setVisible(m_view->report() && (isStale() || !m_reportMismatch.isEmpty()));
 }
 
 void MainWindow::onConfigPreview(const ConfigDiff& diff) {
@@ -238,13 +257,21 @@ void MainWindow::onConfigPreview(const ConfigDiff& diff) {
 void MainWindow::openReport(const QString& path) {
     m_stage->setText(tr("Reading %1…").arg(path));
     const std::string file = path.toStdString();
-    runOffGuiThread<Result<VerifyReport>>(this, [file] { return readReportJson(file); }, [this, path](Result<VerifyReport> report) {
-        if (!report) {
+    const Session session = m_session->session();
+    using Opened = std::pair<Result<VerifyReport>, QStringList>;  // the report, and how the session differs from it
+    runOffGuiThread<Opened>(this, [file, session] {
+        Result<VerifyReport> report = readReportJson(file);
+        QStringList differences = report ? reportSessionDifferences(session, *report) : QStringList();
+        return Opened{std::move(report), std::move(differences)};
+    }, [this, path](Opened opened) {
+        if (!opened.first) {
             m_stage->setText(tr("Failed."));
-            QMessageBox::critical(this, tr("Open report"), QString::fromStdString(report.error().message));
+            QMessageBox::critical(this, tr("Open report"), QString::fromStdString(opened.first.error().message));
             return;
         }
-        showReport(std::make_shared<const VerifyReport>(std::move(report).value()));
+        showReport(std::make_shared<const VerifyReport>(std::move(opened.first).value()));
+        m_reportMismatch = opened.second;
+        updateStaleBanner();
         m_stage->setText(tr("Showing %1.").arg(path));
     });
 }

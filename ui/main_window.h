@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QStringList>
 
 #include <functional>
 
@@ -46,6 +47,7 @@ public:
     void openSession(const QString& path);
     Status saveSessionTo(const QString& path);
     bool isStale() const;
+    void updateStaleBanner();  // stale results, or an opened report run with other recipes
     QCustomPlot* currentPlot() const;   // the plot last clicked on the current tab, else its first
     QTableView* currentTable() const;   // the table last clicked on the current tab, else its first
     void saveWindowLayout() const;
@@ -103,6 +105,7 @@ private:
     QTableView* m_lastTable = nullptr;
     QByteArray m_reportInputs;  // the session (less its report path) the shown report belongs to
     QByteArray m_runInputs;     // the session the running job was started with
+    QStringList m_reportMismatch;  // how an opened report's recipes differ from the session's (empty: they match)
 };
 
 }  // namespace ql::ui

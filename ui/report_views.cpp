@@ -87,7 +87,8 @@ std::vector<TopToken> topTokens(const VerifyReport& report, bool trainSide, int 
     const std::vector<std::string>& texts = trainSide ? at.trainTexts : at.evalTexts;  // absent in older reports
     std::vector<TopToken> out;
     for (std::size_t k = 0; k < ids.size() && k < logits.size(); ++k) {
-        const QString text = k < texts.size() ? qs(texts[k]) : known.value(ids[k], QStringLiteral("#%1").arg(ids[k]));
+        QString text = k < texts.size() ? qs(texts[k]) : known.value(ids[k]);
+        if (text.isEmpty()) text = QStringLiteral("#%1").arg(ids[k]);  // undecodable (a partial UTF-8 byte) or unknown
         out.push_back({ids[k], logits[k], text});
     }
     return out;

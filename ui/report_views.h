@@ -56,7 +56,7 @@ std::vector<std::vector<double>> positionDivergence(const VerifyReport& report);
 struct TopToken {
     int id = -1;
     double logit = 0.0;
-    QString text;  // the id's text where it occurs in the prompts, else "#<id>"
+    QString text;  // the engine's decoded text, or the id's text in the prompts; "#<id>" when neither has one (never empty)
 };
 // One side's top-k next tokens at a position (LogitsCheck::topTokens); empty when absent.
 std::vector<TopToken> topTokens(const VerifyReport& report, bool trainSide, int position);

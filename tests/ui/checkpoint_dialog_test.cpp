@@ -9,11 +9,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 #include "ui/session/checkpoint_dialog.h"
 #include "ui/session/recipe_builder_dialog.h"
 #include "ui/session/recipe_summary.h"
+#include "ui/session/report_session_match.h"
 #include "ui/session/session_panel.h"
 
 namespace ql::ui {
@@ -59,7 +61,7 @@ TEST(CheckpointDialog, CreatesBothRecipesFromATrainerOutputFolder) {
     dialog.setScheme(QStringLiteral("int4_weight_only"), 32);
     snapshot(dialog, QStringLiteral("checkpoint_dialog.png"));
     ASSERT_TRUE(dialog.createRecipes()) << dialog.errorText().toStdString();
-    EXPECT_EQ(dialog.trainPath(), root.filePath(QStringLiteral("recipes/train.yaml")));
+    EXPECT_EQ(dialog.trainPath(), root.filePath(QStringLiteral("recipes/checkpoint-40/train.yaml")));  // latest, resolved
     const Result<Recipe> train = loadRecipe(dialog.trainPath().toStdString());
     ASSERT_TRUE(train.ok()) << train.error().message;
     EXPECT_EQ(train->adapter->form, AdapterForm::Unmerged);
@@ -117,6 +119,120 @@ TEST(SessionPanelSummary, EachRecipeSaysWhereItResolved) {
     EXPECT_TRUE(train->text().contains(QStringLiteral("checkpoint-10 of 2 found, checkpoint: 10 in the recipe"))) << train->text().toStdString();
     EXPECT_TRUE(eval->text().contains(QStringLiteral("missing.yaml"))) << eval->text().toStdString();
     snapshot(panel, QStringLiteral("session_panel.png"));
+}
+
+TEST(CheckpointDialog, EachCheckpointKeepsItsOwnRecipes) {
+    QTemporaryDir tmp;
+    const QDir root(tmp.path());
+    writeRun(root);
+    const auto create = [&](const QString& checkpoint) {
+        CheckpointDialog dialog;
+        dialog.setAdapter(root.filePath(QStringLiteral("run")));
+        dialog.setFolder(root.filePath(QStringLiteral("recipes")));
+        dialog.setCheckpoint(checkpoint);
+        EXPECT_TRUE(dialog.createRecipes()) << dialog.errorText().toStdString();
+        return std::pair{dialog.trainPath(), dialog.evalPath()};
+    };
+    const auto latest = create(QStringLiteral("latest"));
+    const auto ten = create(QStringLiteral("10"));
+    EXPECT_EQ(latest.first, root.filePath(QStringLiteral("recipes/checkpoint-40/train.yaml")));
+    EXPECT_EQ(ten.first, root.filePath(QStringLiteral("recipes/checkpoint-10/train.yaml")));
+    // Opening checkpoint 10 left checkpoint 40's recipes as they were.
+    for (const auto& [path, step] : {std::pair{latest.first, 40}, std::pair{latest.second, 40}, std::pair{ten.first, 10}, std::pair{ten.second, 10}}) {
+        const Result<Recipe> recipe = loadRecipe(path.toStdString());
+        ASSERT_TRUE(recipe.ok()) << recipe.error().message;
+        EXPECT_EQ(recipe->adapter->checkpoint->step, step) << path.toStdString();
+    }
+}
+
+TEST(CheckpointDialog, AdapterFormsAreChoices) {
+    QTemporaryDir tmp;
+    const QDir root(tmp.path());
+    writeRun(root);
+    CheckpointDialog dialog;
+    dialog.setAdapter(root.filePath(QStringLiteral("run")));
+    dialog.setFolder(root.filePath(QStringLiteral("recipes")));
+    dialog.setForms(QStringLiteral("qat_after_peft"), QStringLiteral("unmerged"));
+    EXPECT_EQ(dialog.options().trainForm, "qat_after_peft");
+    EXPECT_EQ(dialog.options().evalForm, "unmerged");
+    ASSERT_TRUE(dialog.createRecipes()) << dialog.errorText().toStdString();
+    EXPECT_EQ(loadRecipe(dialog.trainPath().toStdString())->adapter->form, AdapterForm::QatAfterPeft);
+    EXPECT_EQ(loadRecipe(dialog.evalPath().toStdString())->adapter->form, AdapterForm::Unmerged);
+}
+
+TEST(CheckpointDialog, MissingModelFolderIsAnErrorWhenCreated) {
+    QTemporaryDir tmp;
+    const QDir root(tmp.path());
+    writeRun(root);
+    CheckpointDialog dialog;
+    dialog.setAdapter(root.filePath(QStringLiteral("run")));
+    dialog.setFolder(root.filePath(QStringLiteral("recipes")));
+    dialog.setModel(root.filePath(QStringLiteral("no-such-model")));
+    EXPECT_FALSE(dialog.createRecipes());
+    EXPECT_TRUE(dialog.errorText().contains(QStringLiteral("no-such-model"))) << dialog.errorText().toStdString();
+    EXPECT_FALSE(QDir(root.filePath(QStringLiteral("recipes"))).exists());
+}
+
+TEST(SessionPanelSummary, MissingModelFolderIsShownWhenTheRecipeIsChosen) {
+    QTemporaryDir tmp;
+    const QString path = QDir(tmp.path()).filePath(QStringLiteral("train.yaml"));
+    writeFile(path, "model: ./gone\nquantization: {scheme: int4_weight_only, group_size: 32}\n");
+    bool ok = true;
+    const QString text = recipeSummaryFor(path, &ok);
+    EXPECT_FALSE(ok) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("does not exist"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("gone"))) << text.toStdString();
+}
+
+TEST(SessionPanelSummary, RecipeRewrittenAtTheSamePathIsReadAgain) {
+    QTemporaryDir tmp;
+    const QDir root(tmp.path());
+    writeRun(root);
+    CheckpointRecipeOptions options;
+    options.adapter = root.filePath(QStringLiteral("run")).toStdString();
+    const auto built40 = buildCheckpointRecipes(options, "t", "e");
+    options.checkpoint = "10";
+    const auto built10 = buildCheckpointRecipes(options, "t", "e");
+    ASSERT_TRUE(built40.ok() && built10.ok());
+    const QString path = root.filePath(QStringLiteral("same/train.yaml"));
+    writeFile(path, QByteArray::fromStdString(built40->trainYaml));
+    SessionPanel panel;
+    panel.setRecipe(true, path);
+    auto* train = panel.findChild<QLabel*>(QStringLiteral("trainSummary"));
+    EXPECT_TRUE(train->text().contains(QStringLiteral("checkpoint-40"))) << train->text().toStdString();
+    writeFile(path, QByteArray::fromStdString(built10->trainYaml));
+    QSignalSpy changed(&panel, &SessionPanel::changed);
+    panel.setRecipe(true, path);
+    EXPECT_TRUE(train->text().contains(QStringLiteral("checkpoint-10"))) << train->text().toStdString();
+    EXPECT_EQ(changed.count(), 1);  // the results shown are marked stale
+}
+
+TEST(ReportSessionMatch, SaysWhichCheckpointTheReportRanAndWhichTheRecipeGivesNow) {
+    QTemporaryDir tmp;
+    const QDir root(tmp.path());
+    writeRun(root);
+    CheckpointRecipeOptions options;
+    options.adapter = root.filePath(QStringLiteral("run")).toStdString();
+    const auto written = writeCheckpointRecipes(options, root.filePath(QStringLiteral("recipes")));
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    const Result<Recipe> recipe = loadRecipe(written->first.toStdString());
+    ASSERT_TRUE(recipe.ok());
+    VerifyReport report;
+    report.train.recipeFile = written->first.toStdString();
+    report.train.modelDir = recipe->modelDir;
+    report.train.adapterDir = recipe->adapter->path;
+    report.train.adapterForm = "unmerged";
+    report.train.resolution.checkpointStep = 40;
+    Session session;
+    session.trainRecipe = written->first;
+    EXPECT_TRUE(reportSessionDifferences(session, report).isEmpty()) << reportSessionDifferences(session, report).join('|').toStdString();
+    report.train.resolution.checkpointStep = 20;  // the report was run on another checkpoint
+    const QStringList differences = reportSessionDifferences(session, report);
+    ASSERT_EQ(differences.size(), 1) << differences.join('|').toStdString();
+    EXPECT_TRUE(differences[0].contains(QStringLiteral("checkpoint-20")) && differences[0].contains(QStringLiteral("checkpoint-40")))
+        << differences[0].toStdString();
+    session.trainRecipe = written->second;  // another recipe file altogether
+    EXPECT_TRUE(reportSessionDifferences(session, report).join('|').contains(QStringLiteral("the report ran the recipe")));
 }
 
 TEST(RecipeBuilder, HubIdCheckpointAndPastedRepr) {

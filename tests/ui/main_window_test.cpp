@@ -188,6 +188,25 @@ TEST_F(MainWindowTest, OpensAReportJson) {
     EXPECT_EQ(window.reportView()->report()->weights->modules.size(), static_cast<size_t>(test::scaleModules(80)));
 }
 
+TEST_F(MainWindowTest, AnOpenedReportRunWithOtherRecipesSaysSo) {
+    VerifyReport report = test::scaleReport(4);
+    report.train.recipeFile = dir.filePath(QStringLiteral("elsewhere/train.yaml")).toStdString();
+    const QString path = dir.filePath(QStringLiteral("r.json"));
+    ASSERT_TRUE(writeReportJson(report, path.toStdString()).ok());
+    MainWindow window(fixtureJobs(nullptr));
+    window.setSession(runnableSession());
+    QSignalSpy shown(&window, &MainWindow::reportShown);
+    window.openReport(path);
+    ASSERT_TRUE(shown.wait(kTimeoutMs));
+    EXPECT_TRUE(window.staleBanner()->isVisibleTo(&window));
+    const QString text = window.staleBanner()->text();
+    EXPECT_TRUE(text.contains(QStringLiteral("elsewhere"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("train: the report ran the recipe"))) << text.toStdString();
+    window.runVerify();  // the session's own run replaces it
+    ASSERT_TRUE(shown.wait(kTimeoutMs));
+    EXPECT_FALSE(window.staleBanner()->isVisibleTo(&window));
+}
+
 TEST_F(MainWindowTest, SessionSavesAndReopensItsReportAndTheGeometryComesBack) {
     const QString path = dir.filePath(QStringLiteral("work.json"));
     {

@@ -53,7 +53,7 @@ TEST(TokenLayerHeatMap, WithoutDataItSaysWhy) {
     QString message;
     for (int i = 0; i < plot.itemCount(); ++i) {
         auto* text = qobject_cast<QCPItemText*>(plot.item(i));
-        if (text && text->visible()) message += text->text();
+        if (text && text->visible()) message += QString(text->text()).replace(QLatin1Char('\n'), QLatin1Char(' '));  // wrapped to the plot
     }
     EXPECT_TRUE(message.contains(QStringLiteral("no per-token divergence"))) << message.toStdString();
 }

@@ -6,6 +6,7 @@
 
 #include "ui/export/report_layout.h"
 #include "ui/export/svg_writer.h"
+#include "ui/export/verdict_headline.h"
 #include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
@@ -26,10 +27,10 @@ nav a { margin-right: 12px; }
 figure { margin: 12px 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eeeeee; }
 .table-wrap { max-height: 520px; overflow: auto; border: 1px solid #e0e0e0; margin: 12px 0; }
-table { border-collapse: collapse; font-size: 12px; width: 100%; }
-th { position: sticky; top: 0; background: #e0e0e0; text-align: left; padding: 3px 6px; }
-td { padding: 2px 6px; border-top: 1px solid #eeeeee; white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; font-size: 12px; width: 100%; table-layout: auto; }
+th { position: sticky; top: 0; background: #e0e0e0; text-align: left; padding: 3px 4px; vertical-align: bottom; }
+td { padding: 2px 4px; border-top: 1px solid #eeeeee; vertical-align: top; overflow-wrap: break-word; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 p.summary { white-space: pre-line; }
 )";
 
@@ -44,6 +45,16 @@ QString svgFigure(QCustomPlot* plot) {
     svg.remove(QRegularExpression(QStringLiteral("^<\\?xml[^>]*\\?>\\s*")));  // inline SVG takes no XML declaration
     return QStringLiteral("<figure>%1</figure>\n").arg(svg);
 }
+
+}  // namespace
+
+QString wrappableCellHtml(const QString& text) {
+    QString html = text.toHtmlEscaped();
+    html.replace(QRegularExpression(QStringLiteral("([._/,]+)(?=[^\\s\\d])")), QStringLiteral("\\1<wbr>"));
+    return html;
+}
+
+namespace {
 
 QString tableHtml(const QAbstractItemModel& model) {
     QString html = QStringLiteral("<div class=\"table-wrap\"><table><thead><tr>");
@@ -60,8 +71,9 @@ QString tableHtml(const QAbstractItemModel& model) {
             const QModelIndex index = model.index(r, c);
             const QVariant align = model.data(index, Qt::TextAlignmentRole);
             const bool numeric = align.isValid() && (Qt::Alignment(align.toInt()) & Qt::AlignRight);
-            html += QStringLiteral("<td%1>%2</td>").arg(numeric ? QStringLiteral(" class=\"num\"") : QString(),
-                                                       model.data(index, Qt::DisplayRole).toString().toHtmlEscaped());
+            const QString text = model.data(index, Qt::DisplayRole).toString();
+            html += numeric ? QStringLiteral("<td class=\"num\">%1</td>").arg(text.toHtmlEscaped())
+                            : QStringLiteral("<td>%1</td>").arg(wrappableCellHtml(text));
         }
         html += QStringLiteral("</tr>\n");
     }
@@ -87,10 +99,9 @@ QString reportToHtml(const ReportView& view) {
                        .arg(QString::fromLatin1(kStyle));
     html += QStringLiteral("<h1>QuantLens verification report</h1>\n");
     if (report) {
-        const bool pass = report->allPassed();
+        const VerdictHeadline headline = verdictHeadline(*report);
         html += QStringLiteral("<p class=\"%1\">%2</p>\n")
-                    .arg(pass ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"),
-                         (pass ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + QString::fromStdString(report->verdictText()));
+                    .arg(headline.passed ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"), headline.text.toHtmlEscaped());
     }
     html += QStringLiteral("<nav>");
     for (ReportPage* page : view.pages()) {

@@ -11,4 +11,9 @@ class ReportView;
 
 QString reportToHtml(const ReportView& view);
 
+// A text table cell: escaped, with a <wbr> after each run of '.', '_', '/' or ',' that a non-digit
+// follows, so identifiers (module names, config fields, paths) wrap at their separators rather than
+// widen the table past the window (numbers such as 3.56 never break).
+QString wrappableCellHtml(const QString& text);
+
 }  // namespace ql::ui

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "ui/export/table_painter.h"
+#include "ui/export/verdict_headline.h"
 #include "ui/pages/report_page.h"
 #include "ui/plots/plot_render.h"
 #include "ui/plots/qcp.h"
@@ -42,6 +43,12 @@ void setupDocument(QTextDocument& document, const QFont& font, const QString& ht
 
 ReportLayout::ReportLayout(const ReportView& view, double pageWidth, double pageHeight)
     : m_width(pageWidth), m_pageHeight(pageHeight), m_font(QApplication::font()) {
+    if (view.report()) {  // the verdict heads the first page; the Overview section follows on it
+        Block headline{Block::Kind::Html, verdictHeadlinePaperHtml(*view.report())};
+        headline.newPage = true;
+        headline.height = htmlHeight(headline.html);
+        m_blocks.push_back(headline);
+    }
     for (ReportPage* page : view.pages()) addSection(page);
     paginate(std::move(m_blocks));
 }
@@ -56,7 +63,7 @@ double ReportLayout::htmlHeight(const QString& html) const {
 
 void ReportLayout::addSection(ReportPage* page) {
     Block heading{Block::Kind::Html, sectionHeading(page)};
-    heading.newPage = true;
+    heading.newPage = !(m_blocks.size() == 1 && m_blocks.front().newPage);  // not right under the headline
     heading.height = htmlHeight(heading.html);
     m_blocks.push_back(heading);
     for (const QString& paragraph : paragraphs(page->explanationHtml())) {

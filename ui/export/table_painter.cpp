@@ -1,6 +1,7 @@
 #include "ui/export/table_painter.h"
 
 #include <QAbstractItemModel>
+#include <QBrush>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QTextLayout>
@@ -15,6 +16,14 @@ constexpr double kPadding = 3.0;      // left/right inside a cell
 constexpr double kRowPadding = 3.0;   // above + below the text of a row
 constexpr double kMinColumn = 40.0;   // a text column never shrinks below this
 constexpr int kMeasuredRows = 200;    // rows sampled for the natural column widths
+constexpr double kMaxWordShare = 0.3; // a column keeps its longest word whole up to this share of the width
+
+// Widest run of text without a space (a config field, a module name): what wraps only mid-word.
+double widestWord(const QFontMetricsF& metrics, const QString& text) {
+    double widest = 0;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) widest = std::max(widest, metrics.horizontalAdvance(word));
+    return widest;
+}
 
 // Lays `text` out in lines of `width`, breaking at word boundaries, or anywhere inside a word that
 // is wider than the line; returns the height used.
@@ -41,25 +50,33 @@ TablePainter::TablePainter(const QAbstractItemModel& model, const QFont& font, d
     const int columns = model.columnCount();
     m_widths.fill(0, columns);
     m_numeric.fill(false, columns);
+    QVector<double> floors(columns, kMinColumn);  // a text column shrinks no further (its longest word)
     for (int c = 0; c < columns; ++c) {
         if (model.rowCount() > 0) {
             const QVariant align = model.data(model.index(0, c), Qt::TextAlignmentRole);
             m_numeric[c] = align.isValid() && (Qt::Alignment(align.toInt()) & Qt::AlignRight);
         }
-        double natural = 0;
-        for (int r = 0; r < std::min(model.rowCount(), kMeasuredRows); ++r) natural = std::max(natural, metrics.horizontalAdvance(cell(r, c)));
-        const double header = boldMetrics.horizontalAdvance(model.headerData(c, Qt::Horizontal).toString());
+        double natural = 0, word = 0;
+        for (int r = 0; r < std::min(model.rowCount(), kMeasuredRows); ++r) {
+            natural = std::max(natural, metrics.horizontalAdvance(cell(r, c)));
+            word = std::max(word, widestWord(metrics, cell(r, c)));
+        }
+        const QString headerText = model.headerData(c, Qt::Horizontal).toString();
+        const double header = boldMetrics.horizontalAdvance(headerText);
+        word = std::max(word, widestWord(boldMetrics, headerText));
         m_widths[c] = std::max(natural, header) + 2 * kPadding + 2;
+        floors[c] = std::clamp(word + 2 * kPadding + 2, kMinColumn, std::max(kMinColumn, kMaxWordShare * width));
     }
     // Too wide: the widest text columns give up width first, down to a common width (narrow ones
-    // such as a check's name stay whole), not below kMinColumn; then every column shrinks alike.
+    // such as a check's name stay whole), not below their longest word (up to kMaxWordShare of the
+    // page: a field name wraps between words, never inside one); then every column shrinks alike.
     const double total = std::accumulate(m_widths.begin(), m_widths.end(), 0.0);
     if (total > width) {
         double level = 0;
         for (int c = 0; c < columns; ++c) level = std::max(level, m_numeric[c] ? 0.0 : m_widths[c]);
         const auto widthAt = [&](double cap) {
             double sum = 0;
-            for (int c = 0; c < columns; ++c) sum += m_numeric[c] ? m_widths[c] : std::min(m_widths[c], cap);
+            for (int c = 0; c < columns; ++c) sum += m_numeric[c] ? m_widths[c] : std::min(m_widths[c], std::max(cap, floors[c]));
             return sum;
         };
         double low = kMinColumn, high = level;  // bisect the cap so the table just fits
@@ -68,7 +85,7 @@ TablePainter::TablePainter(const QAbstractItemModel& model, const QFont& font, d
             (widthAt(mid) > width ? high : low) = mid;
         }
         for (int c = 0; c < columns; ++c) {
-            if (!m_numeric[c]) m_widths[c] = std::min(m_widths[c], std::max(low, kMinColumn));
+            if (!m_numeric[c]) m_widths[c] = std::min(m_widths[c], std::max({low, kMinColumn, floors[c]}));
         }
         const double shrunk = std::accumulate(m_widths.begin(), m_widths.end(), 0.0);
         if (shrunk > width) {
@@ -97,6 +114,12 @@ double TablePainter::textHeight(const QString& text, int column, const QFont& fo
     return layOut(layout, m_widths[column] - 2 * kPadding - 2, Qt::AlignLeft);
 }
 
+QColor TablePainter::rowFill(int row, bool shaded) const {
+    const QVariant background = m_model.data(m_model.index(row, 0), Qt::BackgroundRole);
+    if (background.canConvert<QBrush>() && background.value<QBrush>().style() != Qt::NoBrush) return background.value<QBrush>().color();
+    return shaded ? QColor(0xf5, 0xf5, 0xf5) : QColor();
+}
+
 double TablePainter::height(int first, int count) const {
     return m_headerHeight + std::accumulate(m_rowHeights.begin() + first, m_rowHeights.begin() + first + count, 0.0);
 }
@@ -108,10 +131,10 @@ int TablePainter::rowsFitting(int first, double available) const {
     return count;
 }
 
-void TablePainter::paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, bool shaded) const {
+void TablePainter::paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, const QColor& fill) const {
     painter->setFont(header ? m_bold : m_font);
     const double width = std::accumulate(m_widths.begin(), m_widths.end(), 0.0);
-    if (header || shaded) painter->fillRect(QRectF(0, y, width, height), header ? QColor(0xe0, 0xe0, 0xe0) : QColor(0xf5, 0xf5, 0xf5));
+    if (header || fill.isValid()) painter->fillRect(QRectF(0, y, width, height), header ? QColor(0xe0, 0xe0, 0xe0) : fill);
     double x = 0;
     for (int c = 0; c < texts.size(); ++c) {
         // 2 px short of the cell on the right: a glyph's ink may reach past its advance.
@@ -128,12 +151,12 @@ void TablePainter::paint(QPainter* painter, const QPointF& origin, int first, in
     painter->setPen(Qt::black);
     QVector<QString> header;
     for (int c = 0; c < m_model.columnCount(); ++c) header << m_model.headerData(c, Qt::Horizontal).toString();
-    paintRow(painter, 0, m_headerHeight, header, true, false);
+    paintRow(painter, 0, m_headerHeight, header, true, QColor());
     double y = m_headerHeight;
     for (int i = 0; i < count; ++i) {
         QVector<QString> texts;
         for (int c = 0; c < m_model.columnCount(); ++c) texts << cell(first + i, c);
-        paintRow(painter, y, m_rowHeights[first + i], texts, false, i % 2 == 1);
+        paintRow(painter, y, m_rowHeights[first + i], texts, false, rowFill(first + i, i % 2 == 1));
         y += m_rowHeights[first + i];
     }
     painter->restore();

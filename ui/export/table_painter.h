@@ -2,9 +2,11 @@
 // the rest of the page width in proportion to their natural width, and their text wraps (at any
 // character when a word does not fit: module names have no spaces). Rows grow to their tallest
 // cell; the header repeats on every page the table continues on. Numeric columns are
-// right-aligned as in the views.
+// right-aligned as in the views. A row the model tints (Qt::BackgroundRole of its first cell, e.g.
+// a differing config field) is filled with that colour; other rows alternate white and light grey.
 #pragma once
 
+#include <QColor>
 #include <QFont>
 #include <QPointF>
 #include <QVector>
@@ -28,7 +30,8 @@ public:
 private:
     QString cell(int row, int column) const;
     double textHeight(const QString& text, int column, const QFont& font) const;
-    void paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, bool shaded) const;
+    QColor rowFill(int row, bool shaded) const;  // invalid: no fill
+    void paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, const QColor& fill) const;
 
     const QAbstractItemModel& m_model;
     QFont m_font;

@@ -10,6 +10,7 @@
 
 #include "ui/diagnosis_text.h"
 #include "ui/format.h"
+#include "ui/export/verdict_headline.h"
 #include "ui/models/check_summary_model.h"
 #include "ui/report_views.h"
 #include "ui/widgets/table_views.h"
@@ -116,9 +117,9 @@ void OverviewPage::setReport(const ReportPtr& report) {
         m_explanations->clear();
         return;
     }
-    const bool failed = !report->allPassed();
-    m_verdict->setText((failed ? QStringLiteral("✗ ") : QStringLiteral("✓ ")) + QString::fromStdString(report->verdictText()));
-    m_verdict->setStyleSheet(failed ? QStringLiteral("color: #c62828") : QStringLiteral("color: #2e7d32"));
+    const VerdictHeadline headline = verdictHeadline(*report);
+    m_verdict->setText(headline.text);
+    m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(headline.colour.name()));
     m_sides->setText(runSetupHtml(*report));
     m_explanations->setHtml(explanationsHtml(*report));
     if (report->diagnosis) {  // the card at its natural height, the checks and explanations share the rest
@@ -153,7 +154,7 @@ QList<QAbstractItemModel*> OverviewPage::tables() const {
 QString OverviewPage::summary() const {
     QString sides = m_sides->text();
     sides.replace(QStringLiteral("<br>"), QStringLiteral("\n")).remove(QRegularExpression(QStringLiteral("<[^>]*>")));
-    return m_verdict->text() + QLatin1Char('\n') + sides;
+    return sides;  // the verdict heads the exports on its own (verdict_headline.h)
 }
 
 }  // namespace ql::ui

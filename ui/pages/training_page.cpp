@@ -53,6 +53,8 @@ void TrainingPage::draw() {
     if (!state || metric.isEmpty()) {
         m_stats->setText(tr("No trainer_state.json found next to the adapter."));
         plotStyle::setEmptyMessage(m_plot, tr("No training log"));
+        m_plot->xAxis->setRange(0, 1);  // not the previous report's steps and values
+        m_plot->yAxis->setRange(0, 1);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }

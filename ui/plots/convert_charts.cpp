@@ -112,8 +112,9 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
         before->addData(i, t.before / kMiB);
         after->addData(i, t.after / kMiB);
         // The compression goes into the label: labels never overlap (the ticker skips some when
-        // the plot is narrow); text floating over bars would.
-        labels << QObject::tr("%1 ×%2\n%3×").arg(t.type).arg(t.modules)
+        // the plot is narrow); text floating over bars would. One short item a line, so eight
+        // types (seven projections + lm_head) keep every label at the PDF's 680 px.
+        labels << QObject::tr("%1\n×%2\n%3×").arg(t.type).arg(t.modules)
                       .arg(t.after ? QString::number(static_cast<double>(t.before) / t.after, 'f', 2) : QStringLiteral("–"));
         top = std::max(top, t.before / kMiB);
     }

@@ -1,5 +1,6 @@
 #include "ui/plots/plot_render.h"
 
+#include "ui/plots/plot_style.h"
 #include "ui/plots/qcp.h"
 
 namespace ql::ui {
@@ -7,6 +8,9 @@ namespace ql::ui {
 void renderPlot(QCustomPlot* plot, QCPPainter* painter, int width, int height) {
     const QRect screen = plot->viewport();
     plot->setViewport(QRect(0, 0, width, height));
+    // The legend follows the plot's entries on replot; a plot never shown has not replotted since
+    // its data was set (the command line's exports), so the legend is synced here, at this width.
+    plotStyle::syncLegend(plot);
     // Two layout passes: the first sizes the axis rects, the second recomputes the ticks (and so
     // the tick-label margins) for those sizes.
     for (int pass = 0; pass < 2; ++pass) {

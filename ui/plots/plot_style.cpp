@@ -2,6 +2,8 @@
 
 #include "ui/plots/qcp.h"
 
+#include <QFontMetricsF>
+
 #include <algorithm>
 #include <vector>
 
@@ -74,6 +76,34 @@ void setTitles(QCustomPlot* plot, const QString& title, const QString& xLabel, c
     element->setText(title);
 }
 
+namespace {
+constexpr const char* kMessageProperty = "ql_message";  // the empty-state text before wrapping
+
+// Greedy word wrap of `text` into lines no wider than `width` px (a longer word keeps its own line).
+QString wrapToWidth(const QString& text, const QFont& font, double width) {
+    const QFontMetricsF metrics(font);
+    QStringList lines;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString candidate = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (!line.isEmpty() && metrics.horizontalAdvance(candidate) > width) {
+            lines << line;
+            line = word;
+        } else {
+            line = candidate;
+        }
+    }
+    if (!line.isEmpty()) lines << line;
+    return lines.join(QLatin1Char('\n'));
+}
+
+void rewrapEmptyMessage(QCustomPlot* plot, QCPItemText* item) {
+    const double width = std::max(60, plot->axisRect()->width() - 16);
+    item->setText(wrapToWidth(item->property(kMessageProperty).toString(), item->font(), width));
+}
+}  // namespace
+
+// The message is wrapped to the axis rect's width at every layout, so a narrow pane never clips it.
 void setEmptyMessage(QCustomPlot* plot, const QString& message) {
     QCPItemText* item = nullptr;
     for (int i = 0; i < plot->itemCount(); ++i) {
@@ -89,8 +119,11 @@ void setEmptyMessage(QCustomPlot* plot, const QString& message) {
         item->position->setCoords(0.5, 0.5);
         item->setColor(kNeutral);
         item->setSelectable(false);
+        item->setTextAlignment(Qt::AlignCenter);
+        QObject::connect(plot, &QCustomPlot::afterLayout, item, [plot, item] { rewrapEmptyMessage(plot, item); });
     }
-    item->setText(message);
+    item->setProperty(kMessageProperty, message);
+    rewrapEmptyMessage(plot, item);
     item->setVisible(!message.isEmpty());
 }
 
@@ -188,14 +221,17 @@ void placeLegendAbove(QCustomPlot* plot) {
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
-    QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] {
-        const bool empty = legendEntries(plot->legend).isEmpty();
-        if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
-        if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
-        if (!empty) fitLegendWrap(plot);
-    });
+    QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] { syncLegend(plot); });
     if (!legendEntries(plot->legend).isEmpty()) moveLegendAbove(plot);
     else plot->legend->setVisible(false);
+}
+
+void syncLegend(QCustomPlot* plot) {
+    if (!plot->property("ql_legend_above").toBool()) return;  // not managed by placeLegendAbove
+    const bool empty = legendEntries(plot->legend).isEmpty();
+    if (empty && legendInMainLayout(plot)) moveLegendInside(plot);
+    if (!empty && !legendInMainLayout(plot)) moveLegendAbove(plot);
+    if (!empty) fitLegendWrap(plot);
 }
 
 void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name) {

@@ -52,6 +52,11 @@ QList<QCPAbstractLegendItem*> legendEntries(const QCPLegend* legend);
 // Moves the legend out of the axis rect into a row of its own under the title, laid out in
 // columns, so it never covers bars or peaks. Idempotent.
 void placeLegendAbove(QCustomPlot* plot);
+// Brings a placeLegendAbove legend in line with its current entries and the plot's viewport width
+// (in its row above the axis rect when it has entries, hidden otherwise). Runs before every replot;
+// exports call it too, since a plot that was never shown (a headless export) has never replotted.
+// No effect on other plots.
+void syncLegend(QCustomPlot* plot);
 
 // A legend entry that is only a coloured square (for marks that are not plottables).
 void addLegendSwatch(QCustomPlot* plot, const QColor& colour, const QString& name);

@@ -17,14 +17,42 @@
 
 namespace ql::ui {
 
+namespace {
+Result<CheckpointRecipes> build(const CheckpointRecipeOptions& options, const QDir& dir) {
+    return buildCheckpointRecipes(options, dir.filePath(QStringLiteral("train.yaml")).toStdString(),
+                                  dir.filePath(QStringLiteral("eval.yaml")).toStdString());
+}
+
+// The model folder each recipe resolved to must exist now, not only when the run starts.
+Status checkModelFolders(const CheckpointRecipes& recipes) {
+    for (const Recipe* recipe : {&recipes.train, &recipes.eval}) {
+        if (!QFileInfo(QString::fromStdString(recipe->modelDir)).isDir()) {
+            return makeError(ErrorCode::NotFound, "model folder " + recipe->modelDir + " does not exist (" +
+                                                      (recipe->modelSource.origin.empty() ? "recipe" : recipe->modelSource.origin) + ")");
+        }
+    }
+    return Ok{};
+}
+}  // namespace
+
+QString checkpointRecipeFolder(const QString& folder, const CheckpointRecipes& recipes) {
+    const auto& adapter = recipes.train.adapter;
+    if (!adapter || !adapter->checkpoint) return folder;
+    return QDir(folder).filePath(QStringLiteral("checkpoint-%1").arg(adapter->checkpoint->step));
+}
+
 Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options, const QString& folder) {
-    const QDir dir(folder);
-    const QString train = dir.filePath(QStringLiteral("train.yaml"));
-    const QString eval = dir.filePath(QStringLiteral("eval.yaml"));
-    auto built = buildCheckpointRecipes(options, train.toStdString(), eval.toStdString());
+    auto built = build(options, QDir(folder));
     if (!built) return built.error();
-    if (auto saved = saveCheckpointRecipes(*built, folder.toStdString()); !saved) return saved.error();
-    return std::pair{train, eval};
+    if (auto models = checkModelFolders(*built); !models) return models.error();
+    const QString target = checkpointRecipeFolder(folder, *built);
+    if (target != folder) {  // named after where they are saved (the names go into the report)
+        built = build(options, QDir(target));
+        if (!built) return built.error();
+    }
+    if (auto saved = saveCheckpointRecipes(*built, target.toStdString()); !saved) return saved.error();
+    const QDir dir(target);
+    return std::pair{dir.filePath(QStringLiteral("train.yaml")), dir.filePath(QStringLiteral("eval.yaml"))};
 }
 
 QString defaultRecipeFolder(const QString& adapter) {
@@ -65,10 +93,19 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
                              QStringLiteral("0.18")}, QString::fromStdString(defaults.torchaoVersion));
     form->addRow(tr("torchao version"), m_torchao);
+    const QStringList forms{QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")};
+    m_trainForm = choiceBox(this, forms, QString::fromStdString(defaults.trainForm),
+                            tr("How training ran the adapter: unmerged on the QAT-prepared base (peft default), or QAT applied after PEFT"));
+    form->addRow(tr("Train adapter form"), m_trainForm);
+    m_evalForm = choiceBox(this, forms, QString::fromStdString(defaults.evalForm),
+                           tr("How evaluation rebuilds the model: merged (merge_and_unload), unmerged, or QAT applied after PEFT"));
+    form->addRow(tr("Eval adapter form"), m_evalForm);
     m_folder = folderRow(this, form, tr("Save recipes in"), tr("QuantLens' own folder"));
+    m_folder->setToolTip(tr("A Trainer output folder's recipes go into checkpoint-N/ under this folder, one per checkpoint"));
     m_error = errorLabel(this);
-    auto* hint = new QLabel(tr("Train runs the adapter unmerged on the QAT-prepared base; eval merges it "
-                               "(merge_and_unload). Both use the numerics chosen here."), this);
+    auto* hint = new QLabel(tr("By default train runs the adapter unmerged on the QAT-prepared base and eval merges it "
+                               "(merge_and_unload). Both use the numerics chosen here. Each checkpoint's recipes get their "
+                               "own folder (checkpoint-N), so opening another checkpoint never replaces them."), this);
     hint->setWordWrap(true);
     hint->setStyleSheet(QStringLiteral("color: gray"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -99,6 +136,8 @@ CheckpointRecipeOptions CheckpointDialog::options() const {
     o.dtype = m_dtype->currentText().toStdString();
     o.deviceNumerics = m_device->currentText().toStdString();
     o.torchaoVersion = m_torchao->currentText().toStdString();
+    o.trainForm = m_trainForm->currentText().toStdString();
+    o.evalForm = m_evalForm->currentText().toStdString();
     return o;
 }
 
@@ -110,6 +149,15 @@ void CheckpointDialog::setFolder(const QString& folder) {
     m_folder->setText(folder);
     m_folder->setModified(true);
 }
+
+void CheckpointDialog::setForms(const QString& train, const QString& eval) {
+    m_trainForm->setCurrentText(train);
+    m_evalForm->setCurrentText(eval);
+}
+
+void CheckpointDialog::setCheckpoint(const QString& checkpoint) { m_checkpoint->setText(checkpoint); }
+
+void CheckpointDialog::setModel(const QString& model) { m_model->setText(model); }
 
 void CheckpointDialog::setScheme(const QString& scheme, int groupSize) {
     m_scheme->setCurrentText(scheme);

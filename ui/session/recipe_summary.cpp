@@ -1,6 +1,7 @@
 #include "ui/session/recipe_summary.h"
 
 #include <QDir>
+#include <QFileInfo>
 
 namespace ql::ui {
 
@@ -40,6 +41,9 @@ QString recipeSummaryFor(const QString& path, bool* ok) {
     if (path.trimmed().isEmpty()) return {};
     const Result<Recipe> recipe = loadRecipe(path.toStdString());
     if (!recipe) return qs(recipe.error().message);
+    if (!QFileInfo(qs(recipe->modelDir)).isDir()) {  // the run would fail on it: say so when it is chosen
+        return QObject::tr("%1: the model folder %2 does not exist").arg(path, QDir::toNativeSeparators(qs(recipe->modelDir)));
+    }
     if (ok) *ok = true;
     return recipeSummary(*recipe);
 }

@@ -11,7 +11,8 @@ namespace ql::ui {
 
 QString recipeSummary(const Recipe& recipe);
 
-// Loads the recipe at `path` (empty: ""); on failure the recipe reader's one-line error.
+// Loads the recipe at `path` (empty: ""); on failure the recipe reader's one-line error, or that
+// the model folder it resolved to does not exist (an error when the recipe is chosen, not at Run).
 // `ok` tells which of the two was returned.
 QString recipeSummaryFor(const QString& path, bool* ok = nullptr);
 

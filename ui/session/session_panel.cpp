@@ -203,7 +203,15 @@ void SessionPanel::setSession(const Session& session) {
 }
 
 void SessionPanel::setRecipe(bool train, const QString& path) {
-    (train ? m_train : m_eval)->setText(path);
+    QLineEdit* edit = train ? m_train : m_eval;
+    if (edit->text() != path) {
+        edit->setText(path);  // textChanged: summary and changed()
+        return;
+    }
+    // The same path, but the file may have been rewritten (another checkpoint, other options): the
+    // resolution line is read again and the session counts as changed, so results are marked stale.
+    updateSummary(train);
+    Q_EMIT changed();
 }
 
 void SessionPanel::openRecipe(bool train) {

@@ -1,0 +1,83 @@
+// `quantlens export REPORT.json OUT.pdf|png|html|md`: a saved report (quantlens verify --report, or
+// the GUI's JSON export) written as the GUI's pages (.pdf, .png, .html: the same layout code as the
+// inspector's Ctrl+E and verify --export) or the Markdown summary (.md), without running anything.
+// Exit 0 written, 2 bad input (unreadable report, unknown suffix, missing folder): one line on stderr.
+#include <quantlens/report_io.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+
+#ifdef QL_HAVE_UI
+#include <ui/export/report_exporter.h>
+#endif
+
+namespace ql::cli {
+
+namespace {
+
+struct ExportOptions {
+    std::string report, out;
+};
+
+std::string lowerSuffix(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    if (!ext.empty()) ext.erase(0, 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+// The output's suffix and folder, checked before the report is read.
+Status checkOutput(const std::string& path) {
+    const std::string ext = lowerSuffix(path);
+    const bool pages = ext == "pdf" || ext == "png" || ext == "html" || ext == "htm";
+    if (ext != "md" && !pages) {
+        return makeError(ErrorCode::InvalidInput, "export " + path + ": expected a .pdf, .png, .html or .md file name");
+    }
+#ifndef QL_HAVE_UI
+    if (pages) {
+        return makeError(ErrorCode::Unsupported, "export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
+    }
+#endif
+    const auto folder = std::filesystem::absolute(path).parent_path();
+    if (!std::filesystem::is_directory(folder)) {
+        return makeError(ErrorCode::NotFound, "export " + path + ": the folder " + folder.string() + " does not exist");
+    }
+    return Ok{};
+}
+
+Status write(const VerifyReport& report, const std::string& path) {
+    if (lowerSuffix(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
+#ifdef QL_HAVE_UI
+    return ui::exportReport(report, path);
+#else
+    return makeError(ErrorCode::Unsupported, "export " + path + ": this build has no report exporter");
+#endif
+}
+
+int runExport(const ExportOptions& o) {
+    if (auto s = checkOutput(o.out); !s) return reportError(s.error());
+    auto report = readReportJson(o.report);
+    if (!report) return reportError(report.error());
+    if (auto s = write(*report, o.out); !s) return reportError(s.error());
+    std::cout << "export: " << o.out << '\n';
+    return kExitPass;
+}
+
+}  // namespace
+
+Command addExportCommand(CLI::App& parent) {
+    auto o = std::make_shared<ExportOptions>();
+    Command c;
+    c.app = parent.add_subcommand("export", "Write a saved report JSON as PDF, PNG, HTML (the GUI's pages) or Markdown, without re-running");
+    c.app->add_option("report", o->report, "A report JSON (quantlens verify --report, or the GUI's JSON export)")->required();
+    c.app->add_option("out", o->out, "Output file: .pdf, .png, .html or .md (written atomically)")->required();
+    c.run = [o] { return runExport(*o); };
+    return c;
+}
+
+}  // namespace ql::cli
