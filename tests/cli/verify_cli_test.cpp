@@ -29,8 +29,10 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     ASSERT_TRUE(std::filesystem::exists(report));
     std::ifstream in(report);
     const auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["schema_version"], 3);
+    EXPECT_EQ(j["schema_version"], 4);
     EXPECT_EQ(j["checks"].size(), 6u);
+    EXPECT_EQ(j["verdict"]["status"], "pass");
+    EXPECT_EQ(j["verdict"]["text"], "all checks pass");
     EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
 }
 

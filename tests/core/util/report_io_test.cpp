@@ -94,12 +94,82 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
     EXPECT_FALSE(back->allPassed());
 }
 
-TEST(ReportIo, SchemaTwoReportsStillOpen) {
-    std::string text = reportToJson(sampleReport());
-    text.replace(text.find("\"schema_version\": 3"), 19, "\"schema_version\": 2");
-    auto back = reportFromJson(text, "old.json");
+TEST(ReportIo, SchemaTwoAndThreeReportsStillOpen) {
+    for (const int version : {2, 3}) {
+        std::string text = reportToJson(sampleReport());
+        text.replace(text.find("\"schema_version\": 4"), 19, "\"schema_version\": " + std::to_string(version));
+        auto back = reportFromJson(text, "old.json");
+        ASSERT_TRUE(back.ok()) << back.error().message;
+        EXPECT_EQ(back->schemaVersion, version);
+    }
+}
+
+TEST(ReportIo, TopLevelVerdictCountsChecksByStatus) {
+    VerifyReport r = sampleReport();
+    r.checks = {{CheckKind::Config, CheckStatus::Pass, "", {}, "", ""},
+                {CheckKind::Weights, CheckStatus::Fail, "", {}, "", ""},
+                {CheckKind::Convert, CheckStatus::Skipped, "", {}, "", ""},
+                {CheckKind::AdapterMerge, CheckStatus::Info, "", {}, "", ""}};
+    const auto j = nlohmann::json::parse(reportToJson(r));
+    const auto keys = j.items().begin();
+    EXPECT_EQ(keys.key(), "schema_version");
+    EXPECT_EQ(std::next(keys).key(), "verdict");
+    EXPECT_EQ(j["verdict"], nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
+                                                     "info": 1, "text": "1 check failed: weights"})"));
+    r.checks[1].status = CheckStatus::Pass;
+    EXPECT_EQ(nlohmann::json::parse(reportToJson(r))["verdict"]["status"], "pass");
+}
+
+TEST(ReportIo, KeyNumbersCarryValueUnitAndDisplay) {
+    VerifyReport r = sampleReport();
+    r.checks[0].numbers = {{"argmax agreement", "56.2 %", 0.562, "fraction"},
+                           {"SQNR dB", "inf", std::numeric_limits<double>::infinity(), "decibel"},
+                           {"probe inputs", "prompt activations", std::nullopt, "text"}};
+    const auto j = nlohmann::json::parse(reportToJson(r));
+    EXPECT_EQ(j["checks"][0]["numbers"][0], nlohmann::json::parse(R"({"label": "argmax agreement", "value": 0.562,
+                                                                       "unit": "fraction", "display": "56.2 %"})"));
+    EXPECT_EQ(j["checks"][0]["numbers"][1]["value"], "inf");
+    EXPECT_TRUE(j["checks"][0]["numbers"][2]["value"].is_null());
+    auto back = reportFromJson(reportToJson(r), "mem.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_EQ(back->schemaVersion, 2);
+    EXPECT_EQ(back->checks[0].numbers[0].value, 0.562);
+    EXPECT_EQ(back->checks[0].numbers[1].value, std::numeric_limits<double>::infinity());
+    EXPECT_EQ(back->checks[0].numbers[2].unit, "text");
+    // Schema 3 wrote {name, value} with the display text as value: read as a display-only number.
+    auto old = nlohmann::json::parse(reportToJson(r));
+    old["schema_version"] = 3;
+    old["checks"][0]["numbers"] = nlohmann::json::parse(R"([{"name": "top-1", "value": "56.2 %"}])");
+    auto older = reportFromJson(old.dump(), "old.json");
+    ASSERT_TRUE(older.ok()) << older.error().message;
+    EXPECT_EQ(older->checks[0].numbers[0].label, "top-1");
+    EXPECT_EQ(older->checks[0].numbers[0].display, "56.2 %");
+    EXPECT_FALSE(older->checks[0].numbers[0].value.has_value());
+}
+
+TEST(ReportIo, EnumNamesHaveOneSpellingEachWay) {
+    for (const CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations,
+                              CheckKind::Convert, CheckKind::AdapterMerge}) {
+        EXPECT_EQ(checkKindFromName(checkKindName(k)), k);
+    }
+    for (const CheckStatus s : {CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error,
+                                CheckStatus::Info}) {
+        EXPECT_EQ(checkStatusFromName(checkStatusName(s)), s);
+    }
+    EXPECT_EQ(checkKindName(CheckKind::AdapterMerge), "adapter_merge");
+    EXPECT_FALSE(checkKindFromName("adapter merge").has_value());
+    EXPECT_EQ(diffClassId(DiffClass::NoEffect), "no_effect");
+    EXPECT_EQ(diffClassName(DiffClass::NoEffect), "no effect");
+    EXPECT_EQ(diffClassFromId("changes_numerics"), DiffClass::ChangesNumerics);
+    EXPECT_FALSE(diffClassFromId("changes numerics").has_value());
+    EXPECT_EQ(findingSeverityFromName("warning"), FindingSeverity::Warning);
+}
+
+TEST(ReportIo, ConfigDiffJsonIsTheReportsConfigSection) {
+    const VerifyReport r = sampleReport();
+    auto alone = nlohmann::json::parse(configDiffToJson(r.config));
+    EXPECT_EQ(alone["schema_version"], kConfigDiffSchemaVersion);
+    alone.erase("schema_version");
+    EXPECT_EQ(alone, nlohmann::json::parse(reportToJson(r))["config"]);
 }
 
 TEST(ReportIo, VerdictTextCountsSkippedAndInformationalChecks) {
