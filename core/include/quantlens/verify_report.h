@@ -13,7 +13,7 @@
 
 namespace ql {
 
-// 4: top-level verdict, key numbers with a numeric value and unit.
+// 4: top-level verdict, key numbers with a numeric value and unit, drill-down maps in a sidecar file.
 inline constexpr int kReportSchemaVersion = 4;
 inline constexpr int kOldestReadableReportSchema = 2;  // older fields read as written; new ones take defaults
 
@@ -339,6 +339,9 @@ struct VerifyReport {
     WalkStats walk;
     std::optional<TrainerState> trainerState;   // from the adapter dir, for the Training tab
     std::vector<ReportWarning> warnings;
+    // Not part of the JSON: why the weight modules carry no drill-down (group-error map, worst elements,
+    // histogram, grid) after reading a report file, e.g. its sidecar file is missing; "" when they do.
+    std::string drilldownProblem;
 
     bool allPassed() const;                     // no check Fail or Error
     ReportVerdict verdict() const;              // the checks counted by status, and verdictText()

@@ -3,6 +3,8 @@
 // the strings "inf", "-inf", "nan" (JSON has no literal for them).
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <fstream>
 #include <limits>
@@ -10,6 +12,7 @@
 #include <sstream>
 
 #include "quantlens/report_io.h"
+#include "report/report_drilldown.h"
 
 namespace ql {
 namespace {
@@ -318,19 +321,18 @@ template <typename T> void dec(const Json& j, std::optional<T>& v) {
     v = std::move(t);
 }
 
-}  // namespace
-
-std::string reportToJson(const VerifyReport& report) { return enc(report).dump(1); }
-
-std::string configDiffToJson(const ConfigDiff& diff) {
-    Json j{{"schema_version", kConfigDiffSchemaVersion}};
-    j.update(enc(diff));
-    return j.dump(1);
+// The report as a JSON tree, drill-down inline, `drilldown` null (reportFiles fills it in).
+Json reportTree(const VerifyReport& report) {
+    Json j = enc(report);
+    j["drilldown"] = nullptr;
+    return j;
 }
 
-Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
+std::string dumped(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
+// Checks the version, then decodes; `drilldownProblem` as given.
+Result<VerifyReport> reportFromTree(const Json& j, const std::string& sourceName, std::string drilldownProblem) {
     try {
-        Json j = Json::parse(json);
         if (!j.is_object() || !j.contains("schema_version")) {
             return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report (no schema_version)");
         }
@@ -341,22 +343,101 @@ Result<VerifyReport> reportFromJson(std::string_view json, const std::string& so
                                                          ", expected " + std::to_string(kOldestReadableReportSchema) +
                                                          " to " + std::to_string(kReportSchemaVersion));
         }
+        r.drilldownProblem = std::move(drilldownProblem);
         return r;
     } catch (const std::exception& e) {
         return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report: " + e.what());
     }
 }
 
-Status writeReportJson(const VerifyReport& report, const std::string& path) {
-    return writeFileAtomically(path, reportToJson(report) + "\n");
+// The sidecar a parsed report names, or "" (none: schema 2-3, inline, or written for stdout).
+std::string sidecarName(const Json& j) {
+    if (!j.is_object() || !j.contains("drilldown") || !j["drilldown"].is_object()) return "";
+    return j["drilldown"].value("file", std::string());
 }
 
-Result<VerifyReport> readReportJson(const std::string& path) {
+// Why a report that names no sidecar has no drill-down either ("" when it has one inline, or no modules):
+// `verify --json` without --report prints the report without it.
+std::string noDrilldown(const Json& j) {
+    if (!j.is_object() || !j.contains("weights") || !j["weights"].is_object()) return "";
+    const Json& modules = j["weights"].value("modules", Json::array());
+    if (modules.empty() || modules[0].contains("group_error")) return "";
+    return "the report was written without its drill-down (verify --json prints none; --report writes it)";
+}
+
+std::optional<std::string> readText(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the report");
+    if (!in) return std::nullopt;
     std::stringstream text;
     text << in.rdbuf();
-    return reportFromJson(text.str(), path);
+    return text.str();
+}
+
+// Merges the sidecar named by `j` (next to `reportPath`) into `j`; returns why not ("" when merged).
+std::string loadSidecar(Json& j, const std::string& reportPath) {
+    const std::string name = sidecarName(j);
+    const std::filesystem::path path = std::filesystem::path(reportPath).parent_path() / name;
+    auto text = readText(path.string());
+    if (!text) return "the drill-down file " + path.string() + " is missing";
+    if (drilldown::fnv1a64(*text) != j["drilldown"].value("fnv1a64", std::string())) {
+        return "the drill-down file " + path.string() + " belongs to another report (its hash differs)";
+    }
+    const Json sidecar = Json::parse(*text, nullptr, false);
+    if (sidecar.is_discarded()) return "the drill-down file " + path.string() + " is not JSON";
+    const std::string problem = drilldown::merge(j, sidecar);
+    return problem.empty() ? "" : "the drill-down file " + path.string() + ": " + problem;
+}
+
+}  // namespace
+
+std::string reportToJson(const VerifyReport& report) { return dumped(reportTree(report), 1); }
+
+std::string configDiffToJson(const ConfigDiff& diff) {
+    Json j{{"schema_version", kConfigDiffSchemaVersion}};
+    j.update(enc(diff));
+    return j.dump(1);
+}
+
+ReportFiles reportFiles(const VerifyReport& report, const std::string& reportPath) {
+    Json j = reportTree(report);
+    Json sidecar = drilldown::split(j);
+    ReportFiles files;
+    if (!reportPath.empty() && report.weights) {
+        files.drilldownPath = drilldown::sidecarPath(reportPath);
+        files.drilldown = dumped(sidecar, -1) + "\n";
+        j["drilldown"] = Json{{"file", std::filesystem::path(files.drilldownPath).filename().string()},
+                              {"fnv1a64", drilldown::fnv1a64(files.drilldown)},
+                              {"modules", sidecar["weights"].size()}};
+    }
+    files.report = dumped(j, 1);
+    return files;
+}
+
+Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
+    const Json j = Json::parse(json, nullptr, false);
+    if (j.is_discarded()) return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report: not JSON");
+    const std::string name = sidecarName(j);
+    return reportFromTree(j, sourceName, name.empty() ? noDrilldown(j) : "the drill-down is in " + name + ", not read");
+}
+
+Status writeReportJson(const VerifyReport& report, const std::string& path) {
+    const ReportFiles files = reportFiles(report, path);
+    if (!files.drilldownPath.empty()) {
+        if (auto s = writeFileAtomically(files.drilldownPath, files.drilldown); !s) return s;
+    }
+    auto s = writeFileAtomically(path, files.report + "\n");
+    if (!s && !files.drilldownPath.empty()) std::remove(files.drilldownPath.c_str());
+    return s;
+}
+
+Result<VerifyReport> readReportJson(const std::string& path, bool drilldown) {
+    auto text = readText(path);
+    if (!text) return makeError(ErrorCode::NotFound, path + ": cannot open the report");
+    Json j = Json::parse(*text, nullptr, false);
+    if (j.is_discarded()) return makeError(ErrorCode::InvalidInput, path + ": not a QuantLens report: not JSON");
+    std::string problem = noDrilldown(j);
+    if (!sidecarName(j).empty()) problem = drilldown ? loadSidecar(j, path) : "the drill-down was not read";
+    return reportFromTree(j, path, std::move(problem));
 }
 
 }  // namespace ql

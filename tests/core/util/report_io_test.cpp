@@ -110,11 +110,11 @@ TEST(ReportIo, TopLevelVerdictCountsChecksByStatus) {
                 {CheckKind::Weights, CheckStatus::Fail, "", {}, "", ""},
                 {CheckKind::Convert, CheckStatus::Skipped, "", {}, "", ""},
                 {CheckKind::AdapterMerge, CheckStatus::Info, "", {}, "", ""}};
-    const auto j = nlohmann::json::parse(reportToJson(r));
+    const auto j = nlohmann::ordered_json::parse(reportToJson(r));  // in the order written
     const auto keys = j.items().begin();
     EXPECT_EQ(keys.key(), "schema_version");
     EXPECT_EQ(std::next(keys).key(), "verdict");
-    EXPECT_EQ(j["verdict"], nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
+    EXPECT_EQ(nlohmann::json(j["verdict"]), nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
                                                      "info": 1, "text": "1 check failed: weights"})"));
     r.checks[1].status = CheckStatus::Pass;
     EXPECT_EQ(nlohmann::json::parse(reportToJson(r))["verdict"]["status"], "pass");
@@ -257,6 +257,58 @@ TEST(ReportIo, WriteReadFile) {
     auto back = readReportJson(path);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(reportToJson(*back), reportToJson(sampleReport()));
+    EXPECT_TRUE(back->drilldownProblem.empty()) << back->drilldownProblem;
+}
+
+std::string readFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The report file leaves the drill-down to its sidecar, which the reader puts back.
+TEST(ReportIo, DrilldownGoesToASidecarNamedAndHashedByTheReport) {
+    test::TempDir dir;
+    const auto path = dir.path() / "run.report.json";
+    const auto sidecar = dir.path() / "run.report.drilldown.json";
+    ASSERT_TRUE(writeReportJson(sampleReport(), path.string()).ok());
+    ASSERT_TRUE(std::filesystem::exists(sidecar));
+    const auto main = nlohmann::json::parse(readFile(path));
+    EXPECT_EQ(main["drilldown"]["file"], "run.report.drilldown.json");
+    EXPECT_EQ(main["drilldown"]["modules"], 1);
+    const auto& module = main["weights"]["modules"][0];
+    for (const char* key : {"group_error", "worst", "original_histogram", "quant_grid"}) EXPECT_FALSE(module.contains(key)) << key;
+    EXPECT_TRUE(module.contains("diff"));
+    const auto side = nlohmann::json::parse(readFile(sidecar));
+    EXPECT_EQ(side["weights"][0]["module"], "model.layers.0.self_attn.q_proj");
+    EXPECT_EQ(side["weights"][0]["group_error"]["rows"], 2);
+    // Another report's sidecar (hash differs), then none: the report opens without the drill-down.
+    VerifyReport other = sampleReport();
+    other.weights->modules[0].groupError.maxAbs[0] = 0.75f;
+    ASSERT_TRUE(writeReportJson(other, (dir.path() / "other.report.json").string()).ok());
+    std::filesystem::copy_file(dir.path() / "other.report.drilldown.json", sidecar, std::filesystem::copy_options::overwrite_existing);
+    auto stale = readReportJson(path.string());
+    ASSERT_TRUE(stale.ok()) << stale.error().message;
+    EXPECT_NE(stale->drilldownProblem.find("belongs to another report"), std::string::npos) << stale->drilldownProblem;
+    EXPECT_TRUE(stale->weights->modules[0].groupError.maxAbs.empty());
+    std::filesystem::remove(sidecar);
+    auto missing = readReportJson(path.string());
+    ASSERT_TRUE(missing.ok()) << missing.error().message;
+    EXPECT_NE(missing->drilldownProblem.find("run.report.drilldown.json is missing"), std::string::npos) << missing->drilldownProblem;
+    EXPECT_TRUE(missing->weights->modules[0].worst.empty());
+    EXPECT_EQ(missing->weights->modules[0].diff.maxAbs, 0.1 + 0.2);
+}
+
+// For stdout (no report path) there is no sidecar: the drill-down is left out and `drilldown` is null.
+TEST(ReportIo, ReportForStdoutHasNoDrilldown) {
+    const ReportFiles files = reportFiles(sampleReport(), "");
+    EXPECT_TRUE(files.drilldownPath.empty());
+    const auto j = nlohmann::json::parse(files.report);
+    EXPECT_TRUE(j["drilldown"].is_null());
+    EXPECT_FALSE(j["weights"]["modules"][0].contains("group_error"));
+    EXPECT_TRUE(nlohmann::json::parse(reportToJson(sampleReport()))["weights"]["modules"][0].contains("group_error"));
+    auto back = reportFromJson(files.report, "stdout.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_NE(back->drilldownProblem.find("written without its drill-down"), std::string::npos) << back->drilldownProblem;
 }
 
 TEST(ReportIo, FailingAtomicWriteLeavesNoFile) {
