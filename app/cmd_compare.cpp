@@ -88,9 +88,9 @@ void printNumbers(const ReportComparison& c) {
 }
 
 int runCompare(const CompareOptions& o) {
-    auto a = readReportJson(o.a);
+    auto a = readReportJson(o.a, /*drilldown=*/false);  // the comparison reads no drill-down
     if (!a) return reportError(a.error());
-    auto b = readReportJson(o.b);
+    auto b = readReportJson(o.b, /*drilldown=*/false);
     if (!b) return reportError(b.error());
     const ReportComparison c = compareReports(*a, *b);
     if (o.json) {

@@ -262,7 +262,7 @@ int runVerify(const VerifyOptions& o) {
     auto written = writeOutputs(*report, o);
     if (!written) return reportError(written.error());
     if (inGithubActions()) (o.json ? std::cerr : std::cout) << reportToAnnotations(*report) << std::flush;
-    if (o.json) std::cout << reportToJson(*report) << '\n';
+    if (o.json) std::cout << reportFiles(*report, o.report).report << '\n';  // as the report file: no drill-down
     else std::cout << reportToText(*report, TextOptions{o.verbose, std::move(written).value()});
     return report->allPassed() ? kExitPass : kExitFail;
 }

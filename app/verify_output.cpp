@@ -14,7 +14,7 @@ std::string num(double v) {
 
 std::string keyNumbers(const CheckSummary& c) {
     std::string out;
-    for (const KeyNumber& k : c.numbers) out += (out.empty() ? "" : "; ") + k.name + " " + k.value;
+    for (const KeyNumber& k : c.numbers) out += (out.empty() ? "" : "; ") + k.label + " " + k.display;
     return out;
 }
 

@@ -55,7 +55,7 @@ QString convertHeadline(const DeploymentView& d) {
 
 QList<DisplayNumber> engineNumbers(const CheckSummary& check) {
     QList<DisplayNumber> numbers;
-    for (const KeyNumber& n : check.numbers) numbers.append({qs(n.name), qs(n.value)});
+    for (const KeyNumber& n : check.numbers) numbers.append({qs(n.label), qs(n.display)});
     return numbers;
 }
 }  // namespace

@@ -105,6 +105,14 @@ TEST(DiffConfigCliTable, OnlyDifferences) {
     EXPECT_NE(r.output.find("fields are the same)"), std::string::npos) << r.output;
     const auto json = run(pair("fake_group_128") + " --only-differences --json");
     EXPECT_EQ(json.output.find("\"verdict\": \"same\""), std::string::npos) << json.output;
+    EXPECT_NE(json.output.find("\"schema_version\": 1"), std::string::npos) << json.output;
+}
+
+// JSON values are the snake_case ids (the table shows the display text).
+TEST(DiffConfigCliJson, VerdictsAreSnakeCaseIds) {
+    const auto json = run(pair("group_size_ignored") + " --json");
+    EXPECT_NE(json.output.find("\"verdict\": \"no_effect\""), std::string::npos) << json.output;
+    EXPECT_EQ(json.output.find("\"no effect\""), std::string::npos) << json.output;
 }
 
 }  // namespace

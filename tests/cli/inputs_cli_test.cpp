@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "quantlens/inspect.h"
 #include "support/cli_runner.h"
 #include "support/safetensors_writer.h"
 
@@ -41,7 +42,7 @@ TEST(InputsCli, InspectResolvesHubIdsInTheCache) {
     EXPECT_EQ(j["hub"]["repo_id"], "ql-test/tiny-qwen3");
     EXPECT_EQ(j["hub"]["revision"], "main");
     EXPECT_EQ(j["hub"]["commit"], kHashA);
-    EXPECT_EQ(j["kind"], "model checkpoint");
+    EXPECT_EQ(j["kind"], "model_checkpoint");
     r = quantlens("inspect ql-test/tiny-qwen3 --revision dev --json");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(json::parse(r.output)["hub"]["commit"], kHashB);
@@ -93,7 +94,8 @@ TEST(InputsCli, InspectListsTheCheckpointsOfATrainerOutputFolder) {
     auto r = quantlens("inspect " + kRun + " --json");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     const auto j = json::parse(r.output);
-    EXPECT_EQ(j["kind"], "trainer output folder");
+    EXPECT_EQ(j["schema_version"], ql::kInspectSchemaVersion);
+    EXPECT_EQ(j["kind"], "trainer_output");
     ASSERT_EQ(j["checkpoints"].size(), 2u);
     for (const auto& c : j["checkpoints"]) {
         const int step = c["step"].get<int>();

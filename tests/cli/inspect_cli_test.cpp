@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <map>
 
+#include "quantlens/inspect.h"
 #include "support/reference_data.h"
 #include "support/safetensors_writer.h"
 
@@ -102,7 +103,8 @@ TEST(InspectCli, JsonOnAValidAdapterAndBase) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     const auto json = nlohmann::json::parse(r.out);
-    EXPECT_EQ(json.at("kind"), "model checkpoint");
+    EXPECT_EQ(json.at("schema_version"), ql::kInspectSchemaVersion);
+    EXPECT_EQ(json.at("kind"), "model_checkpoint");
     EXPECT_EQ(json.at("config").at("architecture"), "Qwen3ForCausalLM");
     // 13 tensors written by make_hf_cases.py (tied model: no lm_head.weight).
     EXPECT_EQ(json.at("tensors").size(), 13u);

@@ -29,8 +29,11 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     ASSERT_TRUE(std::filesystem::exists(report));
     std::ifstream in(report);
     const auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["schema_version"], 3);
+    EXPECT_EQ(j["schema_version"], 4);
     EXPECT_EQ(j["checks"].size(), 6u);
+    EXPECT_EQ(j["verdict"]["status"], "pass");
+    EXPECT_EQ(j["verdict"]["text"].get<std::string>().rfind("all checks pass", 0), 0u) << j["verdict"];
+    EXPECT_EQ(j["verdict"]["fail"], 0);
     EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
 }
 
@@ -177,11 +180,12 @@ TEST(VerifyCli, ExportWritesPdfAndPngWithTheReport) {
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_EQ(firstBytes(pdf, 5), "%PDF-");
     EXPECT_TRUE(std::filesystem::exists(json));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "report.drilldown.json"));  // the report's drill-down sidecar
     const auto png = dir.path() / "report.png";
     r = run(scenario("a_identical") + " --export " + png.string());
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(firstBytes(png, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 3) << "no temporary left";
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 4) << "no temporary left";
 }
 
 TEST(VerifyCli, BadExportPathExitsTwoAndWritesNothing) {

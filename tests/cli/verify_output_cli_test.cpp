@@ -125,7 +125,11 @@ TEST(VerifyCi, MarkdownHasTheVerdictAndEveryCheck) {
         EXPECT_TRUE(contains(text, "### " + kind + ": " + status)) << kind;
         if (!c["rule"].get<std::string>().empty()) EXPECT_TRUE(contains(text, "Rule: " + c["rule"].get<std::string>())) << kind;
         if (!c["explanation"].get<std::string>().empty()) EXPECT_TRUE(contains(text, c["explanation"].get<std::string>())) << kind;
-        for (const auto& n : c["numbers"]) EXPECT_TRUE(contains(text, n["value"].get<std::string>())) << kind;
+        for (const auto& n : c["numbers"]) {
+            EXPECT_TRUE(contains(text, n["display"].get<std::string>())) << kind;
+            // A number is a JSON number (or "inf"/"-inf"/"nan") unless its unit says it is text.
+            EXPECT_EQ(n["value"].is_null(), n["unit"] == "text" || n["display"] == "none" || n["display"] == "-") << kind << n;
+        }
     }
     // Every row of the check table has the table's four '|' (a headline's "|Δ|" is escaped).
     std::istringstream lines(text.substr(text.find("| check | status | result |")));

@@ -247,7 +247,7 @@ TEST_F(VerifyScenario, MergedEvalFailsAdapterMerge) {
     bool probesFromPrompts = false;
     for (const auto& c : r->checks) {
         if (c.kind != CheckKind::AdapterMerge) continue;
-        for (const auto& n : c.numbers) probesFromPrompts |= n.name == "probe inputs" && n.value.rfind("prompt activations", 0) == 0;
+        for (const auto& n : c.numbers) probesFromPrompts |= n.label == "probe inputs" && n.display.rfind("prompt activations", 0) == 0;
     }
     EXPECT_TRUE(probesFromPrompts);
 }

@@ -112,6 +112,10 @@ QString LayerPage::detailsHtml(const WeightModuleResult& module) const {
                 .arg(formatNumber(module.diff.maxAbs), formatNumber(module.diff.meanAbs), formatDb(module.diff.sqnrDb))
                 .arg(module.diff.cosine, 0, 'f', 6).arg(formatCount(module.diff.differing), formatCount(module.diff.total));
     html += tr("LoRA ΔW = s·B·A: max |ΔW| %1, RMS %2<br>").arg(formatNumber(module.loraDeltaMaxAbs), formatNumber(module.loraDeltaRms));
+    if (!m_report->drilldownProblem.empty()) {  // the report opened without its sidecar file
+        html += tr("<b>Drill-down missing:</b> %1; the group-error map, worst elements and weight histogram are not shown.<br>")
+                    .arg(qs(m_report->drilldownProblem).toHtmlEscaped());
+    }
     for (const ConvertRowRef& row : convertRowsFor(*m_report, module.module)) {
         html += tr("<b>Fake vs real dequant</b> (%1): %2 → %3; codes %4; %5 scales changed by bf16 rounding; dequant max |Δ| %6, SQNR %7<br>")
                     .arg(row.deployment.toHtmlEscaped(), qs(row.row->typeBefore).toHtmlEscaped(), qs(row.row->typeAfter).toHtmlEscaped(),

@@ -9,10 +9,14 @@
 #include <quantlens/result.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ql {
+
+// Version of `quantlens diff-config --json` (schemas/diff-config.schema.json); bumps on change.
+inline constexpr int kConfigDiffSchemaVersion = 1;
 
 enum class DiffClass { Same, NoEffect, ChangesNumerics };
 
@@ -52,14 +56,20 @@ struct ConfigDiff {
 // Never fails for parsed recipes; Result for the house rule (every public core function).
 Result<ConfigDiff> diffConfigs(const Recipe& train, const Recipe& eval, const std::vector<LayerShape>& layers = {});
 
-// The diff as JSON: {"same_numerics": bool, "fields": [{field, train, eval, verdict, explanation}],
-// "findings": [{id, side, field, severity, changes_numerics, message}]}.
+// The diff as JSON (schemas/diff-config.schema.json): {"schema_version", "same_numerics", "fields":
+// [{field, train, eval, verdict, explanation}], "findings": [{id, side, field, severity, changes_numerics,
+// message}]}, verdict and severity as their ids. The report's `config` section is the same object
+// (without schema_version): one serializer, in core/src/report/report_json.cpp.
 std::string configDiffToJson(const ConfigDiff& diff);
 
 // Reads "module in_features" lines ('#' comments, blank lines allowed) for the K-divisibility check.
 Result<std::vector<LayerShape>> parseLayerShapes(std::string_view text, const std::string& sourceName);
 
-std::string_view diffClassName(DiffClass verdict);          // "same", "no effect", "changes numerics"
-std::string_view findingSeverityName(FindingSeverity severity);  // "info", "warning", "error"
+// One table per enum gives every spelling: the JSON id (snake_case) and the display text for people.
+std::string_view diffClassId(DiffClass verdict);            // "same", "no_effect", "changes_numerics" (JSON)
+std::string_view diffClassName(DiffClass verdict);          // "same", "no effect", "changes numerics" (display)
+std::optional<DiffClass> diffClassFromId(std::string_view id);
+std::string_view findingSeverityName(FindingSeverity severity);  // "info", "warning", "error" (JSON and display)
+std::optional<FindingSeverity> findingSeverityFromName(std::string_view name);
 
 }  // namespace ql

@@ -25,8 +25,13 @@ enum class InspectKind {
     TrainerOutput,      // a Trainer output folder holding checkpoint-N/ sub-folders (the latest is inspected)
 };
 
-// "model checkpoint", "adapter", "trainer checkpoint", "safetensors file", "trainer output folder".
+// Version of `quantlens inspect --json` (schemas/inspect.schema.json); bumps on change.
+inline constexpr int kInspectSchemaVersion = 1;
+
+// Display text: "model checkpoint", "adapter", "trainer checkpoint", "safetensors file", "trainer output folder".
 const char* inspectKindName(InspectKind kind);
+// JSON id: "model_checkpoint", "adapter", "trainer_checkpoint", "safetensors_file", "trainer_output".
+const char* inspectKindId(InspectKind kind);
 
 struct InspectTensorRow {
     std::string name;

@@ -83,6 +83,9 @@ struct ReportComparison {
 };
 
 ReportComparison compareReports(const VerifyReport& a, const VerifyReport& b);
+// Version of `quantlens compare --json` (schemas/compare.schema.json); bumps on change.
+inline constexpr int kComparisonSchemaVersion = 1;
+
 // Machine-readable form for `quantlens compare --json` (snake_case keys; non-finite as strings).
 std::string comparisonToJson(const ReportComparison& comparison, const std::string& labelA, const std::string& labelB);
 

@@ -13,7 +13,8 @@
 
 namespace ql {
 
-inline constexpr int kReportSchemaVersion = 3;
+// 4: top-level verdict, key numbers with a numeric value and unit, drill-down maps in a sidecar file.
+inline constexpr int kReportSchemaVersion = 4;
 inline constexpr int kOldestReadableReportSchema = 2;  // older fields read as written; new ones take defaults
 
 // Polygraphy's rule: a pair (a, b) is close when |a-b| <= atol OR |a-b| <= rtol*|b| (b = eval side).
@@ -49,9 +50,15 @@ enum class CheckKind { Config, Weights, Logits, Activations, Convert, AdapterMer
 // pair of sides (e.g. adapter merge when neither side merges). Neither a pass nor a failure.
 enum class CheckStatus { Pass, Fail, Skipped, Error, Info };
 
+// One key number of a check: the number with its unit for programs, the display text for people.
+// Units: "count", "fraction" (0..1, displayed as a percentage), "bytes", "nats", "decibel", "absolute" (a
+// difference in the compared values' own units: weights, logits), "relative" (a relative L2), "layer" (a
+// decoder layer index), "text" (no number: the display says it all, e.g. which inputs were probed).
 struct KeyNumber {
-    std::string name;   // "max |Δ|", "bit-identical modules", ...
-    std::string value;  // formatted for display
+    std::string label;                 // "max |Δ|", "argmax agreement", ...
+    std::string display;               // formatted for people: "56.2 %", "3.1e-02", "1.50 GiB", "none"
+    std::optional<double> value;       // absent when there is no number (unit "text", "none", "-")
+    std::string unit = "text";
 };
 
 // One line of the Overview: the check's verdict and its key numbers.
@@ -302,6 +309,13 @@ struct Prompt {
     std::vector<std::string> tokens; // decoded text of each id (empty without a tokenizer)
 };
 
+// The report's verdict: "pass" when no check failed or errored; the checks counted by status.
+struct ReportVerdict {
+    bool pass = true;
+    int passed = 0, failed = 0, errors = 0, skipped = 0, info = 0;
+    std::string text;                // VerifyReport::verdictText()
+};
+
 struct VerifyReport {
     int schemaVersion = kReportSchemaVersion;
     std::string quantlensVersion;
@@ -325,8 +339,12 @@ struct VerifyReport {
     WalkStats walk;
     std::optional<TrainerState> trainerState;   // from the adapter dir, for the Training tab
     std::vector<ReportWarning> warnings;
+    // Not part of the JSON: why the weight modules carry no drill-down (group-error map, worst elements,
+    // histogram, grid) after reading a report file, e.g. its sidecar file is missing; "" when they do.
+    std::string drilldownProblem;
 
     bool allPassed() const;                     // no check Fail or Error
+    ReportVerdict verdict() const;              // the checks counted by status, and verdictText()
     // "all checks pass", "all checks pass (1 skipped, 1 for information)", "2 checks failed: weights, logits"
     std::string verdictText() const;
 };
@@ -334,7 +352,10 @@ struct VerifyReport {
 // Where the recipe's model, hub snapshot and Trainer checkpoint came from (its resolution fields).
 SideResolution sideResolution(const Recipe& recipe);
 
-std::string_view checkKindName(CheckKind kind);      // "config", "weights", ...
+// The one spelling of each check kind and status (report JSON, CLI text, JUnit, GUI lookups).
+std::string_view checkKindName(CheckKind kind);      // "config", "weights", ..., "adapter_merge"
 std::string_view checkStatusName(CheckStatus status);  // "pass", "fail", "skipped", "error", "info"
+std::optional<CheckKind> checkKindFromName(std::string_view name);       // nullopt: not a kind's name
+std::optional<CheckStatus> checkStatusFromName(std::string_view name);   // nullopt: not a status' name
 
 }  // namespace ql

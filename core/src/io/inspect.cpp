@@ -258,13 +258,30 @@ Status inspectInto(InspectReport& report, const InspectOptions& options) {
 
 }  // namespace
 
+namespace {
+struct InspectKindNames {
+    InspectKind kind;
+    const char* id;
+    const char* display;
+};
+constexpr InspectKindNames kInspectKinds[] = {
+    {InspectKind::ModelCheckpoint, "model_checkpoint", "model checkpoint"},
+    {InspectKind::Adapter, "adapter", "adapter"},
+    {InspectKind::TrainerCheckpoint, "trainer_checkpoint", "trainer checkpoint"},
+    {InspectKind::SafetensorsFile, "safetensors_file", "safetensors file"},
+    {InspectKind::TrainerOutput, "trainer_output", "trainer output folder"}};
+}  // namespace
+
 const char* inspectKindName(InspectKind kind) {
-    switch (kind) {
-    case InspectKind::ModelCheckpoint: return "model checkpoint";
-    case InspectKind::Adapter: return "adapter";
-    case InspectKind::TrainerCheckpoint: return "trainer checkpoint";
-    case InspectKind::SafetensorsFile: return "safetensors file";
-    case InspectKind::TrainerOutput: return "trainer output folder";
+    for (const auto& n : kInspectKinds) {
+        if (n.kind == kind) return n.display;
+    }
+    return "unknown";
+}
+
+const char* inspectKindId(InspectKind kind) {
+    for (const auto& n : kInspectKinds) {
+        if (n.kind == kind) return n.id;
     }
     return "unknown";
 }

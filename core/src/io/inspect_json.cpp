@@ -1,4 +1,5 @@
-// formatInspectJson: the InspectReport as one JSON object (field names follow the C++ structs).
+// formatInspectJson: the InspectReport as one JSON object (field names follow the C++ structs; enum
+// values as snake_case ids; schemas/inspect.schema.json).
 #include <nlohmann/json.hpp>
 
 #include "quantlens/inspect.h"
@@ -95,7 +96,7 @@ Json tablesJson(const InspectReport& r) {
 }  // namespace
 
 std::string formatInspectJson(const InspectReport& r) {
-    Json j{{"path", r.path.string()}, {"kind", inspectKindName(r.kind)}};
+    Json j{{"schema_version", kInspectSchemaVersion}, {"path", r.path.string()}, {"kind", inspectKindId(r.kind)}};
     j["config"] = r.config ? configJson(*r.config) : Json(nullptr);
     j["total_elements"] = r.totalElements;
     j["total_bytes"] = r.totalBytes;

@@ -3,6 +3,7 @@
 #include <quantlens/config_diff.h>
 
 #include <map>
+#include <utility>
 
 #include "recipe/config_fields.h"
 #include "recipe/config_pitfalls.h"
@@ -80,22 +81,51 @@ Result<ConfigDiff> diffConfigs(const Recipe& train, const Recipe& eval, const st
     return diff;
 }
 
-std::string_view diffClassName(DiffClass verdict) {
-    switch (verdict) {
-    case DiffClass::Same: return "same";
-    case DiffClass::NoEffect: return "no effect";
-    case DiffClass::ChangesNumerics: return "changes numerics";
+namespace {
+struct DiffClassNames {
+    DiffClass value;
+    std::string_view id, display;
+};
+constexpr DiffClassNames kDiffClasses[] = {{DiffClass::Same, "same", "same"},
+                                           {DiffClass::NoEffect, "no_effect", "no effect"},
+                                           {DiffClass::ChangesNumerics, "changes_numerics", "changes numerics"}};
+constexpr std::pair<FindingSeverity, std::string_view> kSeverities[] = {
+    {FindingSeverity::Info, "info"}, {FindingSeverity::Warning, "warning"}, {FindingSeverity::Error, "error"}};
+}  // namespace
+
+std::string_view diffClassId(DiffClass verdict) {
+    for (const auto& n : kDiffClasses) {
+        if (n.value == verdict) return n.id;
     }
     return "?";
 }
 
-std::string_view findingSeverityName(FindingSeverity severity) {
-    switch (severity) {
-    case FindingSeverity::Info: return "info";
-    case FindingSeverity::Warning: return "warning";
-    case FindingSeverity::Error: return "error";
+std::string_view diffClassName(DiffClass verdict) {
+    for (const auto& n : kDiffClasses) {
+        if (n.value == verdict) return n.display;
     }
     return "?";
+}
+
+std::optional<DiffClass> diffClassFromId(std::string_view id) {
+    for (const auto& n : kDiffClasses) {
+        if (n.id == id) return n.value;
+    }
+    return std::nullopt;
+}
+
+std::string_view findingSeverityName(FindingSeverity severity) {
+    for (const auto& [value, name] : kSeverities) {
+        if (value == severity) return name;
+    }
+    return "?";
+}
+
+std::optional<FindingSeverity> findingSeverityFromName(std::string_view name) {
+    for (const auto& [value, n] : kSeverities) {
+        if (n == name) return value;
+    }
+    return std::nullopt;
 }
 
 }  // namespace ql

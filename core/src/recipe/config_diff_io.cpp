@@ -1,27 +1,10 @@
-// ConfigDiff -> JSON, and the layer-shape list reader of `quantlens diff-config --layers`.
+// The layer-shape list reader of `quantlens diff-config --layers` (the diff's JSON: report_json.cpp).
 #include <quantlens/config_diff.h>
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace ql {
-
-std::string configDiffToJson(const ConfigDiff& diff) {
-    nlohmann::json fields = nlohmann::json::array();
-    for (const auto& f : diff.fields) {
-        fields.push_back({{"field", f.field}, {"train", f.train}, {"eval", f.eval},
-                          {"verdict", diffClassName(f.verdict)}, {"explanation", f.explanation}});
-    }
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : diff.findings) {
-        findings.push_back({{"id", f.id}, {"side", f.side}, {"field", f.field},
-                            {"severity", findingSeverityName(f.severity)}, {"changes_numerics", f.changesNumerics},
-                            {"message", f.message}});
-    }
-    nlohmann::json doc{{"same_numerics", diff.sameNumerics}, {"fields", fields}, {"findings", findings}};
-    return doc.dump(1);
-}
 
 Result<std::vector<LayerShape>> parseLayerShapes(std::string_view text, const std::string& sourceName) {
     std::vector<LayerShape> out;

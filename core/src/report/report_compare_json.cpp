@@ -34,6 +34,7 @@ Json verdict(std::optional<bool> pass) {
 
 std::string comparisonToJson(const ReportComparison& c, const std::string& labelA, const std::string& labelB) {
     Json j;
+    j["schema_version"] = kComparisonSchemaVersion;
     j["a"] = labelA;
     j["b"] = labelB;
     j["got_worse"] = c.gotWorse();

@@ -1,8 +1,10 @@
-// Report JSON (schema v2, documented in README "Report JSON (schema v2)"). One field list per struct
+// Report JSON (documented in README "Report JSON", schemas/report.schema.json) and the config diff's JSON. One field list per struct
 // drives both directions, so writer and reader cannot drift apart. Non-finite doubles are written as
 // the strings "inf", "-inf", "nan" (JSON has no literal for them).
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <fstream>
 #include <limits>
@@ -10,35 +12,19 @@
 #include <sstream>
 
 #include "quantlens/report_io.h"
+#include "report/report_drilldown.h"
 
 namespace ql {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-template <typename E, std::size_t N>
-struct EnumNames {
-    std::array<std::pair<E, const char*>, N> items;
-    const char* name(E e) const {
-        for (auto& [v, n] : items) if (v == e) return n;
-        return items[0].second;
-    }
-    E value(const std::string& s) const {
-        for (auto& [v, n] : items) if (s == n) return v;
-        throw std::runtime_error("unknown value '" + s + "'");
-    }
-};
-
-const EnumNames<CheckKind, 6> kKinds{{{{CheckKind::Config, "config"}, {CheckKind::Weights, "weights"},
-                                       {CheckKind::Logits, "logits"}, {CheckKind::Activations, "activations"},
-                                       {CheckKind::Convert, "convert"}, {CheckKind::AdapterMerge, "adapter_merge"}}}};
-const EnumNames<CheckStatus, 5> kStatuses{{{{CheckStatus::Pass, "pass"}, {CheckStatus::Fail, "fail"},
-                                            {CheckStatus::Skipped, "skipped"}, {CheckStatus::Error, "error"},
-                                            {CheckStatus::Info, "info"}}}};
-const EnumNames<DiffClass, 3> kDiffClasses{{{{DiffClass::Same, "same"}, {DiffClass::NoEffect, "no_effect"},
-                                             {DiffClass::ChangesNumerics, "changes_numerics"}}}};
-const EnumNames<FindingSeverity, 3> kSeverities{{{{FindingSeverity::Info, "info"}, {FindingSeverity::Warning, "warning"},
-                                                  {FindingSeverity::Error, "error"}}}};
+// Enum values by the one name table of each enum (verify_report.h, config_diff.h).
+template <typename E>
+E parsed(std::optional<E> value, const Json& j) {
+    if (!value) throw std::runtime_error("unknown value '" + j.get<std::string>() + "'");
+    return *value;
+}
 
 Json enc(double v) {
     if (std::isnan(v)) return "nan";
@@ -51,10 +37,10 @@ Json enc(int v) { return v; }
 Json enc(std::int64_t v) { return v; }
 Json enc(std::uint64_t v) { return v; }
 Json enc(const std::string& v) { return v; }
-Json enc(CheckKind v) { return kKinds.name(v); }
-Json enc(CheckStatus v) { return kStatuses.name(v); }
-Json enc(DiffClass v) { return kDiffClasses.name(v); }
-Json enc(FindingSeverity v) { return kSeverities.name(v); }
+Json enc(CheckKind v) { return std::string(checkKindName(v)); }
+Json enc(CheckStatus v) { return std::string(checkStatusName(v)); }
+Json enc(DiffClass v) { return std::string(diffClassId(v)); }
+Json enc(FindingSeverity v) { return std::string(findingSeverityName(v)); }
 
 void dec(const Json& j, double& v) {
     if (j.is_string()) {
@@ -73,10 +59,10 @@ void dec(const Json& j, int& v) { v = j.get<int>(); }
 void dec(const Json& j, std::int64_t& v) { v = j.get<std::int64_t>(); }
 void dec(const Json& j, std::uint64_t& v) { v = j.get<std::uint64_t>(); }
 void dec(const Json& j, std::string& v) { v = j.get<std::string>(); }
-void dec(const Json& j, CheckKind& v) { v = kKinds.value(j.get<std::string>()); }
-void dec(const Json& j, CheckStatus& v) { v = kStatuses.value(j.get<std::string>()); }
-void dec(const Json& j, DiffClass& v) { v = kDiffClasses.value(j.get<std::string>()); }
-void dec(const Json& j, FindingSeverity& v) { v = kSeverities.value(j.get<std::string>()); }
+void dec(const Json& j, CheckKind& v) { v = parsed(checkKindFromName(j.get<std::string>()), j); }
+void dec(const Json& j, CheckStatus& v) { v = parsed(checkStatusFromName(j.get<std::string>()), j); }
+void dec(const Json& j, DiffClass& v) { v = parsed(diffClassFromId(j.get<std::string>()), j); }
+void dec(const Json& j, FindingSeverity& v) { v = parsed(findingSeverityFromName(j.get<std::string>()), j); }
 
 template <typename T> Json enc(const std::vector<T>& v);
 template <typename T> Json enc(const std::optional<T>& v);
@@ -161,6 +147,8 @@ Json enc(const TrainerLogEntry& v);
 void dec(const Json& j, TrainerLogEntry& v);
 Json enc(const TrainerState& v);
 void dec(const Json& j, TrainerState& v);
+Json enc(const ReportVerdict& v);
+void dec(const Json& j, ReportVerdict& v);
 Json enc(const VerifyReport& v);
 void dec(const Json& j, VerifyReport& v);
 
@@ -198,7 +186,22 @@ QL_STRUCT(DiffMetrics, f("total", s.total); f("differing", s.differing); f("out_
           f("max_abs", s.maxAbs); f("mean_abs", s.meanAbs); f("rmse", s.rmse); f("sqnr_db", s.sqnrDb);
           f("cosine", s.cosine); f("non_finite", s.nonFinite);)
 QL_STRUCT(Histogram, f("edges", s.edges); f("counts", s.counts); f("zeros", s.zeros); f("overflow", s.overflow);)
-QL_STRUCT(KeyNumber, f("name", s.name); f("value", s.value);)
+// {label, value, unit, display}; schema 2-3 wrote {name, value} with value the display text.
+Json enc(const KeyNumber& v) {
+    return Json{{"label", v.label}, {"value", enc(v.value)}, {"unit", v.unit}, {"display", v.display}};
+}
+void dec(const Json& j, KeyNumber& v) {
+    if (!j.is_object()) throw std::runtime_error("expected an object");
+    if (j.contains("name")) {
+        v = KeyNumber{j.at("name").get<std::string>(), j.value("value", std::string()), std::nullopt, "text"};
+        return;
+    }
+    Reader r{j};
+    r("label", v.label);
+    r("display", v.display);
+    r("value", v.value);
+    r("unit", v.unit);
+}
 QL_STRUCT(CheckSummary, f("kind", s.kind); f("status", s.status); f("headline", s.headline);
           f("numbers", s.numbers); f("rule", s.rule); f("explanation", s.explanation);)
 QL_STRUCT(GroupErrorMap, f("rows", s.rows); f("cols", s.cols); f("row_stride", s.rowStride);
@@ -275,7 +278,19 @@ QL_STRUCT(TrainerLogEntry, f("step", s.step); f("epoch", s.epoch); f("values", s
 QL_STRUCT(TrainerState, f("global_step", s.globalStep); f("epoch", s.epoch); f("max_steps", s.maxSteps);
           f("best_metric", s.bestMetric); f("best_global_step", s.bestGlobalStep);
           f("best_model_checkpoint", s.bestModelCheckpoint); f("log_history", s.logHistory);)
-QL_STRUCT(VerifyReport, f("schema_version", s.schemaVersion); f("quantlens_version", s.quantlensVersion);
+// "status" is derived from "pass"; a reader takes the counts as written (the report recomputes them).
+Json enc(const ReportVerdict& v) {
+    return Json{{"status", v.pass ? "pass" : "fail"}, {"pass", v.passed}, {"fail", v.failed}, {"error", v.errors},
+                {"skipped", v.skipped}, {"info", v.info}, {"text", v.text}};
+}
+void dec(const Json& j, ReportVerdict& v) {
+    if (!j.is_object()) throw std::runtime_error("expected an object");
+    v.pass = j.value("status", std::string("pass")) == "pass";
+}
+
+// The verdict is derived from the checks: written for readers of the JSON, recomputed on reading.
+QL_STRUCT(VerifyReport, ReportVerdict verdict = s.verdict(); f("schema_version", s.schemaVersion);
+          f("verdict", verdict); f("quantlens_version", s.quantlensVersion);
           f("created_utc", s.createdUtc); f("device", s.device); f("attention", s.attention);
           f("wall_seconds", s.wallSeconds);
           f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance);
@@ -306,13 +321,18 @@ template <typename T> void dec(const Json& j, std::optional<T>& v) {
     v = std::move(t);
 }
 
-}  // namespace
+// The report as a JSON tree, drill-down inline, `drilldown` null (reportFiles fills it in).
+Json reportTree(const VerifyReport& report) {
+    Json j = enc(report);
+    j["drilldown"] = nullptr;
+    return j;
+}
 
-std::string reportToJson(const VerifyReport& report) { return enc(report).dump(1); }
+std::string dumped(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
 
-Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
+// Checks the version, then decodes; `drilldownProblem` as given.
+Result<VerifyReport> reportFromTree(const Json& j, const std::string& sourceName, std::string drilldownProblem) {
     try {
-        Json j = Json::parse(json);
         if (!j.is_object() || !j.contains("schema_version")) {
             return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report (no schema_version)");
         }
@@ -323,22 +343,101 @@ Result<VerifyReport> reportFromJson(std::string_view json, const std::string& so
                                                          ", expected " + std::to_string(kOldestReadableReportSchema) +
                                                          " to " + std::to_string(kReportSchemaVersion));
         }
+        r.drilldownProblem = std::move(drilldownProblem);
         return r;
     } catch (const std::exception& e) {
         return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report: " + e.what());
     }
 }
 
-Status writeReportJson(const VerifyReport& report, const std::string& path) {
-    return writeFileAtomically(path, reportToJson(report) + "\n");
+// The sidecar a parsed report names, or "" (none: schema 2-3, inline, or written for stdout).
+std::string sidecarName(const Json& j) {
+    if (!j.is_object() || !j.contains("drilldown") || !j["drilldown"].is_object()) return "";
+    return j["drilldown"].value("file", std::string());
 }
 
-Result<VerifyReport> readReportJson(const std::string& path) {
+// Why a report that names no sidecar has no drill-down either ("" when it has one inline, or no modules):
+// `verify --json` without --report prints the report without it.
+std::string noDrilldown(const Json& j) {
+    if (!j.is_object() || !j.contains("weights") || !j["weights"].is_object()) return "";
+    const Json& modules = j["weights"].value("modules", Json::array());
+    if (modules.empty() || modules[0].contains("group_error")) return "";
+    return "the report was written without its drill-down (verify --json prints none; --report writes it)";
+}
+
+std::optional<std::string> readText(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the report");
+    if (!in) return std::nullopt;
     std::stringstream text;
     text << in.rdbuf();
-    return reportFromJson(text.str(), path);
+    return text.str();
+}
+
+// Merges the sidecar named by `j` (next to `reportPath`) into `j`; returns why not ("" when merged).
+std::string loadSidecar(Json& j, const std::string& reportPath) {
+    const std::string name = sidecarName(j);
+    const std::filesystem::path path = std::filesystem::path(reportPath).parent_path() / name;
+    auto text = readText(path.string());
+    if (!text) return "the drill-down file " + path.string() + " is missing";
+    if (drilldown::fnv1a64(*text) != j["drilldown"].value("fnv1a64", std::string())) {
+        return "the drill-down file " + path.string() + " belongs to another report (its hash differs)";
+    }
+    const Json sidecar = Json::parse(*text, nullptr, false);
+    if (sidecar.is_discarded()) return "the drill-down file " + path.string() + " is not JSON";
+    const std::string problem = drilldown::merge(j, sidecar);
+    return problem.empty() ? "" : "the drill-down file " + path.string() + ": " + problem;
+}
+
+}  // namespace
+
+std::string reportToJson(const VerifyReport& report) { return dumped(reportTree(report), 1); }
+
+std::string configDiffToJson(const ConfigDiff& diff) {
+    Json j{{"schema_version", kConfigDiffSchemaVersion}};
+    j.update(enc(diff));
+    return j.dump(1);
+}
+
+ReportFiles reportFiles(const VerifyReport& report, const std::string& reportPath) {
+    Json j = reportTree(report);
+    Json sidecar = drilldown::split(j);
+    ReportFiles files;
+    if (!reportPath.empty() && report.weights) {
+        files.drilldownPath = drilldown::sidecarPath(reportPath);
+        files.drilldown = dumped(sidecar, -1) + "\n";
+        j["drilldown"] = Json{{"file", std::filesystem::path(files.drilldownPath).filename().string()},
+                              {"fnv1a64", drilldown::fnv1a64(files.drilldown)},
+                              {"modules", sidecar["weights"].size()}};
+    }
+    files.report = dumped(j, 1);
+    return files;
+}
+
+Result<VerifyReport> reportFromJson(std::string_view json, const std::string& sourceName) {
+    const Json j = Json::parse(json, nullptr, false);
+    if (j.is_discarded()) return makeError(ErrorCode::InvalidInput, sourceName + ": not a QuantLens report: not JSON");
+    const std::string name = sidecarName(j);
+    return reportFromTree(j, sourceName, name.empty() ? noDrilldown(j) : "the drill-down is in " + name + ", not read");
+}
+
+Status writeReportJson(const VerifyReport& report, const std::string& path) {
+    const ReportFiles files = reportFiles(report, path);
+    if (!files.drilldownPath.empty()) {
+        if (auto s = writeFileAtomically(files.drilldownPath, files.drilldown); !s) return s;
+    }
+    auto s = writeFileAtomically(path, files.report + "\n");
+    if (!s && !files.drilldownPath.empty()) std::remove(files.drilldownPath.c_str());
+    return s;
+}
+
+Result<VerifyReport> readReportJson(const std::string& path, bool drilldown) {
+    auto text = readText(path);
+    if (!text) return makeError(ErrorCode::NotFound, path + ": cannot open the report");
+    Json j = Json::parse(*text, nullptr, false);
+    if (j.is_discarded()) return makeError(ErrorCode::InvalidInput, path + ": not a QuantLens report: not JSON");
+    std::string problem = noDrilldown(j);
+    if (!sidecarName(j).empty()) problem = drilldown ? loadSidecar(j, path) : "the drill-down was not read";
+    return reportFromTree(j, path, std::move(problem));
 }
 
 }  // namespace ql

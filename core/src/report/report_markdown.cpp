@@ -143,7 +143,7 @@ std::string reportToMarkdown(const VerifyReport& r) {
         if (!c.rule.empty()) o << "Rule: " << c.rule << ".\n\n";
         if (!c.numbers.empty()) {
             o << "| number | value |\n|---|---|\n";
-            for (const auto& k : c.numbers) o << "| " << cell(k.name) << " | " << cell(k.value) << " |\n";
+            for (const auto& k : c.numbers) o << "| " << cell(k.label) << " | " << cell(k.display) << " |\n";
             o << '\n';
         }
         if (!c.explanation.empty()) o << c.explanation << "\n\n";

@@ -1,7 +1,17 @@
-// Names of check kinds and statuses (the report JSON spelling), VerifyReport::allPassed / verdictText.
+// The one source of check kind and status names (the report JSON spelling, snake_case), and
+// VerifyReport::allPassed / verdict / verdictText.
+#include <array>
+
 #include "quantlens/verify_report.h"
 
 namespace ql {
+
+namespace {
+constexpr std::array kAllKinds{CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations,
+                               CheckKind::Convert, CheckKind::AdapterMerge};
+constexpr std::array kAllStatuses{CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error,
+                                  CheckStatus::Info};
+}  // namespace
 
 std::string_view checkKindName(CheckKind kind) {
     switch (kind) {
@@ -24,6 +34,36 @@ std::string_view checkStatusName(CheckStatus status) {
         case CheckStatus::Info: return "info";
     }
     return "error";
+}
+
+std::optional<CheckKind> checkKindFromName(std::string_view name) {
+    for (const CheckKind k : kAllKinds) {
+        if (checkKindName(k) == name) return k;
+    }
+    return std::nullopt;
+}
+
+std::optional<CheckStatus> checkStatusFromName(std::string_view name) {
+    for (const CheckStatus s : kAllStatuses) {
+        if (checkStatusName(s) == name) return s;
+    }
+    return std::nullopt;
+}
+
+ReportVerdict VerifyReport::verdict() const {
+    ReportVerdict v;
+    for (const auto& c : checks) {
+        switch (c.status) {
+            case CheckStatus::Pass: ++v.passed; break;
+            case CheckStatus::Fail: ++v.failed; break;
+            case CheckStatus::Error: ++v.errors; break;
+            case CheckStatus::Skipped: ++v.skipped; break;
+            case CheckStatus::Info: ++v.info; break;
+        }
+    }
+    v.pass = allPassed();
+    v.text = verdictText();
+    return v;
 }
 
 bool VerifyReport::allPassed() const {

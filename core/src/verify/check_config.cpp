@@ -55,9 +55,9 @@ CheckSummary configSummary(const ConfigDiff& diff) {
                 "again; the weights check shows which modules each difference reaches.";
     }
     return makeSummary(CheckKind::Config, diff.sameNumerics ? CheckStatus::Pass : CheckStatus::Fail, headline,
-                       {{"fields compared", std::to_string(diff.fields.size())},
-                        {"fields changing numerics", std::to_string(numeric.size() + adapter.size())},
-                        {"findings", std::to_string(diff.findings.size())}},
+                       {keyCount("fields compared", static_cast<std::int64_t>(diff.fields.size())),
+                        keyCount("fields changing numerics", static_cast<std::int64_t>(numeric.size() + adapter.size())),
+                        keyCount("findings", static_cast<std::int64_t>(diff.findings.size()))},
                        "pass when no field or finding changes numerics between the two recipes", what);
 }
 

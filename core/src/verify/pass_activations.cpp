@@ -44,9 +44,11 @@ std::pair<CheckSummary, ActivationsCheck> ActivationsPass::finish() const {
                 "grows or stays. Start with the weights check's modules of that layer: the first differing Linear "
                 "there is where the two models part.";
     }
-    std::vector<KeyNumber> numbers{{"layers", std::to_string(c.layers.size())}};
-    numbers.push_back({"first diverging layer", pass ? "none" : std::to_string(c.firstDivergingLayer)});
-    numbers.push_back({"last layer rel. L2", c.layers.empty() ? "-" : fmt(c.layers.back().relativeL2)});
+    std::vector<KeyNumber> numbers{keyCount("layers", static_cast<std::int64_t>(c.layers.size()))};
+    numbers.push_back(pass ? KeyNumber{"first diverging layer", "none", std::nullopt, "layer"}
+                           : keyMeasure("first diverging layer", c.firstDivergingLayer, "layer"));
+    numbers.push_back(c.layers.empty() ? KeyNumber{"last layer rel. L2", "-", std::nullopt, "relative"}
+                                       : keyMeasure("last layer rel. L2", c.layers.back().relativeL2, "relative"));
     return {makeSummary(CheckKind::Activations, pass ? CheckStatus::Pass : CheckStatus::Fail,
                         pass ? "hidden states within tolerance after every layer"
                              : "hidden states diverge from layer " + std::to_string(c.firstDivergingLayer),

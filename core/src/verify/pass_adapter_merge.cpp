@@ -124,11 +124,11 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
     // Same LoRA form on both sides: merging is not part of their comparison, so the numbers are information.
     const CheckStatus status = fail ? CheckStatus::Fail : mergeMismatch ? CheckStatus::Pass : CheckStatus::Info;
     return {makeSummary(CheckKind::AdapterMerge, status, headline,
-                        {{"adapted modules", std::to_string(check.modules.size())},
-                         {"modules changed by merge", std::to_string(m_differing)},
-                         {"max output |Δ|", fmt(m_worstOutput)},
-                         {"probe inputs", "prompt activations (" + side.label + " forward, first " +
-                                              std::to_string(kProbeRows) + " token rows)"}},
+                        {keyCount("adapted modules", static_cast<std::int64_t>(check.modules.size())),
+                         keyCount("modules changed by merge", m_differing),
+                         keyMeasure("max output |Δ|", m_worstOutput, "absolute"),
+                         keyText("probe inputs", "prompt activations (" + side.label + " forward, first " +
+                                                     std::to_string(kProbeRows) + " token rows)")},
                         rule, what),
             std::move(check)};
 }

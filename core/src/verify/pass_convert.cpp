@@ -254,18 +254,17 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
                                ": that deployment would fail the rule; serve the adapter unmerged on the int4 base, or "
                                "train with the merged weight quantized (merge before QAT).");
     }
-    std::vector<KeyNumber> numbers{{"modules changing codes", std::to_string(main.modulesCodesDiffer)},
-                                   {"logits max |Δ|", fmt(main.logits.maxAbs)},
-                                   {"logits mean |Δ|", fmt(main.logits.meanAbs)},
-                                   {"argmax agreement", percent(main.argmaxAgreement)},
-                                   {"flips near tie / beyond tolerance",
-                                    std::to_string(main.flipsNearTie) + " / " + std::to_string(main.flipsBeyondTolerance)},
-                                   {"bf16-rounded scales", std::to_string(main.scalesRoundedInBf16) + " of " +
-                                                               std::to_string(main.groupsTotal)},
-                                   {"bytes before", formatBytes(main.bytesBefore)},
-                                   {"bytes after", formatBytes(main.bytesAfter)}};
+    std::vector<KeyNumber> numbers{keyCount("modules changing codes", main.modulesCodesDiffer),
+                                   keyMeasure("logits max |Δ|", main.logits.maxAbs, "absolute"),
+                                   keyMeasure("logits mean |Δ|", main.logits.meanAbs, "absolute"),
+                                   keyFraction("argmax agreement", main.argmaxAgreement),
+                                   keyCount("flips near tie", main.flipsNearTie),
+                                   keyCount("flips beyond tolerance", main.flipsBeyondTolerance),
+                                   keyCountOf("bf16-rounded scales", main.scalesRoundedInBf16, main.groupsTotal),
+                                   keyBytes("bytes before", main.bytesBefore),
+                                   keyBytes("bytes after", main.bytesAfter)};
     if (check.deployments.size() > 1) {
-        numbers.push_back({"merge, then convert: argmax agreement", percent(check.deployments[1].argmaxAgreement)});
+        numbers.push_back(keyFraction("merge, then convert: argmax agreement", check.deployments[1].argmaxAgreement));
     }
     std::string headline = (main.modulesCodesDiffer == 0 ? std::string(intx ? "converted weights as fake-quantized"
                                                                             : "codes identical in every module")

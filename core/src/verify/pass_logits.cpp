@@ -77,9 +77,10 @@ std::pair<CheckSummary, LogitsCheck> LogitsPass::finish() const {
     return {makeSummary(CheckKind::Logits, pass ? CheckStatus::Pass : CheckStatus::Fail,
                         "logits max |Δ| " + fmt(c.diff.maxAbs) + ", mean " + fmt(c.diff.meanAbs) + ", top-1 agreement " +
                             percent(c.top1Agreement),
-                        {{"positions", std::to_string(c.tokens)}, {"max |Δ|", fmt(c.diff.maxAbs)},
-                         {"mean |Δ|", fmt(c.diff.meanAbs)}, {"KL mean", fmt(c.klMean)}, {"KL max", fmt(c.klMax)},
-                         {"top-1", percent(c.top1Agreement)}, {"top-5", percent(c.top5Agreement)}},
+                        {keyCount("positions", c.tokens), keyMeasure("max |Δ|", c.diff.maxAbs, "absolute"),
+                         keyMeasure("mean |Δ|", c.diff.meanAbs, "absolute"), keyMeasure("KL mean", c.klMean, "nats"),
+                         keyMeasure("KL max", c.klMax, "nats"), keyFraction("top-1", c.top1Agreement),
+                         keyFraction("top-5", c.top5Agreement)},
                         rule, what),
             c};
 }

@@ -123,10 +123,10 @@ std::pair<CheckSummary, WeightsCheck> WeightsPass::finish() const {
     }
     return {makeSummary(CheckKind::Weights, n == 0 ? CheckStatus::Error : (pass ? CheckStatus::Pass : CheckStatus::Fail),
                         headline,
-                        {{"modules", std::to_string(n)},
-                         {"differing modules", std::to_string(check.modulesDiffering)},
-                         {"max |Δ|", fmt(check.overall.maxAbs)},
-                         {"SQNR dB", fmt(check.overall.sqnrDb)}},
+                        {keyCount("modules", static_cast<std::int64_t>(n)),
+                         keyCount("differing modules", check.modulesDiffering),
+                         keyMeasure("max |Δ|", check.overall.maxAbs, "absolute"),
+                         keyMeasure("SQNR dB", check.overall.sqnrDb, "decibel")},
                         rule, what),
             std::move(check)};
 }

@@ -47,6 +47,28 @@ std::string formatBytes(std::uint64_t bytes) {
     return buf;
 }
 
+KeyNumber keyCount(std::string label, std::int64_t count) {
+    return {std::move(label), std::to_string(count), static_cast<double>(count), "count"};
+}
+
+KeyNumber keyCountOf(std::string label, std::uint64_t count, std::uint64_t of) {
+    return {std::move(label), std::to_string(count) + " of " + std::to_string(of), static_cast<double>(count), "count"};
+}
+
+KeyNumber keyFraction(std::string label, double fraction) {
+    return {std::move(label), percent(fraction), fraction, "fraction"};
+}
+
+KeyNumber keyBytes(std::string label, std::uint64_t bytes) {
+    return {std::move(label), formatBytes(bytes), static_cast<double>(bytes), "bytes"};
+}
+
+KeyNumber keyMeasure(std::string label, double value, std::string unit) {
+    return {std::move(label), fmt(value), value, std::move(unit)};
+}
+
+KeyNumber keyText(std::string label, std::string text) { return {std::move(label), std::move(text), std::nullopt, "text"}; }
+
 Error cancelled() { return makeError(ErrorCode::Cancelled, "verify cancelled"); }
 
 }  // namespace ql::checks

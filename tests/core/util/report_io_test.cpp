@@ -94,12 +94,82 @@ TEST(ReportIo, JsonRoundTripIsIdentical) {
     EXPECT_FALSE(back->allPassed());
 }
 
-TEST(ReportIo, SchemaTwoReportsStillOpen) {
-    std::string text = reportToJson(sampleReport());
-    text.replace(text.find("\"schema_version\": 3"), 19, "\"schema_version\": 2");
-    auto back = reportFromJson(text, "old.json");
+TEST(ReportIo, SchemaTwoAndThreeReportsStillOpen) {
+    for (const int version : {2, 3}) {
+        std::string text = reportToJson(sampleReport());
+        text.replace(text.find("\"schema_version\": 4"), 19, "\"schema_version\": " + std::to_string(version));
+        auto back = reportFromJson(text, "old.json");
+        ASSERT_TRUE(back.ok()) << back.error().message;
+        EXPECT_EQ(back->schemaVersion, version);
+    }
+}
+
+TEST(ReportIo, TopLevelVerdictCountsChecksByStatus) {
+    VerifyReport r = sampleReport();
+    r.checks = {{CheckKind::Config, CheckStatus::Pass, "", {}, "", ""},
+                {CheckKind::Weights, CheckStatus::Fail, "", {}, "", ""},
+                {CheckKind::Convert, CheckStatus::Skipped, "", {}, "", ""},
+                {CheckKind::AdapterMerge, CheckStatus::Info, "", {}, "", ""}};
+    const auto j = nlohmann::ordered_json::parse(reportToJson(r));  // in the order written
+    const auto keys = j.items().begin();
+    EXPECT_EQ(keys.key(), "schema_version");
+    EXPECT_EQ(std::next(keys).key(), "verdict");
+    EXPECT_EQ(nlohmann::json(j["verdict"]), nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
+                                                     "info": 1, "text": "1 check failed: weights"})"));
+    r.checks[1].status = CheckStatus::Pass;
+    EXPECT_EQ(nlohmann::json::parse(reportToJson(r))["verdict"]["status"], "pass");
+}
+
+TEST(ReportIo, KeyNumbersCarryValueUnitAndDisplay) {
+    VerifyReport r = sampleReport();
+    r.checks[0].numbers = {{"argmax agreement", "56.2 %", 0.562, "fraction"},
+                           {"SQNR dB", "inf", std::numeric_limits<double>::infinity(), "decibel"},
+                           {"probe inputs", "prompt activations", std::nullopt, "text"}};
+    const auto j = nlohmann::json::parse(reportToJson(r));
+    EXPECT_EQ(j["checks"][0]["numbers"][0], nlohmann::json::parse(R"({"label": "argmax agreement", "value": 0.562,
+                                                                       "unit": "fraction", "display": "56.2 %"})"));
+    EXPECT_EQ(j["checks"][0]["numbers"][1]["value"], "inf");
+    EXPECT_TRUE(j["checks"][0]["numbers"][2]["value"].is_null());
+    auto back = reportFromJson(reportToJson(r), "mem.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_EQ(back->schemaVersion, 2);
+    EXPECT_EQ(back->checks[0].numbers[0].value, 0.562);
+    EXPECT_EQ(back->checks[0].numbers[1].value, std::numeric_limits<double>::infinity());
+    EXPECT_EQ(back->checks[0].numbers[2].unit, "text");
+    // Schema 3 wrote {name, value} with the display text as value: read as a display-only number.
+    auto old = nlohmann::json::parse(reportToJson(r));
+    old["schema_version"] = 3;
+    old["checks"][0]["numbers"] = nlohmann::json::parse(R"([{"name": "top-1", "value": "56.2 %"}])");
+    auto older = reportFromJson(old.dump(), "old.json");
+    ASSERT_TRUE(older.ok()) << older.error().message;
+    EXPECT_EQ(older->checks[0].numbers[0].label, "top-1");
+    EXPECT_EQ(older->checks[0].numbers[0].display, "56.2 %");
+    EXPECT_FALSE(older->checks[0].numbers[0].value.has_value());
+}
+
+TEST(ReportIo, EnumNamesHaveOneSpellingEachWay) {
+    for (const CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations,
+                              CheckKind::Convert, CheckKind::AdapterMerge}) {
+        EXPECT_EQ(checkKindFromName(checkKindName(k)), k);
+    }
+    for (const CheckStatus s : {CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error,
+                                CheckStatus::Info}) {
+        EXPECT_EQ(checkStatusFromName(checkStatusName(s)), s);
+    }
+    EXPECT_EQ(checkKindName(CheckKind::AdapterMerge), "adapter_merge");
+    EXPECT_FALSE(checkKindFromName("adapter merge").has_value());
+    EXPECT_EQ(diffClassId(DiffClass::NoEffect), "no_effect");
+    EXPECT_EQ(diffClassName(DiffClass::NoEffect), "no effect");
+    EXPECT_EQ(diffClassFromId("changes_numerics"), DiffClass::ChangesNumerics);
+    EXPECT_FALSE(diffClassFromId("changes numerics").has_value());
+    EXPECT_EQ(findingSeverityFromName("warning"), FindingSeverity::Warning);
+}
+
+TEST(ReportIo, ConfigDiffJsonIsTheReportsConfigSection) {
+    const VerifyReport r = sampleReport();
+    auto alone = nlohmann::json::parse(configDiffToJson(r.config));
+    EXPECT_EQ(alone["schema_version"], kConfigDiffSchemaVersion);
+    alone.erase("schema_version");
+    EXPECT_EQ(alone, nlohmann::json::parse(reportToJson(r))["config"]);
 }
 
 TEST(ReportIo, VerdictTextCountsSkippedAndInformationalChecks) {
@@ -187,6 +257,58 @@ TEST(ReportIo, WriteReadFile) {
     auto back = readReportJson(path);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(reportToJson(*back), reportToJson(sampleReport()));
+    EXPECT_TRUE(back->drilldownProblem.empty()) << back->drilldownProblem;
+}
+
+std::string readFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The report file leaves the drill-down to its sidecar, which the reader puts back.
+TEST(ReportIo, DrilldownGoesToASidecarNamedAndHashedByTheReport) {
+    test::TempDir dir;
+    const auto path = dir.path() / "run.report.json";
+    const auto sidecar = dir.path() / "run.report.drilldown.json";
+    ASSERT_TRUE(writeReportJson(sampleReport(), path.string()).ok());
+    ASSERT_TRUE(std::filesystem::exists(sidecar));
+    const auto main = nlohmann::json::parse(readFile(path));
+    EXPECT_EQ(main["drilldown"]["file"], "run.report.drilldown.json");
+    EXPECT_EQ(main["drilldown"]["modules"], 1);
+    const auto& module = main["weights"]["modules"][0];
+    for (const char* key : {"group_error", "worst", "original_histogram", "quant_grid"}) EXPECT_FALSE(module.contains(key)) << key;
+    EXPECT_TRUE(module.contains("diff"));
+    const auto side = nlohmann::json::parse(readFile(sidecar));
+    EXPECT_EQ(side["weights"][0]["module"], "model.layers.0.self_attn.q_proj");
+    EXPECT_EQ(side["weights"][0]["group_error"]["rows"], 2);
+    // Another report's sidecar (hash differs), then none: the report opens without the drill-down.
+    VerifyReport other = sampleReport();
+    other.weights->modules[0].groupError.maxAbs[0] = 0.75f;
+    ASSERT_TRUE(writeReportJson(other, (dir.path() / "other.report.json").string()).ok());
+    std::filesystem::copy_file(dir.path() / "other.report.drilldown.json", sidecar, std::filesystem::copy_options::overwrite_existing);
+    auto stale = readReportJson(path.string());
+    ASSERT_TRUE(stale.ok()) << stale.error().message;
+    EXPECT_NE(stale->drilldownProblem.find("belongs to another report"), std::string::npos) << stale->drilldownProblem;
+    EXPECT_TRUE(stale->weights->modules[0].groupError.maxAbs.empty());
+    std::filesystem::remove(sidecar);
+    auto missing = readReportJson(path.string());
+    ASSERT_TRUE(missing.ok()) << missing.error().message;
+    EXPECT_NE(missing->drilldownProblem.find("run.report.drilldown.json is missing"), std::string::npos) << missing->drilldownProblem;
+    EXPECT_TRUE(missing->weights->modules[0].worst.empty());
+    EXPECT_EQ(missing->weights->modules[0].diff.maxAbs, 0.1 + 0.2);
+}
+
+// For stdout (no report path) there is no sidecar: the drill-down is left out and `drilldown` is null.
+TEST(ReportIo, ReportForStdoutHasNoDrilldown) {
+    const ReportFiles files = reportFiles(sampleReport(), "");
+    EXPECT_TRUE(files.drilldownPath.empty());
+    const auto j = nlohmann::json::parse(files.report);
+    EXPECT_TRUE(j["drilldown"].is_null());
+    EXPECT_FALSE(j["weights"]["modules"][0].contains("group_error"));
+    EXPECT_TRUE(nlohmann::json::parse(reportToJson(sampleReport()))["weights"]["modules"][0].contains("group_error"));
+    auto back = reportFromJson(files.report, "stdout.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_NE(back->drilldownProblem.find("written without its drill-down"), std::string::npos) << back->drilldownProblem;
 }
 
 TEST(ReportIo, FailingAtomicWriteLeavesNoFile) {
