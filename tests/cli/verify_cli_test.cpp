@@ -35,6 +35,17 @@ TEST(VerifyCli, IdenticalPassesAndWritesReport) {
     EXPECT_EQ(j["verdict"]["text"].get<std::string>().rfind("all checks pass", 0), 0u) << j["verdict"];
     EXPECT_EQ(j["verdict"]["fail"], 0);
     EXPECT_NE(r.output.find("verdict: all checks pass"), std::string::npos);
+    int whole = 0;  // counts, bytes and layers are JSON integers (36, not 36.0)
+    for (const auto& check : j["checks"]) {
+        for (const auto& n : check["numbers"]) {
+            const std::string unit = n["unit"];
+            if ((unit == "count" || unit == "bytes" || unit == "layer") && !n["value"].is_null()) {
+                EXPECT_TRUE(n["value"].is_number_integer()) << n.dump();
+                ++whole;
+            }
+        }
+    }
+    EXPECT_GT(whole, 5);
 }
 
 std::string readAll(const std::filesystem::path& p) {

@@ -59,7 +59,12 @@ std::vector<DeploymentDelta> compareDeployments(const VerifyReport& a, const Ver
         if (!r.convert) return;
         for (const ConvertDeployment& d : r.convert->deployments) {
             auto it = std::find_if(deltas.begin(), deltas.end(), [&](const DeploymentDelta& x) { return x.id == d.id; });
-            if (it == deltas.end()) it = deltas.insert(deltas.end(), DeploymentDelta{d.id, d.title});
+            if (it == deltas.end()) {
+                DeploymentDelta delta;
+                delta.id = d.id;
+                delta.title = d.title;
+                it = deltas.insert(deltas.end(), std::move(delta));
+            }
             if (!isA && !d.title.empty()) it->title = d.title;
             (isA ? it->passA : it->passB) = d.pass;
             (isA ? it->argmaxA : it->argmaxB) = d.argmaxAgreement;

@@ -187,8 +187,13 @@ QL_STRUCT(DiffMetrics, f("total", s.total); f("differing", s.differing); f("out_
           f("cosine", s.cosine); f("non_finite", s.nonFinite);)
 QL_STRUCT(Histogram, f("edges", s.edges); f("counts", s.counts); f("zeros", s.zeros); f("overflow", s.overflow);)
 // {label, value, unit, display}; schema 2-3 wrote {name, value} with value the display text.
+// Counts, bytes and layers are written as integers (36, not 36.0).
 Json enc(const KeyNumber& v) {
-    return Json{{"label", v.label}, {"value", enc(v.value)}, {"unit", v.unit}, {"display", v.display}};
+    const bool whole = v.value && (v.unit == "count" || v.unit == "bytes" || v.unit == "layer") &&
+                       std::isfinite(*v.value) && std::abs(*v.value) < 9.007199254740992e15 &&
+                       *v.value == std::floor(*v.value);
+    const Json value = whole ? Json(static_cast<std::int64_t>(*v.value)) : enc(v.value);
+    return Json{{"label", v.label}, {"value", value}, {"unit", v.unit}, {"display", v.display}};
 }
 void dec(const Json& j, KeyNumber& v) {
     if (!j.is_object()) throw std::runtime_error("expected an object");
