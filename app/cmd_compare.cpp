@@ -1,6 +1,6 @@
 // `quantlens compare A.json B.json [--json]`: two reports side by side (checks that changed
-// verdict, convert deployments' verdicts, per-module weight deltas, per-layer activation deltas, key numbers). Exit 0 when no
-// verdict got worse from A to B, 1 when one did (report_compare.h states the rule), 2 bad input.
+// verdict, convert deployments' verdicts, per-module weight deltas, per-layer activation deltas, key numbers). Exit 0
+// when no verdict got worse from A to B, 1 when one did (report_compare.h states the rule), 2 bad input.
 #include <quantlens/report_compare.h>
 #include <quantlens/report_io.h>
 
@@ -36,18 +36,22 @@ std::string number(const std::optional<double>& v) {
 void printChecks(const ReportComparison& c) {
     std::printf("%-16s %-9s %-9s\n", "check", "A", "B");
     for (const CheckChange& change : c.checks) {
-        std::printf("%-16s %-9s %-9s %s\n", std::string(checkKindName(change.kind)).c_str(), statusText(change.a).c_str(),
-                    statusText(change.b).c_str(), change.worse ? "WORSE" : (change.better ? "better" : ""));
+        std::printf("%-16s %-9s %-9s %s\n", std::string(checkKindName(change.kind)).c_str(),
+                    statusText(change.a).c_str(), statusText(change.b).c_str(),
+                    change.worse ? "WORSE" : (change.better ? "better" : ""));
     }
 }
 
 void printDeployments(const ReportComparison& c) {
     if (c.deployments.empty()) return;
-    const auto verdict = [](const std::optional<bool>& pass) { return pass ? std::string(*pass ? "pass" : "fail") : std::string("-"); };
+    const auto verdict = [](const std::optional<bool>& pass) {
+        return pass ? std::string(*pass ? "pass" : "fail") : std::string("-");
+    };
     std::printf("\n%-20s %-5s %-5s %12s %12s\n", "convert deployment", "A", "B", "argmax A", "argmax B");
     for (const DeploymentDelta& d : c.deployments) {
         std::printf("%-20s %-5s %-5s %12s %12s %s\n", d.id.c_str(), verdict(d.passA).c_str(), verdict(d.passB).c_str(),
-                    number(d.argmaxA).c_str(), number(d.argmaxB).c_str(), d.worse() ? "WORSE" : (d.better() ? "better" : ""));
+                    number(d.argmaxA).c_str(), number(d.argmaxB).c_str(),
+                    d.worse() ? "WORSE" : (d.better() ? "better" : ""));
     }
 }
 
@@ -71,8 +75,8 @@ void printModules(const ReportComparison& c, int top) {
     std::printf("largest max |Δ| changes (A -> B):\n");
     for (int i = 0; i < std::min<int>(top, static_cast<int>(changed.size())); ++i) {
         const ModuleDelta& m = *changed[i];
-        std::printf("  %-48s %10s -> %-10s %s\n", m.module.c_str(), number(m.a->maxAbs).c_str(), number(m.b->maxAbs).c_str(),
-                    m.worse() ? "WORSE" : (m.better() ? "better" : ""));
+        std::printf("  %-48s %10s -> %-10s %s\n", m.module.c_str(), number(m.a->maxAbs).c_str(),
+                    number(m.b->maxAbs).c_str(), m.worse() ? "WORSE" : (m.better() ? "better" : ""));
     }
 }
 
@@ -103,7 +107,8 @@ int runCompare(const CompareOptions& o) {
         printNumbers(c);
         const auto reasons = c.worseReasons();
         std::printf("\nverdict: %s\n", reasons.empty() ? "no verdict got worse" : "a verdict got worse");
-        for (std::size_t i = 0; i < std::min<std::size_t>(reasons.size(), 20); ++i) std::printf("  %s\n", reasons[i].c_str());
+        for (std::size_t i = 0; i < std::min<std::size_t>(reasons.size(), 20); ++i)
+            std::printf("  %s\n", reasons[i].c_str());
         if (reasons.size() > 20) std::printf("  ... %zu more\n", reasons.size() - 20);
     }
     return c.gotWorse() ? kExitFail : kExitPass;
@@ -114,11 +119,13 @@ int runCompare(const CompareOptions& o) {
 Command addCompareCommand(CLI::App& parent) {
     auto o = std::make_shared<CompareOptions>();
     Command c;
-    c.app = parent.add_subcommand("compare", "Compare two report JSONs (A before, B after); exit 1 when a verdict got worse");
+    c.app = parent.add_subcommand("compare",
+                                  "Compare two report JSONs (A before, B after); exit 1 when a verdict got worse");
     c.app->add_option("a", o->a, "Report A (before), a quantlens verify --report JSON")->required();
     c.app->add_option("b", o->b, "Report B (after)")->required();
     c.app->add_flag("--json", o->json, "Print the comparison as JSON");
-    c.app->add_option("--top", o->top, "How many of the largest module changes to list (default 10)")->check(CLI::Range(0, 100000));
+    c.app->add_option("--top", o->top, "How many of the largest module changes to list (default 10)")
+        ->check(CLI::Range(0, 100000));
     c.run = [o] { return runCompare(*o); };
     return c;
 }

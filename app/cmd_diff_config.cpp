@@ -32,22 +32,26 @@ std::size_t width(const std::string& text) {
 // The field table with each column as wide as its longest cell (two spaces between columns).
 void printTable(const std::vector<ConfigFieldDiff>& rows) {
     std::vector<std::array<std::string, 4>> cells{{"field", "train", "eval", "verdict"}};
-    for (const auto& row : rows) cells.push_back({row.field, row.train, row.eval, std::string(diffClassName(row.verdict))});
+    for (const auto& row : rows)
+        cells.push_back({row.field, row.train, row.eval, std::string(diffClassName(row.verdict))});
     std::array<std::size_t, 4> widths{};
     for (const auto& line : cells) {
         for (std::size_t i = 0; i < widths.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
     }
     for (const auto& line : cells) {
         std::string out;
-        for (std::size_t i = 0; i + 1 < line.size(); ++i) out += line[i] + std::string(widths[i] - width(line[i]) + 2, ' ');
+        for (std::size_t i = 0; i + 1 < line.size(); ++i)
+            out += line[i] + std::string(widths[i] - width(line[i]) + 2, ' ');
         std::cout << out << line.back() << '\n';
     }
 }
 
 void printHuman(const ConfigDiff& diff, const DiffConfigOptions& o, std::size_t compared) {
     std::cout << "config diff: " << o.train << " (train) vs " << o.eval << " (eval)\n\n";
-    if (diff.fields.empty()) std::cout << "no field differs (" << compared << " compared)\n";
-    else printTable(diff.fields);
+    if (diff.fields.empty())
+        std::cout << "no field differs (" << compared << " compared)\n";
+    else
+        printTable(diff.fields);
     if (o.onlyDifferences && !diff.fields.empty()) {
         std::cout << "\n(" << compared - diff.fields.size() << " of " << compared << " fields are the same)\n";
     }
@@ -83,8 +87,10 @@ int runDiffConfig(const DiffConfigOptions& o) {
     if (o.onlyDifferences) {
         std::erase_if(diff->fields, [](const ConfigFieldDiff& row) { return row.verdict == DiffClass::Same; });
     }
-    if (o.json) std::cout << configDiffToJson(*diff) << '\n';
-    else printHuman(*diff, o, compared);
+    if (o.json)
+        std::cout << configDiffToJson(*diff) << '\n';
+    else
+        printHuman(*diff, o, compared);
     return diff->sameNumerics ? kExitPass : kExitFail;
 }
 

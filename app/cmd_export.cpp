@@ -27,7 +27,8 @@ struct ExportOptions {
 std::string lowerSuffix(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     if (!ext.empty()) ext.erase(0, 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext;
 }
 
@@ -40,7 +41,9 @@ Status checkOutput(const std::string& path) {
     }
 #ifndef QL_HAVE_UI
     if (pages) {
-        return makeError(ErrorCode::Unsupported, "export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
+        return makeError(
+            ErrorCode::Unsupported,
+            "export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
     }
 #endif
     const auto folder = std::filesystem::absolute(path).parent_path();
@@ -73,8 +76,10 @@ int runExport(const ExportOptions& o) {
 Command addExportCommand(CLI::App& parent) {
     auto o = std::make_shared<ExportOptions>();
     Command c;
-    c.app = parent.add_subcommand("export", "Write a saved report JSON as PDF, PNG, HTML (the GUI's pages) or Markdown, without re-running");
-    c.app->add_option("report", o->report, "A report JSON (quantlens verify --report, or the GUI's JSON export)")->required();
+    c.app = parent.add_subcommand(
+        "export", "Write a saved report JSON as PDF, PNG, HTML (the GUI's pages) or Markdown, without re-running");
+    c.app->add_option("report", o->report, "A report JSON (quantlens verify --report, or the GUI's JSON export)")
+        ->required();
     c.app->add_option("out", o->out, "Output file: .pdf, .png, .html or .md (written atomically)")->required();
     c.run = [o] { return runExport(*o); };
     return c;

@@ -1,13 +1,13 @@
 // `quantlens verify --train T.yaml --eval E.yaml [--prompts FILE] [--report out.json] [--atol X --rtol Y]
-// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.md|pdf|png|html] [--junit out.xml] [-q] [-v]`: the six
-// checks, with progress on stderr. Exit 0 all pass, 1 a check failed, 2 bad input or error (one line on stderr; no report
-// file is written then).
-// Without YAML: `--adapter DIR [--model M] [--scheme S --group-size G | --repr TEXT] ...` builds the notebook's two
-// recipes (train unmerged, eval merged, same numerics), prints them and can save them (--save-recipes DIR).
+// [--device cpu|cuda] [--attention sdpa|eager] [--json] [--export out.md|pdf|png|html] [--junit out.xml] [-q] [-v]`:
+// the six checks, with progress on stderr. Exit 0 all pass, 1 a check failed, 2 bad input or error (one line on stderr;
+// no report file is written then). Without YAML: `--adapter DIR [--model M] [--scheme S --group-size G | --repr TEXT]
+// ...` builds the notebook's two recipes (train unmerged, eval merged, same numerics), prints them and can save them
+// (--save-recipes DIR).
 #include <quantlens/checkpoint_recipes.h>
 #include <quantlens/fixed_eval_recipe.h>
-#include <quantlens/report_io.h>
 #include <quantlens/model_config.h>
+#include <quantlens/report_io.h>
 #include <quantlens/verify.h>
 #include <unistd.h>
 
@@ -38,13 +38,13 @@ struct VerifyOptions {
     std::vector<std::string> exports;
     std::optional<double> atol, rtol, convertAtol, convertRtol, argmaxThreshold;
     bool json = false;
-    bool quiet = false;    // no progress on stderr
-    bool verbose = false;  // each check's rule, key numbers and explanation
+    bool quiet = false;                  // no progress on stderr
+    bool verbose = false;                // each check's rule, key numbers and explanation
     CheckpointRecipeOptions checkpoint;  // --adapter and the options that build the recipes from it
     std::string saveRecipes;
     std::string fixedEval;  // --write-fixed-eval
     bool noDiagnosis = false;
-    std::string checks;      // --checks LIST ("" = all)
+    std::string checks;           // --checks LIST ("" = all)
     std::set<std::string> given;  // the long names of the options on the command line ("--scheme", ...)
 };
 
@@ -52,10 +52,12 @@ struct VerifyOptions {
 Result<std::pair<Recipe, Recipe>> loadRecipes(const VerifyOptions& o) {
     const bool fromFiles = !o.train.empty() || !o.eval.empty();
     if (fromFiles == !o.checkpoint.adapter.empty()) {
-        return makeError(ErrorCode::InvalidInput, "verify: expected either --train and --eval, or --adapter (not both)");
+        return makeError(ErrorCode::InvalidInput,
+                         "verify: expected either --train and --eval, or --adapter (not both)");
     }
     if (fromFiles) {
-        if (o.train.empty() || o.eval.empty()) return makeError(ErrorCode::InvalidInput, "verify: --train and --eval go together");
+        if (o.train.empty() || o.eval.empty())
+            return makeError(ErrorCode::InvalidInput, "verify: --train and --eval go together");
         auto train = loadRecipe(o.train);
         if (!train) return train.error();
         auto eval = loadRecipe(o.eval);
@@ -72,8 +74,10 @@ Result<std::pair<Recipe, Recipe>> loadRecipes(const VerifyOptions& o) {
         if (auto s = saveCheckpointRecipes(*built, o.saveRecipes); !s) return s.error();
     }
     auto& out = o.json ? std::cerr : std::cout;  // stdout stays pure JSON with --json
-    out << "# --- train recipe (" << name("train.yaml") << ")\n" << built->trainYaml << "# --- eval recipe ("
-        << name("eval.yaml") << ")\n" << built->evalYaml << '\n' << std::flush;
+    out << "# --- train recipe (" << name("train.yaml") << ")\n"
+        << built->trainYaml << "# --- eval recipe (" << name("eval.yaml") << ")\n"
+        << built->evalYaml << '\n'
+        << std::flush;
     return std::pair{std::move(built->train), std::move(built->eval)};
 }
 
@@ -94,14 +98,17 @@ std::string extension(const std::string& path) {
 // --write-fixed-eval: written only when its track matched train; otherwise one line says what is left.
 Result<bool> writeFixedEval(const VerifyReport& report, const std::string& path) {
     if (!report.diagnosis) {
-        std::fprintf(stderr, "--write-fixed-eval %s: not written: the config check finds no numerics difference to "
-                             "revert\n", path.c_str());
+        std::fprintf(stderr,
+                     "--write-fixed-eval %s: not written: the config check finds no numerics difference to "
+                     "revert\n",
+                     path.c_str());
         return false;
     }
     const Diagnosis& d = *report.diagnosis;
     if (!d.fixedRecipeMatchesTrain || d.fixedEvalYaml.empty()) {
-        std::fprintf(stderr, "--write-fixed-eval %s: not written: with every recipe difference reverted eval still "
-                             "differs from train (%s)\n",
+        std::fprintf(stderr,
+                     "--write-fixed-eval %s: not written: with every recipe difference reverted eval still "
+                     "differs from train (%s)\n",
                      path.c_str(), d.remaining.empty() ? "see the diagnosis" : d.remaining.front().c_str());
         return false;
     }
@@ -143,9 +150,9 @@ Status checkOutputPaths(const VerifyOptions& o) {
         }
 #else
         if (ext == "pdf" || ext == "png" || ext == "html") {
-            return makeError(ErrorCode::Unsupported,
-                             "--export " + path +
-                                 ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
+            return makeError(
+                ErrorCode::Unsupported,
+                "--export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
         }
         if (ext != "md") return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .md file name");
 #endif
@@ -209,15 +216,21 @@ Status checkConflicts(const VerifyOptions& o, const VerifyRequest& req) {
         return conflict("--repr is torchao's whole config (scheme and group size included); drop " +
                         std::string(has("--scheme") ? "--scheme" : "--group-size") + " or --repr");
     }
-    if (has("--group-size") && o.checkpoint.scheme == "none") return conflict("--group-size with --scheme none (no quantization)");
+    if (has("--group-size") && o.checkpoint.scheme == "none")
+        return conflict("--group-size with --scheme none (no quantization)");
     if (!o.train.empty() || !o.eval.empty()) {
-        for (const char* flag : {"--model", "--revision", "--checkpoint", "--scheme", "--group-size", "--repr", "--dtype",
-                                 "--device-numerics", "--torchao-version", "--train-form", "--eval-form", "--save-recipes"}) {
-            if (has(flag)) return conflict(std::string(flag) + " builds recipes from --adapter; with --train/--eval set it in the YAML");
+        for (const char* flag :
+             {"--model", "--revision", "--checkpoint", "--scheme", "--group-size", "--repr", "--dtype",
+              "--device-numerics", "--torchao-version", "--train-form", "--eval-form", "--save-recipes"}) {
+            if (has(flag))
+                return conflict(std::string(flag) +
+                                " builds recipes from --adapter; with --train/--eval set it in the YAML");
         }
     }
-    if (!o.fixedEval.empty() && o.noDiagnosis) return conflict("--write-fixed-eval needs the diagnosis; drop --no-diagnosis");
-    if (!o.fixedEval.empty() && !req.checkConfig) return conflict("--write-fixed-eval needs the config check in --checks");
+    if (!o.fixedEval.empty() && o.noDiagnosis)
+        return conflict("--write-fixed-eval needs the diagnosis; drop --no-diagnosis");
+    if (!o.fixedEval.empty() && !req.checkConfig)
+        return conflict("--write-fixed-eval needs the config check in --checks");
     if (!req.checkConvert) {
         for (const char* flag : {"--convert-atol", "--convert-rtol", "--argmax-threshold"}) {
             if (has(flag)) return conflict(std::string(flag) + " sets the convert check, which --checks leaves out");
@@ -262,8 +275,10 @@ int runVerify(const VerifyOptions& o) {
     auto written = writeOutputs(*report, o);
     if (!written) return reportError(written.error());
     if (inGithubActions()) (o.json ? std::cerr : std::cout) << reportToAnnotations(*report) << std::flush;
-    if (o.json) std::cout << reportFiles(*report, o.report).report << '\n';  // as the report file: no drill-down
-    else std::cout << reportToText(*report, TextOptions{o.verbose, std::move(written).value()});
+    if (o.json)
+        std::cout << reportFiles(*report, o.report).report << '\n';  // as the report file: no drill-down
+    else
+        std::cout << reportToText(*report, TextOptions{o.verbose, std::move(written).value()});
     return report->allPassed() ? kExitPass : kExitFail;
 }
 
@@ -275,24 +290,32 @@ namespace {
 void addCheckpointOptions(CLI::App& app, VerifyOptions& o) {
     auto& c = o.checkpoint;
     const auto group = "From a checkpoint (instead of --train/--eval)";
-    app.add_option("--adapter", c.adapter, "Adapter folder or Trainer output folder (checkpoint-N/ inside)")->group(group);
+    app.add_option("--adapter", c.adapter, "Adapter folder or Trainer output folder (checkpoint-N/ inside)")
+        ->group(group);
     app.add_option("--model", c.model, "Base model folder or hub id (default: the adapter's base_model_name_or_path)")
         ->group(group);
     app.add_option("--revision", c.revision, "Branch, tag or commit of a hub id --model")->group(group);
     app.add_option("--checkpoint", c.checkpoint, "N of checkpoint-N, latest (default) or best")->group(group);
-    app.add_option("--scheme", c.scheme, "Quantization scheme (default int4_weight_only; none for float)")->group(group);
+    app.add_option("--scheme", c.scheme, "Quantization scheme (default int4_weight_only; none for float)")
+        ->group(group);
     app.add_option("--group-size", c.groupSize, "Group size (default: the scheme's)")->group(group);
     app.add_option("--repr", c.repr, "torchao's printed config (print(config) in the training log) instead of --scheme")
         ->group(group);
     app.add_option("--dtype", c.dtype, "bfloat16 (default), float16 or float32")->group(group);
-    app.add_option("--device-numerics", c.deviceNumerics, "cuda (default) or cpu: whose rounding the run used")->group(group);
+    app.add_option("--device-numerics", c.deviceNumerics, "cuda (default) or cpu: whose rounding the run used")
+        ->group(group);
     app.add_option("--torchao-version", c.torchaoVersion, "torchao release to emulate (default 0.18)")->group(group);
     const auto forms = CLI::IsMember({"unmerged", "merged", "qat_after_peft"});
-    app.add_option("--train-form", c.trainForm, "Adapter form on the train side: unmerged (default), merged or qat_after_peft")
-        ->check(forms)->group(group);
-    app.add_option("--eval-form", c.evalForm, "Adapter form on the eval side: merged (default), unmerged or qat_after_peft")
-        ->check(forms)->group(group);
-    app.add_option("--save-recipes", o.saveRecipes, "Write the built train.yaml and eval.yaml into this folder")->group(group);
+    app.add_option("--train-form", c.trainForm,
+                   "Adapter form on the train side: unmerged (default), merged or qat_after_peft")
+        ->check(forms)
+        ->group(group);
+    app.add_option("--eval-form", c.evalForm,
+                   "Adapter form on the eval side: merged (default), unmerged or qat_after_peft")
+        ->check(forms)
+        ->group(group);
+    app.add_option("--save-recipes", o.saveRecipes, "Write the built train.yaml and eval.yaml into this folder")
+        ->group(group);
 }
 
 }  // namespace
@@ -316,27 +339,35 @@ Command addVerifyCommand(CLI::App& parent) {
                     "Skip the diagnosis tracks (one more forward per numerics-changing difference)");
     c.app->add_option("--atol", o->atol, "Absolute tolerance (Polygraphy rule |a-b| <= atol OR <= rtol*|b|)");
     c.app->add_option("--rtol", o->rtol, "Relative tolerance");
-    c.app->add_option("--convert-atol", o->convertAtol, "Convert check: absolute tolerance of deployed vs fake-quant logits (default 1)")
+    c.app
+        ->add_option("--convert-atol", o->convertAtol,
+                     "Convert check: absolute tolerance of deployed vs fake-quant logits (default 1)")
         ->check(CLI::NonNegativeNumber);
     c.app->add_option("--convert-rtol", o->convertRtol, "Convert check: relative tolerance (default 0.1)")
         ->check(CLI::NonNegativeNumber);
-    c.app->add_option("--argmax-threshold", o->argmaxThreshold,
-                      "Convert check, opt-in: also require this fraction of positions to keep their argmax (the notebook's literal rule; by default flips are judged by their margins)")
+    c.app
+        ->add_option("--argmax-threshold", o->argmaxThreshold,
+                     "Convert check, opt-in: also require this fraction of positions to keep their argmax (the "
+                     "notebook's literal rule; by default flips are judged by their margins)")
         ->check(CLI::Range(0.0, 1.0));
     c.app->add_option("--device", o->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
     c.app->add_option("--attention", o->attention, "Attention kernel of the forwards: sdpa (default) or eager")
         ->check(CLI::IsMember({"sdpa", "eager"}));
     c.app->add_flag("--json", o->json, "Print the report JSON on stdout");
-    c.app->add_option("--export", o->exports,
-                      "Export the report: .md (Markdown summary, e.g. for $GITHUB_STEP_SUMMARY), or a multi-page .pdf, one "
-                      ".png or one self-contained .html (same plots as the GUI; offscreen); repeatable")
-        ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    c.app
+        ->add_option(
+            "--export", o->exports,
+            "Export the report: .md (Markdown summary, e.g. for $GITHUB_STEP_SUMMARY), or a multi-page .pdf, one "
+            ".png or one self-contained .html (same plots as the GUI; offscreen); repeatable")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     c.app->add_option("--junit", o->junit, "Write JUnit XML here (one testcase per check; atomically)");
     c.app->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
     c.app->add_flag("-v,--verbose", o->verbose, "Print each check's rule, key numbers and explanation");
     c.run = [o, app = c.app] {
         for (const CLI::Option* option : app->get_options()) {
-            if (option->count() > 0 && !option->get_lnames().empty()) o->given.insert("--" + option->get_lnames().front());
+            if (option->count() > 0 && !option->get_lnames().empty())
+                o->given.insert("--" + option->get_lnames().front());
         }
         return runVerify(*o);
     };

@@ -14,8 +14,7 @@
 #endif
 
 int main(int argc, char** argv) {
-    CLI::App app{"QuantLens: verify that QAT training and evaluation quantize an LLM identically",
-                 "quantlens"};
+    CLI::App app{"QuantLens: verify that QAT training and evaluation quantize an LLM identically", "quantlens"};
     app.require_subcommand(0, 1);
     app.set_version_flag("--version", std::string("quantlens ") + ql::quantlensVersion());
 

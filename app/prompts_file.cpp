@@ -28,8 +28,9 @@ Status checkPromptLine(std::string_view line, const std::string& path, int numbe
     for (std::size_t i = 0; i < line.size();) {
         const std::string where = path + ":" + std::to_string(number) + ":" + std::to_string(i + 1) + ": ";
         if (line[i] == '\0') {
-            return makeError(ErrorCode::InvalidInput,
-                             where + "a NUL byte; the prompts file looks binary (expected UTF-8 text, one prompt per line)");
+            return makeError(
+                ErrorCode::InvalidInput,
+                where + "a NUL byte; the prompts file looks binary (expected UTF-8 text, one prompt per line)");
         }
         const std::size_t n = utf8Length(line, i);
         if (n == 0) {
@@ -48,7 +49,8 @@ Status checkPromptLine(std::string_view line, const std::string& path, int numbe
 Result<std::vector<Prompt>> readPromptsFile(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        return makeError(ErrorCode::InvalidInput, path + ": is a directory (expected a prompts file, one prompt per line)");
+        return makeError(ErrorCode::InvalidInput,
+                         path + ": is a directory (expected a prompts file, one prompt per line)");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open the prompts file");

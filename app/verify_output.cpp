@@ -18,13 +18,16 @@ std::string keyNumbers(const CheckSummary& c) {
     return out;
 }
 
-std::string kindName(const CheckSummary& c) { return std::string(checkKindName(c.kind)); }
+std::string kindName(const CheckSummary& c) {
+    return std::string(checkKindName(c.kind));
+}
 
 // "Qwen/Qwen3-4B @ main (abc123def456)" after the folder, when the model came from the hub cache.
 std::string model(const SideSummary& s) {
     const SideResolution& r = s.resolution;
     std::string out = s.modelDir;
-    if (!r.hubRepoId.empty()) out += " (" + r.hubRepoId + " @ " + r.hubRevision + ", " + r.hubCommit.substr(0, 12) + ")";
+    if (!r.hubRepoId.empty())
+        out += " (" + r.hubRepoId + " @ " + r.hubRevision + ", " + r.hubCommit.substr(0, 12) + ")";
     return out;
 }
 
@@ -33,13 +36,16 @@ void side(std::ostringstream& o, const char* name, const SideSummary& s) {
     o << "  model:        " << model(s) << '\n';
     if (!s.adapterDir.empty()) o << "  adapter:      " << s.adapterDir << " (" << s.adapterForm << ")\n";
     if (s.resolution.checkpointStep) {
-        o << "  checkpoint:   checkpoint-" << *s.resolution.checkpointStep << " (" << s.resolution.checkpointRule << ")\n";
+        o << "  checkpoint:   checkpoint-" << *s.resolution.checkpointStep << " (" << s.resolution.checkpointRule
+          << ")\n";
     }
     o << "  quantization: " << (s.quantization.empty() ? "none" : s.quantization) << " (" << s.dtype << ", "
       << s.deviceNumerics << " numerics, torchao " << s.torchaoVersion << ")\n";
 }
 
-std::string tolerance(const Tolerance& t) { return "atol " + num(t.atol) + " rtol " + num(t.rtol); }
+std::string tolerance(const Tolerance& t) {
+    return "atol " + num(t.atol) + " rtol " + num(t.rtol);
+}
 
 // The convert rule's opt-in argmax threshold.
 std::string argmaxRule(const std::optional<double>& threshold) {
@@ -64,7 +70,8 @@ void whatToChange(std::ostringstream& o, const Diagnosis& d) {
     if (d.allReverted) {
         std::snprintf(field, sizeof field, "  %-34s ", "all reverted:");
         o << field << effect(*d.allReverted) << " ("
-          << (d.fixedRecipeMatchesTrain ? "matches train: --write-fixed-eval FILE writes it" : "still differs from train")
+          << (d.fixedRecipeMatchesTrain ? "matches train: --write-fixed-eval FILE writes it"
+                                        : "still differs from train")
           << ")\n";
     }
     for (const std::string& left : d.remaining) o << "  left: " << left << '\n';
@@ -77,12 +84,14 @@ std::string reportToText(const VerifyReport& r, const TextOptions& options) {
     side(o, "train", r.train);
     side(o, "eval", r.eval);
     o << "tolerances: weights " << tolerance(r.weightTolerance) << "; logits " << tolerance(r.logitTolerance)
-      << "; convert " << tolerance(r.convertTolerance) << (r.convert ? argmaxRule(r.convert->argmaxThreshold) : "") << '\n';
+      << "; convert " << tolerance(r.convertTolerance) << (r.convert ? argmaxRule(r.convert->argmaxThreshold) : "")
+      << '\n';
     o << "run: " << r.prompts.size() << (r.prompts.size() == 1 ? " prompt" : " prompts") << ", device " << r.device
       << ", attention " << r.attention << ", " << num(r.wallSeconds) << " s\n\n";
     char line[64];
     for (const CheckSummary& c : r.checks) {
-        std::snprintf(line, sizeof line, "%-14s %-8s ", kindName(c).c_str(), std::string(checkStatusName(c.status)).c_str());
+        std::snprintf(line, sizeof line, "%-14s %-8s ", kindName(c).c_str(),
+                      std::string(checkStatusName(c.status)).c_str());
         o << line << c.headline << '\n';
         if (!options.verbose) continue;
         if (!c.rule.empty()) o << "    rule: " << c.rule << '\n';
@@ -104,11 +113,21 @@ std::string xml(const std::string& s) {
     std::string out;
     for (const char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
                 out += c;
@@ -135,8 +154,8 @@ std::string reportToJunit(const VerifyReport& r) {
         skipped += c.status == CheckStatus::Skipped ? 1 : 0;
     }
     std::ostringstream counts;
-    counts << "tests=\"" << r.checks.size() << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\""
-           << skipped << "\" time=\"" << num(r.wallSeconds) << '"';
+    counts << "tests=\"" << r.checks.size() << "\" failures=\"" << failures << "\" errors=\"" << errors
+           << "\" skipped=\"" << skipped << "\" time=\"" << num(r.wallSeconds) << '"';
     std::ostringstream o;
     o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     o << "<testsuites name=\"quantlens verify\" " << counts.str() << ">\n";
@@ -181,10 +200,14 @@ namespace {
 std::string escapeData(const std::string& s) {
     std::string out;
     for (const char c : s) {
-        if (c == '%') out += "%25";
-        else if (c == '\r') out += "%0D";
-        else if (c == '\n') out += "%0A";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else
+            out += c;
     }
     return out;
 }
@@ -192,9 +215,12 @@ std::string escapeData(const std::string& s) {
 std::string escapeProperty(const std::string& s) {
     std::string out;
     for (const char c : escapeData(s)) {
-        if (c == ':') out += "%3A";
-        else if (c == ',') out += "%2C";
-        else out += c;
+        if (c == ':')
+            out += "%3A";
+        else if (c == ',')
+            out += "%2C";
+        else
+            out += c;
     }
     return out;
 }
@@ -212,8 +238,8 @@ std::string reportToAnnotations(const VerifyReport& r) {
         o << "::error title=" << escapeProperty(title) << "::" << escapeData(message) << '\n';
     }
     for (const auto& w : r.warnings) {
-        o << "::warning title=" << escapeProperty("QuantLens warning: " + w.kind) << "::"
-          << escapeData(w.subject + ": " + w.detail) << '\n';
+        o << "::warning title=" << escapeProperty("QuantLens warning: " + w.kind)
+          << "::" << escapeData(w.subject + ": " + w.detail) << '\n';
     }
     return o.str();
 }

@@ -10,8 +10,8 @@
 namespace ql::cli {
 
 struct TextOptions {
-    bool verbose = false;                 // -v: each check's rule and explanation
-    std::vector<std::string> written;     // "report: r.json", "export: r.md", ... in the order written
+    bool verbose = false;              // -v: each check's rule and explanation
+    std::vector<std::string> written;  // "report: r.json", "export: r.md", ... in the order written
 };
 
 // The text summary: both sides as resolved, the tolerances, one line per check, warnings, the files

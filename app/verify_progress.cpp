@@ -8,9 +8,12 @@ namespace ql::cli {
 
 std::string formatSeconds(double seconds) {
     char buf[32];
-    if (seconds < 10) std::snprintf(buf, sizeof buf, "%.1f s", seconds);
-    else if (seconds < 60) std::snprintf(buf, sizeof buf, "%.0f s", seconds);
-    else std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+    if (seconds < 10)
+        std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+    else if (seconds < 60)
+        std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+    else
+        std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
     return buf;
 }
 
@@ -38,7 +41,8 @@ std::string ProgressPrinter::timing(const Progress& p) const {
     std::string out = formatSeconds(elapsed) + " elapsed";
     const std::int64_t measured = p.done - m_stageFirstDone;
     if (p.total > 0 && measured > 0) {
-        const double perItem = std::chrono::duration<double>(now - m_stageStart).count() / static_cast<double>(measured);
+        const double perItem =
+            std::chrono::duration<double>(now - m_stageStart).count() / static_cast<double>(measured);
         out += ", about " + formatSeconds(perItem * static_cast<double>(p.total - p.done)) + " left";
     } else if (p.total > 0) {
         out += ", estimating the time left";

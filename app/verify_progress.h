@@ -23,19 +23,19 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    std::string where(const Progress& p) const;  // "layer 3 of 28", "lm_head"
-    std::string timing(const Progress& p) const; // "12 s elapsed, about 40 s left"
+    std::string where(const Progress& p) const;   // "layer 3 of 28", "lm_head"
+    std::string timing(const Progress& p) const;  // "12 s elapsed, about 40 s left"
 
     std::FILE* m_out;
     bool m_terminal;
     int m_layers;
     Clock::time_point m_start = Clock::now();
-    std::string m_stage;                       // the stage whose timing is measured
+    std::string m_stage;  // the stage whose timing is measured
     Clock::time_point m_stageStart;
     std::int64_t m_stageFirstDone = 0;
     std::string m_lastWhere;
-    bool m_lineOpen = false;                   // terminal mode: an updating line is on screen
-    bool m_walked = false;                     // plain mode: a layer line was printed
+    bool m_lineOpen = false;  // terminal mode: an updating line is on screen
+    bool m_walked = false;    // plain mode: a layer line was printed
 };
 
 // "4.2 s", "38 s", "3 min 05 s".

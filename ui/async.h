@@ -6,7 +6,6 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <functional>
 #include <utility>
 

@@ -21,8 +21,10 @@ void ConfigPreview::request(const QString& trainRecipe, const QString& evalRecip
         },
         [this, generation](Result<ConfigDiff> diff) {
             if (generation != m_generation) return;  // superseded
-            if (diff) Q_EMIT ready(*diff);
-            else Q_EMIT failed(QString::fromStdString(diff.error().message));
+            if (diff)
+                Q_EMIT ready(*diff);
+            else
+                Q_EMIT failed(QString::fromStdString(diff.error().message));
         });
 }
 

@@ -32,19 +32,21 @@ QString diagnosisHtml(const Diagnosis& d, bool heading) {
     }
     if (d.allReverted) {
         rows += QObject::tr("<tr><td><b>every difference reverted</b></td><td>%1</td><td>%2</td></tr>")
-                    .arg(effectText(*d.allReverted),
-                         d.fixedRecipeMatchesTrain ? QObject::tr("matches train: write the fixed eval recipe")
-                                                   : QObject::tr("still differs from train"));
+                    .arg(effectText(*d.allReverted), d.fixedRecipeMatchesTrain
+                                                         ? QObject::tr("matches train: write the fixed eval recipe")
+                                                         : QObject::tr("still differs from train"));
     }
     QString left;
     for (const std::string& r : d.remaining) left += QObject::tr("<br>Still different: %1").arg(qs(r).toHtmlEscaped());
-    const QString intro = heading ? QObject::tr("<p><b>What to change</b> — each difference the config check found, "
-                                                "reverted alone to train's value and run as one more track of the same "
-                                                "walk (smallest gap left first):</p>")
+    const QString intro = heading ? QObject::tr(
+                                        "<p><b>What to change</b> — each difference the config check found, "
+                                        "reverted alone to train's value and run as one more track of the same "
+                                        "walk (smallest gap left first):</p>")
                                   : QString();
-    return intro + QObject::tr("<table border='0' cellspacing='0' cellpadding='2'><tr><th align='left'>eval with "
-                               "(smallest gap left first)</th><th align='left'>measured against train</th>"
-                               "<th align='left'>note</th></tr>%1</table>%2")
+    return intro + QObject::tr(
+                       "<table border='0' cellspacing='0' cellpadding='2'><tr><th align='left'>eval with "
+                       "(smallest gap left first)</th><th align='left'>measured against train</th>"
+                       "<th align='left'>note</th></tr>%1</table>%2")
                        .arg(rows, left);
 }
 

@@ -1,7 +1,6 @@
 #include "ui/format.h"
 
 #include <QLocale>
-
 #include <cmath>
 
 namespace ql::ui {

@@ -21,7 +21,8 @@ namespace ql::ui {
 namespace {
 QString defaultDemoDir() {
     const QString appData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return appData.isEmpty() ? QDir::home().filePath(QStringLiteral("quantlens-demo")) : QDir(appData).filePath(QStringLiteral("demo"));
+    return appData.isEmpty() ? QDir::home().filePath(QStringLiteral("quantlens-demo"))
+                             : QDir(appData).filePath(QStringLiteral("demo"));
 }
 
 // Writes the demo workspace and loads its recipes and prompts into the session panel.

@@ -43,11 +43,14 @@ void JobRunner::start(VerifyJob job) {
             if (promise.isCanceled()) {
                 return false;
             }
-            QMetaObject::invokeMethod(self.data(), [self, jobId, progress] {
-                if (self) {
-                    self->reportProgress(jobId, progress);
-                }
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, jobId, progress] {
+                    if (self) {
+                        self->reportProgress(jobId, progress);
+                    }
+                },
+                Qt::QueuedConnection);
             return true;
         };
     };
@@ -82,8 +85,8 @@ void JobRunner::reportProgress(quint64 jobId, const Progress& progress) {
     if (jobId != m_jobId || !m_watcher) {
         return;  // a superseded job
     }
-    Q_EMIT progressChanged(QString::fromStdString(progress.stage), QString::fromStdString(progress.item),
-                           progress.done, progress.total);
+    Q_EMIT progressChanged(QString::fromStdString(progress.stage), QString::fromStdString(progress.item), progress.done,
+                           progress.total);
 }
 
 void JobRunner::deliver(quint64 jobId, QFutureWatcher<Outcome>* watcher) {

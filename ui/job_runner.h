@@ -11,7 +11,6 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QThreadPool>
-
 #include <functional>
 #include <memory>
 

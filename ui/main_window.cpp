@@ -51,7 +51,8 @@ QByteArray runInputs(const Session& session) {
     QByteArray bytes = sessionToJson(inputs);
     for (const QString& recipe : {session.trainRecipe, session.evalRecipe}) {
         const QFileInfo file(recipe);
-        bytes += '\n' + QByteArray::number(file.size()) + ' ' + QByteArray::number(file.lastModified().toMSecsSinceEpoch());
+        bytes +=
+            '\n' + QByteArray::number(file.size()) + ' ' + QByteArray::number(file.lastModified().toMSecsSinceEpoch());
     }
     return bytes;
 }
@@ -64,16 +65,23 @@ QString reportPathFor(const QString& sessionPath) {
 }  // namespace
 
 MainWindow::MainWindow(JobFactory jobFactory, QWidget* parent)
-    : QMainWindow(parent), m_jobFactory(std::move(jobFactory)), m_runner(new JobRunner(this)),
-      m_view(new ReportView(this)), m_session(new SessionPanel(this)), m_warnings(new WarningsModel(this)),
-      m_preview(new ConfigPreview(this)), m_progress(new QProgressBar(this)), m_stage(new QLabel(this)),
+    : QMainWindow(parent),
+      m_jobFactory(std::move(jobFactory)),
+      m_runner(new JobRunner(this)),
+      m_view(new ReportView(this)),
+      m_session(new SessionPanel(this)),
+      m_warnings(new WarningsModel(this)),
+      m_preview(new ConfigPreview(this)),
+      m_progress(new QProgressBar(this)),
+      m_stage(new QLabel(this)),
       m_staleBanner(new QLabel(this)) {
     setWindowTitle(QStringLiteral("QuantLens"));
     setObjectName(QStringLiteral("mainWindow"));
     resize(1280, 800);
     m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
     m_staleBanner->setWordWrap(true);
-    m_staleBanner->setStyleSheet(QStringLiteral("background: #fff3cd; color: #5d4037; padding: 6px; border: 1px solid #ffe082;"));
+    m_staleBanner->setStyleSheet(
+        QStringLiteral("background: #fff3cd; color: #5d4037; padding: 6px; border: 1px solid #ffe082;"));
     m_staleBanner->setVisible(false);
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -94,7 +102,8 @@ MainWindow::MainWindow(JobFactory jobFactory, QWidget* parent)
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
     restoreState(settings.value(kStateKey).toByteArray());
     for (ReportPage* page : m_view->pages()) trackInteraction(page);
-    m_stage->setText(tr("Open a train and an eval recipe (Ctrl+O), then Run (Ctrl+R); or open a saved report (Ctrl+Shift+O)."));
+    m_stage->setText(
+        tr("Open a train and an eval recipe (Ctrl+O), then Run (Ctrl+R); or open a saved report (Ctrl+Shift+O)."));
 }
 
 void MainWindow::setupDocks() {
@@ -141,15 +150,18 @@ void MainWindow::setupActions() {
 
 void MainWindow::setupFileMenu(QMenu* menu) {
     menu->addAction(tr("Open &train recipe…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open train recipe"), {}, tr("Recipes (*.yaml *.yml)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open train recipe"), {}, tr("Recipes (*.yaml *.yml)"));
         if (!path.isEmpty()) m_session->setRecipe(true, path);
     });
     menu->addAction(tr("Open &eval recipe…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open eval recipe"), {}, tr("Recipes (*.yaml *.yml)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open eval recipe"), {}, tr("Recipes (*.yaml *.yml)"));
         if (!path.isEmpty()) m_session->setRecipe(false, path);
     });
     menu->addAction(tr("Open &report (JSON)…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open report"), {}, tr("QuantLens reports (*.json)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open report"), {}, tr("QuantLens reports (*.json)"));
         if (!path.isEmpty()) openReport(path);
     });
     menu->addAction(tr("C&ompare two reports…"), this, &MainWindow::openCompare);
@@ -240,11 +252,13 @@ void MainWindow::onSessionChanged() {
 
 void MainWindow::updateStaleBanner() {
     if (!m_reportMismatch.isEmpty()) {
-        m_staleBanner->setText(tr("This report was not run with the session's recipes: %1. Run (Ctrl+R) to verify the session's.")
-                                   .arg(m_reportMismatch.join(QStringLiteral("; "))));
+        m_staleBanner->setText(
+            tr("This report was not run with the session's recipes: %1. Run (Ctrl+R) to verify the session's.")
+                .arg(m_reportMismatch.join(QStringLiteral("; "))));
     } else {
-        m_staleBanner->setText(tr("These results come from an earlier set-up: the recipes, prompts or options changed since. "
-                                  "Run (Ctrl+R) to update them."));
+        m_staleBanner->setText(
+            tr("These results come from an earlier set-up: the recipes, prompts or options changed since. "
+               "Run (Ctrl+R) to update them."));
     }
     m_staleBanner->setVisible(m_view->report() && (isStale() || !m_reportMismatch.isEmpty()));
 }
@@ -259,27 +273,32 @@ void MainWindow::openReport(const QString& path) {
     const std::string file = path.toStdString();
     const Session session = m_session->session();
     using Opened = std::pair<Result<VerifyReport>, QStringList>;  // the report, and how the session differs from it
-    runOffGuiThread<Opened>(this, [file, session] {
-        Result<VerifyReport> report = readReportJson(file);
-        QStringList differences = report ? reportSessionDifferences(session, *report) : QStringList();
-        return Opened{std::move(report), std::move(differences)};
-    }, [this, path](Opened opened) {
-        if (!opened.first) {
-            m_stage->setText(tr("Failed."));
-            QMessageBox::critical(this, tr("Open report"), QString::fromStdString(opened.first.error().message));
-            return;
-        }
-        showReport(std::make_shared<const VerifyReport>(std::move(opened.first).value()));
-        m_reportMismatch = opened.second;
-        updateStaleBanner();
-        m_stage->setText(tr("Showing %1.").arg(path));
-    });
+    runOffGuiThread<Opened>(
+        this,
+        [file, session] {
+            Result<VerifyReport> report = readReportJson(file);
+            QStringList differences = report ? reportSessionDifferences(session, *report) : QStringList();
+            return Opened{std::move(report), std::move(differences)};
+        },
+        [this, path](Opened opened) {
+            if (!opened.first) {
+                m_stage->setText(tr("Failed."));
+                QMessageBox::critical(this, tr("Open report"), QString::fromStdString(opened.first.error().message));
+                return;
+            }
+            showReport(std::make_shared<const VerifyReport>(std::move(opened.first).value()));
+            m_reportMismatch = opened.second;
+            updateStaleBanner();
+            m_stage->setText(tr("Showing %1.").arg(path));
+        });
 }
 
 void MainWindow::openJsonFile(const QString& path) {
     Result<Session> session = loadSession(path);
-    if (session) openSession(path);
-    else openReport(path);  // not a session: a report JSON (or a clear error naming the file)
+    if (session)
+        openSession(path);
+    else
+        openReport(path);  // not a session: a report JSON (or a clear error naming the file)
 }
 
 void MainWindow::setRunning(bool running) {
@@ -328,7 +347,8 @@ Status MainWindow::saveSessionTo(const QString& path) {
 }
 
 void MainWindow::saveSession() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("session.json"), tr("Sessions (*.json)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("session.json"), tr("Sessions (*.json)"));
     if (path.isEmpty()) return;
     const Status status = saveSessionTo(path);
     if (!status) {
@@ -357,8 +377,9 @@ bool MainWindow::hasReportToExport(const QString& what) {
 
 void MainWindow::exportReport() {
     if (!hasReportToExport(tr("Export report"))) return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("quantlens-report.pdf"),
-                                                      tr("PDF (*.pdf);;PNG image (*.png);;HTML, self-contained (*.html)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("quantlens-report.pdf"),
+                                     tr("PDF (*.pdf);;PNG image (*.png);;HTML, self-contained (*.html)"));
     if (path.isEmpty()) return;
     const Status status = ReportExporter(*m_view).write(path);
     if (!status) QMessageBox::critical(this, tr("Export report"), QString::fromStdString(status.error().message));
@@ -366,7 +387,8 @@ void MainWindow::exportReport() {
 
 void MainWindow::exportReportJson() {
     if (!hasReportToExport(tr("Export JSON"))) return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export JSON"), QStringLiteral("quantlens-report.json"), tr("JSON (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export JSON"), QStringLiteral("quantlens-report.json"),
+                                                      tr("JSON (*.json)"));
     if (path.isEmpty()) return;
     const Status status = writeReportJson(*m_view->report(), path.toStdString());
     if (!status) QMessageBox::critical(this, tr("Export JSON"), QString::fromStdString(status.error().message));
@@ -408,16 +430,19 @@ void MainWindow::exportPlot() {
     if (!hasReportToExport(tr("Export plot"))) return;
     QCustomPlot* plot = currentPlot();
     if (!plot) {
-        QMessageBox::information(this, tr("Export plot"), tr("The %1 tab has no plot.").arg(m_view->tabText(m_view->currentIndex())));
+        QMessageBox::information(this, tr("Export plot"),
+                                 tr("The %1 tab has no plot.").arg(m_view->tabText(m_view->currentIndex())));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), plot->objectName() + QStringLiteral(".png"),
-                                                      tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export plot"), plot->objectName() + QStringLiteral(".png"),
+                                     tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty()) return;
     bool ok = true;
-    const int dpi = path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)
-                        ? QInputDialog::getInt(this, tr("Export plot"), tr("Resolution (DPI)"), kDefaultExportDpi, 72, 1200, 1, &ok)
-                        : kDefaultExportDpi;
+    const int dpi =
+        path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)
+            ? QInputDialog::getInt(this, tr("Export plot"), tr("Resolution (DPI)"), kDefaultExportDpi, 72, 1200, 1, &ok)
+            : kDefaultExportDpi;
     if (!ok) return;
     const Status status = ql::ui::exportPlot(plot, path, dpi);
     if (!status) QMessageBox::critical(this, tr("Export plot"), QString::fromStdString(status.error().message));
@@ -432,7 +457,8 @@ void MainWindow::exportTable() {
     if (!hasReportToExport(tr("Export table"))) return;
     QTableView* table = currentTable();
     if (!table) {
-        QMessageBox::information(this, tr("Export table"), tr("The %1 tab has no table.").arg(m_view->tabText(m_view->currentIndex())));
+        QMessageBox::information(this, tr("Export table"),
+                                 tr("The %1 tab has no table.").arg(m_view->tabText(m_view->currentIndex())));
         return;
     }
     exportTableCsv(table);

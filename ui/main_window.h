@@ -6,7 +6,6 @@
 
 #include <QMainWindow>
 #include <QStringList>
-
 #include <functional>
 
 #include "ui/job_runner.h"
@@ -21,7 +20,7 @@ class QTableView;
 namespace ql {
 struct VerifyRequest;
 struct ConfigDiff;
-}
+}  // namespace ql
 
 namespace ql::ui {
 
@@ -47,9 +46,9 @@ public:
     void openSession(const QString& path);
     Status saveSessionTo(const QString& path);
     bool isStale() const;
-    void updateStaleBanner();  // stale results, or an opened report run with other recipes
-    QCustomPlot* currentPlot() const;   // the plot last clicked on the current tab, else its first
-    QTableView* currentTable() const;   // the table last clicked on the current tab, else its first
+    void updateStaleBanner();          // stale results, or an opened report run with other recipes
+    QCustomPlot* currentPlot() const;  // the plot last clicked on the current tab, else its first
+    QTableView* currentTable() const;  // the table last clicked on the current tab, else its first
     void saveWindowLayout() const;
 
     ReportView* reportView() const { return m_view; }
@@ -103,8 +102,8 @@ private:
     QMenu* m_recentMenu = nullptr;
     QCustomPlot* m_lastPlot = nullptr;
     QTableView* m_lastTable = nullptr;
-    QByteArray m_reportInputs;  // the session (less its report path) the shown report belongs to
-    QByteArray m_runInputs;     // the session the running job was started with
+    QByteArray m_reportInputs;     // the session (less its report path) the shown report belongs to
+    QByteArray m_runInputs;        // the session the running job was started with
     QStringList m_reportMismatch;  // how an opened report's recipes differ from the session's (empty: they match)
 };
 

@@ -58,12 +58,24 @@ ReportPage* ReportView::currentPage() const {
 void ReportView::showCheck(CheckKind kind) {
     QWidget* target = m_overview;
     switch (kind) {
-    case CheckKind::Config: target = m_config; break;
-    case CheckKind::Weights: target = m_weights; break;
-    case CheckKind::Logits: target = m_logits; break;
-    case CheckKind::Activations: target = m_activations; break;
-    case CheckKind::Convert: target = m_layers; break;
-    case CheckKind::AdapterMerge: target = m_layer; break;
+        case CheckKind::Config:
+            target = m_config;
+            break;
+        case CheckKind::Weights:
+            target = m_weights;
+            break;
+        case CheckKind::Logits:
+            target = m_logits;
+            break;
+        case CheckKind::Activations:
+            target = m_activations;
+            break;
+        case CheckKind::Convert:
+            target = m_layers;
+            break;
+        case CheckKind::AdapterMerge:
+            target = m_layer;
+            break;
     }
     setCurrentWidget(target);
 }

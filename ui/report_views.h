@@ -7,9 +7,8 @@
 #include <quantlens/verify_report.h>
 
 #include <QString>
-#include <optional>
 #include <QStringList>
-
+#include <optional>
 #include <vector>
 
 namespace ql::ui {
@@ -30,10 +29,10 @@ struct DeploymentView {
     const DiffMetrics* logits = nullptr;
     const Histogram* logitsAbsDiff = nullptr;
     double argmaxAgreement = 1.0;
-    std::optional<double> argmaxThreshold;  // opt-in rule: argmax agreement >= this
+    std::optional<double> argmaxThreshold;                    // opt-in rule: argmax agreement >= this
     std::int64_t flipsNearTie = 0, flipsBeyondTolerance = 0;  // ConvertDeployment's flip counts
     const std::vector<ArgmaxFlip>* flips = nullptr;           // the listed flips, position order
-    Tolerance tolerance;           // the check's rule on the logit gap (report.convertTolerance)
+    Tolerance tolerance;  // the check's rule on the logit gap (report.convertTolerance)
     bool pass = true;
 };
 // Every deployment in report order (the first is the one the verdict is about); empty without a
@@ -41,7 +40,7 @@ struct DeploymentView {
 std::vector<DeploymentView> deployments(const VerifyReport& report);
 
 struct ConvertRowRef {
-    QString deployment;              // its title
+    QString deployment;  // its title
     const ConvertModuleRow* row = nullptr;
 };
 // The module's convert row in each deployment that has one.
@@ -56,7 +55,8 @@ std::vector<std::vector<double>> positionDivergence(const VerifyReport& report);
 struct TopToken {
     int id = -1;
     double logit = 0.0;
-    QString text;  // the engine's decoded text, or the id's text in the prompts; "#<id>" when neither has one (never empty)
+    QString
+        text;  // the engine's decoded text, or the id's text in the prompts; "#<id>" when neither has one (never empty)
 };
 // One side's top-k next tokens at a position (LogitsCheck::topTokens); empty when absent.
 std::vector<TopToken> topTokens(const VerifyReport& report, bool trainSide, int position);

@@ -76,7 +76,9 @@ void ScreenshotTaker::grabCompareTab(CompareWindow* compare, QTabWidget* tabs, i
     }
     tabs->setCurrentIndex(index);
     QTimer::singleShot(kSettleMs, this, [this, compare, tabs, index] {
-        save(compare, QStringLiteral("%1_compare_%2.png").arg(m_next + index, 2, 10, QLatin1Char('0')).arg(tabs->tabText(index).toLower()));
+        save(compare, QStringLiteral("%1_compare_%2.png")
+                          .arg(m_next + index, 2, 10, QLatin1Char('0'))
+                          .arg(tabs->tabText(index).toLower()));
         grabCompareTab(compare, tabs, index + 1);
     });
 }

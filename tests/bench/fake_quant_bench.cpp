@@ -1,10 +1,9 @@
 // Int4 g128 fake quant on CPU: fused loop vs the ATen op-for-op reference, plus memcpy bandwidth.
 // With QL_FQ_BENCH_IO=DIR the weights are read from DIR/<name>.in (raw bf16, row-major) and the fused
 // output is written to DIR/<name>.out, so fake_quant_vs_torchao.py can check bit-identity with torchao.
-#include <benchmark/benchmark.h>
-
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -17,14 +16,19 @@
 
 namespace {
 
-struct Shape { const char* name; int64_t n, k; };
+struct Shape {
+    const char* name;
+    int64_t n, k;
+};
 // Sizes from in-cache to DRAM (bf16 input + output): 1 MiB (L2), 16 MiB (L3), 64 MiB, 1.5 GiB.
 // fake_quant_vs_torchao.py lists the same shapes.
-constexpr Shape kShapes[] = {{"w256x1024", 256, 1024}, {"w2048x2048", 2048, 2048}, {"w4096x4096", 4096, 4096},
-                             {"w151936x2560", 151936, 2560}};
+constexpr Shape kShapes[] = {
+    {"w256x1024", 256, 1024}, {"w2048x2048", 2048, 2048}, {"w4096x4096", 4096, 4096}, {"w151936x2560", 151936, 2560}};
 constexpr int kLastShape = static_cast<int>(std::size(kShapes)) - 1;
 
-const char* ioDir() { return std::getenv("QL_FQ_BENCH_IO"); }
+const char* ioDir() {
+    return std::getenv("QL_FQ_BENCH_IO");
+}
 
 at::Tensor weight(const Shape& s) {
     static std::map<std::string, at::Tensor> cache;
@@ -90,8 +94,12 @@ void memcpyBench(benchmark::State& state, bool freshOutput) {
     state.SetLabel(s.name);
 }
 
-void bmMemcpy(benchmark::State& state) { memcpyBench(state, false); }
-void bmMemcpyNew(benchmark::State& state) { memcpyBench(state, true); }
+void bmMemcpy(benchmark::State& state) {
+    memcpyBench(state, false);
+}
+void bmMemcpyNew(benchmark::State& state) {
+    memcpyBench(state, true);
+}
 
 }  // namespace
 

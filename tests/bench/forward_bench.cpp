@@ -111,9 +111,10 @@ int main(int argc, char** argv) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const double checksum = logits->to(at::kDouble).sum().item<double>();
-    std::printf("{\"impl\":\"quantlens\",\"seconds\":%.4f,\"cpu_seconds\":%.4f,\"peak_rss_kb\":%ld,\"threads\":%d,"
-                "\"checksum\":%.17g,\"bits\":\"%016llx\"}\n",
-                seconds, cpu, usage.ru_maxrss, at::get_num_threads(), checksum,
-                static_cast<unsigned long long>(fnv1a(*logits)));
+    std::printf(
+        "{\"impl\":\"quantlens\",\"seconds\":%.4f,\"cpu_seconds\":%.4f,\"peak_rss_kb\":%ld,\"threads\":%d,"
+        "\"checksum\":%.17g,\"bits\":\"%016llx\"}\n",
+        seconds, cpu, usage.ru_maxrss, at::get_num_threads(), checksum,
+        static_cast<unsigned long long>(fnv1a(*logits)));
     return 0;
 }

@@ -7,9 +7,8 @@
 //   bmInt4Linear     int4 PLAIN dequant-matmul [M, 2560] x [9728, 2560]ᵀ, tiled kernel
 //   bmDequantCublas  the same via the dequant kernel + at::matmul (cuBLAS bf16, fp32 accumulation)
 // Run: ql_gpu_fused_compare_bench --benchmark_min_time=0.5s (see tests/bench/README.md "## GPU").
-#include <benchmark/benchmark.h>
-
 #include <ATen/ATen.h>
+#include <benchmark/benchmark.h>
 
 #ifdef QL_WITH_CUDA
 #include <c10/cuda/CUDAFunctions.h>
@@ -22,7 +21,10 @@ namespace {
 
 using ql::quant::DeviceSemantics;
 
-struct Shape { const char* name; int64_t n, k; };
+struct Shape {
+    const char* name;
+    int64_t n, k;
+};
 constexpr Shape kShapes[] = {{"w4096x4096", 4096, 4096}, {"w9728x2560", 9728, 2560}, {"w151936x2560", 151936, 2560}};
 
 void sync() {
@@ -98,8 +100,8 @@ template <typename Fn>
 void runLinear(benchmark::State& state, Fn fn) {
     if (!needCuda(state)) return;
     static const ql::quant::Int4PlainWeight w = int4Weight();
-    const at::Tensor x = (at::randn({state.range(0), 2560}, at::TensorOptions().device(at::kCUDA)) * 0.5)
-                             .to(at::kBFloat16);
+    const at::Tensor x =
+        (at::randn({state.range(0), 2560}, at::TensorOptions().device(at::kCUDA)) * 0.5).to(at::kBFloat16);
     for (auto _ : state) {
         fn(x, w);
         sync();

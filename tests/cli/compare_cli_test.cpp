@@ -1,17 +1,14 @@
 // `quantlens compare A.json B.json [--json]` end to end: exit 0 when no verdict got worse, 1 when
 // one did, 2 (one line naming the file) for a missing or foreign file.
 #include <gtest/gtest.h>
-
 #include <quantlens/report_io.h>
-
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
-
-#include <unistd.h>
 
 #include "support/cli_runner.h"
 
@@ -21,7 +18,8 @@ namespace fs = std::filesystem;
 
 ql::VerifyReport report(ql::CheckStatus weights, double maxAbs, bool pass) {
     ql::VerifyReport r;
-    r.checks = {{ql::CheckKind::Config, ql::CheckStatus::Pass, "", {}, ""}, {ql::CheckKind::Weights, weights, "", {}, ""}};
+    r.checks = {{ql::CheckKind::Config, ql::CheckStatus::Pass, "", {}, ""},
+                {ql::CheckKind::Weights, weights, "", {}, ""}};
     ql::WeightsCheck w;
     ql::WeightModuleResult m;
     m.module = "model.layers.0.self_attn.q_proj";
@@ -44,7 +42,9 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir); }
     std::string path(const char* name) const { return (dir / name).string(); }
-    test::CliRun run(const std::string& args) const { return test::runMerged(std::string(QL_EXE) + " compare " + args); }
+    test::CliRun run(const std::string& args) const {
+        return test::runMerged(std::string(QL_EXE) + " compare " + args);
+    }
     fs::path dir;
 };
 
@@ -52,7 +52,8 @@ TEST_F(CompareCli, ExitOneWhenAVerdictGotWorse) {
     const auto r = run(path("before.json") + " " + path("after.json"));
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("weights          pass      fail      WORSE"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("module model.layers.0.self_attn.q_proj: within -> out of tolerance"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("module model.layers.0.self_attn.q_proj: within -> out of tolerance"), std::string::npos)
+        << r.output;
 }
 
 TEST_F(CompareCli, ExitZeroWhenNothingGotWorse) {
@@ -87,14 +88,16 @@ TEST_F(CompareCli, ADeploymentGoingFromPassToFailIsExitOne) {
     ASSERT_TRUE(ql::writeReportJson(withDeployments(false), path("b.json")).ok());
     const auto r = run(path("a.json") + " " + path("b.json"));
     EXPECT_EQ(r.exitCode, 1) << r.output;
-    EXPECT_NE(r.output.find("merge_then_convert   pass  fail             1         0.75 WORSE"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("merge_then_convert   pass  fail             1         0.75 WORSE"), std::string::npos)
+        << r.output;
     EXPECT_NE(r.output.find("convert deployment merge_then_convert: pass -> fail"), std::string::npos) << r.output;
     EXPECT_EQ(run(path("b.json") + " " + path("a.json")).exitCode, 0);
 }
 
 TEST_F(CompareCli, BadInputIsOneLineAndExitTwo) {
     std::ofstream(path("foreign.json")) << "{\"format\": \"something else\"}";
-    for (const std::string& args : {path("missing.json") + " " + path("after.json"), path("before.json") + " " + path("foreign.json")}) {
+    for (const std::string& args :
+         {path("missing.json") + " " + path("after.json"), path("before.json") + " " + path("foreign.json")}) {
         const auto r = run(args);
         EXPECT_EQ(r.exitCode, 2) << r.output;
         EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;

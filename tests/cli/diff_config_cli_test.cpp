@@ -11,7 +11,9 @@
 
 namespace {
 
-test::CliRun run(const std::string& args) { return test::runMerged(std::string(QL_EXE) + " diff-config " + args); }
+test::CliRun run(const std::string& args) {
+    return test::runMerged(std::string(QL_EXE) + " diff-config " + args);
+}
 
 struct PairCase {
     const char* name;
@@ -37,7 +39,8 @@ TEST_P(DiffConfigCli, VerdictAndField) {
     EXPECT_EQ(json.exitCode, c.exitCode);
     if (c.exitCode != 2) {
         EXPECT_NE(json.output.find(std::string("\"same_numerics\": ") + (c.exitCode == 0 ? "true" : "false")),
-                  std::string::npos) << json.output;
+                  std::string::npos)
+            << json.output;
     }
 }
 
@@ -47,7 +50,8 @@ INSTANTIATE_TEST_SUITE_P(
                     PairCase{"fake_group_128", 1, "quantization.group_size (fake_group_size_128)"},
                     PairCase{"group_size_ignored", 0, "* quantization.group_size: the fake quantizer"},
                     PairCase{"choose_qparams_ignored", 0, "* quantization.int4_choose_qparams_algorithm: ignored"},
-                    PairCase{"hqq_convert", 1, "eval quantization.int4_choose_qparams_algorithm (hqq_unsupported_in_qat)"},
+                    PairCase{"hqq_convert", 1,
+                             "eval quantization.int4_choose_qparams_algorithm (hqq_unsupported_in_qat)"},
                     PairCase{"convert_without_base", 1, "quantization.base_config (convert_without_base_config)"},
                     PairCase{"device_division", 1, "both device_numerics (device_division)"},
                     PairCase{"packing_rejected", 1, "quantization.int4_packing_format (packing_rejected_by_prepare)"},
@@ -82,7 +86,8 @@ TEST(DiffConfigCliTable, ColumnsAlignedAndSeparated) {
         EXPECT_EQ(line.substr(verdictColumn - 2, 2), "  ") << "two spaces before the verdict: " << line;
         EXPECT_NE(line[verdictColumn], ' ') << line;
         const std::string verdict = line.substr(verdictColumn);
-        EXPECT_TRUE(verdict == "verdict" || verdict == "same" || verdict == "no effect" || verdict == "changes numerics")
+        EXPECT_TRUE(verdict == "verdict" || verdict == "same" || verdict == "no effect" ||
+                    verdict == "changes numerics")
             << line;
     }
 }

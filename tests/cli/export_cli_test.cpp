@@ -2,16 +2,14 @@
 // pages or the Markdown summary without a run; bad input is exit 2 with one line naming the file,
 // and nothing is written then.
 #include <gtest/gtest.h>
-
 #include <quantlens/report_io.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
-
-#include <unistd.h>
 
 #include "support/cli_runner.h"
 
@@ -21,7 +19,8 @@ namespace fs = std::filesystem;
 
 ql::VerifyReport report() {
     ql::VerifyReport r;
-    r.checks = {{ql::CheckKind::Config, ql::CheckStatus::Pass, "", {}, ""}, {ql::CheckKind::Weights, ql::CheckStatus::Fail, "", {}, ""}};
+    r.checks = {{ql::CheckKind::Config, ql::CheckStatus::Pass, "", {}, ""},
+                {ql::CheckKind::Weights, ql::CheckStatus::Fail, "", {}, ""}};
     ql::WeightsCheck w;
     ql::WeightModuleResult m;
     m.module = "model.layers.0.self_attn.q_proj";

@@ -27,7 +27,9 @@ test::CliRun quantlens(const std::string& args, const std::string& hubCache = kR
     return test::runMerged("HF_HUB_CACHE='" + hubCache + "' " + std::string(QL_EXE) + " " + args);
 }
 
-long lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+long lines(const std::string& text) {
+    return std::count(text.begin(), text.end(), '\n');
+}
 
 void expectOneLineExitTwo(const test::CliRun& r, const std::string& expected) {
     EXPECT_EQ(r.exitCode, 2) << r.output;
@@ -60,8 +62,9 @@ TEST(InputsCli, MissingHubModelExitsTwoWithTheDownloadCommand) {
     ql::test::TempDir dir;
     std::ofstream(dir.path() / "train.yaml") << "model: Qwen/Qwen3-4B\nquantization: {scheme: int4_weight_only}\n";
     std::ofstream(dir.path() / "eval.yaml") << "model: Qwen/Qwen3-4B\nquantization: {scheme: int4_weight_only}\n";
-    const auto r = quantlens("diff-config " + (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string(),
-                             empty.path().string());
+    const auto r =
+        quantlens("diff-config " + (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string(),
+                  empty.path().string());
     expectOneLineExitTwo(r, "train.yaml.model: 'Qwen/Qwen3-4B' is not a folder");
     EXPECT_NE(r.output.find(empty.path().string()), std::string::npos) << r.output;
 }
@@ -69,9 +72,11 @@ TEST(InputsCli, MissingHubModelExitsTwoWithTheDownloadCommand) {
 TEST(InputsCli, BadReprExitsTwoNamingTheField) {
     ql::test::TempDir dir;
     std::ofstream(dir.path() / "train.yaml")
-        << "model: m\nquantization: {repr: \"QATConfig(base_config=Int4WeightOnlyConfig(group_size=12x), step='prepare')\"}\n";
+        << "model: m\nquantization: {repr: \"QATConfig(base_config=Int4WeightOnlyConfig(group_size=12x), "
+           "step='prepare')\"}\n";
     std::ofstream(dir.path() / "eval.yaml") << "model: m\nquantization: {scheme: int4_weight_only}\n";
-    const auto r = quantlens("diff-config " + (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string());
+    const auto r =
+        quantlens("diff-config " + (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string());
     expectOneLineExitTwo(r, "train.yaml.quantization.repr: at character");
 }
 
@@ -129,9 +134,12 @@ TEST(InputsCli, AnEmptyCheckpointIsListedAsIncompleteAndSkipped) {
     }
     EXPECT_TRUE(incomplete) << j["checkpoints"].dump();
     const auto report = dir.path() / "r.json";
-    r = quantlens("verify -q --adapter " + run.string() + " --model " + kRef + "/checkpoints/llama3_tied_bf16 "
-                  "--scheme int4_weight_only --group-size 32 --device-numerics cpu --eval-form unmerged --checks weights "
-                  "--report " + report.string());
+    r = quantlens(
+        "verify -q --adapter " + run.string() + " --model " + kRef +
+        "/checkpoints/llama3_tied_bf16 "
+        "--scheme int4_weight_only --group-size 32 --device-numerics cpu --eval-form unmerged --checks weights "
+        "--report " +
+        report.string());
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("checkpoint: 20"), std::string::npos) << r.output;
     std::ifstream in(report);
@@ -156,8 +164,10 @@ TEST(InputsCli, VerifyFromATrainerOutputFolderBuildsBothRecipes) {
     ql::test::TempDir dir;
     const auto saved = dir.path() / "recipes";
     const auto report = dir.path() / "report.json";
-    const auto r = quantlens("verify --adapter " + kRun + " --scheme int4_weight_only --group-size 32 --device-numerics cpu "
-                             "--save-recipes " + saved.string() + " --report " + report.string());
+    const auto r = quantlens("verify --adapter " + kRun +
+                             " --scheme int4_weight_only --group-size 32 --device-numerics cpu "
+                             "--save-recipes " +
+                             saved.string() + " --report " + report.string());
     ASSERT_TRUE(r.exitCode == 0 || r.exitCode == 1) << r.output;  // merged vs unmerged: the merge check may fail
     EXPECT_NE(r.output.find("# --- train recipe"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("form: unmerged"), std::string::npos);
@@ -174,14 +184,16 @@ TEST(InputsCli, VerifyFromATrainerOutputFolderBuildsBothRecipes) {
         const auto& res = j[side]["resolution"];
         EXPECT_EQ(res["checkpoint_step"], 20) << side;
         EXPECT_EQ(res["checkpoints_available"], json::array({10, 20})) << side;
-        EXPECT_NE(res["model_origin"].get<std::string>().find("adapter_config.json base_model_name_or_path"), std::string::npos);
+        EXPECT_NE(res["model_origin"].get<std::string>().find("adapter_config.json base_model_name_or_path"),
+                  std::string::npos);
         EXPECT_EQ(fs::path(j[side]["model_dir"].get<std::string>()).filename(), "llama3_tied_bf16");
         EXPECT_EQ(j[side]["coverage"].size(), 1u + 2u * 7u + 1u) << side;
     }
     EXPECT_EQ(j["train"]["adapter_form"], "unmerged");
     EXPECT_EQ(j["eval"]["adapter_form"], "merged");
     // The saved recipes run the same way from YAML.
-    const auto again = quantlens("diff-config " + (saved / "train.yaml").string() + " " + (saved / "eval.yaml").string());
+    const auto again =
+        quantlens("diff-config " + (saved / "train.yaml").string() + " " + (saved / "eval.yaml").string());
     EXPECT_EQ(again.exitCode, 1) << again.output;  // merged vs unmerged changes numerics
 }
 
@@ -193,9 +205,10 @@ TEST(InputsCli, VerifyFromACheckpointTakesFormsAndPinsTheCheckpoint) {
     fs::copy(kRun, run, fs::copy_options::recursive);
     const auto saved = dir.path() / "recipes";
     const auto report = dir.path() / "report.json";
-    const auto r = quantlens("verify --adapter " + run.string() + " --model " + kRef + "/checkpoints/llama3_tied_bf16 --scheme int4_weight_only --group-size 32 "
-                             "--device-numerics cpu --eval-form unmerged -q --save-recipes " + saved.string() +
-                             " --report " + report.string());
+    const auto r = quantlens("verify --adapter " + run.string() + " --model " + kRef +
+                             "/checkpoints/llama3_tied_bf16 --scheme int4_weight_only --group-size 32 "
+                             "--device-numerics cpu --eval-form unmerged -q --save-recipes " +
+                             saved.string() + " --report " + report.string());
     EXPECT_EQ(r.exitCode, 0) << r.output;  // the same form on both sides: every check passes
     std::ifstream in(report);
     const auto j = json::parse(in);
@@ -218,7 +231,8 @@ TEST(InputsCli, VerifyFromACheckpointTakesFormsAndPinsTheCheckpoint) {
 
     const auto bad = quantlens("verify --adapter " + run.string() + " --eval-form folded");
     EXPECT_EQ(bad.exitCode, 2);
-    EXPECT_NE(bad.output.find("--eval-form: folded not in {unmerged,merged,qat_after_peft}"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("--eval-form: folded not in {unmerged,merged,qat_after_peft}"), std::string::npos)
+        << bad.output;
 }
 
 TEST(InputsCli, ReprConflictsWithSchemeAndGroupSize) {
@@ -236,9 +250,12 @@ TEST(InputsCli, ReprConflictsWithSchemeAndGroupSize) {
 TEST(InputsCli, VerifyRunsTheSelectionKeys) {
     ql::test::TempDir dir;
     const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
-    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\ndevice_numerics: cpu\n"
-                                                "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n";
-    std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\ndevice_numerics: cpu\n"
+    std::ofstream(dir.path() / "train.yaml")
+        << "model: " << model
+        << "\ndevice_numerics: cpu\n"
+           "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n";
+    std::ofstream(dir.path() / "eval.yaml") << "model: " << model
+                                            << "\ndevice_numerics: cpu\n"
                                                "quantization: {scheme: int4_weight_only, group_size: 32}\n";
     const std::string pair = (dir.path() / "train.yaml").string() + " " + (dir.path() / "eval.yaml").string();
     auto diff = quantlens("diff-config " + pair + " --json");
@@ -265,8 +282,10 @@ TEST(InputsCli, VerifyRunsTheSelectionKeys) {
 TEST(InputsCli, VerifyRefusesAConvertedEmbedding) {
     ql::test::TempDir dir;
     const std::string model = kRef + "/checkpoints/qwen3_tied_bf16";
-    std::ofstream(dir.path() / "train.yaml") << "model: " << model << "\nembedding_quantization: {scheme: intx_weight_only, "
-                                                "weight_dtype: int8, granularity: per_group, group_size: 32, step: convert}\n";
+    std::ofstream(dir.path() / "train.yaml")
+        << "model: " << model
+        << "\nembedding_quantization: {scheme: intx_weight_only, "
+           "weight_dtype: int8, granularity: per_group, group_size: 32, step: convert}\n";
     std::ofstream(dir.path() / "eval.yaml") << "model: " << model << "\n";
     expectOneLineExitTwo(quantlens("verify --train " + (dir.path() / "train.yaml").string() + " --eval " +
                                    (dir.path() / "eval.yaml").string()),
@@ -291,7 +310,8 @@ TEST(InputsCli, PromptsFileErrorsNameTheFileAndLine) {
                              "/scenarios/a_identical/eval.yaml --prompts ";
     const auto binary = dir.path() / "prompts.bin";
     std::ofstream(binary, std::ios::binary) << "Hello there\nok\n\x89PNG\r\n\x1a\n";
-    expectOneLineExitTwo(quantlens("verify " + pair + binary.string()), binary.string() + ":3:1: not valid UTF-8 (byte 0x89)");
+    expectOneLineExitTwo(quantlens("verify " + pair + binary.string()),
+                         binary.string() + ":3:1: not valid UTF-8 (byte 0x89)");
     const auto nul = dir.path() / "nul.txt";
     std::ofstream(nul, std::ios::binary) << std::string("abc\0def\n", 8);
     expectOneLineExitTwo(quantlens("verify " + pair + nul.string()), nul.string() + ":1:4: a NUL byte");
@@ -306,7 +326,8 @@ TEST(InputsCli, PromptsFileErrorsNameTheFileAndLine) {
 TEST(InputsCli, NoDisplayIsAMessageNotAnAbort) {
     const auto r = test::runMerged("env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM " + std::string(QL_EXE));
     EXPECT_EQ(r.exitCode, 2) << r.output;
-    EXPECT_EQ(r.output.rfind("quantlens: no display; use a subcommand or set QT_QPA_PLATFORM=offscreen\n", 0), 0u) << r.output;
+    EXPECT_EQ(r.output.rfind("quantlens: no display; use a subcommand or set QT_QPA_PLATFORM=offscreen\n", 0), 0u)
+        << r.output;
     EXPECT_NE(r.output.find("verify"), std::string::npos) << "the help lists the subcommands";
     const auto xcb = test::runMerged("env -u DISPLAY QT_QPA_PLATFORM=xcb " + std::string(QL_EXE));
     EXPECT_EQ(xcb.exitCode, 2) << xcb.output;

@@ -3,15 +3,13 @@
 // directory gives exit 0 and JSON.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
-#include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "quantlens/inspect.h"
 #include "support/reference_data.h"

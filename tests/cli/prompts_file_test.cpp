@@ -13,7 +13,8 @@ namespace {
 TEST(PromptsFile, SkipsBlankAndWhitespaceOnlyLines) {
     ql::test::TempDir dir;
     const auto path = (dir.path() / "prompts.txt").string();
-    std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBFThe capital of France is\n   \n\t\r\n\nOne, two,\r\n  indented  \n";
+    std::ofstream(path, std::ios::binary)
+        << "\xEF\xBB\xBFThe capital of France is\n   \n\t\r\n\nOne, two,\r\n  indented  \n";
     const auto prompts = ql::cli::readPromptsFile(path);
     ASSERT_TRUE(prompts.ok()) << prompts.error().message;
     ASSERT_EQ(prompts->size(), 3u);

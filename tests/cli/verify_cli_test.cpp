@@ -9,12 +9,13 @@
 #include <string>
 
 #include "support/cli_runner.h"
-
 #include "support/safetensors_writer.h"
 
 namespace {
 
-test::CliRun run(const std::string& args) { return test::runMerged(std::string(QL_EXE) + " verify " + args); }
+test::CliRun run(const std::string& args) {
+    return test::runMerged(std::string(QL_EXE) + " verify " + args);
+}
 
 std::string scenario(const std::string& name) {
     const std::string d = std::string(QL_REFERENCE_DIR) + "/scenarios/" + name + "/";
@@ -81,7 +82,8 @@ TEST(VerifyCli, ChecksRunsOnlyTheListedChecks) {
             }
             const std::string text = full["checks"][i]["explanation"];
             EXPECT_EQ(text.rfind(partial["checks"][i]["explanation"].get<std::string>(), 0), 0u) << kind;
-        } else EXPECT_EQ(partial["checks"][i]["headline"], "not requested") << kind;
+        } else
+            EXPECT_EQ(partial["checks"][i]["headline"], "not requested") << kind;
     }
     EXPECT_EQ(partial["weights"], full["weights"]);
     EXPECT_EQ(partial["logits"], full["logits"]);
@@ -128,7 +130,8 @@ TEST(VerifyCli, WritesAFixedEvalRecipeThatPasses) {
     const auto again = run("--train " + train + " --eval " + fixed.string() + " --attention eager");
     const auto itself = run("--train " + train + " --eval " + train + " --attention eager");
     EXPECT_EQ(again.exitCode, itself.exitCode) << again.output;
-    for (const char* line : {"config         pass", "weights        pass", "logits         pass", "activations    pass"}) {
+    for (const char* line :
+         {"config         pass", "weights        pass", "logits         pass", "activations    pass"}) {
         EXPECT_NE(again.output.find(line), std::string::npos) << line << "\n" << again.output;
     }
     // Writing again over its own file is allowed; a file QuantLens did not write is never replaced.
@@ -202,12 +205,12 @@ TEST(VerifyCli, ExportWritesPdfAndPngWithTheReport) {
 TEST(VerifyCli, BadExportPathExitsTwoAndWritesNothing) {
     ql::test::TempDir dir;
     const auto json = dir.path() / "r.json";
-    auto r = run(scenario("a_identical") + " --export " + (dir.path() / "out.txt").string() + " --report " +
-                 json.string());
+    auto r =
+        run(scenario("a_identical") + " --export " + (dir.path() / "out.txt").string() + " --report " + json.string());
     EXPECT_EQ(r.exitCode, 2) << r.output;
     EXPECT_NE(r.output.find("--export"), std::string::npos) << r.output;
-    r = run(scenario("a_identical") + " --export " + (dir.path() / "no/such/dir/out.pdf").string() +
-            " --report " + json.string());
+    r = run(scenario("a_identical") + " --export " + (dir.path() / "no/such/dir/out.pdf").string() + " --report " +
+            json.string());
     EXPECT_EQ(r.exitCode, 2) << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "no report, export or temporary file";

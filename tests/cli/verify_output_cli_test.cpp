@@ -23,7 +23,9 @@ std::string scenario(const std::string& name) {
     return "--train " + d + "train.yaml --eval " + d + "eval.yaml";
 }
 
-std::string verify(const std::string& args) { return std::string(QL_EXE) + " verify " + args; }
+std::string verify(const std::string& args) {
+    return std::string(QL_EXE) + " verify " + args;
+}
 
 std::string readText(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -35,7 +37,9 @@ json readJson(const fs::path& path) {
     return json::parse(in);
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // A workflow command's message as GitHub escapes it (% first, then CR and LF).
 std::string escaped(const std::string& text) {
@@ -89,7 +93,8 @@ TEST(VerifyText, NamesWhatRanAndWhereTheReportWent) {
     const json j = readJson(report);
     EXPECT_TRUE(contains(r.output, "train: " + j["train"]["recipe_file"].get<std::string>())) << r.output;
     EXPECT_TRUE(contains(r.output, "  model:        " + j["eval"]["model_dir"].get<std::string>())) << r.output;
-    EXPECT_TRUE(contains(r.output, "tolerances: weights atol 0.001 rtol 0; logits atol 0.001 rtol 1e-05; convert atol 1"))
+    EXPECT_TRUE(
+        contains(r.output, "tolerances: weights atol 0.001 rtol 0; logits atol 0.001 rtol 1e-05; convert atol 1"))
         << r.output;
     EXPECT_TRUE(contains(r.output, "report: " + report.string() + "\n")) << r.output;
     for (const auto& c : j["checks"]) {
@@ -108,7 +113,8 @@ TEST(VerifyCi, MarkdownHasTheVerdictAndEveryCheck) {
     ql::test::TempDir dir;
     const auto md = dir.path() / "summary.md";
     const auto report = dir.path() / "r.json";
-    const auto r = test::runSplit(verify(scenario("b_merge") + " -q --export " + md.string() + " --report " + report.string()));
+    const auto r =
+        test::runSplit(verify(scenario("b_merge") + " -q --export " + md.string() + " --report " + report.string()));
     EXPECT_EQ(r.exitCode, 1) << r.errors;
     EXPECT_TRUE(contains(r.output, "export: " + md.string())) << r.output;
     const std::string text = readText(md);
@@ -123,12 +129,15 @@ TEST(VerifyCi, MarkdownHasTheVerdictAndEveryCheck) {
         const std::string kind = c["kind"], status = c["status"];
         EXPECT_TRUE(contains(text, "| " + kind + " | " + status + " | ")) << kind;
         EXPECT_TRUE(contains(text, "### " + kind + ": " + status)) << kind;
-        if (!c["rule"].get<std::string>().empty()) EXPECT_TRUE(contains(text, "Rule: " + c["rule"].get<std::string>())) << kind;
-        if (!c["explanation"].get<std::string>().empty()) EXPECT_TRUE(contains(text, c["explanation"].get<std::string>())) << kind;
+        if (!c["rule"].get<std::string>().empty())
+            EXPECT_TRUE(contains(text, "Rule: " + c["rule"].get<std::string>())) << kind;
+        if (!c["explanation"].get<std::string>().empty())
+            EXPECT_TRUE(contains(text, c["explanation"].get<std::string>())) << kind;
         for (const auto& n : c["numbers"]) {
             EXPECT_TRUE(contains(text, n["display"].get<std::string>())) << kind;
             // A number is a JSON number (or "inf"/"-inf"/"nan") unless its unit says it is text.
-            EXPECT_EQ(n["value"].is_null(), n["unit"] == "text" || n["display"] == "none" || n["display"] == "-") << kind << n;
+            EXPECT_EQ(n["value"].is_null(), n["unit"] == "text" || n["display"] == "none" || n["display"] == "-")
+                << kind << n;
         }
     }
     // Every row of the check table has the table's four '|' (a headline's "|Δ|" is escaped).
@@ -150,7 +159,8 @@ std::string junitCases(const fs::path& file) {
         "for t in suite.iter('testcase'):\n"
         "    kind = next((k for k in ('failure', 'error', 'skipped') if t.find(k) is not None), 'pass')\n"
         "    el = t.find(kind)\n"
-        "    print(t.get('name'), kind, (el.get('message') or '') if el is not None else '', (el.text or '').count('rule: ') if el is not None else 0)\n"
+        "    print(t.get('name'), kind, (el.get('message') or '') if el is not None else '', (el.text or "
+        "'').count('rule: ') if el is not None else 0)\n"
         "print('totals', suite.get('tests'), suite.get('failures'), suite.get('errors'), suite.get('skipped'))\n";
     std::ofstream(file.string() + ".py") << script;
     return test::runMerged(python + " " + file.string() + ".py " + file.string()).output;
@@ -160,7 +170,8 @@ TEST(VerifyCi, JunitHasOneTestcasePerCheckWithTheFailuresMarked) {
     ql::test::TempDir dir;
     const auto xml = dir.path() / "junit.xml";
     const auto report = dir.path() / "r.json";
-    const auto r = test::runSplit(verify(scenario("b_merge") + " -q --junit " + xml.string() + " --report " + report.string()));
+    const auto r =
+        test::runSplit(verify(scenario("b_merge") + " -q --junit " + xml.string() + " --report " + report.string()));
     EXPECT_EQ(r.exitCode, 1) << r.errors;
     const json j = readJson(report);
     const std::string cases = junitCases(xml);
@@ -172,18 +183,21 @@ TEST(VerifyCi, JunitHasOneTestcasePerCheckWithTheFailuresMarked) {
         skipped += status == "skipped" ? 1 : 0;
         const std::string message = status == "pass" ? "" : c["headline"].get<std::string>();
         const bool withRule = status == "fail" && !c["rule"].get<std::string>().empty();
-        const std::string expected = c["kind"].get<std::string>() + " " + kind + " " + message + " " + (withRule ? "1" : "0");
+        const std::string expected =
+            c["kind"].get<std::string>() + " " + kind + " " + message + " " + (withRule ? "1" : "0");
         EXPECT_TRUE(contains(cases, expected + "\n")) << expected << "\n" << cases;
     }
     EXPECT_GE(failures, 1);
-    EXPECT_TRUE(contains(cases, "totals 6 " + std::to_string(failures) + " 0 " + std::to_string(skipped) + "\n")) << cases;
+    EXPECT_TRUE(contains(cases, "totals 6 " + std::to_string(failures) + " 0 " + std::to_string(skipped) + "\n"))
+        << cases;
     EXPECT_TRUE(contains(r.output, "junit: " + xml.string()));
 }
 
 TEST(VerifyCi, BadJunitFolderExitsTwoBeforeTheRun) {
     ql::test::TempDir dir;
-    const auto r = test::runMerged(verify(scenario("a_identical") + " --junit " + (dir.path() / "no/dir/j.xml").string() +
-                                          " --report " + (dir.path() / "r.json").string()));
+    const auto r =
+        test::runMerged(verify(scenario("a_identical") + " --junit " + (dir.path() / "no/dir/j.xml").string() +
+                               " --report " + (dir.path() / "r.json").string()));
     EXPECT_EQ(r.exitCode, 2) << r.output;
     EXPECT_EQ(r.output, "quantlens: --junit " + (dir.path() / "no/dir/j.xml").string() + ": the folder " +
                             (dir.path() / "no/dir").string() + " does not exist\n");
@@ -195,14 +209,15 @@ TEST(VerifyCi, GithubAnnotationsOnlyInActions) {
     EXPECT_FALSE(contains(plain.output, "::error"));
     ql::test::TempDir dir;
     const auto report = dir.path() / "r.json";
-    const auto ci = test::runSplit("GITHUB_ACTIONS=true " + verify(scenario("b_merge") + " -q --report " + report.string()));
+    const auto ci =
+        test::runSplit("GITHUB_ACTIONS=true " + verify(scenario("b_merge") + " -q --report " + report.string()));
     EXPECT_EQ(ci.exitCode, 1);
     int failed = 0;
     const json j = readJson(report);
     for (const auto& c : j["checks"]) {
         const std::string status = c["status"];
-        const std::string line = "::error title=QuantLens verify%3A " + c["kind"].get<std::string>() + " " + status + "::" +
-                                 escaped(c["headline"].get<std::string>()) + "%0Arule: ";
+        const std::string line = "::error title=QuantLens verify%3A " + c["kind"].get<std::string>() + " " + status +
+                                 "::" + escaped(c["headline"].get<std::string>()) + "%0Arule: ";
         const bool annotated = status == "fail" || status == "error";
         failed += annotated ? 1 : 0;
         EXPECT_EQ(contains(ci.output, line), annotated) << line << "\n" << ci.output;

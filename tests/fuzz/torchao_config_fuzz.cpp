@@ -22,9 +22,12 @@ void resolveAll(const ql::QuantConfig& config) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    for (auto parsed : {ql::parseTorchaoConfigJson(text, "fuzz.json"), ql::parseHfQuantizationConfig(text, "config.json")}) {
-        if (parsed.ok()) resolveAll(*parsed);
-        else if (parsed.error().message.find('\n') != std::string::npos) __builtin_trap();
+    for (auto parsed :
+         {ql::parseTorchaoConfigJson(text, "fuzz.json"), ql::parseHfQuantizationConfig(text, "config.json")}) {
+        if (parsed.ok())
+            resolveAll(*parsed);
+        else if (parsed.error().message.find('\n') != std::string::npos)
+            __builtin_trap();
     }
     return 0;
 }

@@ -2,10 +2,10 @@
 // mslk's int4_row_quantize_zp/pack_int4; see ql_ref/fake_quant.py): qdata, scale, zero_point
 // bit-identical; kernel-emulating linear vs the Python emulation (torchao has no CPU PLAIN int4 mm).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "golden/golden_tensors.h"
 #include "quant/fake_quant.h"
@@ -51,10 +51,11 @@ TEST(ConvertGolden, Int4PlainBitIdenticalWithTorchao) {
         EXPECT_EQ(badY, 0) << "linear case " << idx;
         linearIdentical += badY == 0;
     }
-    std::printf("int4 plain convert: %d/%d weights with qdata+scale+zero_point bit-identical (%lld packed bytes), "
-                "%d/%d K%%g!=0 layers left bf16 as torchao does, linear (kernel emulation vs python): %d/%d "
-                "bit-identical\n", identical, converted, static_cast<long long>(bytes), staysBf16, staysBf16,
-                linearIdentical, converted);
+    std::printf(
+        "int4 plain convert: %d/%d weights with qdata+scale+zero_point bit-identical (%lld packed bytes), "
+        "%d/%d K%%g!=0 layers left bf16 as torchao does, linear (kernel emulation vs python): %d/%d "
+        "bit-identical\n",
+        identical, converted, static_cast<long long>(bytes), staysBf16, staysBf16, linearIdentical, converted);
     EXPECT_GE(converted, 50);
     EXPECT_EQ(identical, converted);
 }

@@ -1,10 +1,10 @@
 // Fake quantizers vs torchao 0.18.0 (tests/reference/ql_ref/fake_quant.py): 100% bit-identity per
 // scheme, ragged-K cases refused as torchao refuses them. Prints per-scheme counts.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "golden/golden_tensors.h"
 #include "quant/fake_quant.h"
@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-QuantDType intDType(int bits) { return static_cast<QuantDType>(static_cast<int>(QuantDType::Int1) + bits - 1); }
+QuantDType intDType(int bits) {
+    return static_cast<QuantDType>(static_cast<int>(QuantDType::Int1) + bits - 1);
+}
 
 // The public config a user would declare for this case, mapped by toFakeQuantSpec.
 FakeQuantSpec specFor(const json& scheme, const json& c) {
@@ -27,8 +29,8 @@ FakeQuantSpec specFor(const json& scheme, const json& c) {
         config.scheme = QuantScheme::Int4WeightOnly;
         config.weight.groupSize = c["group_size"];
     } else if (family == "intx_weight" || family == "int8da_weight" || family == "int8_act") {
-        config.scheme = family == "intx_weight" ? QuantScheme::IntxWeightOnly
-                                                : QuantScheme::Int8DynamicActivationIntxWeight;
+        config.scheme =
+            family == "intx_weight" ? QuantScheme::IntxWeightOnly : QuantScheme::Int8DynamicActivationIntxWeight;
         config.weight.dtype = intDType(c.value("bits", 4));
         config.weight.mapping = MappingType::Symmetric;
         const int g = c.value("group_size", 32);
@@ -65,7 +67,10 @@ Tally runScheme(const json& scheme, bool fused) {
         ++t.tensors;
         if (c.contains("error")) {
             EXPECT_FALSE(got.ok()) << scheme["name"] << " case " << idx << ": torchao refused, we accepted";
-            if (!got.ok()) { ++t.refused; ++t.identical; }
+            if (!got.ok()) {
+                ++t.refused;
+                ++t.identical;
+            }
             continue;
         }
         EXPECT_TRUE(got.ok()) << scheme["name"] << " case " << idx << ": " << got.error().message;
@@ -90,17 +95,23 @@ void runAll(bool fused) {
     ASSERT_GE(m["schemes"].size(), 10u);
     for (const json& scheme : m["schemes"]) {
         const Tally t = runScheme(scheme, fused);
-        std::printf("%-22s %s: %d/%d tensors bit-identical (%d refused as torchao does), %.3fM elements, "
-                    "%lld differing\n", scheme["name"].get<std::string>().c_str(), fused ? "fused" : "aten ",
-                    t.identical, t.tensors, t.refused, t.elements / 1e6, static_cast<long long>(t.badElements));
+        std::printf(
+            "%-22s %s: %d/%d tensors bit-identical (%d refused as torchao does), %.3fM elements, "
+            "%lld differing\n",
+            scheme["name"].get<std::string>().c_str(), fused ? "fused" : "aten ", t.identical, t.tensors, t.refused,
+            t.elements / 1e6, static_cast<long long>(t.badElements));
         EXPECT_GE(t.tensors, 200) << scheme["name"];
         EXPECT_EQ(t.identical, t.tensors) << scheme["name"];
     }
 }
 
-TEST(FakeQuantGolden, AtenReferenceBitIdenticalWithTorchao) { runAll(false); }
+TEST(FakeQuantGolden, AtenReferenceBitIdenticalWithTorchao) {
+    runAll(false);
+}
 
-TEST(FakeQuantGolden, DispatchedPathBitIdenticalWithTorchao) { runAll(true); }
+TEST(FakeQuantGolden, DispatchedPathBitIdenticalWithTorchao) {
+    runAll(true);
+}
 
 }  // namespace
 }  // namespace ql::quant

@@ -45,8 +45,8 @@ inline std::optional<ForwardCases> forwardCases(const std::string& kind) {
 struct Deviation {
     std::int64_t differing = 0;  // elements whose bits differ
     std::int64_t total = 0;
-    double maxAbs = 0.0;         // max |a - b|
-    double maxRel = 0.0;         // max |a - b| / max |b| over the tensor
+    double maxAbs = 0.0;  // max |a - b|
+    double maxRel = 0.0;  // max |a - b| / max |b| over the tensor
 };
 
 inline Deviation deviation(const at::Tensor& ours, const at::Tensor& ref) {

@@ -3,12 +3,13 @@
 // Both dtypes are asserted bit-identical (the same ATen ops in the same order and dtypes give the same
 // bits on the same CPU); fp32 is also held to the looser max |d| / max|ref| <= 1e-5 and the measured
 // maximum is printed.
+#include "golden/forward_golden.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <map>
 
-#include "golden/forward_golden.h"
 #include "model/causal_lm.h"
 
 namespace ql::model {

@@ -36,7 +36,8 @@ TEST(HubCacheGolden, SnapshotResolutionMatchesHuggingfaceHub) {
                 ++missing;
                 t.equal("error is NotFound", got.error().code == ErrorCode::NotFound, true);
                 t.equal("one line", got.error().message.find('\n') == std::string::npos, true);
-                t.equal("names the download command", got.error().message.find("hf download " + repo) != std::string::npos, true);
+                t.equal("names the download command",
+                        got.error().message.find("hf download " + repo) != std::string::npos, true);
             }
         } else {
             t.equal("resolves", got.ok(), true);

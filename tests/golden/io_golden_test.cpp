@@ -2,12 +2,12 @@
 // (tests/reference/ql_ref/checkpoints.py), QuantLens must read exactly what safetensors.safe_open,
 // transformers (AutoConfig + the live model), peft (PeftModel.from_pretrained) and
 // transformers.TrainerState read. Every comparison is exact (doubles bit-exact).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "quantlens/adapter.h"
 #include "quantlens/checkpoint.h"
@@ -29,7 +29,9 @@ void printSummary(const FieldTally& t, const std::string& what) {
               << t.mismatched() << " mismatched\n";
 }
 
-std::vector<std::int64_t> shapeOf(const json& j) { return j.get<std::vector<std::int64_t>>(); }
+std::vector<std::int64_t> shapeOf(const json& j) {
+    return j.get<std::vector<std::int64_t>>();
+}
 
 // Compares every tensor of `checkpoint` with the reference's safe_open listing.
 void compareTensors(FieldTally& t, const Checkpoint& checkpoint, const json& expected) {
@@ -46,14 +48,17 @@ void compareTensors(FieldTally& t, const Checkpoint& checkpoint, const json& exp
         t.equal(name + " dtype", std::string(dtypeName(view->info->dtype)), w.at("dtype").get<std::string>());
         t.equal(name + " shape", view->info->shape, shapeOf(w.at("shape")));
         t.equal(name + " bytes", view->info->byteSize(), w.at("bytes").get<std::uint64_t>());
-        t.equal(name + " span size", static_cast<std::uint64_t>(view->bytes.size()), w.at("bytes").get<std::uint64_t>());
+        t.equal(name + " span size", static_cast<std::uint64_t>(view->bytes.size()),
+                w.at("bytes").get<std::uint64_t>());
         t.equal(name + " file", checkpoint.fileNameOf(*view), w.at("file").get<std::string>());
         total += w.at("bytes").get<std::uint64_t>();
     }
     t.equal("total bytes", checkpoint.totalBytes(), total);
 }
 
-std::optional<json> expectedOf(const ReferenceCase& c) { return test::loadJsonFile(c.expected); }
+std::optional<json> expectedOf(const ReferenceCase& c) {
+    return test::loadJsonFile(c.expected);
+}
 
 TEST(IoGolden, CheckpointTensorsMatchSafeOpen) {
     const auto cases = test::referenceCases(kModule);
@@ -108,8 +113,12 @@ void compareSizes(FieldTally& t, const ModelConfig& m, const json& w) {
     t.equal("dtype", m.torchDtype, w.at("dtype").get<std::string>());
 }
 
-std::string optionalText(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "null"; }
-std::string optionalText(const json& v) { return v.is_null() ? "null" : std::to_string(v.get<std::int64_t>()); }
+std::string optionalText(const std::optional<std::int64_t>& v) {
+    return v ? std::to_string(*v) : "null";
+}
+std::string optionalText(const json& v) {
+    return v.is_null() ? "null" : std::to_string(v.get<std::int64_t>());
+}
 
 void compareFlags(FieldTally& t, const ModelConfig& m, const json& w) {
     t.equal("tie_word_embeddings", m.tieWordEmbeddings, w.at("tie_word_embeddings").get<bool>());

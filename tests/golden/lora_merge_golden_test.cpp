@@ -15,7 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-at::ScalarType dtypeOf(const json& c) { return c["dtype"] == "float32" ? at::kFloat : at::kBFloat16; }
+at::ScalarType dtypeOf(const json& c) {
+    return c["dtype"] == "float32" ? at::kFloat : at::kBFloat16;
+}
 
 TEST(LoraMergeGolden, MergedStateDictBitIdenticalWithPeft) {
     const auto ref = golden::forwardCases("lora");
@@ -27,8 +29,8 @@ TEST(LoraMergeGolden, MergedStateDictBitIdenticalWithPeft) {
         ++cases;
         auto file = SafetensorsFile::openFile(dir / c["file"].get<std::string>());
         ASSERT_TRUE(file.ok());
-        auto lm = CausalLm::open(checkpoints / c["model"].get<std::string>(),
-                                 checkpoints / c["adapter"].get<std::string>());
+        auto lm =
+            CausalLm::open(checkpoints / c["model"].get<std::string>(), checkpoints / c["adapter"].get<std::string>());
         ASSERT_TRUE(lm.ok()) << lm.error().message;
         RunSpec run;
         run.dtype = dtypeOf(c);
@@ -61,8 +63,8 @@ TEST(LoraMergeGolden, UnmergedAndMergedLogitsMatchPeft) {
     for (const json& c : ref->cases) {
         auto file = SafetensorsFile::openFile(dir / c["file"].get<std::string>());
         ASSERT_TRUE(file.ok());
-        auto lm = CausalLm::open(checkpoints / c["model"].get<std::string>(),
-                                 checkpoints / c["adapter"].get<std::string>());
+        auto lm =
+            CausalLm::open(checkpoints / c["model"].get<std::string>(), checkpoints / c["adapter"].get<std::string>());
         ASSERT_TRUE(lm.ok()) << lm.error().message;
         for (auto [form, key] : {std::pair{LinearForm::F, "unmerged"}, std::pair{LinearForm::M, "merged"}}) {
             ForwardOptions o;

@@ -31,7 +31,8 @@ inline std::string qatCoverageRecipeYaml(const std::filesystem::path& dir, const
 }
 
 // The same, parsed (a parse failure is a test failure and gives an empty recipe).
-inline Recipe qatCoverageRecipe(const std::filesystem::path& dir, const nlohmann::json& kase, const nlohmann::json& recipe) {
+inline Recipe qatCoverageRecipe(const std::filesystem::path& dir, const nlohmann::json& kase,
+                                const nlohmann::json& recipe) {
     auto parsed = parseRecipe(qatCoverageRecipeYaml(dir, kase, recipe), (dir / "recipe.yaml").string());
     EXPECT_TRUE(parsed.ok()) << parsed.error().message;
     return parsed.ok() ? *parsed : Recipe{};

@@ -154,7 +154,8 @@ TEST_F(QatCoverageForward, WeightCheckSeesWhatTorchaoWrapped) {
         if (name != "fake_quant_disabled") {
             for (const auto& m : c.at("fake_quantized")) {
                 const auto module = m.get<std::string>();
-                if (module.find(".lora_") == std::string::npos && module != "model.embed_tokens") wrapped.push_back(module);
+                if (module.find(".lora_") == std::string::npos && module != "model.embed_tokens")
+                    wrapped.push_back(module);
             }
         }
         std::sort(quantized.begin(), quantized.end());

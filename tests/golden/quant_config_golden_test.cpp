@@ -26,10 +26,14 @@ std::string upper(std::string_view s) {
 
 std::string torchDTypeName(DType d) {
     switch (d) {
-    case DType::BF16: return "bfloat16";
-    case DType::F16: return "float16";
-    case DType::F32: return "float32";
-    default: return std::string(dtypeName(d));
+        case DType::BF16:
+            return "bfloat16";
+        case DType::F16:
+            return "float16";
+        case DType::F32:
+            return "float32";
+        default:
+            return std::string(dtypeName(d));
     }
 }
 
@@ -42,35 +46,44 @@ void compareFields(test::FieldTally& t, const QuantConfig& c, const json& f) {
     t.equal("version", c.configVersion, f.at("version").get<int>());
     if (!f.at("group_size").is_null()) t.equal("group_size", c.weight.groupSize, f.at("group_size").get<int>());
     if (!f.at("int4_packing_format").is_null() && isInt4Class(c)) {
-        t.equal("int4_packing_format", std::string(int4PackingFormatName(c.int4Packing)), f.at("int4_packing_format").get<std::string>());
+        t.equal("int4_packing_format", std::string(int4PackingFormatName(c.int4Packing)),
+                f.at("int4_packing_format").get<std::string>());
     }
     if (!f.at("int4_choose_qparams_algorithm").is_null()) {
         t.equal("int4_choose_qparams_algorithm", std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)),
                 f.at("int4_choose_qparams_algorithm").get<std::string>());
     }
-    if (!f.at("int4_tile_packed_ntile").is_null()) t.equal("int4_tile_packed_ntile", c.int4TilePackedNtile, f.at("int4_tile_packed_ntile").get<int>());
+    if (!f.at("int4_tile_packed_ntile").is_null())
+        t.equal("int4_tile_packed_ntile", c.int4TilePackedNtile, f.at("int4_tile_packed_ntile").get<int>());
     if (!f.at("intx_packing_format").is_null()) {
-        t.equal("intx_packing_format", std::string(intxPackingFormatName(c.intxPacking)), f.at("intx_packing_format").get<std::string>());
+        t.equal("intx_packing_format", std::string(intxPackingFormatName(c.intxPacking)),
+                f.at("intx_packing_format").get<std::string>());
         t.equal("intx_choose_qparams_algorithm", std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm)),
                 f.at("intx_choose_qparams_algorithm").get<std::string>());
     }
-    if (!f.at("weight_dtype").is_null()) t.equal("weight_dtype", std::string(quantDTypeName(c.weight.dtype)), f.at("weight_dtype").get<std::string>());
+    if (!f.at("weight_dtype").is_null())
+        t.equal("weight_dtype", std::string(quantDTypeName(c.weight.dtype)), f.at("weight_dtype").get<std::string>());
     if (!f.at("activation_dtype").is_null()) {
         ASSERT_TRUE(c.activation.has_value());
-        t.equal("activation_dtype", std::string(quantDTypeName(c.activation->dtype)), f.at("activation_dtype").get<std::string>());
+        t.equal("activation_dtype", std::string(quantDTypeName(c.activation->dtype)),
+                f.at("activation_dtype").get<std::string>());
     }
     if (const auto& g = f.at("granularity"); !g.is_null()) {
         t.equal("granularity", std::string(granularityName(c.weight.granularity)), g.at("type").get<std::string>());
         if (g.at("type") == "PerGroup") t.equal("granularity.group_size", c.weight.groupSize, g.at("arg").get<int>());
         if (g.at("type") == "PerAxis") t.equal("granularity.axis", c.weight.axis, g.at("arg").get<int>());
     }
-    if (!f.at("mapping_type").is_null()) t.equal("mapping_type", std::string(mappingTypeName(c.weight.mapping)), f.at("mapping_type").get<std::string>());
+    if (!f.at("mapping_type").is_null())
+        t.equal("mapping_type", std::string(mappingTypeName(c.weight.mapping)),
+                f.at("mapping_type").get<std::string>());
     if (!f.at("act_mapping_type").is_null()) {
         ASSERT_TRUE(c.activation.has_value());
-        t.equal("act_mapping_type", std::string(mappingTypeName(c.activation->mapping)), f.at("act_mapping_type").get<std::string>());
+        t.equal("act_mapping_type", std::string(mappingTypeName(c.activation->mapping)),
+                f.at("act_mapping_type").get<std::string>());
     }
     const std::string scale = c.weight.scaleDType ? torchDTypeName(*c.weight.scaleDType) : "null";
-    t.equal("scale_dtype", scale, f.at("scale_dtype").is_null() ? std::string("null") : f.at("scale_dtype").get<std::string>());
+    t.equal("scale_dtype", scale,
+            f.at("scale_dtype").is_null() ? std::string("null") : f.at("scale_dtype").get<std::string>());
     if (!f.at("activation_value_ub").is_null()) {
         ASSERT_TRUE(c.activation && c.activation->valueUb);
         t.exactDouble("activation_value_ub", *c.activation->valueUb, f.at("activation_value_ub").get<double>());
@@ -107,18 +120,19 @@ void compareCase(const json& kase, const std::filesystem::path& dir) {
 std::string canonical(const QuantConfig& c, bool withDeclared) {
     std::string out = std::string(quantSchemeName(c.scheme)) + "|" + std::string(qatStepName(c.qatStep)) + "|" +
                       std::to_string(c.hasBaseConfig) + "|v" + std::to_string(c.configVersion) + "|" +
-                      std::string(quantDTypeName(c.weight.dtype)) + "|" + std::string(granularityName(c.weight.granularity)) +
-                      "|g" + std::to_string(c.weight.groupSize) + "|a" + std::to_string(c.weight.axis) + "|" +
-                      std::string(mappingTypeName(c.weight.mapping)) + "|" +
-                      (c.weight.scaleDType ? std::string(dtypeName(*c.weight.scaleDType)) : "-") + "|" +
+                      std::string(quantDTypeName(c.weight.dtype)) + "|" +
+                      std::string(granularityName(c.weight.granularity)) + "|g" + std::to_string(c.weight.groupSize) +
+                      "|a" + std::to_string(c.weight.axis) + "|" + std::string(mappingTypeName(c.weight.mapping)) +
+                      "|" + (c.weight.scaleDType ? std::string(dtypeName(*c.weight.scaleDType)) : "-") + "|" +
                       std::string(int4PackingFormatName(c.int4Packing)) + "|" +
                       std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)) + "|n" +
-                      std::to_string(c.int4TilePackedNtile) + "|" + std::string(intxPackingFormatName(c.intxPacking)) + "|" +
-                      std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm));
+                      std::to_string(c.int4TilePackedNtile) + "|" + std::string(intxPackingFormatName(c.intxPacking)) +
+                      "|" + std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm));
     if (c.activation) {
         out += "|act " + std::string(quantDTypeName(c.activation->dtype)) + " " +
-               std::string(granularityName(c.activation->granularity)) + " " + std::string(mappingTypeName(c.activation->mapping)) +
-               " lb" + (c.activation->valueLb ? std::to_string(*c.activation->valueLb) : "-") + " ub" +
+               std::string(granularityName(c.activation->granularity)) + " " +
+               std::string(mappingTypeName(c.activation->mapping)) + " lb" +
+               (c.activation->valueLb ? std::to_string(*c.activation->valueLb) : "-") + " ub" +
                (c.activation->valueUb ? std::to_string(*c.activation->valueUb) : "-");
     }
     if (withDeclared) {

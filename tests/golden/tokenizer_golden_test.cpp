@@ -6,10 +6,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "quantlens/tokenizer.h"
 
@@ -51,7 +50,9 @@ struct Tally {
     }
 };
 
-std::vector<std::int32_t> ids(const Json& v) { return v.get<std::vector<std::int32_t>>(); }
+std::vector<std::int32_t> ids(const Json& v) {
+    return v.get<std::vector<std::int32_t>>();
+}
 
 class TokenizerGolden : public ::testing::TestWithParam<std::string> {};
 
@@ -99,8 +100,7 @@ TEST_P(TokenizerGolden, EncodeAndDecodeMatchHfTokenizers) {
     randomIdsSkip.report(GetParam());
 }
 
-INSTANTIATE_TEST_SUITE_P(Variants, TokenizerGolden,
-                         ::testing::Values("qwen2", "qwen2_legacy", "llama3", "gpt2"),
+INSTANTIATE_TEST_SUITE_P(Variants, TokenizerGolden, ::testing::Values("qwen2", "qwen2_legacy", "llama3", "gpt2"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -2,9 +2,9 @@
 // reader and compared with our own convert of the original weights; Intx / Float8 / tinygemm converts
 // bit-identical with torchao 0.18.0 on CPU (data: tests/reference/ql_ref/torchao_ckpt.py).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "golden/golden_tensors.h"
 #include "quant/int4_tinygemm.h"
@@ -86,7 +86,8 @@ TEST(TorchaoCheckpointGolden, FlatAndShardedMatchOurConvert) {
             const std::string param = m["name"].get<std::string>() + ".weight";
             if (m["type"] == "Tensor") {
                 EXPECT_NE(std::find(parsed->plainTensors.begin(), parsed->plainTensors.end(), param),
-                          parsed->plainTensors.end()) << param;
+                          parsed->plainTensors.end())
+                    << param;
                 continue;
             }
             ++quantized;
@@ -105,8 +106,10 @@ TEST(TorchaoCheckpointGolden, FlatAndShardedMatchOurConvert) {
         EXPECT_EQ(parsed->weights.size(), quantized);
         EXPECT_EQ(parsed->plainTensors.size(), ref->manifest["checkpoint"]["metadata"].size() - 1 - quantized);
     }
-    std::printf("torchao checkpoints (flat + 2 shards): %d/%d quantized weights bit-identical with our convert "
-                "of the float weights\n", identical, compared);
+    std::printf(
+        "torchao checkpoints (flat + 2 shards): %d/%d quantized weights bit-identical with our convert "
+        "of the float weights\n",
+        identical, compared);
     EXPECT_EQ(identical, compared);
     EXPECT_GE(compared, 10);
 }
@@ -114,10 +117,9 @@ TEST(TorchaoCheckpointGolden, FlatAndShardedMatchOurConvert) {
 TEST(TorchaoCheckpointGolden, InconsistentMetadataIsRefused) {
     auto ref = loadRef();
     ASSERT_TRUE(ref);
-    const std::vector<std::pair<std::string, ErrorCode>> cases = {
-        {"unknown_type", ErrorCode::Unsupported},
-        {"missing_component", ErrorCode::NotFound},
-        {"shape_mismatch", ErrorCode::InvalidInput}};
+    const std::vector<std::pair<std::string, ErrorCode>> cases = {{"unknown_type", ErrorCode::Unsupported},
+                                                                  {"missing_component", ErrorCode::NotFound},
+                                                                  {"shape_mismatch", ErrorCode::InvalidInput}};
     for (const auto& [name, code] : cases) {
         auto ckpt = Checkpoint::open(ref->dir / ("bad_" + name + ".safetensors"));
         ASSERT_TRUE(ckpt.ok()) << ckpt.error().message;
@@ -155,9 +157,10 @@ TEST(TorchaoConvertGolden, IntxBitIdenticalWithTorchao) {
         same[scheme] += n == 0;
     }
     for (const auto& [scheme, t] : total) {
-        std::printf("%s convert: %d/%d weights with qdata+scale+zero_point+dequantize() bit-identical, "
-                    "%d/%d ragged-K cases refused as torchao does\n", scheme.c_str(), same[scheme], t,
-                    refused[scheme], refused[scheme]);
+        std::printf(
+            "%s convert: %d/%d weights with qdata+scale+zero_point+dequantize() bit-identical, "
+            "%d/%d ragged-K cases refused as torchao does\n",
+            scheme.c_str(), same[scheme], t, refused[scheme], refused[scheme]);
         EXPECT_GE(t, 200);
         EXPECT_EQ(same[scheme], t);
     }

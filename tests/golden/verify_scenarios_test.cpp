@@ -5,8 +5,8 @@
 
 #include <fstream>
 #include <functional>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "golden/golden_tensors.h"
 #include "quantlens/recipe.h"
@@ -25,7 +25,9 @@ json readJson(const std::filesystem::path& p) {
     return json::parse(in);
 }
 
-double num(const json& j) { return j.is_string() ? std::numeric_limits<double>::infinity() : j.get<double>(); }
+double num(const json& j) {
+    return j.is_string() ? std::numeric_limits<double>::infinity() : j.get<double>();
+}
 
 void expectRel(double got, double want, double rel, const std::string& what) {
     if (std::isinf(want)) {
@@ -82,7 +84,8 @@ TEST(VerifyMetricsGolden, KlQuantilesTopK) {
     at::Tensor kl = checks::klPerPosition(lt, le);
     const auto want = m["kl"].get<std::vector<double>>();
     ASSERT_EQ(kl.numel(), static_cast<std::int64_t>(want.size()));
-    for (std::size_t i = 0; i < want.size(); ++i) expectRel(kl[static_cast<std::int64_t>(i)].item<double>(), want[i], 1e-12, "kl");
+    for (std::size_t i = 0; i < want.size(); ++i)
+        expectRel(kl[static_cast<std::int64_t>(i)].item<double>(), want[i], 1e-12, "kl");
     const auto q = checks::quantiles(kl);
     expectRel(q.mean, m["kl_mean"].get<double>(), 1e-12, "kl mean");
     expectRel(q.median, m["kl_median"].get<double>(), 1e-12, "kl median");
@@ -124,7 +127,7 @@ TEST(VerifyMetricsGolden, ArgmaxFlipsWithMarginsAndTies) {
     EXPECT_EQ(d.flipsTotal, static_cast<std::int64_t>(want.size()));
     EXPECT_EQ(d.flipsNearTie, nearTies);
     EXPECT_EQ(d.flipsBeyondTolerance, d.flipsTotal - nearTies);
-    EXPECT_GT(nearTies, 0);                 // the case holds both kinds
+    EXPECT_GT(nearTies, 0);  // the case holds both kinds
     EXPECT_GT(d.flipsBeyondTolerance, 0);
     EXPECT_EQ(d.positions, 40);
 }
@@ -178,7 +181,8 @@ protected:
         expectRel(r.logits->diff.meanAbs, l["mean_abs"].get<double>(), kLogitGapTol, "logits mean gap");
     }
     // Every expected convert row: the dequant gap exactly as Python's, plus `more` per row.
-    void expectConvertRows(const VerifyReport& r, const std::function<void(const ConvertModuleRow&, const json&)>& more) {
+    void expectConvertRows(const VerifyReport& r,
+                           const std::function<void(const ConvertModuleRow&, const json&)>& more) {
         ASSERT_TRUE(r.convert.has_value());
         std::size_t matched = 0;
         for (const auto& row : r.convert->deployments.at(0).modules) {
@@ -204,7 +208,8 @@ std::string notPassed(const VerifyReport& r) {
 }
 
 CheckStatus statusOf(const VerifyReport& r, CheckKind k) {
-    for (const auto& c : r.checks) if (c.kind == k) return c.status;
+    for (const auto& c : r.checks)
+        if (c.kind == k) return c.status;
     return CheckStatus::Error;
 }
 
@@ -247,7 +252,8 @@ TEST_F(VerifyScenario, MergedEvalFailsAdapterMerge) {
     bool probesFromPrompts = false;
     for (const auto& c : r->checks) {
         if (c.kind != CheckKind::AdapterMerge) continue;
-        for (const auto& n : c.numbers) probesFromPrompts |= n.label == "probe inputs" && n.display.rfind("prompt activations", 0) == 0;
+        for (const auto& n : c.numbers)
+            probesFromPrompts |= n.label == "probe inputs" && n.display.rfind("prompt activations", 0) == 0;
     }
     EXPECT_TRUE(probesFromPrompts);
 }
@@ -350,7 +356,8 @@ TEST_F(VerifyScenario, DiagnosisTracksEqualTheNotebookWithEachSettingReverted) {
     EXPECT_EQ(fields.size(), m_expected["causes"].size());
     // Ranked: the cause whose revert leaves the smallest logit gap first, causes without effect alone last.
     const auto masked = [&](const DiagnosisCause& c) {
-        return c.effect->logitsMaxAbs == d.before.logitsMaxAbs && c.effect->logitsTop1Agreement == d.before.logitsTop1Agreement &&
+        return c.effect->logitsMaxAbs == d.before.logitsMaxAbs &&
+               c.effect->logitsTop1Agreement == d.before.logitsTop1Agreement &&
                c.effect->weightsModulesDiffering == d.before.weightsModulesDiffering;
     };
     for (std::size_t i = 1; i < d.causes.size(); ++i) {
@@ -360,7 +367,8 @@ TEST_F(VerifyScenario, DiagnosisTracksEqualTheNotebookWithEachSettingReverted) {
     }
     // Under torchao 0.15 the group size alone changes nothing (the fake quantizer forces 128): said so.
     for (const DiagnosisCause& c : d.causes) {
-        if (c.field == "quantization.group_size") EXPECT_NE(c.note.find("pytorch/ao#3572"), std::string::npos) << c.note;
+        if (c.field == "quantization.group_size")
+            EXPECT_NE(c.note.find("pytorch/ao#3572"), std::string::npos) << c.note;
     }
     ASSERT_TRUE(d.allReverted.has_value());
     expectEffect(*d.allReverted, m_expected["all_reverted"], "all reverted");
@@ -386,7 +394,8 @@ TEST_F(VerifyScenario, DiagnosisTracksEqualTheNotebookWithEachSettingReverted) {
     ASSERT_TRUE(trainItself.ok()) << trainItself.error().message;
     for (CheckKind k : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations})
         EXPECT_EQ(statusOf(*again, k), CheckStatus::Pass) << checkKindName(k) << " — " << notPassed(*again);
-    for (const CheckSummary& c : trainItself->checks) EXPECT_EQ(statusOf(*again, c.kind), c.status) << checkKindName(c.kind);
+    for (const CheckSummary& c : trainItself->checks)
+        EXPECT_EQ(statusOf(*again, c.kind), c.status) << checkKindName(c.kind);
     EXPECT_EQ(again->convert->deployments.at(0).modulesCodesDiffer, 0);
     EXPECT_EQ(again->convert->deployments.at(0).flipsBeyondTolerance, 0);
     EXPECT_FALSE(again->diagnosis.has_value());
@@ -402,7 +411,6 @@ TEST_F(VerifyScenario, CudaVsCpuNumericsFlipCodes) {
     expectLogitGap(*r);
     EXPECT_EQ(statusOf(*r, CheckKind::Weights), CheckStatus::Fail);
 }
-
 
 // DoRA: the unmerged side's effective weight is m/||W + s·BA||_row ⊙ (W + s·BA), which is what PEFT's
 // merge_and_unload writes (LoraMergeGolden checks the merged weights bit for bit against peft), so an

@@ -103,7 +103,8 @@ TEST(Int4FakeQuantGpu, LargeWeightMatchesCpuFusedPath) {
 TEST(Int4FakeQuantGpu, RejectsHostTensorsAndRaggedK) {
     QL_REQUIRE_CUDA();
     EXPECT_FALSE(cuda::int4FakeQuantCuda(at::zeros({2, 128}), 64, quant::DeviceSemantics::Cuda).ok());
-    auto ragged = cuda::int4FakeQuantCuda(at::zeros({2, 96}, at::TensorOptions().device(at::kCUDA)), 64, quant::DeviceSemantics::Cuda);
+    auto ragged = cuda::int4FakeQuantCuda(at::zeros({2, 96}, at::TensorOptions().device(at::kCUDA)), 64,
+                                          quant::DeviceSemantics::Cuda);
     ASSERT_FALSE(ragged.ok());
     EXPECT_NE(ragged.error().message.find("K=96"), std::string::npos) << ragged.error().message;
 }

@@ -89,8 +89,8 @@ TEST(FusedCompareGpu, GoldenInputsCpuVsCudaSemantics) {
                    c.label + " cpu-vs-cuda");
         compareAll(c.in, c.in, request({false, g, DeviceSemantics::Cuda}, {true, g, DeviceSemantics::Cuda}, g),
                    c.label + " float-vs-fq");
-        auto same = cuda::fusedInt4Compare(c.in.cuda(), c.in.cuda(),
-                                           request({true, g, DeviceSemantics::Cuda}, {true, g, DeviceSemantics::Cuda}, g));
+        auto same = cuda::fusedInt4Compare(
+            c.in.cuda(), c.in.cuda(), request({true, g, DeviceSemantics::Cuda}, {true, g, DeviceSemantics::Cuda}, g));
         ASSERT_TRUE(same.ok());
         EXPECT_EQ(same->diff.differing, 0u) << c.label << ": identical sides must not differ";
         auto cpuVsCuda = cuda::fusedInt4Compare(
@@ -153,7 +153,8 @@ TEST(FusedCompareHost, AtenPathIsFakeQuantThenVerifyMetrics) {
 
 TEST(FusedCompareHost, RejectsRaggedGroupsAndShapeMismatch) {
     const at::Tensor w = at::zeros({4, 96}, at::kBFloat16);
-    auto ragged = cuda::compareInt4(w, w, request({true, 64, DeviceSemantics::Cpu}, {true, 32, DeviceSemantics::Cpu}, 32));
+    auto ragged =
+        cuda::compareInt4(w, w, request({true, 64, DeviceSemantics::Cpu}, {true, 32, DeviceSemantics::Cpu}, 32));
     ASSERT_FALSE(ragged.ok());
     EXPECT_NE(ragged.error().message.find("K=96 is not a multiple of group size 64"), std::string::npos)
         << ragged.error().message;

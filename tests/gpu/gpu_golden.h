@@ -14,18 +14,18 @@
 #include "support/reference_data.h"
 
 // Every test that needs a device starts with this; without CUDA it reports a skip, not a pass.
-#define QL_REQUIRE_CUDA()                                                      \
-    do {                                                                       \
-        if (!at::hasCUDA()) GTEST_SKIP() << "no CUDA device (gpu test)";       \
+#define QL_REQUIRE_CUDA()                                                \
+    do {                                                                 \
+        if (!at::hasCUDA()) GTEST_SKIP() << "no CUDA device (gpu test)"; \
     } while (0)
 
 namespace ql::gpu {
 
 struct FqCase {
-    std::string label;           // "<scheme> case <i> (<kind>, <dtype>)"
-    at::Tensor in;               // [N, K] CPU
+    std::string label;              // "<scheme> case <i> (<kind>, <dtype>)"
+    at::Tensor in;                  // [N, K] CPU
     std::optional<at::Tensor> out;  // torchao's result; nullopt when torchao refused (ragged K)
-    int group = 128;             // the group torchao's fake quantizer used
+    int group = 128;                // the group torchao's fake quantizer used
     quant::DeviceSemantics device = quant::DeviceSemantics::Cpu;
 };
 

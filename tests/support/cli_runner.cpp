@@ -1,6 +1,7 @@
 #include "support/cli_runner.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -8,7 +9,6 @@
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <unistd.h>
 
 namespace test {
 
@@ -32,7 +32,9 @@ CliRun readStdout(const std::string& shellCommand) {
 
 }  // namespace
 
-CliRun runMerged(const std::string& commandLine) { return readStdout(commandLine + " 2>&1"); }
+CliRun runMerged(const std::string& commandLine) {
+    return readStdout(commandLine + " 2>&1");
+}
 
 SplitRun runSplit(const std::string& commandLine) {
     char path[] = "/tmp/ql-cli-stderr-XXXXXX";

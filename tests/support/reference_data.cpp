@@ -1,5 +1,7 @@
 #include "support/reference_data.h"
 
+#include <gtest/gtest.h>
+
 #include <bit>
 #include <cstdint>
 #include <cstdio>
@@ -8,16 +10,14 @@
 #include <limits>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 namespace ql::test {
 
 namespace {
 
 std::string howToBuild(std::string_view module) {
     std::ostringstream s;
-    s << "run: ~/.cache/quantlens/venv/bin/python " << QL_SOURCE_DIR
-      << "/tests/reference/make_reference.py --out " << referenceRoot().string() << " --only " << module
+    s << "run: ~/.cache/quantlens/venv/bin/python " << QL_SOURCE_DIR << "/tests/reference/make_reference.py --out "
+      << referenceRoot().string() << " --only " << module
       << "  (or `ctest -L golden`, whose reference_data fixture does it; QL_REFERENCE_DIR overrides the place)";
     return s.str();
 }

@@ -1,11 +1,11 @@
 #include "support/safetensors_writer.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <fstream>
 #include <random>
 #include <stdexcept>
-
-#include <unistd.h>
 
 #include "io/safetensors_writer.h"
 #include "quantlens/dtype.h"
@@ -51,7 +51,8 @@ std::string buildSafetensors(const std::vector<TensorSpec>& tensors, const Write
         text = io::padToEight(std::move(text));
     }
     text.append(options.extraPadding, ' ');
-    std::string out = io::headerLengthPrefix(options.headerLength.value_or(text.size())) + text + data + options.trailing;
+    std::string out =
+        io::headerLengthPrefix(options.headerLength.value_or(text.size())) + text + data + options.trailing;
     out.resize(out.size() - std::min(options.truncateBy, out.size()));
     return out;
 }
@@ -70,9 +71,9 @@ void writeBytes(const std::filesystem::path& path, const std::string& bytes) {
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
     std::random_device random;
-    m_path = std::filesystem::temp_directory_path() /
-             ("ql-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-              std::to_string(random() % 1000000));
+    m_path =
+        std::filesystem::temp_directory_path() / ("ql-test-" + std::to_string(::getpid()) + "-" +
+                                                  std::to_string(counter++) + "-" + std::to_string(random() % 1000000));
     std::filesystem::create_directories(m_path);
 }
 

@@ -7,11 +7,10 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ql::test {
 
@@ -24,14 +23,14 @@ struct TensorSpec {
 };
 
 struct WriterOptions {
-    std::map<std::string, std::string> metadata;  // written as __metadata__ when not empty
-    bool padHeader = true;                        // pad the JSON with spaces to a multiple of 8
-    std::size_t extraPadding = 0;                 // extra spaces after the JSON (shifts alignment)
-    std::optional<std::uint64_t> headerLength;    // overrides N in the first 8 bytes
-    std::optional<std::string> rawHeader;         // replaces the JSON text entirely
+    std::map<std::string, std::string> metadata;              // written as __metadata__ when not empty
+    bool padHeader = true;                                    // pad the JSON with spaces to a multiple of 8
+    std::size_t extraPadding = 0;                             // extra spaces after the JSON (shifts alignment)
+    std::optional<std::uint64_t> headerLength;                // overrides N in the first 8 bytes
+    std::optional<std::string> rawHeader;                     // replaces the JSON text entirely
     std::function<void(nlohmann::ordered_json&)> editHeader;  // mutates the JSON before writing
-    std::string trailing;                         // bytes appended after the data buffer
-    std::size_t truncateBy = 0;                   // drops this many bytes from the end
+    std::string trailing;                                     // bytes appended after the data buffer
+    std::size_t truncateBy = 0;                               // drops this many bytes from the end
 };
 
 // numel × bits / 8 bytes of a fixed pattern (byte i = (i * 31 + seed) mod 256); seed from the name.

@@ -2,17 +2,18 @@
 // Trainer output folder, the session panel says where each recipe resolved (checkpoint-N, the
 // adapter's base), and the recipe builder takes hub ids, checkpoints and a pasted torchao repr.
 // Set QL_UI_SNAPSHOT_DIR to also save the dialogs as PNGs (to look at them).
+#include "ui/session/checkpoint_dialog.h"
+
 #include <gtest/gtest.h>
 
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QTemporaryDir>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
-#include "ui/session/checkpoint_dialog.h"
 #include "ui/session/recipe_builder_dialog.h"
 #include "ui/session/recipe_summary.h"
 #include "ui/session/report_session_match.h"
@@ -30,15 +31,18 @@ void writeFile(const QString& path, const QByteArray& text) {
 
 // <root>/base (config.json) and <root>/run/checkpoint-{10,40}/ (adapter naming ../../base, trainer state).
 void writeRun(const QDir& root) {
-    writeFile(root.filePath(QStringLiteral("base/config.json")),
-              R"({"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 64, "intermediate_size": 96,
+    writeFile(
+        root.filePath(QStringLiteral("base/config.json")),
+        R"({"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 64, "intermediate_size": 96,
                   "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 32,
                   "vocab_size": 128, "max_position_embeddings": 256, "tie_word_embeddings": true})");
     for (int step : {10, 40}) {
         const QString ck = root.filePath(QStringLiteral("run/checkpoint-%1/").arg(step));
-        writeFile(ck + QStringLiteral("adapter_config.json"),
-                  R"({"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "base_model_name_or_path": "../../base"})");
-        writeFile(ck + QStringLiteral("trainer_state.json"), QStringLiteral(R"({"global_step": %1, "log_history": []})").arg(step).toUtf8());
+        writeFile(
+            ck + QStringLiteral("adapter_config.json"),
+            R"({"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "base_model_name_or_path": "../../base"})");
+        writeFile(ck + QStringLiteral("trainer_state.json"),
+                  QStringLiteral(R"({"global_step": %1, "log_history": []})").arg(step).toUtf8());
     }
 }
 
@@ -61,7 +65,8 @@ TEST(CheckpointDialog, CreatesBothRecipesFromATrainerOutputFolder) {
     dialog.setScheme(QStringLiteral("int4_weight_only"), 32);
     snapshot(dialog, QStringLiteral("checkpoint_dialog.png"));
     ASSERT_TRUE(dialog.createRecipes()) << dialog.errorText().toStdString();
-    EXPECT_EQ(dialog.trainPath(), root.filePath(QStringLiteral("recipes/checkpoint-40/train.yaml")));  // latest, resolved
+    EXPECT_EQ(dialog.trainPath(),
+              root.filePath(QStringLiteral("recipes/checkpoint-40/train.yaml")));  // latest, resolved
     const Result<Recipe> train = loadRecipe(dialog.trainPath().toStdString());
     ASSERT_TRUE(train.ok()) << train.error().message;
     EXPECT_EQ(train->adapter->form, AdapterForm::Unmerged);
@@ -87,7 +92,8 @@ TEST(CheckpointDialog, FolderWithoutCheckpointsShowsTheError) {
     dialog.setAdapter(root.filePath(QStringLiteral("outputs")));
     dialog.setFolder(root.filePath(QStringLiteral("recipes")));
     EXPECT_FALSE(dialog.createRecipes());
-    EXPECT_TRUE(dialog.errorText().contains(QStringLiteral("expected a PEFT adapter folder"))) << dialog.errorText().toStdString();
+    EXPECT_TRUE(dialog.errorText().contains(QStringLiteral("expected a PEFT adapter folder")))
+        << dialog.errorText().toStdString();
     snapshot(dialog, QStringLiteral("checkpoint_dialog_error.png"));
     EXPECT_FALSE(QFile::exists(root.filePath(QStringLiteral("recipes/train.yaml"))));
 }
@@ -116,7 +122,8 @@ TEST(SessionPanelSummary, EachRecipeSaysWhereItResolved) {
     auto* eval = panel.findChild<QLabel*>(QStringLiteral("evalSummary"));
     ASSERT_NE(train, nullptr);
     ASSERT_NE(eval, nullptr);
-    EXPECT_TRUE(train->text().contains(QStringLiteral("checkpoint-10 of 2 found, checkpoint: 10 in the recipe"))) << train->text().toStdString();
+    EXPECT_TRUE(train->text().contains(QStringLiteral("checkpoint-10 of 2 found, checkpoint: 10 in the recipe")))
+        << train->text().toStdString();
     EXPECT_TRUE(eval->text().contains(QStringLiteral("missing.yaml"))) << eval->text().toStdString();
     snapshot(panel, QStringLiteral("session_panel.png"));
 }
@@ -138,7 +145,8 @@ TEST(CheckpointDialog, EachCheckpointKeepsItsOwnRecipes) {
     EXPECT_EQ(latest.first, root.filePath(QStringLiteral("recipes/checkpoint-40/train.yaml")));
     EXPECT_EQ(ten.first, root.filePath(QStringLiteral("recipes/checkpoint-10/train.yaml")));
     // Opening checkpoint 10 left checkpoint 40's recipes as they were.
-    for (const auto& [path, step] : {std::pair{latest.first, 40}, std::pair{latest.second, 40}, std::pair{ten.first, 10}, std::pair{ten.second, 10}}) {
+    for (const auto& [path, step] : {std::pair{latest.first, 40}, std::pair{latest.second, 40},
+                                     std::pair{ten.first, 10}, std::pair{ten.second, 10}}) {
         const Result<Recipe> recipe = loadRecipe(path.toStdString());
         ASSERT_TRUE(recipe.ok()) << recipe.error().message;
         EXPECT_EQ(recipe->adapter->checkpoint->step, step) << path.toStdString();
@@ -225,14 +233,17 @@ TEST(ReportSessionMatch, SaysWhichCheckpointTheReportRanAndWhichTheRecipeGivesNo
     report.train.resolution.checkpointStep = 40;
     Session session;
     session.trainRecipe = written->first;
-    EXPECT_TRUE(reportSessionDifferences(session, report).isEmpty()) << reportSessionDifferences(session, report).join('|').toStdString();
+    EXPECT_TRUE(reportSessionDifferences(session, report).isEmpty())
+        << reportSessionDifferences(session, report).join('|').toStdString();
     report.train.resolution.checkpointStep = 20;  // the report was run on another checkpoint
     const QStringList differences = reportSessionDifferences(session, report);
     ASSERT_EQ(differences.size(), 1) << differences.join('|').toStdString();
-    EXPECT_TRUE(differences[0].contains(QStringLiteral("checkpoint-20")) && differences[0].contains(QStringLiteral("checkpoint-40")))
+    EXPECT_TRUE(differences[0].contains(QStringLiteral("checkpoint-20")) &&
+                differences[0].contains(QStringLiteral("checkpoint-40")))
         << differences[0].toStdString();
     session.trainRecipe = written->second;  // another recipe file altogether
-    EXPECT_TRUE(reportSessionDifferences(session, report).join('|').contains(QStringLiteral("the report ran the recipe")));
+    EXPECT_TRUE(
+        reportSessionDifferences(session, report).join('|').contains(QStringLiteral("the report ran the recipe")));
 }
 
 TEST(RecipeBuilder, HubIdCheckpointAndPastedRepr) {
@@ -241,7 +252,8 @@ TEST(RecipeBuilder, HubIdCheckpointAndPastedRepr) {
     f.adapterDir = QStringLiteral("/runs/a");
     f.revision = QStringLiteral("dev");
     f.checkpoint = QStringLiteral("best");
-    EXPECT_TRUE(recipeYaml(f).contains(QStringLiteral("adapter: {path: \"/runs/a\", checkpoint: \"best\", form: unmerged}")));
+    EXPECT_TRUE(
+        recipeYaml(f).contains(QStringLiteral("adapter: {path: \"/runs/a\", checkpoint: \"best\", form: unmerged}")));
     EXPECT_TRUE(recipeYaml(f).contains(QStringLiteral("revision: \"dev\"")));
     f.revision.clear();  // a revision needs a hub id, a checkpoint an existing Trainer output folder
     f.checkpoint.clear();

@@ -2,7 +2,6 @@
 // -> every tab populated from the real report. Checks the wiring, not the numbers (the core's
 // golden tests check those against the Python reference).
 #include <gtest/gtest.h>
-
 #include <quantlens/demo_workspace.h>
 
 #include <QFile>
@@ -13,12 +12,12 @@
 
 #include "ui/main_window.h"
 #include "ui/pages/overview_page.h"
-#include "ui/widgets/what_to_change_card.h"
 #include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 #include "ui/session/session_panel.h"
 #include "ui/verify_job.h"
+#include "ui/widgets/what_to_change_card.h"
 
 namespace ql::ui {
 namespace {
@@ -33,14 +32,16 @@ TEST(DemoEndToEnd, RunPopulatesEveryTab) {
     QSignalSpy finished(window.runner(), &JobRunner::finished);
     QSignalSpy failed(window.runner(), &JobRunner::failed);
     window.runVerify();
-    ASSERT_TRUE(finished.wait(180000)) << (failed.isEmpty() ? std::string("timeout") : failed.at(0).at(0).toString().toStdString());
+    ASSERT_TRUE(finished.wait(180000)) << (failed.isEmpty() ? std::string("timeout")
+                                                            : failed.at(0).at(0).toString().toStdString());
     const ReportPtr report = window.reportView()->report();
     ASSERT_TRUE(report);
     ASSERT_TRUE(report->weights && report->logits && report->activations && report->convert && report->trainerState);
     for (ReportPage* page : window.reportView()->pages()) {
         EXPECT_FALSE(page->summary().isEmpty()) << page->title().toStdString();
         for (QCustomPlot* plot : page->plots()) {
-            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0) << page->title().toStdString() << ": " << plot->objectName().toStdString();
+            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0)
+                << page->title().toStdString() << ": " << plot->objectName().toStdString();
         }
         for (QAbstractItemModel* model : page->tables()) {
             EXPECT_GT(model->rowCount(), 0) << page->title().toStdString();

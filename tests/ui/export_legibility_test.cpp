@@ -24,8 +24,8 @@
 #include "ui/models/weight_modules_model.h"
 #include "ui/pages/report_page.h"
 #include "ui/pages/weights_page.h"
-#include "ui/plots/qcp.h"
 #include "ui/plots/plot_style.h"
+#include "ui/plots/qcp.h"
 #include "ui/report_view.h"
 
 namespace ql::ui {
@@ -47,8 +47,8 @@ protected:
 
 std::string describe(const test::RecordedText& t) {
     const QRectF r = t.box.boundingRect();
-    return t.text.toStdString() + " @(" + std::to_string(r.x()) + "," + std::to_string(r.y()) + " " + std::to_string(r.width()) + "x" +
-           std::to_string(r.height()) + ")";
+    return t.text.toStdString() + " @(" + std::to_string(r.x()) + "," + std::to_string(r.y()) + " " +
+           std::to_string(r.width()) + "x" + std::to_string(r.height()) + ")";
 }
 
 TEST_F(ExportLegibility, EveryPdfPageKeepsTextInsideNonOverlappingAndReadable) {
@@ -81,21 +81,25 @@ TEST_F(ExportLegibility, EveryPdfPageKeepsTextInsideNonOverlappingAndReadable) {
         for (const test::RecordedText& t : texts) allText += t.text + QLatin1Char(' ');
         for (const test::RecordedText& t : texts) {
             const QRectF box = t.box.boundingRect();
-            EXPECT_TRUE(page.adjusted(-0.5, -0.5, 0.5, 0.5).contains(box)) << "page " << p << " outside: " << describe(t);
+            EXPECT_TRUE(page.adjusted(-0.5, -0.5, 0.5, 0.5).contains(box))
+                << "page " << p << " outside: " << describe(t);
             if (t.clip) {
                 EXPECT_TRUE(t.clip->adjusted(-1, -1, 1, 1).contains(box))
-                    << "page " << p << " clipped: " << describe(t) << " clip (" << t.clip->x() << "," << t.clip->y() << " "
-                    << t.clip->width() << "x" << t.clip->height() << ")";
+                    << "page " << p << " clipped: " << describe(t) << " clip (" << t.clip->x() << "," << t.clip->y()
+                    << " " << t.clip->width() << "x" << t.clip->height() << ")";
             }
-            EXPECT_GE(t.pointSize, kMinPoints) << "page " << p << " too small: " << describe(t) << " " << t.pointSize << " pt";
-            EXPECT_LE(t.pointSize, kMaxPoints) << "page " << p << " too large: " << describe(t) << " " << t.pointSize << " pt";
+            EXPECT_GE(t.pointSize, kMinPoints)
+                << "page " << p << " too small: " << describe(t) << " " << t.pointSize << " pt";
+            EXPECT_LE(t.pointSize, kMaxPoints)
+                << "page " << p << " too large: " << describe(t) << " " << t.pointSize << " pt";
         }
         // Overlap of the advance boxes: glyph runs of one line abut (a kerned Δ may reach into the
         // next run's ink, which is no overlap); smeared or stacked labels do overlap.
         for (std::size_t i = 0; i < texts.size(); ++i) {
             for (std::size_t j = i + 1; j < texts.size(); ++j) {
                 const double overlap = test::overlapArea(texts[i].line, texts[j].line);
-                EXPECT_LT(overlap, 1.0) << "page " << p << " overlap " << overlap << " px²: " << describe(texts[i]) << " / " << describe(texts[j]);
+                EXPECT_LT(overlap, 1.0) << "page " << p << " overlap " << overlap << " px²: " << describe(texts[i])
+                                        << " / " << describe(texts[j]);
             }
         }
     }
@@ -113,7 +117,8 @@ TEST_F(ExportLegibility, PdfFileHasOnePageOfTheLayoutEachAndPdftoppmRendersThem)
     const QString pdftoppm = QStandardPaths::findExecutable(QStringLiteral("pdftoppm"));
     if (pdftoppm.isEmpty()) GTEST_SKIP() << "pdftoppm (poppler-utils) not installed";
     QProcess process;
-    process.start(pdftoppm, {QStringLiteral("-r"), QStringLiteral("60"), QStringLiteral("-png"), pdf, dir.filePath(QStringLiteral("pdf"))});
+    process.start(pdftoppm, {QStringLiteral("-r"), QStringLiteral("60"), QStringLiteral("-png"), pdf,
+                             dir.filePath(QStringLiteral("pdf"))});
     ASSERT_TRUE(process.waitForFinished(120000));
     ASSERT_EQ(process.exitCode(), 0) << process.readAllStandardError().toStdString();
     const QStringList pages = QDir(dir.path()).entryList({QStringLiteral("pdf-*.png")});
@@ -136,7 +141,8 @@ std::vector<std::vector<PdfWord>> pdfWords(const QString& pdftotext, const QStri
     if (!process.waitForFinished(120000)) return {};
     const QString html = QString::fromUtf8(process.readAllStandardOutput());
     std::vector<std::vector<PdfWord>> pages;
-    const QRegularExpression word(QStringLiteral("<word xMin=\"([\\d.]+)\" yMin=\"([\\d.]+)\" xMax=\"([\\d.]+)\" yMax=\"([\\d.]+)\">([^<]*)</word>"));
+    const QRegularExpression word(QStringLiteral(
+        "<word xMin=\"([\\d.]+)\" yMin=\"([\\d.]+)\" xMax=\"([\\d.]+)\" yMax=\"([\\d.]+)\">([^<]*)</word>"));
     for (const QString& page : html.split(QStringLiteral("<page "), Qt::SkipEmptyParts).mid(1)) {
         pages.emplace_back();
         for (auto it = word.globalMatch(page); it.hasNext();) {
@@ -174,8 +180,8 @@ TEST_F(ExportLegibility, PdfWordsAreOnThePageReadableAndApart) {
         for (std::size_t i = 0; i < pages[p].size(); ++i) {
             for (std::size_t j = i + 1; j < pages[p].size(); ++j) {
                 const QRectF both = pages[p][i].box.intersected(pages[p][j].box);
-                EXPECT_LT(both.width() * both.height(), 1.0)
-                    << "page " << p << ": " << pages[p][i].text.toStdString() << " / " << pages[p][j].text.toStdString();
+                EXPECT_LT(both.width() * both.height(), 1.0) << "page " << p << ": " << pages[p][i].text.toStdString()
+                                                             << " / " << pages[p][j].text.toStdString();
             }
         }
     }
@@ -206,7 +212,8 @@ TEST_F(ExportLegibility, SvgDrawsNothingOutsideTheAxisRectEvenWhenZoomed) {
     const QRect inside = plot->axisRect()->rect().adjusted(-2, -2, 2, 2);
     const QRect legend = plot->legend->outerRect();  // its swatches are bar-coloured on purpose
     const auto near = [](const QColor& c, const QColor& ref) {
-        return std::abs(c.red() - ref.red()) < 12 && std::abs(c.green() - ref.green()) < 12 && std::abs(c.blue() - ref.blue()) < 12;
+        return std::abs(c.red() - ref.red()) < 12 && std::abs(c.green() - ref.green()) < 12 &&
+               std::abs(c.blue() - ref.blue()) < 12;
     };
     int outside = 0;
     for (int y = 0; y < image.height(); ++y) {
@@ -238,9 +245,11 @@ TEST_F(ExportLegibility, HtmlIsSelfContainedWithInlineSvgExplanationsAndFullTabl
     EXPECT_EQ(valid, plots);
     EXPECT_TRUE(html.contains(QStringLiteral("Evaluate with the adapter kept unmerged")));  // the recommendation
     EXPECT_TRUE(html.contains(QStringLiteral("a pair is close when")));
-    const QString weights = html.section(QStringLiteral("<section id=\"weights\">"), 1).section(QStringLiteral("</section>"), 0, 0);
+    const QString weights =
+        html.section(QStringLiteral("<section id=\"weights\">"), 1).section(QStringLiteral("</section>"), 0, 0);
     EXPECT_EQ(weights.count(QStringLiteral("<tr")), test::scaleModules(80) + 1);  // every module + the header
-    EXPECT_TRUE(weights.contains(wrappableCellHtml(QStringLiteral("model.layers.79.mlp.down_proj"))));  // may wrap at its dots
+    EXPECT_TRUE(
+        weights.contains(wrappableCellHtml(QStringLiteral("model.layers.79.mlp.down_proj"))));  // may wrap at its dots
     const QString path = dir.filePath(QStringLiteral("report.html"));
     ASSERT_TRUE(ReportExporter(view).write(path).ok());
     EXPECT_GT(QFileInfo(path).size(), 100000);

@@ -8,7 +8,6 @@
 #include <QFontMetricsF>
 #include <QImage>
 #include <QRegularExpression>
-
 #include <algorithm>
 
 #include "sample_report.h"
@@ -62,8 +61,10 @@ TEST_F(ExportParity, EveryLegendEntryIsDrawnWithoutAReplot) {
             const QString drawn = textDrawn(plot, QSize(680, 330));
             for (const QString& name : names) {
                 ++entries;
-                EXPECT_TRUE(drawn.contains(QString(name).remove(QLatin1Char('\n'))))  // a line a run << page->title().toStdString() << " / " << plot->objectName().toStdString()
-                                                  << ": legend entry '" << name.toStdString() << "' not drawn";
+                // A legend entry drawn on two lines is one line in the text run.
+                EXPECT_TRUE(drawn.contains(QString(name).remove(QLatin1Char('\n'))))
+                    << page->title().toStdString() << " / " << plot->objectName().toStdString() << ": legend entry '"
+                    << name.toStdString() << "' not drawn";
             }
         }
     }
@@ -71,7 +72,8 @@ TEST_F(ExportParity, EveryLegendEntryIsDrawnWithoutAReplot) {
 }
 
 TEST_F(ExportParity, BytesChartLabelsEveryModuleTypeAtThePdfWidth) {
-    const QString drawn = textDrawn(view.layers()->bytesPlot(), QSize(static_cast<int>(ReportExporter::kPageWidth), 330));
+    const QString drawn =
+        textDrawn(view.layers()->bytesPlot(), QSize(static_cast<int>(ReportExporter::kPageWidth), 330));
     for (const char* type : {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head"}) {
         EXPECT_TRUE(drawn.contains(QString::fromLatin1(type))) << type << " not labelled in:\n" << drawn.toStdString();
     }
@@ -98,7 +100,8 @@ TEST_F(ExportParity, PdfOpensWithTheVerdictAsAHeadline) {
     EXPECT_GE(top->pointSize, 1.3 * sizes[sizes.size() / 2]) << "the verdict is body-sized";
     // Once: the Overview's own summary no longer repeats it as body text.
     int mentions = 0;
-    for (const auto& t : texts) mentions += t.text.contains(QString::fromStdString(view.report()->verdictText()).left(12)) ? 1 : 0;
+    for (const auto& t : texts)
+        mentions += t.text.contains(QString::fromStdString(view.report()->verdictText()).left(12)) ? 1 : 0;
     EXPECT_EQ(mentions, 1);
 }
 
@@ -108,7 +111,8 @@ TEST_F(ExportParity, PaperTableTintsDifferingConfigRows) {
     QFont font;
     font.setPointSizeF(8);
     const TablePainter table(model, font, ReportExporter::kPageWidth);
-    QImage image(static_cast<int>(ReportExporter::kPageWidth), static_cast<int>(table.height(0, model.rowCount())) + 2, QImage::Format_RGB32);
+    QImage image(static_cast<int>(ReportExporter::kPageWidth), static_cast<int>(table.height(0, model.rowCount())) + 2,
+                 QImage::Format_RGB32);
     image.fill(Qt::white);
     {
         QPainter painter(&image);
@@ -144,7 +148,8 @@ TEST_F(ExportParity, PaperTableKeepsConfigFieldNamesWhole) {
     for (const auto& t : recorder.texts()) lines << t.text.trimmed();
     for (int r = 0; r < model.rowCount(); ++r) {
         const QString field = QString::fromStdString(model.rowAt(r)->field);
-        EXPECT_TRUE(lines.contains(field)) << field.toStdString() << " broken across lines: " << lines.join(QLatin1Char('|')).toStdString();
+        EXPECT_TRUE(lines.contains(field))
+            << field.toStdString() << " broken across lines: " << lines.join(QLatin1Char('|')).toStdString();
     }
 }
 
@@ -153,8 +158,10 @@ TEST_F(ExportParity, PaperTableKeepsConfigFieldNamesWhole) {
 double minContent(const QString& cellHtml, bool nowrap, const QFontMetricsF& metrics) {
     QString text = cellHtml;
     text.replace(QStringLiteral("<wbr>"), QStringLiteral("\n"));
-    text.replace(QStringLiteral("&amp;"), QStringLiteral("&")).replace(QStringLiteral("&lt;"), QStringLiteral("<"))
-        .replace(QStringLiteral("&gt;"), QStringLiteral(">")).replace(QStringLiteral("&quot;"), QStringLiteral("\""));
+    text.replace(QStringLiteral("&amp;"), QStringLiteral("&"))
+        .replace(QStringLiteral("&lt;"), QStringLiteral("<"))
+        .replace(QStringLiteral("&gt;"), QStringLiteral(">"))
+        .replace(QStringLiteral("&quot;"), QStringLiteral("\""));
     if (nowrap) return metrics.horizontalAdvance(text.remove(QLatin1Char('\n')));
     double widest = 0;
     for (const QString& piece : text.split(QRegularExpression(QStringLiteral("[\\s\\n]+")), Qt::SkipEmptyParts)) {
@@ -175,8 +182,8 @@ TEST_F(ExportParity, HtmlTablesFitA1280PxWindow) {
     QFont bold = font;
     bold.setBold(true);
     const QFontMetricsF metrics(font), boldMetrics(bold);
-    constexpr double kCellPadding = 8 + 1;      // 4 px each side, and a border's share
-    constexpr double kAvailable = 1000 - 2;     // the body's width less the table frame
+    constexpr double kCellPadding = 8 + 1;   // 4 px each side, and a border's share
+    constexpr double kAvailable = 1000 - 2;  // the body's width less the table frame
     const QRegularExpression table(QStringLiteral("<table>([\\s\\S]*?)</table>"));
     const QRegularExpression row(QStringLiteral("<tr[^>]*>([\\s\\S]*?)</tr>"));
     const QRegularExpression cell(QStringLiteral("<t([hd])( class=\"num\")?>([\\s\\S]*?)</t[hd]>"));
@@ -189,14 +196,16 @@ TEST_F(ExportParity, HtmlTablesFitA1280PxWindow) {
             for (auto c = cell.globalMatch(r.next().captured(1)); c.hasNext(); ++column) {
                 const auto m = c.next();
                 const bool header = m.captured(1) == QLatin1String("h");
-                const double w = minContent(m.captured(3), !m.captured(2).isEmpty(), header ? boldMetrics : metrics) + kCellPadding;
+                const double w =
+                    minContent(m.captured(3), !m.captured(2).isEmpty(), header ? boldMetrics : metrics) + kCellPadding;
                 if (static_cast<int>(widths.size()) <= column) widths.resize(column + 1, 0);
                 widths[column] = std::max(widths[column], w);
             }
         }
         double total = 0;
         for (double w : widths) total += w;
-        EXPECT_LE(total, kAvailable) << "table " << tables << " needs " << total << " px at least (" << widths.size() << " columns)";
+        EXPECT_LE(total, kAvailable) << "table " << tables << " needs " << total << " px at least (" << widths.size()
+                                     << " columns)";
     }
     EXPECT_GE(tables, 5);
 }

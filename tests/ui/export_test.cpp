@@ -55,10 +55,15 @@ TEST_F(ExportTest, PlotAsSvgAndPdf) {
 
 TEST_F(ExportTest, WholeReportAsMultiPagePdf) {
     ASSERT_TRUE(ReportExporter(view).writePdf(path("report.pdf")).ok());
-    const QByteArray pdf = [&] { QFile f(path("report.pdf")); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+    const QByteArray pdf = [&] {
+        QFile f(path("report.pdf"));
+        f.open(QIODevice::ReadOnly);
+        return f.readAll();
+    }();
     EXPECT_TRUE(pdf.startsWith("%PDF-"));
     EXPECT_GT(pdf.size(), 10000);
-    EXPECT_GE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page "), view.pages().size() > 0 ? 1 : 0);
+    EXPECT_GE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page "),
+              view.pages().size() > 0 ? 1 : 0);
 }
 
 TEST_F(ExportTest, WholeReportAsOnePng) {

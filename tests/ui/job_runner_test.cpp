@@ -1,15 +1,15 @@
 // JobRunner: finished / failed / cancelled reach the GUI thread once; cancel mid-run and a
 // superseding start leave the runner usable.
+#include "ui/job_runner.h"
+
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <atomic>
 #include <thread>
 
 #include "sample_report.h"
-#include "ui/job_runner.h"
 
 namespace ql::ui {
 namespace {

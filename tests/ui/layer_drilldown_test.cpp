@@ -38,7 +38,7 @@ TEST_F(DrillDownTest, HeatMapAxesAreRowsAndGroupsNotPooledCells) {
     plot->replot();
     EXPECT_DOUBLE_EQ(plot->yAxis->range().lower, 0);
     EXPECT_DOUBLE_EQ(plot->yAxis->range().upper, test::kLmHeadRows);  // 512 rows, pooled 2:1 into 256 cells
-    EXPECT_DOUBLE_EQ(plot->xAxis->range().upper, 4);                   // 512 / 128 groups
+    EXPECT_DOUBLE_EQ(plot->xAxis->range().upper, 4);                  // 512 / 128 groups
     EXPECT_TRUE(plot->yAxis->label().contains(QStringLiteral("row")));
 }
 
@@ -83,7 +83,7 @@ TEST(WeightHistogramPlot, ViewIsTheBulkAndTheGridNamesItsGroup) {
     module.groupSize = 128;
     for (int i = 0; i <= 64; ++i) module.originalHistogram.edges.push_back(-6.4 + 0.2 * i);
     module.originalHistogram.counts.assign(64, 0);
-    module.originalHistogram.counts[0] = 2;    // outlier columns far out on both sides
+    module.originalHistogram.counts[0] = 2;  // outlier columns far out on both sides
     module.originalHistogram.counts[63] = 2;
     for (int i = 28; i < 36; ++i) module.originalHistogram.counts[i] = 100000;
     module.worst = {{343, 261, 0.5, 0.5625, 0.5}};
@@ -93,7 +93,8 @@ TEST(WeightHistogramPlot, ViewIsTheBulkAndTheGridNamesItsGroup) {
     histogram.setModule(&module, false);
     EXPECT_GT(plot.xAxis->range().lower, -1.0);
     EXPECT_LT(plot.xAxis->range().upper, 1.0);
-    EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("group 2 (row 343, cols 256–383)"))) << histogram.gridLegend().toStdString();
+    EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("group 2 (row 343, cols 256–383)")))
+        << histogram.gridLegend().toStdString();
     EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("step 0.8")));
     EXPECT_TRUE(histogram.gridLegend().contains(QStringLiteral("past this view")));
     histogram.setModule(&module, true);
@@ -111,8 +112,10 @@ TEST_F(DrillDownTest, DetailsShowBothGroupSizesAndNoMinusOneLayer) {
     EXPECT_TRUE(details.contains(QStringLiteral("train 32, eval 128"))) << details.toStdString();
     WeightModulesModel model;
     model.setReport(view.report());
-    EXPECT_EQ(model.data(model.index(0, WeightModulesModel::Group), Qt::DisplayRole).toString(), QStringLiteral("32 / 128"));
-    EXPECT_EQ(model.data(model.index(lmHead(), WeightModulesModel::Layer), Qt::DisplayRole).toString(), QStringLiteral("—"));
+    EXPECT_EQ(model.data(model.index(0, WeightModulesModel::Group), Qt::DisplayRole).toString(),
+              QStringLiteral("32 / 128"));
+    EXPECT_EQ(model.data(model.index(lmHead(), WeightModulesModel::Layer), Qt::DisplayRole).toString(),
+              QStringLiteral("—"));
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 // the request and the header, the empty Prompts box refused, stale results marked, the config
 // check shown before any run, report JSONs opened, sessions saved and reopened with their report,
 // the window geometry restored, and "export current plot" following the plot last clicked.
-#include <gtest/gtest.h>
+#include "ui/main_window.h"
 
+#include <gtest/gtest.h>
 #include <quantlens/report_io.h>
 
 #include <QAction>
@@ -22,7 +23,6 @@
 #include "sample_report.h"
 #include "ui/check_display.h"
 #include "ui/format.h"
-#include "ui/main_window.h"
 #include "ui/models/check_summary_model.h"
 #include "ui/pages/config_page.h"
 #include "ui/pages/logits_page.h"
@@ -30,8 +30,8 @@
 #include "ui/pages/report_page.h"
 #include "ui/pages/weights_page.h"
 #include "ui/plots/qcp.h"
-#include "ui/report_views.h"
 #include "ui/report_view.h"
+#include "ui/report_views.h"
 #include "ui/session/recipe_builder_dialog.h"
 #include "ui/session/session.h"
 #include "ui/session/session_panel.h"
@@ -109,7 +109,8 @@ TEST(SessionPanel, SettingsRoundTripThroughTheWidgets) {
     EXPECT_DOUBLE_EQ(back.weightAtol, 1e-3);
     EXPECT_DOUBLE_EQ(back.weightRtol, 0.5);
     EXPECT_DOUBLE_EQ(back.logitAtol, 3e-6);
-    EXPECT_EQ(Session().promptList(), QStringList{QString::fromUtf8(Session::kDefaultPrompt)});  // shown, not substituted
+    EXPECT_EQ(Session().promptList(),
+              QStringList{QString::fromUtf8(Session::kDefaultPrompt)});  // shown, not substituted
 }
 
 TEST(Session, EmptyPromptsAreRefusedLikeTheCli) {
@@ -174,7 +175,8 @@ TEST_F(MainWindowTest, ConfigTabShowsTheRecipesDiffBeforeAnyRun) {
     window.setSession(runnableSession());
     QTRY_VERIFY_WITH_TIMEOUT(config->showsPreview(), kTimeoutMs);
     EXPECT_GT(config->tables().first()->rowCount(), 0);
-    EXPECT_TRUE(config->summary().contains(QStringLiteral("DIFFER"))) << config->summary().toStdString();  // 0.18 cuda vs 0.15 cpu
+    EXPECT_TRUE(config->summary().contains(QStringLiteral("DIFFER")))
+        << config->summary().toStdString();       // 0.18 cuda vs 0.15 cpu
     EXPECT_FALSE(window.reportView()->report());  // no run yet
 }
 
@@ -280,8 +282,10 @@ TEST(CheckDisplay, EveryVerdictHasItsRuleAndEveryCheckAnExplanationInTheBody) {
         EXPECT_TRUE(body.contains(checkTitle(check.kind))) << checkTitle(check.kind).toStdString();
     }
     EXPECT_TRUE(body.contains(QStringLiteral("Evaluate with the adapter kept unmerged")));
-    EXPECT_TRUE(body.contains(QStringLiteral("otherwise informational")));  // why a merge check can pass while modules change
-    EXPECT_EQ(page.model()->headerData(CheckSummaryModel::Rule, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Rule"));
+    EXPECT_TRUE(
+        body.contains(QStringLiteral("otherwise informational")));  // why a merge check can pass while modules change
+    EXPECT_EQ(page.model()->headerData(CheckSummaryModel::Rule, Qt::Horizontal, Qt::DisplayRole).toString(),
+              QStringLiteral("Rule"));
 }
 
 }  // namespace
@@ -318,8 +322,10 @@ TEST(MainWindowSize, EveryTabFitsA1280By800Window) {
     for (ReportPage* page : window.reportView()->pages()) {
         window.reportView()->setCurrentWidget(page);
         const QSize hint = window.minimumSizeHint();
-        EXPECT_LE(hint.width(), 1280) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().width();
-        EXPECT_LE(hint.height(), 800) << page->title().toStdString() << ": page minimum " << page->minimumSizeHint().height();
+        EXPECT_LE(hint.width(), 1280) << page->title().toStdString() << ": page minimum "
+                                      << page->minimumSizeHint().width();
+        EXPECT_LE(hint.height(), 800) << page->title().toStdString() << ": page minimum "
+                                      << page->minimumSizeHint().height();
     }
 }
 
@@ -376,7 +382,8 @@ TEST(MainWindowLaunch, ExportWithoutAReportSaysWhy) {
         ASSERT_TRUE(action) << name.toStdString();
         EXPECT_TRUE(action->isEnabled());  // a disabled shortcut would do nothing, silently
         const QString text = textOfNextModal([action] { action->trigger(); });
-        EXPECT_TRUE(text.contains(QStringLiteral("no report to export"))) << name.toStdString() << ": " << text.toStdString();
+        EXPECT_TRUE(text.contains(QStringLiteral("no report to export")))
+            << name.toStdString() << ": " << text.toStdString();
     }
 }
 

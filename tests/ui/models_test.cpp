@@ -39,7 +39,8 @@ TEST(ConfigDiffModel, DifferingRowsAreTintedAndExplained) {
     ASSERT_EQ(model.rowCount(), 3);
     EXPECT_TRUE(model.data(model.index(0, 0), Qt::BackgroundRole).isValid());   // changes numerics
     EXPECT_FALSE(model.data(model.index(1, 0), Qt::BackgroundRole).isValid());  // same
-    EXPECT_EQ(model.data(model.index(0, 0), Qt::ToolTipRole).toString(), QStringLiteral("groups of 32 vs 128 elements"));
+    EXPECT_EQ(model.data(model.index(0, 0), Qt::ToolTipRole).toString(),
+              QStringLiteral("groups of 32 vs 128 elements"));
 }
 
 TEST(ConfigDiffModel, ProxyFiltersDifferencesOnly) {
@@ -62,7 +63,9 @@ TEST(WeightModulesModel, SortsNumericallyThroughTheSortRole) {
     proxy.setSortRole(kSortRole);
     proxy.sort(WeightModulesModel::MaxAbs, Qt::DescendingOrder);
     EXPECT_EQ(proxy.mapToSource(proxy.index(0, 0)).row(), test::kSampleFailingModule);
-    EXPECT_TRUE(model.headerData(WeightModulesModel::Sqnr, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QStringLiteral("10·log10")));
+    EXPECT_TRUE(model.headerData(WeightModulesModel::Sqnr, Qt::Horizontal, Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("10·log10")));
     EXPECT_EQ(model.data(model.index(0, WeightModulesModel::Sqnr), Qt::DisplayRole).toString(), QStringLiteral("∞ dB"));
 }
 

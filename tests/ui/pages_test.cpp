@@ -39,7 +39,8 @@ TEST_F(ReportViewTest, EveryPageHasContent) {
     for (ReportPage* page : view.pages()) {
         EXPECT_FALSE(page->summary().isEmpty()) << page->title().toStdString();
         for (QCustomPlot* plot : page->plots()) {
-            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0) << page->title().toStdString() << " " << plot->objectName().toStdString();
+            EXPECT_GT(plot->plottableCount() + plot->itemCount(), 0)
+                << page->title().toStdString() << " " << plot->objectName().toStdString();
         }
     }
     EXPECT_EQ(view.weights()->view(), WeightsPage::View::Bars);  // 6 modules: bars by default

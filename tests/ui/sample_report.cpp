@@ -86,7 +86,8 @@ WeightModuleResult weightModule(int index) {
     for (int c = 0; c < 32; ++c) m.groupError.maxAbs[c] = m.pass ? 0.0f : 0.001f * static_cast<float>(c % 9);
     if (!m.pass) m.worst = {{3, 17, 0.51, 0.5, 0.53125}, {9, 40, -0.2, -0.1875, -0.21875}};
     for (int i = 0; i <= 20; ++i) m.originalHistogram.edges.push_back(-0.1 + 0.01 * i);
-    for (int i = 0; i < 20; ++i) m.originalHistogram.counts.push_back(static_cast<std::uint64_t>(400 - (i - 10) * (i - 10) * 4));
+    for (int i = 0; i < 20; ++i)
+        m.originalHistogram.counts.push_back(static_cast<std::uint64_t>(400 - (i - 10) * (i - 10) * 4));
     for (int q = -8; q < 8; ++q) m.quantGrid.push_back(q * 0.0125);
     m.loraDeltaMaxAbs = 0.001 * (index + 1);
     m.loraDeltaRms = 0.0002 * (index + 1);
@@ -100,35 +101,57 @@ VerifyReport sampleReport() {
     r.createdUtc = "2025-01-01T00:00:00Z";
     r.device = "cpu";
     r.wallSeconds = 1.5;
-    r.train = SideSummary{"train.yaml", "models/tiny", "adapters/run", "unmerged", "bfloat16", "cuda", "0.18", "int4 g32"};
+    r.train =
+        SideSummary{"train.yaml", "models/tiny", "adapters/run", "unmerged", "bfloat16", "cuda", "0.18", "int4 g32"};
     r.eval = SideSummary{"eval.yaml", "models/tiny", "adapters/run", "merged", "bfloat16", "cpu", "0.15", "int4 g128"};
     r.convertTolerance = Tolerance{1.0, 0.1};
     r.prompts = {Prompt{"hello there", {9707, 1052, 11, 1879, 0}, {"hello", " there", ",", " you", "!"}},
                  Prompt{"the world", {1782, 1879, 374, 2409, 13}, {"the", " world", " is", " round", "."}}};
     r.checks = {
-        {CheckKind::Config, CheckStatus::Fail, "2 fields change numerics", {{"fields differing", "2"}},
+        {CheckKind::Config,
+         CheckStatus::Fail,
+         "2 fields change numerics",
+         {{"fields differing", "2"}},
          "pass when no field or finding changes numerics between the two recipes (fixture rule)",
          "Fixture: the group size differs between the two recipes; make it equal in the evaluation code."},
-        {CheckKind::Weights, CheckStatus::Fail, "1 of 6 modules differ", {{"max |Δ|", "3.1e-2"}},
+        {CheckKind::Weights,
+         CheckStatus::Fail,
+         "1 of 6 modules differ",
+         {{"max |Δ|", "3.1e-2"}},
          "pass when every module's dense maps agree within the weight tolerance (fixture rule)",
          "Fixture: compared the weight each side's forward applies; one module exceeds the tolerance."},
-        {CheckKind::Logits, CheckStatus::Fail, "top-1 agreement 90 %", {{"KL max", "0.01"}},
+        {CheckKind::Logits,
+         CheckStatus::Fail,
+         "top-1 agreement 90 %",
+         {{"KL max", "0.01"}},
          "pass when every logit agrees within the logit tolerance (fixture rule)",
          "Fixture: ran both models over the prompts and compared their logits position by position."},
-        {CheckKind::Activations, CheckStatus::Fail, "first diverging layer 1", {},
+        {CheckKind::Activations,
+         CheckStatus::Fail,
+         "first diverging layer 1",
+         {},
          "pass when the hidden state after every decoder layer agrees within the logit tolerance (fixture rule)",
          "Fixture: layer 1 is the first whose output leaves the tolerance."},
-        {CheckKind::Convert, CheckStatus::Pass, "codes identical", {{"compression", "3.6×"}},
-         "pass when the converted codes equal the fake quant's, argmax agreement >= 100 % and every logit is within the "
+        {CheckKind::Convert,
+         CheckStatus::Pass,
+         "codes identical",
+         {{"compression", "3.6×"}},
+         "pass when the converted codes equal the fake quant's, argmax agreement >= 100 % and every logit is within "
+         "the "
          "convert tolerance (fixture rule)",
          "Fixture: converted the eval model as QATConfig(step=\"convert\") would and ran it on the prompts."},
-        {CheckKind::AdapterMerge, CheckStatus::Skipped, "no merged side", {}, "",
+        {CheckKind::AdapterMerge,
+         CheckStatus::Skipped,
+         "no merged side",
+         {},
+         "",
          "Fixture: the adapter-merge check did not run: no side merges the LoRA."},
     };
     r.config.fields = {{"group_size", "32", "128", DiffClass::ChangesNumerics, "groups of 32 vs 128 elements"},
                        {"int4_packing_format", "PLAIN", "PLAIN", DiffClass::Same, ""},
                        {"torchao_version", "0.18", "0.15", DiffClass::NoEffect, "same ops for this scheme"}};
-    r.config.findings = {{"fake_group_size_128", "eval", "group_size", FindingSeverity::Warning, true, "fixture finding"}};
+    r.config.findings = {
+        {"fake_group_size_128", "eval", "group_size", FindingSeverity::Warning, true, "fixture finding"}};
     r.config.sameNumerics = false;
     WeightsCheck weights;
     for (int i = 0; i < kSampleModules; ++i) weights.modules.push_back(weightModule(i));
@@ -147,8 +170,9 @@ VerifyReport sampleReport() {
     logits.topTokens = topTokensAt(10);
     r.logits = logits;
     ActivationsCheck activations;
-    activations.layers = {{0, DiffMetrics{}, 0.0, positionRelativeL2(0, 10)},
-                          {1, DiffMetrics{100, 40, 20, 0.05, 0.01, 0.01, 30, 0.999, 0}, 0.002, positionRelativeL2(1, 10)}};
+    activations.layers = {
+        {0, DiffMetrics{}, 0.0, positionRelativeL2(0, 10)},
+        {1, DiffMetrics{100, 40, 20, 0.05, 0.01, 0.01, 30, 0.999, 0}, 0.002, positionRelativeL2(1, 10)}};
     activations.firstDivergingLayer = 1;
     r.activations = activations;
     ConvertDeployment convert;
@@ -190,7 +214,7 @@ struct Projection {
 // Qwen3-0.6B's projection shapes (hidden 1024, 16 heads of 128, 8 KV heads, MLP 3072).
 const Projection kProjections[kScaleProjections] = {
     {"q_proj", "self_attn", 2048, 1024}, {"k_proj", "self_attn", 1024, 1024}, {"v_proj", "self_attn", 1024, 1024},
-    {"o_proj", "self_attn", 1024, 2048}, {"gate_proj", "mlp", 3072, 1024},   {"up_proj", "mlp", 3072, 1024},
+    {"o_proj", "self_attn", 1024, 2048}, {"gate_proj", "mlp", 3072, 1024},    {"up_proj", "mlp", 3072, 1024},
     {"down_proj", "mlp", 1024, 3072}};
 constexpr int kGroup = 128;
 constexpr int kTrainGroup = 32;
@@ -233,7 +257,8 @@ WeightModuleResult scaleModule(int layer, int p) {
     for (int i = 0; i <= 64; ++i) m.originalHistogram.edges.push_back(-0.6 + 1.2 * i / 64.0);
     for (int i = 0; i < 64; ++i) {
         const double x = (i - 31.5) / 3.0;
-        m.originalHistogram.counts.push_back(static_cast<std::uint64_t>(20000.0 * std::exp(-x * x / 2)) + (i % 17 == 0 ? 3 : 0));
+        m.originalHistogram.counts.push_back(static_cast<std::uint64_t>(20000.0 * std::exp(-x * x / 2)) +
+                                             (i % 17 == 0 ? 3 : 0));
     }
     for (int q = -8; q < 8; ++q) m.quantGrid.push_back(q * 0.004);
     m.loraDeltaMaxAbs = 0.002;
@@ -263,7 +288,8 @@ WeightModuleResult lmHead() {
 
 VerifyReport scaleReport(int layers) {
     VerifyReport r = sampleReport();
-    r.config.fields.push_back({"effective.weight_group_size", "32", "128", DiffClass::ChangesNumerics, "fixture: the eval side fakes g128"});
+    r.config.fields.push_back(
+        {"effective.weight_group_size", "32", "128", DiffClass::ChangesNumerics, "fixture: the eval side fakes g128"});
     WeightsCheck weights;
     for (int layer = 0; layer < layers; ++layer) {
         for (int p = 0; p < kScaleProjections; ++p) weights.modules.push_back(scaleModule(layer, p));
@@ -275,12 +301,14 @@ VerifyReport scaleReport(int layers) {
         if (m.diff.maxAbs > weights.overall.maxAbs) weights.overall = m.diff;
     }
     r.weights = weights;
-    r.checks[1].headline = std::to_string(weights.modulesDiffering) + " of " + std::to_string(weights.modules.size()) + " modules differ";
+    r.checks[1].headline =
+        std::to_string(weights.modulesDiffering) + " of " + std::to_string(weights.modules.size()) + " modules differ";
     ActivationsCheck activations;
     for (int layer = 0; layer < layers; ++layer) {
         const double v = layer == 0 ? 0.0 : 1e-3 * std::pow(1.1, layer);
-        activations.layers.push_back({layer, DiffMetrics{1000, layer == 0 ? 0u : 900u, 0, v, v / 10, v / 8, 40, 0.9999, 0}, v / 50,
-                                      positionRelativeL2(layer, static_cast<int>(r.logits->tokens))});
+        activations.layers.push_back({layer,
+                                      DiffMetrics{1000, layer == 0 ? 0u : 900u, 0, v, v / 10, v / 8, 40, 0.9999, 0},
+                                      v / 50, positionRelativeL2(layer, static_cast<int>(r.logits->tokens))});
     }
     activations.firstDivergingLayer = kFailingLayer;
     r.activations = activations;
@@ -295,13 +323,16 @@ VerifyReport scaleReport(int layers) {
         d.compares = merged ? "Q(W + s·BA) x vs FQ(W) x + s·B(A x)" : "Q(W) x + s·B(A x) vs FQ(W) x + s·B(A x)";
         for (const WeightModuleResult& m : weights.modules) {
             const auto elements = static_cast<std::uint64_t>(m.shape[0] * m.shape[1]);
-            const ConvertModuleRow row = convertRow(m, kGroup, elements * 2, elements / 2 + static_cast<std::uint64_t>(m.shape[0] * (m.shape[1] / kGroup) * 4),
-                                                    7, merged || m.layerIndex < 0 ? "" : " + LoRA (unmerged)");
+            const ConvertModuleRow row =
+                convertRow(m, kGroup, elements * 2,
+                           elements / 2 + static_cast<std::uint64_t>(m.shape[0] * (m.shape[1] / kGroup) * 4), 7,
+                           merged || m.layerIndex < 0 ? "" : " + LoRA (unmerged)");
             d.bytesBefore += row.bytesBefore;
             d.bytesAfter += row.bytesAfter;
             d.modules.push_back(row);
         }
-        d.logits = merged ? DiffMetrics{3200, 3000, 40, 0.5, 0.05, 0.07, 30.0, 0.999, 0} : DiffMetrics{3200, 2900, 0, 0.125, 0.01, 0.02, 42.0, 0.99999, 0};
+        d.logits = merged ? DiffMetrics{3200, 3000, 40, 0.5, 0.05, 0.07, 30.0, 0.999, 0}
+                          : DiffMetrics{3200, 2900, 0, 0.125, 0.01, 0.02, 42.0, 0.99999, 0};
         d.logitsAbsDiff = r.logits->absDiff;
         d.argmaxAgreement = merged ? 0.9375 : 1.0;
         d.pass = !merged;
@@ -315,7 +346,10 @@ VerifyReport scaleReport(int layers) {
     }
     merge.recommendation = "Evaluate with the adapter kept unmerged, or merge before QAT (fixture text).";
     r.adapterMerge = merge;
-    r.checks[5] = {CheckKind::AdapterMerge, CheckStatus::Pass, "merging changes the adapted modules", {},
+    r.checks[5] = {CheckKind::AdapterMerge,
+                   CheckStatus::Pass,
+                   "merging changes the adapted modules",
+                   {},
                    "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a module; "
                    "otherwise informational (fixture rule)",
                    "Fixture: compared the merged map with the unmerged one for each adapted module."};

@@ -24,11 +24,14 @@ inline constexpr int kSampleFailingModule = 4;
 // bit-identical, every other module differs, with max |Δ| growing with depth; modules of layer 5
 // are out of tolerance. The train side fakes group 32, the eval side 128 (trainGroupSize and the
 // config check). Two convert deployments: like for like (LoRA served unmerged on the int4 base,
-// passes) and merge, then convert (fails: argmax agreement 93.75 % < 100 %). Every check is present. Like sampleReport(), no numeric claim.
+// passes) and merge, then convert (fails: argmax agreement 93.75 % < 100 %). Every check is present. Like
+// sampleReport(), no numeric claim.
 VerifyReport scaleReport(int layers);
 std::shared_ptr<const VerifyReport> scaleReportPtr(int layers);
 inline constexpr int kScaleProjections = 7;
-inline constexpr int scaleModules(int layers) { return layers * kScaleProjections + 1; }  // + lm_head
+inline constexpr int scaleModules(int layers) {
+    return layers * kScaleProjections + 1;
+}  // + lm_head
 inline constexpr int kLmHeadRows = 512;
 inline constexpr int kLmHeadWorstRow = 343;
 

@@ -10,8 +10,8 @@
 #include <QLabel>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTextBrowser>
 #include <QTest>
+#include <QTextBrowser>
 
 #include "sample_report.h"
 #include "ui/check_display.h"
@@ -43,13 +43,16 @@ TEST(Schema2Views, LayersTabShowsEveryDeploymentJudgedByTheRule) {
     page.setReport(test::scaleReportPtr(36));
     ASSERT_EQ(page.deploymentCount(), 2);
     const QString totals = page.explanationHtml();
-    EXPECT_TRUE(totals.contains(QStringLiteral("converted base, LoRA served unmerged (as evaluated)"))) << totals.toStdString();
+    EXPECT_TRUE(totals.contains(QStringLiteral("converted base, LoRA served unmerged (as evaluated)")))
+        << totals.toStdString();
     EXPECT_TRUE(totals.contains(QStringLiteral("LoRA merged, then converted")));
     // The fixture opts in to the notebook's argmax threshold; flips are counted by their margins.
-    EXPECT_TRUE(totals.contains(QStringLiteral("argmax agreement %1 (flips: 0 near tie, 0 beyond the tolerance, threshold ≥ %2)")
-                                    .arg(formatPercent(0.9375), formatPercent(1.0))))
+    EXPECT_TRUE(totals.contains(
+        QStringLiteral("argmax agreement %1 (flips: 0 near tie, 0 beyond the tolerance, threshold ≥ %2)")
+            .arg(formatPercent(0.9375), formatPercent(1.0))))
         << totals.toStdString();
-    EXPECT_TRUE(totals.contains(QStringLiteral("outside the convert tolerance (atol 1, rtol 0.1)"))) << totals.toStdString();
+    EXPECT_TRUE(totals.contains(QStringLiteral("outside the convert tolerance (atol 1, rtol 0.1)")))
+        << totals.toStdString();
     EXPECT_EQ(totals.count(QStringLiteral("✓ pass")), 1);  // like for like
     EXPECT_EQ(totals.count(QStringLiteral("✗ fail")), 1);  // merge, then convert
     EXPECT_TRUE(totals.contains(QStringLiteral("Q(W + s·BA) x vs FQ(W) x + s·B(A x)").toHtmlEscaped()));
@@ -61,7 +64,8 @@ TEST(Schema2Views, LayersTabShowsEveryDeploymentJudgedByTheRule) {
     // 2 captions; like for like has 2 groups (decoder with the LoRA on top, lm_head), merged 1; 3 boxes each
     ASSERT_EQ(texts.size(), 2 + 3 * 3);
     EXPECT_EQ(texts[0], QStringLiteral("converted base, LoRA served unmerged (as evaluated)"));
-    EXPECT_TRUE(texts[3].startsWith(QStringLiteral("Linear[Int4Tensor plain g128] + LoRA (unmerged)"))) << texts[3].toStdString();
+    EXPECT_TRUE(texts[3].startsWith(QStringLiteral("Linear[Int4Tensor plain g128] + LoRA (unmerged)")))
+        << texts[3].toStdString();
     EXPECT_EQ(texts[7], QStringLiteral("LoRA merged, then converted"));
     EXPECT_TRUE(texts[10].startsWith(QStringLiteral("Linear[Int4Tensor plain g128]\n"))) << texts[10].toStdString();
     page.setDeployment(1);
@@ -86,7 +90,9 @@ TEST(Schema2Views, ConvertTableShowsTheChosenDeploymentsRows) {
     ConvertRowsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model.setDeploymentRows(report, &report->convert->deployments[0].modules);
-    const auto typeAfter = [&] { return model.data(model.index(0, ConvertRowsModel::TypeAfter), Qt::DisplayRole).toString(); };
+    const auto typeAfter = [&] {
+        return model.data(model.index(0, ConvertRowsModel::TypeAfter), Qt::DisplayRole).toString();
+    };
     EXPECT_TRUE(typeAfter().endsWith(QStringLiteral("+ LoRA (unmerged)"))) << typeAfter().toStdString();
     model.setDeploymentRows(report, &report->convert->deployments[1].modules);
     EXPECT_EQ(typeAfter(), QStringLiteral("Linear[Int4Tensor plain g128]"));
@@ -95,7 +101,8 @@ TEST(Schema2Views, ConvertTableShowsTheChosenDeploymentsRows) {
 TEST(Schema2Views, OverviewNamesTheMergeThenConvertVerdictAmongTheConvertNumbers) {
     const auto report = test::scaleReportPtr(4);
     const QString numbers = displayNumbersText(*report, report->checks[4]);
-    EXPECT_TRUE(numbers.contains(QStringLiteral("LoRA merged, then converted: argmax agreement: %1 (fail)").arg(formatPercent(0.9375))))
+    EXPECT_TRUE(numbers.contains(
+        QStringLiteral("LoRA merged, then converted: argmax agreement: %1 (fail)").arg(formatPercent(0.9375))))
         << numbers.toStdString();
 }
 
@@ -116,8 +123,8 @@ TEST(Schema2Views, TokenHeatMapAndTopTokensComeFromTheReport) {
     page->setPosition(2);
     QTableWidget* table = page->topTokensTable();
     ASSERT_EQ(table->rowCount(), 5);
-    EXPECT_EQ(table->item(0, 1)->text(), QStringLiteral(","));   // id 11
-    EXPECT_EQ(table->item(0, 3)->text(), QStringLiteral("!"));   // id 0
+    EXPECT_EQ(table->item(0, 1)->text(), QStringLiteral(","));  // id 11
+    EXPECT_EQ(table->item(0, 3)->text(), QStringLiteral("!"));  // id 0
     EXPECT_EQ(table->item(1, 3)->text(), QStringLiteral(","));
     EXPECT_EQ(table->item(0, 2)->text(), formatNumber(report.logits->topTokens[2].trainLogits[0]));
     EXPECT_EQ(table->item(0, 4)->text(), formatNumber(report.logits->topTokens[2].evalLogits[0]));
@@ -141,7 +148,9 @@ TEST(Schema2Views, GroupColumnShowsBothSidesWhenTheyDiffer) {
     report.weights->modules[1].trainGroupSize = 0;
     WeightModulesModel model;
     model.setReport(std::make_shared<const VerifyReport>(report));
-    const auto group = [&](int row) { return model.data(model.index(row, WeightModulesModel::Group), Qt::DisplayRole).toString(); };
+    const auto group = [&](int row) {
+        return model.data(model.index(row, WeightModulesModel::Group), Qt::DisplayRole).toString();
+    };
     EXPECT_EQ(group(0), QStringLiteral("64 / 32"));
     EXPECT_EQ(group(1), QStringLiteral("none / 32"));
     EXPECT_EQ(group(2), QStringLiteral("32"));

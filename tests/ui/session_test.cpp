@@ -1,11 +1,12 @@
 // Session files round-trip; malformed files give one-line errors naming the file.
+#include "ui/session/session.h"
+
 #include <gtest/gtest.h>
 
 #include <QFile>
 #include <QTemporaryDir>
 
 #include "ui/session/recipe_builder_dialog.h"
-#include "ui/session/session.h"
 
 namespace ql::ui {
 namespace {
@@ -54,7 +55,8 @@ TEST(RecipeBuilder, WrittenYamlParsesAsTheSameRecipe) {
     fields.groupSize = 32;
     fields.deviceNumerics = QStringLiteral("cpu");
     fields.torchaoVersion = QStringLiteral("0.15");
-    const Result<Recipe> recipe = parseRecipe(recipeYaml(fields).toStdString(), dir.filePath(QStringLiteral("r.yaml")).toStdString());
+    const Result<Recipe> recipe =
+        parseRecipe(recipeYaml(fields).toStdString(), dir.filePath(QStringLiteral("r.yaml")).toStdString());
     ASSERT_TRUE(recipe.ok()) << recipe.error().message;
     EXPECT_EQ(recipe->modelDir, "/models/tiny");
     ASSERT_TRUE(recipe->adapter.has_value());

@@ -53,7 +53,8 @@ TEST(EmptyMessage, WrapsToANarrowPlotInsteadOfBeingClipped) {
     QCustomPlot plot;
     plot.resize(260, 240);
     plot.setViewport(QRect(0, 0, 260, 240));  // what the resize event of a shown plot sets
-    const QString message = QStringLiteral("This report has no per-token divergence (the activations check did not run)");
+    const QString message =
+        QStringLiteral("This report has no per-token divergence (the activations check did not run)");
     plotStyle::setEmptyMessage(&plot, message);
     plot.replot();
     QCPItemText* item = nullptr;

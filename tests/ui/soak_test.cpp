@@ -6,7 +6,6 @@
 // the null legend cell of a wrapped legend (4 entries, 3 a row: QCPLegend::item() is null for the
 // empty cells) that crashed loading a report over another.
 #include <gtest/gtest.h>
-
 #include <quantlens/report_io.h>
 
 #include <QAbstractItemView>
@@ -17,7 +16,6 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 
 #include "sample_report.h"
@@ -95,7 +93,9 @@ void visitEveryTab(MainWindow* window, const char* fixture, const QString& shots
         replotAll(view);
         expectLegendsInside(view, fixture);
         if (!shots.isEmpty()) {
-            const QString name = QStringLiteral("%1_%2_%3.png").arg(QString::fromLatin1(fixture)).arg(i, 2, 10, QLatin1Char('0'))
+            const QString name = QStringLiteral("%1_%2_%3.png")
+                                     .arg(QString::fromLatin1(fixture))
+                                     .arg(i, 2, 10, QLatin1Char('0'))
                                      .arg(view->tabText(i).remove(QLatin1Char('&')).toLower());
             window->grab().save(QDir(shots).filePath(name));
         }

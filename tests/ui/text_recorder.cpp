@@ -1,13 +1,12 @@
 #include "text_recorder.h"
 
-#include "ui/export/screen_metrics.h"
-
 #include <QFontMetricsF>
 #include <QPaintEngine>
 #include <QPainter>
 #include <QTextItem>
-
 #include <cmath>
+
+#include "ui/export/screen_metrics.h"
 
 namespace ql::ui::test {
 
@@ -35,7 +34,8 @@ public:
         text.line = t.map(QPolygonF(QRectF(p.x(), p.y() - metrics.ascent(), metrics.horizontalAdvance(item.text()),
                                            metrics.ascent() + metrics.descent())));
         // Font size in logical pixels at this device's 96 DPI, scaled by the transform to the device.
-        const double logicalPx = item.font().pixelSize() > 0 ? item.font().pixelSize() : item.font().pointSizeF() * 96.0 / 72.0;
+        const double logicalPx =
+            item.font().pixelSize() > 0 ? item.font().pixelSize() : item.font().pointSizeF() * 96.0 / 72.0;
         const double scale = std::sqrt(std::fabs(t.determinant()));
         text.pointSize = logicalPx * scale * 72.0 / 96.0;
         if (painter->hasClipping()) text.clip = t.mapRect(painter->clipBoundingRect());

@@ -8,7 +8,6 @@
 #include <QPolygonF>
 #include <QRectF>
 #include <QString>
-
 #include <memory>
 #include <optional>
 #include <vector>
@@ -17,10 +16,10 @@ namespace ql::ui::test {
 
 struct RecordedText {
     QString text;
-    QPolygonF box;                 // tight ink box on the device
-    QPolygonF line;                // the text's advance × (ascent + descent) box: runs of one line abut
-    double pointSize = 0;          // on the device (device pixels at 96 DPI → points)
-    std::optional<QRectF> clip;    // device clip rectangle, when clipping was on
+    QPolygonF box;               // tight ink box on the device
+    QPolygonF line;              // the text's advance × (ascent + descent) box: runs of one line abut
+    double pointSize = 0;        // on the device (device pixels at 96 DPI → points)
+    std::optional<QRectF> clip;  // device clip rectangle, when clipping was on
 };
 
 class TextRecorder : public QPaintDevice {

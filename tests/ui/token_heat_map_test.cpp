@@ -5,7 +5,6 @@
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <cmath>
 
 #include "ui/plots/qcp.h"
@@ -21,7 +20,9 @@ TEST(TokenLayerHeatMap, HoverNamesLayerTokenAndValueAndAClickPicksThePosition) {
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&plot));
     TokenLayerHeatMap heat(&plot);
     const std::vector<std::vector<double>> values{{0.0, 0.25, 0.5, 1.0}, {0.0, 0.0, 2.0, 4.0}, {1e-3, 8.0, 16.0, 32.0}};
-    heat.setData(values, {0, 1, 2}, {QStringLiteral("The"), QStringLiteral(" quick"), QStringLiteral(" brown"), QStringLiteral(" fox")}, {0, 2});
+    heat.setData(values, {0, 1, 2},
+                 {QStringLiteral("The"), QStringLiteral(" quick"), QStringLiteral(" brown"), QStringLiteral(" fox")},
+                 {0, 2});
     plot.replot();
     ASSERT_TRUE(heat.hasData());
     const QPointF cell(plot.xAxis->coordToPixel(2), plot.yAxis->coordToPixel(1));  // layer 1, position 2
@@ -53,7 +54,8 @@ TEST(TokenLayerHeatMap, WithoutDataItSaysWhy) {
     QString message;
     for (int i = 0; i < plot.itemCount(); ++i) {
         auto* text = qobject_cast<QCPItemText*>(plot.item(i));
-        if (text && text->visible()) message += QString(text->text()).replace(QLatin1Char('\n'), QLatin1Char(' '));  // wrapped to the plot
+        if (text && text->visible())
+            message += QString(text->text()).replace(QLatin1Char('\n'), QLatin1Char(' '));  // wrapped to the plot
     }
     EXPECT_TRUE(message.contains(QStringLiteral("no per-token divergence"))) << message.toStdString();
 }

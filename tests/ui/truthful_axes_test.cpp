@@ -7,7 +7,6 @@
 #include <QImage>
 #include <QSet>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -59,7 +58,8 @@ protected:
     }
     QCustomPlot* plot() const { return view.weights()->barPlot(); }
     double valueAt(int bar) const {
-        return metricValue(view.report()->weights->modules[view.weights()->barChart()->moduleAtBar(bar)], ModuleMetric::MaxAbs);
+        return metricValue(view.report()->weights->modules[view.weights()->barChart()->moduleAtBar(bar)],
+                           ModuleMetric::MaxAbs);
     }
     // Every bar in view whose value lies inside the y range is drawn with its top at the value.
     void expectBarsAtTheirValues() {
@@ -118,7 +118,8 @@ TEST(BarView, TheFirstViewShowsEveryBarTheLabelCounts) {
     }
     const int bars = view->weights()->barChart()->barCount();
     ASSERT_EQ(bars, test::scaleModules(4));
-    EXPECT_TRUE(plot->xAxis->label().contains(QStringLiteral("%1 shown").arg(bars))) << plot->xAxis->label().toStdString();
+    EXPECT_TRUE(plot->xAxis->label().contains(QStringLiteral("%1 shown").arg(bars)))
+        << plot->xAxis->label().toStdString();
     EXPECT_LE(plot->xAxis->range().lower, -0.4);
     EXPECT_GE(plot->xAxis->range().upper, bars - 1 + 0.4) << "the view ends at bar " << plot->xAxis->range().upper;
 }
@@ -137,7 +138,8 @@ TEST(GroupColourScale, FollowsTheModuleShown) {
         if (auto* s = qobject_cast<QCPColorScale*>(element)) scale = s;
     }
     ASSERT_TRUE(scale);
-    const auto [low, high] = std::minmax_element(differing.groupError.maxAbs.begin(), differing.groupError.maxAbs.end());
+    const auto [low, high] =
+        std::minmax_element(differing.groupError.maxAbs.begin(), differing.groupError.maxAbs.end());
     EXPECT_DOUBLE_EQ(scale->dataRange().upper, *high);
     EXPECT_DOUBLE_EQ(scale->dataRange().lower, *low);
     WeightModuleResult uniform = differing;
@@ -152,7 +154,8 @@ TEST(GroupColourScale, FollowsTheModuleShown) {
     EXPECT_FALSE(scale->visible());
     bool said = false;
     for (int i = 0; i < plot.itemCount(); ++i) {
-        if (auto* text = qobject_cast<QCPItemText*>(plot.item(i)); text && text->visible()) said = text->text().contains(QStringLiteral("identical"));
+        if (auto* text = qobject_cast<QCPItemText*>(plot.item(i)); text && text->visible())
+            said = text->text().contains(QStringLiteral("identical"));
     }
     EXPECT_TRUE(said);
     heat.setModule(&differing);
@@ -204,8 +207,8 @@ TEST_P(TickLabels, NoAxisPrintsTheSameLabelTwice) {
                     if (!label.isEmpty()) labels << label;  // a ticker may leave a tick unlabelled
                 }
                 EXPECT_EQ(QSet<QString>(labels.begin(), labels.end()).size(), labels.size())
-                    << fixture.name << " " << page->title().toStdString() << " " << plot->objectName().toStdString() << ": "
-                    << labels.join(QStringLiteral(" | ")).toStdString();
+                    << fixture.name << " " << page->title().toStdString() << " " << plot->objectName().toStdString()
+                    << ": " << labels.join(QStringLiteral(" | ")).toStdString();
             }
         }
     }
@@ -223,7 +226,8 @@ TEST(LogAxis, WithinADecadeEachTickIsLabelledOnce) {
     plot.replot();
     const QVector<QString> labels = plot.yAxis->tickVectorLabels();
     ASSERT_GE(labels.size(), 3);
-    EXPECT_EQ(QSet<QString>(labels.begin(), labels.end()).size(), labels.size()) << QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | ")).toStdString();
+    EXPECT_EQ(QSet<QString>(labels.begin(), labels.end()).size(), labels.size())
+        << QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | ")).toStdString();
 }
 
 }  // namespace

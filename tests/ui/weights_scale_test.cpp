@@ -11,7 +11,6 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
-
 #include <cmath>
 
 #include "sample_report.h"
@@ -73,7 +72,8 @@ TEST_P(ScaleTest, HeatMapIsLayersByProjectionsWithEveryModuleInItsCell) {
     for (int i = 0; i < static_cast<int>(modules().size()); i += 17) {
         EXPECT_EQ(heat->moduleAt(heat->cellCentre(i)), i) << modules()[i].module;
     }
-    EXPECT_EQ(heat->moduleAt(heat->cellCentre(static_cast<int>(modules().size()) - 1)), static_cast<int>(modules().size()) - 1);
+    EXPECT_EQ(heat->moduleAt(heat->cellCentre(static_cast<int>(modules().size()) - 1)),
+              static_cast<int>(modules().size()) - 1);
 }
 
 // Every tab shows the model-scale report (timings: tests/bench/ui_tabs_bench.cpp, not here).
@@ -96,7 +96,10 @@ TEST_P(ScaleTest, HeatMapHoverNamesTheModuleAndItsValue) {
     EXPECT_TRUE(tip.contains(QStringLiteral("max |Δ|")));
     EXPECT_TRUE(tip.contains(formatNumber(modules()[index].diff.maxAbs))) << tip.toStdString();
     const int identical = moduleIndex("model.layers.3.self_attn.k_proj");
-    EXPECT_TRUE(weights()->heatMap()->toolTipAt(weights()->heatMap()->cellCentre(identical)).contains(QStringLiteral("bit-identical")));
+    EXPECT_TRUE(weights()
+                    ->heatMap()
+                    ->toolTipAt(weights()->heatMap()->cellCentre(identical))
+                    .contains(QStringLiteral("bit-identical")));
 }
 
 TEST_P(ScaleTest, IdenticalModulesAreNeverOnTheLogColourScale) {
@@ -128,7 +131,8 @@ TEST_P(ScaleTest, SelectingATableRowOutlinesItsCellAndBar) {
     EXPECT_EQ(rows.first().data().toString(), QStringLiteral("model.layers.2.mlp.gate_proj"));
     QCPItemRect* outline = nullptr;
     for (int i = 0; i < weights()->heatPlot()->itemCount(); ++i) {
-        if (auto* rect = qobject_cast<QCPItemRect*>(weights()->heatPlot()->item(i)); rect && rect->visible()) outline = rect;
+        if (auto* rect = qobject_cast<QCPItemRect*>(weights()->heatPlot()->item(i)); rect && rect->visible())
+            outline = rect;
     }
     ASSERT_TRUE(outline);
     EXPECT_DOUBLE_EQ(outline->topLeft->coords().x(), 2 - 0.5);  // layer 2's column
@@ -147,7 +151,7 @@ TEST_P(ScaleTest, FilterIsSharedByTableChartAndPicker) {
     setFilter(ModuleFilter{.layerFrom = 10, .layerTo = 19});
     EXPECT_EQ(weights()->table()->model()->rowCount(), 70);  // lm_head is outside a restricted range
     setFilter(ModuleFilter{.failingOnly = true});
-    EXPECT_EQ(weights()->table()->model()->rowCount(), 7);   // layer 5 is out of tolerance
+    EXPECT_EQ(weights()->table()->model()->rowCount(), 7);  // layer 5 is out of tolerance
     setFilter(ModuleFilter{.text = QStringLiteral("layers.(3"), .regex = true});
     EXPECT_EQ(weights()->table()->model()->rowCount(), 0);
     EXPECT_FALSE(view.moduleFilter()->filter().errorText().isEmpty());
@@ -214,8 +218,10 @@ TEST_P(ScaleTest, EachRotatedLabelSitsUnderItsOwnBar) {
     int checked = 0;
     for (const test::RecordedText& text : recorder.texts()) {
         for (int bar = 0; bar <= 30; ++bar) {
-            if (text.text != QString::fromStdString("L" + std::to_string(modules()[weights()->moduleAtBar(bar)].layerIndex) + " " +
-                                                    modules()[weights()->moduleAtBar(bar)].layerType)) continue;
+            if (text.text !=
+                QString::fromStdString("L" + std::to_string(modules()[weights()->moduleAtBar(bar)].layerIndex) + " " +
+                                       modules()[weights()->moduleAtBar(bar)].layerType))
+                continue;
             const double centre = text.box.boundingRect().center().x();
             const double tick = plot->xAxis->coordToPixel(bar);
             const double halfBar = (plot->xAxis->coordToPixel(1) - plot->xAxis->coordToPixel(0)) / 2;
@@ -242,7 +248,8 @@ TEST_P(ScaleTest, BarHoverNamesTheModuleAndClickLeavesColoursAlone) {
     const int module = weights()->moduleAtBar(4);
     const double value = modules()[module].diff.maxAbs;  // click inside the bar, halfway up it (log axis)
     const double middle = std::sqrt(value * plot->yAxis->range().lower);
-    const QPoint pixel(static_cast<int>(plot->xAxis->coordToPixel(4)), static_cast<int>(plot->yAxis->coordToPixel(middle)));
+    const QPoint pixel(static_cast<int>(plot->xAxis->coordToPixel(4)),
+                       static_cast<int>(plot->yAxis->coordToPixel(middle)));
     const QString tip = weights()->barChart()->toolTipAt(pixel);
     EXPECT_TRUE(tip.contains(QString::fromStdString(modules()[module].module))) << tip.toStdString();
     QList<QColor> before;
@@ -265,7 +272,8 @@ TEST_P(ScaleTest, BitIdenticalModuleIsAMarkerNotABarOnLogAxes) {
     ASSERT_GE(bar, 0);
     for (int i = 0; i < plot->plottableCount(); ++i) {
         if (auto* bars = qobject_cast<QCPBars*>(plot->plottable(i))) {
-            EXPECT_EQ(bars->data()->findBegin(bar - 0.1, false), bars->data()->findEnd(bar + 0.1, false)) << "a bar at " << bar;
+            EXPECT_EQ(bars->data()->findBegin(bar - 0.1, false), bars->data()->findEnd(bar + 0.1, false))
+                << "a bar at " << bar;
         }
     }
     QCPGraph* markers = plot->graph(0);
@@ -286,12 +294,14 @@ TEST_P(ScaleTest, LegendsSitOutsideTheData) {
     showBars();
     for (QCustomPlot* plot : {weights()->barPlot(), weights()->heatPlot()}) {
         plot->replot();
-        EXPECT_FALSE(plot->legend->outerRect().intersects(plot->axisRect()->rect())) << plot->objectName().toStdString();
+        EXPECT_FALSE(plot->legend->outerRect().intersects(plot->axisRect()->rect()))
+            << plot->objectName().toStdString();
     }
 }
 
 TEST_P(ScaleTest, BackAndForwardRetraceDrillDowns) {
-    const int first = moduleIndex("model.layers.1.self_attn.q_proj"), second = moduleIndex("model.layers.9.mlp.up_proj");
+    const int first = moduleIndex("model.layers.1.self_attn.q_proj"),
+              second = moduleIndex("model.layers.9.mlp.up_proj");
     QTest::mouseClick(weights()->heatPlot(), Qt::LeftButton, {}, weights()->heatMap()->cellCentre(first).toPoint());
     ASSERT_EQ(view.layer()->currentModule(), first);
     view.layer()->selectModule(second);
@@ -317,8 +327,9 @@ TEST_P(ScaleTest, ResetZoomShowsTheWholeHeatMapAgain) {
     EXPECT_DOUBLE_EQ(plot->xAxis->range().upper, GetParam() + 1 - 0.5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Layers, ScaleTest, ::testing::Values(36, 80),
-                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(test::scaleModules(info.param)) + "modules"; });
+INSTANTIATE_TEST_SUITE_P(Layers, ScaleTest, ::testing::Values(36, 80), [](const ::testing::TestParamInfo<int>& info) {
+    return std::to_string(test::scaleModules(info.param)) + "modules";
+});
 
 }  // namespace
 }  // namespace ql::ui

@@ -1,7 +1,6 @@
 #include "ui/compare/compare_models.h"
 
 #include <QColor>
-
 #include <cmath>
 #include <limits>
 
@@ -46,12 +45,15 @@ QString changeText(bool worse, bool better) {
 
 CompareChecksModel::CompareChecksModel(QObject* parent) : RowTableModel(parent) {
     using C = CheckChange;
-    const auto status = [](const std::optional<CheckStatus>& s) { return s ? statusSymbol(*s) : QObject::tr("absent"); };
+    const auto status = [](const std::optional<CheckStatus>& s) {
+        return s ? statusSymbol(*s) : QObject::tr("absent");
+    };
     setColumns({
         {tr("Check"), {}, [](const C& c) { return checkTitle(c.kind); }},
         {tr("A"), tr("verdict in report A (before)"), [status](const C& c) { return status(c.a); }},
         {tr("B"), tr("verdict in report B (after)"), [status](const C& c) { return status(c.b); }},
-        {tr("Change"), tr("worse: pass or skipped in A, fail or error in B"), [](const C& c) { return changeText(c.worse, c.better); }},
+        {tr("Change"), tr("worse: pass or skipped in A, fail or error in B"),
+         [](const C& c) { return changeText(c.worse, c.better); }},
     });
     setRowBrush([](const C& c) { return brushFor(c.worse, c.better); });
 }
@@ -70,13 +72,32 @@ CompareDeploymentsModel::CompareDeploymentsModel(QObject* parent) : RowTableMode
     const auto raw = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
     setColumns({
         {tr("Convert deployment"), {}, [](const D& d) { return qs(d.title.empty() ? d.id : d.title); }},
-        {tr("A"), tr("the deployment's verdict in report A (before)"), [verdict](const D& d) { return verdict(d.passA); }},
-        {tr("B"), tr("the deployment's verdict in report B (after)"), [verdict](const D& d) { return verdict(d.passB); }},
-        {tr("argmax A"), {}, [percent](const D& d) { return percent(d.argmaxA); }, [raw](const D& d) { return raw(d.argmaxA); }, true},
-        {tr("argmax B"), {}, [percent](const D& d) { return percent(d.argmaxB); }, [raw](const D& d) { return raw(d.argmaxB); }, true},
-        {tr("logits max |Δ| A"), {}, [number](const D& d) { return number(d.logitsMaxAbsA); }, [raw](const D& d) { return raw(d.logitsMaxAbsA); }, true},
-        {tr("logits max |Δ| B"), {}, [number](const D& d) { return number(d.logitsMaxAbsB); }, [raw](const D& d) { return raw(d.logitsMaxAbsB); }, true},
-        {tr("Change"), tr("worse: the deployment passes in A and fails in B"), [](const D& d) { return changeText(d.worse(), d.better()); }},
+        {tr("A"), tr("the deployment's verdict in report A (before)"),
+         [verdict](const D& d) { return verdict(d.passA); }},
+        {tr("B"), tr("the deployment's verdict in report B (after)"),
+         [verdict](const D& d) { return verdict(d.passB); }},
+        {tr("argmax A"),
+         {},
+         [percent](const D& d) { return percent(d.argmaxA); },
+         [raw](const D& d) { return raw(d.argmaxA); },
+         true},
+        {tr("argmax B"),
+         {},
+         [percent](const D& d) { return percent(d.argmaxB); },
+         [raw](const D& d) { return raw(d.argmaxB); },
+         true},
+        {tr("logits max |Δ| A"),
+         {},
+         [number](const D& d) { return number(d.logitsMaxAbsA); },
+         [raw](const D& d) { return raw(d.logitsMaxAbsA); },
+         true},
+        {tr("logits max |Δ| B"),
+         {},
+         [number](const D& d) { return number(d.logitsMaxAbsB); },
+         [raw](const D& d) { return raw(d.logitsMaxAbsB); },
+         true},
+        {tr("Change"), tr("worse: the deployment passes in A and fails in B"),
+         [](const D& d) { return changeText(d.worse(), d.better()); }},
     });
     setRowBrush([](const D& d) { return brushFor(d.worse(), d.better()); });
 }
@@ -91,10 +112,15 @@ CompareNumbersModel::CompareNumbersModel(QObject* parent) : RowTableModel(parent
     const auto raw = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
     setColumns({
         {tr("Number"), {}, [this](const S& s) { return numberName(s); }},
-        {tr("A"), tr("in report A (before)"), [value](const S& s) { return value(s.a); }, [raw](const S& s) { return raw(s.a); }, true},
-        {tr("B"), tr("in report B (after)"), [value](const S& s) { return value(s.b); }, [raw](const S& s) { return raw(s.b); }, true},
-        {tr("B − A"), {}, [](const S& s) { return s.a && s.b ? formatNumber(*s.b - *s.a) : QString(); },
-         [](const S& s) { return s.a && s.b ? QVariant(*s.b - *s.a) : QVariant(); }, true},
+        {tr("A"), tr("in report A (before)"), [value](const S& s) { return value(s.a); },
+         [raw](const S& s) { return raw(s.a); }, true},
+        {tr("B"), tr("in report B (after)"), [value](const S& s) { return value(s.b); },
+         [raw](const S& s) { return raw(s.b); }, true},
+        {tr("B − A"),
+         {},
+         [](const S& s) { return s.a && s.b ? formatNumber(*s.b - *s.a) : QString(); },
+         [](const S& s) { return s.a && s.b ? QVariant(*s.b - *s.a) : QVariant(); },
+         true},
     });
 }
 
@@ -122,13 +148,18 @@ CompareModulesModel::CompareModulesModel(QObject* parent) : RowTableModel(parent
     using M = ModuleDelta;
     setColumns({
         {tr("Module"), {}, [](const M& m) { return qs(m.module); }},
-        {tr("Layer"), {}, [](const M& m) { return layerText(m.layerIndex); }, [](const M& m) { return m.layerIndex; }, true},
+        {tr("Layer"),
+         {},
+         [](const M& m) { return layerText(m.layerIndex); },
+         [](const M& m) { return m.layerIndex; },
+         true},
         {tr("Type"), {}, [](const M& m) { return qs(m.layerType); }},
         {tr("max |Δ| A"), metricHelp::kMaxAbs, [](const M& m) { return metricText(m.a, &DiffMetrics::maxAbs, false); },
          [](const M& m) { return metric(m.a, &DiffMetrics::maxAbs); }, true},
         {tr("max |Δ| B"), metricHelp::kMaxAbs, [](const M& m) { return metricText(m.b, &DiffMetrics::maxAbs, false); },
          [](const M& m) { return metric(m.b, &DiffMetrics::maxAbs); }, true},
-        {tr("B / A"), tr("max |Δ| of B over that of A"), [](const M& m) { return std::isnan(ratio(m)) ? QString() : formatNumber(ratio(m)) + QStringLiteral("×"); },
+        {tr("B / A"), tr("max |Δ| of B over that of A"),
+         [](const M& m) { return std::isnan(ratio(m)) ? QString() : formatNumber(ratio(m)) + QStringLiteral("×"); },
          [](const M& m) { return ratio(m); }, true},
         {tr("SQNR A"), metricHelp::kSqnr, [](const M& m) { return metricText(m.a, &DiffMetrics::sqnrDb, true); },
          [](const M& m) { return metric(m.a, &DiffMetrics::sqnrDb); }, true},
@@ -136,7 +167,8 @@ CompareModulesModel::CompareModulesModel(QObject* parent) : RowTableModel(parent
          [](const M& m) { return metric(m.b, &DiffMetrics::sqnrDb); }, true},
         {tr("Verdict A"), {}, [](const M& m) { return verdictText(m.passA); }},
         {tr("Verdict B"), {}, [](const M& m) { return verdictText(m.passB); }},
-        {tr("Change"), tr("worse: within tolerance in A, out of tolerance in B"), [](const M& m) { return changeText(m.worse(), m.better()); }},
+        {tr("Change"), tr("worse: within tolerance in A, out of tolerance in B"),
+         [](const M& m) { return changeText(m.worse(), m.better()); }},
     });
     setRowBrush([](const M& m) { return brushFor(m.worse(), m.better()); });
 }

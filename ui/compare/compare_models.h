@@ -6,7 +6,6 @@
 
 #include <QList>
 #include <QPair>
-
 #include <memory>
 
 #include "ui/models/row_table_model.h"

@@ -5,8 +5,8 @@
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QGridLayout>
-#include <QHeaderView>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -15,7 +15,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -49,13 +48,17 @@ QStringList worseLines(const ReportComparison& c) {
     for (const CheckChange& check : c.checks) {
         if (!check.worse) continue;
         lines << QObject::tr("%1 check %2 → %3")
-                     .arg(checkTitle(check.kind), check.a ? statusSymbol(*check.a) : QObject::tr("absent"), statusSymbol(*check.b));
+                     .arg(checkTitle(check.kind), check.a ? statusSymbol(*check.a) : QObject::tr("absent"),
+                          statusSymbol(*check.b));
     }
     for (const DeploymentDelta& d : c.deployments) {
-        if (d.worse()) lines << QObject::tr("convert deployment “%1” ✓ pass → ✗ fail").arg(QString::fromStdString(d.title.empty() ? d.id : d.title));
+        if (d.worse())
+            lines << QObject::tr("convert deployment “%1” ✓ pass → ✗ fail")
+                         .arg(QString::fromStdString(d.title.empty() ? d.id : d.title));
     }
     for (const ModuleDelta& m : c.modules) {
-        if (m.worse()) lines << QObject::tr("module %1 within → out of tolerance").arg(QString::fromStdString(m.module));
+        if (m.worse())
+            lines << QObject::tr("module %1 within → out of tolerance").arg(QString::fromStdString(m.module));
     }
     return lines;
 }
@@ -77,13 +80,17 @@ std::pair<QString, QColor> verdictHeadline(const ReportComparison& c) {
         failingB << checkTitle(check.kind);
         if (failing(check.a)) failingBoth << checkTitle(check.kind);
     }
-    const QString better = c.modulesBetter() > 0 ? QObject::tr(" (%1 modules got better)").arg(c.modulesBetter()) : QString();
+    const QString better =
+        c.modulesBetter() > 0 ? QObject::tr(" (%1 modules got better)").arg(c.modulesBetter()) : QString();
     if (failingB.isEmpty()) {
-        return {QObject::tr("No verdict got worse from A to B, and every check passes in B%1").arg(better), plotStyle::kPass};
+        return {QObject::tr("No verdict got worse from A to B, and every check passes in B%1").arg(better),
+                plotStyle::kPass};
     }
     const bool allAlsoInA = failingBoth.size() == failingB.size();
     return {QObject::tr("No verdict got worse from A to B%1, but %2 of %3 checks fail in %4: %5")
-                .arg(better).arg(failingB.size()).arg(c.checks.size())
+                .arg(better)
+                .arg(failingB.size())
+                .arg(c.checks.size())
                 .arg(allAlsoInA ? QObject::tr("both") : QObject::tr("B"), failingB.join(QStringLiteral(", "))),
             kStillFailing};
 }
@@ -119,9 +126,14 @@ QCPGraph* addCurve(QCustomPlot* plot, const QString& name, const QColor& colour)
 }  // namespace
 
 CompareWindow::CompareWindow(QWidget* parent)
-    : QWidget(parent, Qt::Window), m_names(new QLabel(this)), m_verdict(new QLabel(this)), m_checks(new CompareChecksModel(this)),
+    : QWidget(parent, Qt::Window),
+      m_names(new QLabel(this)),
+      m_verdict(new QLabel(this)),
+      m_checks(new CompareChecksModel(this)),
       m_deployments(new CompareDeploymentsModel(this)),
-      m_modules(new CompareModulesModel(this)), m_numbers(new CompareNumbersModel(this)), m_modulesProxy(new ChangedModulesProxy(this)),
+      m_modules(new CompareModulesModel(this)),
+      m_numbers(new CompareNumbersModel(this)),
+      m_modulesProxy(new ChangedModulesProxy(this)),
       m_changedOnly(new QCheckBox(tr("Changed modules only"), this)),
       m_scatter(plotStyle::makePlot(this, QStringLiteral("compareScatter"))),
       m_histograms(plotStyle::makePlot(this, QStringLiteral("compareHistograms"))),
@@ -188,7 +200,9 @@ CompareWindow::CompareWindow(QWidget* parent)
     layout->addWidget(tabs, 1);
     connect(open, &QPushButton::clicked, this, &CompareWindow::chooseReports);
     connect(m_changedOnly, &QCheckBox::toggled, this, &CompareWindow::setChangedOnly);
-    new PlotPointer(m_scatter, [this](const QPointF& p) { return scatterPointAt(p); }, [this](const QPointF& p) { return scatterToolTipAt(p); });
+    new PlotPointer(
+        m_scatter, [this](const QPointF& p) { return scatterPointAt(p); },
+        [this](const QPointF& p) { return scatterToolTipAt(p); });
     setReports(nullptr, {}, nullptr, {});
 }
 
@@ -207,16 +221,18 @@ void CompareWindow::chooseReports() {
 void CompareWindow::openReports(const QString& pathA, const QString& pathB) {
     using Pair = std::pair<Result<VerifyReport>, Result<VerifyReport>>;
     const std::string a = pathA.toStdString(), b = pathB.toStdString();
-    runOffGuiThread<Pair>(this, [a, b] { return Pair(readReportJson(a), readReportJson(b)); }, [this, pathA, pathB](Pair reports) {
-        for (const Result<VerifyReport>* r : {&reports.first, &reports.second}) {
-            if (!*r) {
-                QMessageBox::critical(this, tr("Compare reports"), QString::fromStdString(r->error().message));
-                return;
+    runOffGuiThread<Pair>(
+        this, [a, b] { return Pair(readReportJson(a), readReportJson(b)); },
+        [this, pathA, pathB](Pair reports) {
+            for (const Result<VerifyReport>* r : {&reports.first, &reports.second}) {
+                if (!*r) {
+                    QMessageBox::critical(this, tr("Compare reports"), QString::fromStdString(r->error().message));
+                    return;
+                }
             }
-        }
-        setReports(std::make_shared<const VerifyReport>(std::move(reports.first).value()), pathA,
-                   std::make_shared<const VerifyReport>(std::move(reports.second).value()), pathB);
-    });
+            setReports(std::make_shared<const VerifyReport>(std::move(reports.first).value()), pathA,
+                       std::make_shared<const VerifyReport>(std::move(reports.second).value()), pathB);
+        });
 }
 
 void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB) {
@@ -261,7 +277,8 @@ void CompareWindow::redraw() {
 }
 
 void CompareWindow::drawScatter() {
-    plotStyle::setTitles(m_scatter, tr("max |Δ| per module: A vs B (above the diagonal: B is worse)"), tr("A max |Δ|"), tr("B max |Δ|"));
+    plotStyle::setTitles(m_scatter, tr("max |Δ| per module: A vs B (above the diagonal: B is worse)"), tr("A max |Δ|"),
+                         tr("B max |Δ|"));
     std::vector<const ModuleDelta*>& points = m_scatterPoints;
     points.clear();
     double low = std::numeric_limits<double>::infinity(), high = 0;
@@ -273,7 +290,8 @@ void CompareWindow::drawScatter() {
             high = std::max({high, m.a->maxAbs, m.b->maxAbs});
         }
     }
-    plotStyle::setEmptyMessage(m_scatter, points.empty() ? tr("No module with a non-zero max |Δ| in both reports") : QString());
+    plotStyle::setEmptyMessage(m_scatter,
+                               points.empty() ? tr("No module with a non-zero max |Δ| in both reports") : QString());
     for (QCPAxis* axis : {m_scatter->xAxis, m_scatter->yAxis}) plotStyle::setLogAxis(axis);
     if (points.empty()) return;
     QCPGraph* same = addCurve(m_scatter, tr("unchanged verdict"), plotStyle::kNeutral);
@@ -283,7 +301,8 @@ void CompareWindow::drawScatter() {
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, g->pen().color(), 5));
     }
-    for (const ModuleDelta* m : points) (m->worse() ? worse : m->better() ? better : same)->addData(m->a->maxAbs, m->b->maxAbs);
+    for (const ModuleDelta* m : points)
+        (m->worse() ? worse : m->better() ? better : same)->addData(m->a->maxAbs, m->b->maxAbs);
     auto* diagonal = new QCPItemStraightLine(m_scatter);
     diagonal->point1->setCoords(low, low);
     diagonal->point2->setCoords(high, high);
@@ -296,8 +315,9 @@ QString CompareWindow::scatterToolTipAt(const QPointF& pixel) const {
     const int i = scatterPointAt(pixel);
     if (i < 0) return {};
     const ModuleDelta& m = *m_scatterPoints[i];
-    return tr("%1\nmax |Δ| A %2, B %3%4").arg(qs(m.module), formatNumber(m.a->maxAbs), formatNumber(m.b->maxAbs),
-                                              m.worse() ? tr(" · worse") : (m.better() ? tr(" · better") : QString()));
+    return tr("%1\nmax |Δ| A %2, B %3%4")
+        .arg(qs(m.module), formatNumber(m.a->maxAbs), formatNumber(m.b->maxAbs),
+             m.worse() ? tr(" · worse") : (m.better() ? tr(" · better") : QString()));
 }
 
 int CompareWindow::scatterPointAt(const QPointF& pixel) const {
@@ -338,8 +358,10 @@ void CompareWindow::drawLayers() {
     QCPGraph* b = addCurve(m_layers, tr("B"), kColourB);
     const auto add = [](QCPGraph* graph, int layer, const std::optional<double>& value, int& zeros) {
         if (!value) return;
-        if (*value > 0) graph->addData(layer, *value);
-        else ++zeros;  // a zero has no log: that point is left out, not faked
+        if (*value > 0)
+            graph->addData(layer, *value);
+        else
+            ++zeros;  // a zero has no log: that point is left out, not faked
     };
     for (const LayerDelta& l : m_comparison->layers) {
         add(a, l.layer, l.maxAbsA, zerosA);
@@ -354,13 +376,16 @@ void CompareWindow::drawLayers() {
 }
 
 void CompareWindow::drawPositions() {
-    plotStyle::setTitles(m_positions, tr("max |Δlogit| per token position (all prompts)"), tr("token position"), tr("max |Δlogit|"));
+    plotStyle::setTitles(m_positions, tr("max |Δlogit| per token position (all prompts)"), tr("token position"),
+                         tr("max |Δlogit|"));
     const bool any = (m_a && m_a->logits) || (m_b && m_b->logits);
     plotStyle::setEmptyMessage(m_positions, any ? QString() : tr("No logits check in either report"));
-    for (const auto& [report, name, colour] : {std::tuple{m_a, tr("A"), kColourA}, std::tuple{m_b, tr("B"), kColourB}}) {
+    for (const auto& [report, name, colour] :
+         {std::tuple{m_a, tr("A"), kColourA}, std::tuple{m_b, tr("B"), kColourB}}) {
         if (!report || !report->logits) continue;
         QCPGraph* graph = addCurve(m_positions, name, colour);
-        for (std::size_t i = 0; i < report->logits->perPositionMaxAbs.size(); ++i) graph->addData(i, report->logits->perPositionMaxAbs[i]);
+        for (std::size_t i = 0; i < report->logits->perPositionMaxAbs.size(); ++i)
+            graph->addData(i, report->logits->perPositionMaxAbs[i]);
     }
     m_positions->rescaleAxes();
     m_positions->yAxis->setRangeLower(0);

@@ -1,13 +1,12 @@
 // Two reports side by side (A before, B after: checkpoint-10 vs checkpoint-20, or before vs after a
-// fix to the eval path): the checks and convert deployments that changed verdict, per-module metric deltas (table and an
-// A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state
-// divergence, per-position max |Δlogit|). Reports are read off the GUI thread.
+// fix to the eval path): the checks and convert deployments that changed verdict, per-module metric deltas (table and
+// an A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state divergence,
+// per-position max |Δlogit|). Reports are read off the GUI thread.
 #pragma once
 
 #include <quantlens/report_compare.h>
 
 #include <QWidget>
-
 #include <memory>
 #include <vector>
 
@@ -33,7 +32,7 @@ public:
 
     void setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB);
     void openReports(const QString& pathA, const QString& pathB);  // async; errors in a message box
-    void chooseReports();                                           // file dialogs for A, then B
+    void chooseReports();                                          // file dialogs for A, then B
     const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
     CompareChecksModel* checksModel() const { return m_checks; }
     CompareDeploymentsModel* deploymentsModel() const { return m_deployments; }
@@ -71,7 +70,7 @@ private:
     QCustomPlot* m_layers;
     QCustomPlot* m_positions;
     QTableView* m_modulesTable;
-    std::vector<QTableView*> m_summaryTables;  // checks, deployments, numbers
+    std::vector<QTableView*> m_summaryTables;         // checks, deployments, numbers
     std::vector<const ModuleDelta*> m_scatterPoints;  // the modules drawn on the scatter
 };
 

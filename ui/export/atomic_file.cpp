@@ -1,11 +1,10 @@
 #include "ui/export/atomic_file.h"
 
+#include <unistd.h>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
-#include <unistd.h>
-
 #include <cstdio>
 
 namespace ql::ui {
@@ -20,7 +19,8 @@ Status writeViaTemporary(const QString& path, const std::function<Status(const Q
     }
     if (!written) {
         QFile::remove(temporary);
-        return makeError(written.error().code, QString::fromStdString(written.error().message).replace(temporary, path).toStdString());
+        return makeError(written.error().code,
+                         QString::fromStdString(written.error().message).replace(temporary, path).toStdString());
     }
     return written;
 }

@@ -6,7 +6,6 @@
 #include <quantlens/result.h>
 
 #include <QString>
-
 #include <functional>
 
 namespace ql::ui {

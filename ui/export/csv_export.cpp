@@ -19,13 +19,15 @@ QString csvField(QString text) {
 
 bool isNumber(const QVariant& value) {
     switch (value.typeId()) {
-    case QMetaType::Double:
-    case QMetaType::Float:
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong: return true;
-    default: return false;
+        case QMetaType::Double:
+        case QMetaType::Float:
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -33,8 +35,9 @@ QString cellText(const QAbstractItemModel& model, int row, int column) {
     const QModelIndex index = model.index(row, column);
     const QVariant raw = model.data(index, kSortRole);
     if (isNumber(raw)) {
-        return raw.typeId() == QMetaType::Double || raw.typeId() == QMetaType::Float ? QString::number(raw.toDouble(), 'g', 17)
-                                                                                     : raw.toString();
+        return raw.typeId() == QMetaType::Double || raw.typeId() == QMetaType::Float
+                   ? QString::number(raw.toDouble(), 'g', 17)
+                   : raw.toString();
     }
     return model.data(index, Qt::DisplayRole).toString();
 }
@@ -56,7 +59,8 @@ QString modelToCsv(const QAbstractItemModel& model) {
 Status writeCsv(const QAbstractItemModel& model, const QString& path) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(model).toUtf8()) < 0 || !file.commit()) {
-        return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the CSV (%2)").arg(path, file.errorString()).toStdString());
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("%1: cannot write the CSV (%2)").arg(path, file.errorString()).toStdString());
     }
     return Ok{};
 }

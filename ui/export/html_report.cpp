@@ -94,14 +94,16 @@ QString sectionHtml(ReportPage* page) {
 
 QString reportToHtml(const ReportView& view) {
     const ReportPtr& report = view.report();
-    QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                                  "<title>QuantLens verification report</title>\n<style>%1</style>\n</head>\n<body>\n")
+    QString html = QStringLiteral(
+                       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                       "<title>QuantLens verification report</title>\n<style>%1</style>\n</head>\n<body>\n")
                        .arg(QString::fromLatin1(kStyle));
     html += QStringLiteral("<h1>QuantLens verification report</h1>\n");
     if (report) {
         const VerdictHeadline headline = verdictHeadline(*report);
         html += QStringLiteral("<p class=\"%1\">%2</p>\n")
-                    .arg(headline.passed ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"), headline.text.toHtmlEscaped());
+                    .arg(headline.passed ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"),
+                         headline.text.toHtmlEscaped());
     }
     html += QStringLiteral("<nav>");
     for (ReportPage* page : view.pages()) {

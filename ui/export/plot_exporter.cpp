@@ -24,13 +24,15 @@ Status exportPlot(QCustomPlot* plot, const QString& path, int dpi) {
         if (suffix == QLatin1String("png")) {
             ok = plot->savePng(temporary, width, height, dpi / 96.0, -1, dpi, QCP::ruDotsPerInch);
         } else if (suffix == QLatin1String("pdf")) {
-            ok = plot->savePdf(temporary, width, height, QCP::epNoCosmetic, QStringLiteral("QuantLens"), plot->objectName());
+            ok = plot->savePdf(temporary, width, height, QCP::epNoCosmetic, QStringLiteral("QuantLens"),
+                               plot->objectName());
         } else {
             QFile file(temporary);
             const QByteArray svg = plotToSvg(plot, QSize(width, height));
             ok = !svg.isEmpty() && file.open(QIODevice::WriteOnly) && file.write(svg) == svg.size();
         }
-        if (!ok) return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the plot").arg(temporary).toStdString());
+        if (!ok)
+            return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the plot").arg(temporary).toStdString());
         return Ok{};
     });
 }

@@ -1,15 +1,14 @@
 #include "ui/export/report_exporter.h"
 
+#include <quantlens/log.h>
+
 #include <QApplication>
 #include <QFileInfo>
 #include <QImage>
 #include <QPageLayout>
 #include <QPdfWriter>
 #include <QSaveFile>
-
 #include <memory>
-
-#include <quantlens/log.h>
 
 #include "ui/export/atomic_file.h"
 #include "ui/export/html_report.h"
@@ -38,7 +37,8 @@ void drawFooter(QPainter* painter, double width, double y, int page, int pages) 
 ReportExporter::ReportExporter(const ReportView& view) : m_view(view) {}
 
 QSize pdfPrintableArea() {
-    const QPageLayout page(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter);
+    const QPageLayout page(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12),
+                           QPageLayout::Millimeter);
     return page.paintRectPixels(96).size();
 }
 
@@ -49,7 +49,8 @@ double logicalPageHeight(const QSize& printableArea) {
 }  // namespace
 
 std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea) {
-    return std::make_unique<ReportLayout>(view, ReportExporter::kPageWidth, logicalPageHeight(printableArea) - kFooterHeight);
+    return std::make_unique<ReportLayout>(view, ReportExporter::kPageWidth,
+                                          logicalPageHeight(printableArea) - kFooterHeight);
 }
 
 void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea) {
@@ -62,7 +63,8 @@ void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, con
 
 Status ReportExporter::writePdf(const QString& path) const {
     QPdfWriter writer(path);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12), QPageLayout::Millimeter));
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12),
+                                     QPageLayout::Millimeter));
     // 96 DPI: a font's points map to the same logical pixels as on screen, so text keeps its size
     // relative to the plots (at 300 DPI it would be drawn 300/96 times too large for the layout).
     writer.setResolution(96);
@@ -110,7 +112,8 @@ Status ReportExporter::writePng(const QString& path, int dpi) const {
 Status ReportExporter::writeHtml(const QString& path) const {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(reportToHtml(m_view).toUtf8()) < 0 || !file.commit()) {
-        return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the HTML (%2)").arg(path, file.errorString()).toStdString());
+        return makeError(ErrorCode::Io,
+                         QStringLiteral("%1: cannot write the HTML (%2)").arg(path, file.errorString()).toStdString());
     }
     return Ok{};
 }
@@ -119,8 +122,9 @@ Status ReportExporter::write(const QString& path) const {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const bool html = suffix == QLatin1String("html") || suffix == QLatin1String("htm");
     if (suffix != QLatin1String("pdf") && suffix != QLatin1String("png") && !html) {
-        return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("%1: unknown export type; expected .pdf, .png or .html").arg(path).toStdString());
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("%1: unknown export type; expected .pdf, .png or .html").arg(path).toStdString());
     }
     return writeViaTemporary(path, [&](const QString& temporary) {
         return html ? writeHtml(temporary) : suffix == QLatin1String("pdf") ? writePdf(temporary) : writePng(temporary);
@@ -156,7 +160,8 @@ Status exportReport(const VerifyReport& report, const std::string& path) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
         ownApp = std::make_unique<QApplication>(argc, argv);
     } else if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
-        return makeError(ErrorCode::Unsupported, "exporting a report needs a QApplication; this process has a non-GUI one");
+        return makeError(ErrorCode::Unsupported,
+                         "exporting a report needs a QApplication; this process has a non-GUI one");
     }
     ReportView view;
     view.resize(1200, 800);

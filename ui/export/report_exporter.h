@@ -9,9 +9,7 @@
 
 #include <QSize>
 #include <QString>
-
 #include <memory>
-
 #include <string>
 
 class QCPPainter;

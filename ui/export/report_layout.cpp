@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QPainter>
 #include <QTextDocument>
-
 #include <algorithm>
 
 #include "ui/export/table_painter.h"
@@ -21,7 +20,8 @@ constexpr double kGap = 10;  // between blocks
 
 QString sectionHeading(ReportPage* page) {
     return QStringLiteral("<h2>%1</h2><p>%2</p>")
-        .arg(page->title().toHtmlEscaped(), page->summary().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+        .arg(page->title().toHtmlEscaped(),
+             page->summary().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
 }
 
 // Explanations as one block per paragraph, so a long text breaks between paragraphs.
@@ -97,9 +97,11 @@ void ReportLayout::addTable(const QAbstractItemModel& model, const QString& capt
     block.height = block.table->height(0, block.rows);
     m_blocks.push_back(block);
     if (model.rowCount() > block.rows) {
-        const QString note = QObject::tr("<p><i>%1 more rows: the HTML report and the table's CSV export have all %2, "
-                                         "with every column.</i></p>")
-                                 .arg(model.rowCount() - block.rows).arg(model.rowCount());
+        const QString note = QObject::tr(
+                                 "<p><i>%1 more rows: the HTML report and the table's CSV export have all %2, "
+                                 "with every column.</i></p>")
+                                 .arg(model.rowCount() - block.rows)
+                                 .arg(model.rowCount());
         Block more{Block::Kind::Html, note};
         more.height = htmlHeight(note);
         m_blocks.push_back(more);
@@ -119,8 +121,10 @@ void ReportLayout::paginate(std::vector<Block> blocks) {
         y += block.height + kGap;
     };
     for (Block& block : blocks) {
-        if (m_pages.empty() || (paged && block.newPage)) newPage();
-        else if (block.newPage) y += 2 * kGap;  // one long page: sections follow each other
+        if (m_pages.empty() || (paged && block.newPage))
+            newPage();
+        else if (block.newPage)
+            y += 2 * kGap;  // one long page: sections follow each other
         if (block.kind == Block::Kind::Table && paged) {
             // As many rows as fit on this page (a table starts on a new page rather than with
             // fewer than three rows), the rest continues on the next pages under a repeated header.
@@ -158,18 +162,18 @@ void ReportLayout::paintPage(QCPPainter* painter, int page) const {
         painter->save();
         painter->translate(0, placed.y);
         switch (block.kind) {
-        case Block::Kind::Html: {
-            QTextDocument document;
-            setupDocument(document, m_font, block.html, m_width);
-            document.drawContents(painter, QRectF(0, 0, m_width, block.height));
-            break;
-        }
-        case Block::Kind::Plot:
-            renderPlot(block.plot, painter, static_cast<int>(m_width), static_cast<int>(block.height));
-            break;
-        case Block::Kind::Table:
-            block.table->paint(painter, QPointF(0, 0), block.firstRow, block.rows);
-            break;
+            case Block::Kind::Html: {
+                QTextDocument document;
+                setupDocument(document, m_font, block.html, m_width);
+                document.drawContents(painter, QRectF(0, 0, m_width, block.height));
+                break;
+            }
+            case Block::Kind::Plot:
+                renderPlot(block.plot, painter, static_cast<int>(m_width), static_cast<int>(block.height));
+                break;
+            case Block::Kind::Table:
+                block.table->paint(painter, QPointF(0, 0), block.firstRow, block.rows);
+                break;
         }
         painter->restore();
     }

@@ -9,7 +9,6 @@
 #include <QFont>
 #include <QList>
 #include <QString>
-
 #include <memory>
 #include <vector>
 
@@ -46,7 +45,7 @@ private:
         const TablePainter* table = nullptr;
         int firstRow = 0, rows = 0;
         double height = 0;
-        bool newPage = false;   // starts a tab's section
+        bool newPage = false;  // starts a tab's section
     };
     struct Placed {
         Block block;

@@ -5,7 +5,6 @@
 #include <QPainterPath>
 #include <QPainterPathStroker>
 #include <QSvgGenerator>
-
 #include <algorithm>
 #include <optional>
 

@@ -5,23 +5,23 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QTextLayout>
-
 #include <algorithm>
 #include <numeric>
 
 namespace ql::ui {
 
 namespace {
-constexpr double kPadding = 3.0;      // left/right inside a cell
-constexpr double kRowPadding = 3.0;   // above + below the text of a row
-constexpr double kMinColumn = 40.0;   // a text column never shrinks below this
-constexpr int kMeasuredRows = 200;    // rows sampled for the natural column widths
-constexpr double kMaxWordShare = 0.3; // a column keeps its longest word whole up to this share of the width
+constexpr double kPadding = 3.0;       // left/right inside a cell
+constexpr double kRowPadding = 3.0;    // above + below the text of a row
+constexpr double kMinColumn = 40.0;    // a text column never shrinks below this
+constexpr int kMeasuredRows = 200;     // rows sampled for the natural column widths
+constexpr double kMaxWordShare = 0.3;  // a column keeps its longest word whole up to this share of the width
 
 // Widest run of text without a space (a config field, a module name): what wraps only mid-word.
 double widestWord(const QFontMetricsF& metrics, const QString& text) {
     double widest = 0;
-    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) widest = std::max(widest, metrics.horizontalAdvance(word));
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        widest = std::max(widest, metrics.horizontalAdvance(word));
     return widest;
 }
 
@@ -76,7 +76,8 @@ TablePainter::TablePainter(const QAbstractItemModel& model, const QFont& font, d
         for (int c = 0; c < columns; ++c) level = std::max(level, m_numeric[c] ? 0.0 : m_widths[c]);
         const auto widthAt = [&](double cap) {
             double sum = 0;
-            for (int c = 0; c < columns; ++c) sum += m_numeric[c] ? m_widths[c] : std::min(m_widths[c], std::max(cap, floors[c]));
+            for (int c = 0; c < columns; ++c)
+                sum += m_numeric[c] ? m_widths[c] : std::min(m_widths[c], std::max(cap, floors[c]));
             return sum;
         };
         double low = kMinColumn, high = level;  // bisect the cap so the table just fits
@@ -94,7 +95,8 @@ TablePainter::TablePainter(const QAbstractItemModel& model, const QFont& font, d
     }
     m_headerHeight = 0;
     for (int c = 0; c < columns; ++c) {
-        m_headerHeight = std::max(m_headerHeight, textHeight(model.headerData(c, Qt::Horizontal).toString(), c, m_bold));
+        m_headerHeight =
+            std::max(m_headerHeight, textHeight(model.headerData(c, Qt::Horizontal).toString(), c, m_bold));
     }
     m_headerHeight += kRowPadding;
     m_rowHeights.resize(model.rowCount());
@@ -106,7 +108,9 @@ TablePainter::TablePainter(const QAbstractItemModel& model, const QFont& font, d
 }
 
 QString TablePainter::cell(int row, int column) const {
-    return m_model.data(m_model.index(row, column), Qt::DisplayRole).toString().replace(QLatin1Char('\n'), QLatin1Char(' '));
+    return m_model.data(m_model.index(row, column), Qt::DisplayRole)
+        .toString()
+        .replace(QLatin1Char('\n'), QLatin1Char(' '));
 }
 
 double TablePainter::textHeight(const QString& text, int column, const QFont& font) const {
@@ -116,7 +120,8 @@ double TablePainter::textHeight(const QString& text, int column, const QFont& fo
 
 QColor TablePainter::rowFill(int row, bool shaded) const {
     const QVariant background = m_model.data(m_model.index(row, 0), Qt::BackgroundRole);
-    if (background.canConvert<QBrush>() && background.value<QBrush>().style() != Qt::NoBrush) return background.value<QBrush>().color();
+    if (background.canConvert<QBrush>() && background.value<QBrush>().style() != Qt::NoBrush)
+        return background.value<QBrush>().color();
     return shaded ? QColor(0xf5, 0xf5, 0xf5) : QColor();
 }
 
@@ -127,14 +132,17 @@ double TablePainter::height(int first, int count) const {
 int TablePainter::rowsFitting(int first, double available) const {
     double used = m_headerHeight;
     int count = 0;
-    while (first + count < m_rowHeights.size() && used + m_rowHeights[first + count] <= available) used += m_rowHeights[first + count++];
+    while (first + count < m_rowHeights.size() && used + m_rowHeights[first + count] <= available)
+        used += m_rowHeights[first + count++];
     return count;
 }
 
-void TablePainter::paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, const QColor& fill) const {
+void TablePainter::paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header,
+                            const QColor& fill) const {
     painter->setFont(header ? m_bold : m_font);
     const double width = std::accumulate(m_widths.begin(), m_widths.end(), 0.0);
-    if (header || fill.isValid()) painter->fillRect(QRectF(0, y, width, height), header ? QColor(0xe0, 0xe0, 0xe0) : fill);
+    if (header || fill.isValid())
+        painter->fillRect(QRectF(0, y, width, height), header ? QColor(0xe0, 0xe0, 0xe0) : fill);
     double x = 0;
     for (int c = 0; c < texts.size(); ++c) {
         // 2 px short of the cell on the right: a glyph's ink may reach past its advance.

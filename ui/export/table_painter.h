@@ -22,7 +22,7 @@ public:
 
     double headerHeight() const { return m_headerHeight; }
     double rowHeight(int row) const { return m_rowHeights[row]; }
-    double height(int first, int count) const;          // header + rows [first, first + count)
+    double height(int first, int count) const;           // header + rows [first, first + count)
     int rowsFitting(int first, double available) const;  // how many rows from `first` fit (with the header)
     // Rows [first, first + count) under a header, top-left at `origin`.
     void paint(QPainter* painter, const QPointF& origin, int first, int count) const;
@@ -31,7 +31,8 @@ private:
     QString cell(int row, int column) const;
     double textHeight(const QString& text, int column, const QFont& font) const;
     QColor rowFill(int row, bool shaded) const;  // invalid: no fill
-    void paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header, const QColor& fill) const;
+    void paintRow(QPainter* painter, double y, double height, const QVector<QString>& texts, bool header,
+                  const QColor& fill) const;
 
     const QAbstractItemModel& m_model;
     QFont m_font;

@@ -13,8 +13,9 @@ VerdictHeadline verdictHeadline(const VerifyReport& report) {
 
 QString verdictHeadlinePaperHtml(const VerifyReport& report) {
     const VerdictHeadline h = verdictHeadline(report);
-    return QStringLiteral("<table width=\"100%\" cellpadding=\"6\" cellspacing=\"0\" bgcolor=\"%1\"><tr><td>"
-                          "<span style=\"font-size:14pt; font-weight:bold; color:%2\">%3</span></td></tr></table>")
+    return QStringLiteral(
+               "<table width=\"100%\" cellpadding=\"6\" cellspacing=\"0\" bgcolor=\"%1\"><tr><td>"
+               "<span style=\"font-size:14pt; font-weight:bold; color:%2\">%3</span></td></tr></table>")
         .arg(h.tint.name(), h.colour.name(), h.text.toHtmlEscaped());
 }
 

@@ -10,10 +10,10 @@
 namespace ql::ui {
 
 struct VerdictHeadline {
-    QString text;    // with the ✓ / ✗ mark
+    QString text;  // with the ✓ / ✗ mark
     bool passed = false;
-    QColor colour;   // text colour
-    QColor tint;     // a light background of the same hue
+    QColor colour;  // text colour
+    QColor tint;    // a light background of the same hue
 };
 
 VerdictHeadline verdictHeadline(const VerifyReport& report);

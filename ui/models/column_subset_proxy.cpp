@@ -6,7 +6,8 @@
 
 namespace ql::ui {
 
-ColumnSubsetProxy::ColumnSubsetProxy(QAbstractItemModel* source, std::vector<int> columns, int sortColumn, QObject* parent)
+ColumnSubsetProxy::ColumnSubsetProxy(QAbstractItemModel* source, std::vector<int> columns, int sortColumn,
+                                     QObject* parent)
     : QSortFilterProxyModel(parent), m_columns(std::move(columns)) {
     setSourceModel(source);
     setSortRole(kSortRole);

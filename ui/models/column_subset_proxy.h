@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QSortFilterProxyModel>
-
 #include <vector>
 
 namespace ql::ui {

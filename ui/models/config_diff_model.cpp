@@ -21,13 +21,17 @@ ConfigDiffModel::ConfigDiffModel(QObject* parent) : RowTableModel(parent) {
     });
     setRowBrush([](const ConfigFieldDiff& f) -> QVariant {
         switch (f.verdict) {
-        case DiffClass::ChangesNumerics: return QBrush(QColor(0xff, 0xcd, 0xd2));
-        case DiffClass::NoEffect: return QBrush(QColor(0xff, 0xf3, 0xc4));
-        case DiffClass::Same: return {};
+            case DiffClass::ChangesNumerics:
+                return QBrush(QColor(0xff, 0xcd, 0xd2));
+            case DiffClass::NoEffect:
+                return QBrush(QColor(0xff, 0xf3, 0xc4));
+            case DiffClass::Same:
+                return {};
         }
         return {};
     });
-    setRowToolTip([](const ConfigFieldDiff& f) { return f.explanation.empty() ? QVariant() : QVariant(qs(f.explanation)); });
+    setRowToolTip(
+        [](const ConfigFieldDiff& f) { return f.explanation.empty() ? QVariant() : QVariant(qs(f.explanation)); });
 }
 
 void ConfigDiffModel::setReport(const ReportPtr& report) {

@@ -10,8 +10,20 @@ namespace ql::ui {
 
 class ConvertRowsModel : public RowTableModel<ConvertModuleRow> {
 public:
-    enum ColumnIndex { Module, TypeBefore, TypeAfter, DtypeBefore, DtypeAfter, Shape, BytesBefore, BytesAfter, Compression, Codes,
-                       ScalesRounded, DequantMaxAbs };
+    enum ColumnIndex {
+        Module,
+        TypeBefore,
+        TypeAfter,
+        DtypeBefore,
+        DtypeAfter,
+        Shape,
+        BytesBefore,
+        BytesAfter,
+        Compression,
+        Codes,
+        ScalesRounded,
+        DequantMaxAbs
+    };
     explicit ConvertRowsModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);  // the first deployment's rows
     // The rows of one deployment of the convert check (`rows` lives inside `report`).

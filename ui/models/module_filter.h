@@ -9,18 +9,17 @@
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QString>
-
 #include <climits>
 #include <vector>
 
 namespace ql::ui {
 
 struct ModuleFilter {
-    QString text;                 // substring (case-insensitive) or, with `regex`, a regular expression
+    QString text;  // substring (case-insensitive) or, with `regex`, a regular expression
     bool regex = false;
-    int layerFrom = 0;            // inclusive decoder-layer range; modules outside the decoder stack
-    int layerTo = INT_MAX;        //   (lm_head, layer -1) pass only while the range is unrestricted
-    QString projection;           // layer type ("q_proj", "lm_head"); empty = every type
+    int layerFrom = 0;      // inclusive decoder-layer range; modules outside the decoder stack
+    int layerTo = INT_MAX;  //   (lm_head, layer -1) pass only while the range is unrestricted
+    QString projection;     // layer type ("q_proj", "lm_head"); empty = every type
     bool failingOnly = false;
 
     bool layerRangeRestricted() const { return layerFrom > 0 || layerTo != INT_MAX; }

@@ -6,7 +6,6 @@
 
 #include <QAbstractTableModel>
 #include <QBrush>
-
 #include <functional>
 #include <memory>
 #include <vector>
@@ -20,7 +19,7 @@ class RowTableModel : public QAbstractTableModel {
 public:
     struct Column {
         QString header;
-        QString toolTip;                                   // defines the column's metric
+        QString toolTip;  // defines the column's metric
         std::function<QVariant(const Row&)> display;
         std::function<QVariant(const Row&)> sortKey = {};  // defaults to display
         bool numeric = false;                              // right-aligned
@@ -51,13 +50,19 @@ public:
         }
         const Column& column = m_columns[index.column()];
         switch (role) {
-        case Qt::DisplayRole: return column.display(*row);
-        case kSortRole: return column.sortKey ? column.sortKey(*row) : column.display(*row);
-        case Qt::TextAlignmentRole:
-            return QVariant::fromValue(column.numeric ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter);
-        case Qt::BackgroundRole: return m_rowBrush ? m_rowBrush(*row) : QVariant();
-        case Qt::ToolTipRole: return m_rowToolTip ? m_rowToolTip(*row) : QVariant();
-        default: return {};
+            case Qt::DisplayRole:
+                return column.display(*row);
+            case kSortRole:
+                return column.sortKey ? column.sortKey(*row) : column.display(*row);
+            case Qt::TextAlignmentRole:
+                return QVariant::fromValue(column.numeric ? Qt::AlignRight | Qt::AlignVCenter
+                                                          : Qt::AlignLeft | Qt::AlignVCenter);
+            case Qt::BackgroundRole:
+                return m_rowBrush ? m_rowBrush(*row) : QVariant();
+            case Qt::ToolTipRole:
+                return m_rowToolTip ? m_rowToolTip(*row) : QVariant();
+            default:
+                return {};
         }
     }
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override {

@@ -10,7 +10,21 @@ namespace ql::ui {
 
 class WeightModulesModel : public RowTableModel<WeightModuleResult> {
 public:
-    enum ColumnIndex { Module, Layer, Type, Shape, Group, MaxAbs, MeanAbs, Rmse, Sqnr, Cosine, Differing, LoraDelta, Verdict };
+    enum ColumnIndex {
+        Module,
+        Layer,
+        Type,
+        Shape,
+        Group,
+        MaxAbs,
+        MeanAbs,
+        Rmse,
+        Sqnr,
+        Cosine,
+        Differing,
+        LoraDelta,
+        Verdict
+    };
     explicit WeightModulesModel(QObject* parent = nullptr);
     void setReport(const ReportPtr& report);
 };

@@ -10,11 +10,17 @@ WorstElementsModel::WorstElementsModel(QObject* parent) : RowTableModel(parent) 
     using W = WorstElement;
     setColumns({
         {tr("Row"), tr("output feature"), [](const W& w) { return static_cast<qlonglong>(w.row); }, {}, true},
-        {tr("Col"), tr("input feature (group = col / group size)"), [](const W& w) { return static_cast<qlonglong>(w.col); }, {}, true},
-        {tr("Original"), tr("unquantized weight (+ LoRA when merged)"), [](const W& w) { return formatNumber(w.original); },
-         [](const W& w) { return w.original; }, true},
-        {tr("Train"), tr("train side's effective weight"), [](const W& w) { return formatNumber(w.train); }, [](const W& w) { return w.train; }, true},
-        {tr("Eval"), tr("eval side's effective weight"), [](const W& w) { return formatNumber(w.eval); }, [](const W& w) { return w.eval; }, true},
+        {tr("Col"),
+         tr("input feature (group = col / group size)"),
+         [](const W& w) { return static_cast<qlonglong>(w.col); },
+         {},
+         true},
+        {tr("Original"), tr("unquantized weight (+ LoRA when merged)"),
+         [](const W& w) { return formatNumber(w.original); }, [](const W& w) { return w.original; }, true},
+        {tr("Train"), tr("train side's effective weight"), [](const W& w) { return formatNumber(w.train); },
+         [](const W& w) { return w.train; }, true},
+        {tr("Eval"), tr("eval side's effective weight"), [](const W& w) { return formatNumber(w.eval); },
+         [](const W& w) { return w.eval; }, true},
         {tr("|Δ|"), tr("|train − eval|"), [](const W& w) { return formatNumber(std::fabs(w.train - w.eval)); },
          [](const W& w) { return std::fabs(w.train - w.eval); }, true},
     });

@@ -22,16 +22,22 @@
 namespace ql::ui {
 
 ActivationsPage::ActivationsPage(QWidget* parent)
-    : ReportPage(parent), m_stats(new QLabel(this)), m_plot(plotStyle::makePlot(this, QStringLiteral("activationsPlot"))),
-      m_heatPlot(plotStyle::makePlot(this, QStringLiteral("tokenLayerMap"))), m_heat(new TokenLayerHeatMap(m_heatPlot)),
-      m_position(new QSpinBox(this)), m_positionToken(new QLabel(this)), m_topTokens(new QTableWidget(this)) {
+    : ReportPage(parent),
+      m_stats(new QLabel(this)),
+      m_plot(plotStyle::makePlot(this, QStringLiteral("activationsPlot"))),
+      m_heatPlot(plotStyle::makePlot(this, QStringLiteral("tokenLayerMap"))),
+      m_heat(new TokenLayerHeatMap(m_heatPlot)),
+      m_position(new QSpinBox(this)),
+      m_positionToken(new QLabel(this)),
+      m_topTokens(new QTableWidget(this)) {
     m_stats->setWordWrap(true);
     m_plot->setToolTip(metricHelp::kMaxAbs + QLatin1Char('\n') + metricHelp::kRelL2);
     m_position->setToolTip(tr("Token position (all prompts, concatenated); or click the heat map"));
     m_topTokens->setObjectName(QStringLiteral("top_tokens"));
     addCsvExport(m_topTokens);
     m_topTokens->setColumnCount(5);
-    m_topTokens->setHorizontalHeaderLabels({tr("rank"), tr("train token"), tr("train logit"), tr("eval token"), tr("eval logit")});
+    m_topTokens->setHorizontalHeaderLabels(
+        {tr("rank"), tr("train token"), tr("train logit"), tr("eval token"), tr("eval logit")});
     m_topTokens->verticalHeader()->hide();
     m_topTokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_topTokens->horizontalHeader()->setStretchLastSection(true);
@@ -63,7 +69,8 @@ void ActivationsPage::setReport(const ReportPtr& report) {
     m_report = report;
     m_plot->clearGraphs();
     m_plot->clearItems();
-    plotStyle::setTitles(m_plot, tr("Hidden-state divergence per decoder layer"), tr("decoder layer"), tr("max |Δ| / relative L2"));
+    plotStyle::setTitles(m_plot, tr("Hidden-state divergence per decoder layer"), tr("decoder layer"),
+                         tr("max |Δ| / relative L2"));
     const ActivationsCheck* activations = report && report->activations ? &*report->activations : nullptr;
     if (!activations || activations->layers.empty()) {
         m_stats->setText(tr("No activations check in this report."));
@@ -102,7 +109,8 @@ void ActivationsPage::draw(const ActivationsCheck& activations) {
     auto* identical = m_plot->addGraph();
     identical->setName(tr("identical layer (Δ = 0)"));
     identical->setLineStyle(QCPGraph::lsNone);
-    identical->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(plotStyle::kPass.darker(130)), QBrush(plotStyle::kIdentical), 9));
+    identical->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(plotStyle::kPass.darker(130)),
+                                               QBrush(plotStyle::kIdentical), 9));
     double lowest = std::numeric_limits<double>::max(), highest = 0;
     for (const LayerDivergence& layer : activations.layers) {
         for (double v : {layer.diff.maxAbs, layer.relativeL2}) {
@@ -117,10 +125,14 @@ void ActivationsPage::draw(const ActivationsCheck& activations) {
     for (const LayerDivergence& layer : activations.layers) {
         // A log axis has no place for 0: an identical layer is a marker at the floor, and the
         // curves skip it (a gap) instead of plotting an invented value.
-        if (layer.diff.maxAbs > 0) maxAbs->addData(layer.layer, layer.diff.maxAbs);
-        else maxAbs->addData(layer.layer, std::numeric_limits<double>::quiet_NaN());
-        if (layer.relativeL2 > 0) relL2->addData(layer.layer, layer.relativeL2);
-        else relL2->addData(layer.layer, std::numeric_limits<double>::quiet_NaN());
+        if (layer.diff.maxAbs > 0)
+            maxAbs->addData(layer.layer, layer.diff.maxAbs);
+        else
+            maxAbs->addData(layer.layer, std::numeric_limits<double>::quiet_NaN());
+        if (layer.relativeL2 > 0)
+            relL2->addData(layer.layer, layer.relativeL2);
+        else
+            relL2->addData(layer.layer, std::numeric_limits<double>::quiet_NaN());
         if (layer.diff.maxAbs == 0) identical->addData(layer.layer, floor);
     }
     if (identical->dataCount() == 0) identical->removeFromLegend();
@@ -176,7 +188,9 @@ void ActivationsPage::showTopTokens() {
     const int rows = static_cast<int>(std::max(train.size(), eval.size()));
     m_topTokens->setRowCount(rows);
     for (int r = 0; r < rows; ++r) {
-        const auto cell = [&](int column, const QString& text) { m_topTokens->setItem(r, column, new QTableWidgetItem(text)); };
+        const auto cell = [&](int column, const QString& text) {
+            m_topTokens->setItem(r, column, new QTableWidgetItem(text));
+        };
         cell(0, QString::number(r + 1));
         if (r < static_cast<int>(train.size())) {
             cell(1, train[r].text);

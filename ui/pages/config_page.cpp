@@ -34,13 +34,19 @@ QString findingsHtml(const ConfigDiff& diff) {
 }  // namespace
 
 ConfigPage::ConfigPage(QWidget* parent)
-    : ReportPage(parent), m_model(new ConfigDiffModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_table(makeTableView(this, QStringLiteral("config"))), m_differencesOnly(new QCheckBox(tr("Only differing fields"), this)),
-      m_search(new QLineEdit(this)), m_findings(new QTextBrowser(this)), m_previewNote(new QLabel(this)) {
+    : ReportPage(parent),
+      m_model(new ConfigDiffModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_table(makeTableView(this, QStringLiteral("config"))),
+      m_differencesOnly(new QCheckBox(tr("Only differing fields"), this)),
+      m_search(new QLineEdit(this)),
+      m_findings(new QTextBrowser(this)),
+      m_previewNote(new QLabel(this)) {
     m_previewNote->setObjectName(QStringLiteral("previewNote"));
     m_previewNote->setWordWrap(true);
     m_previewNote->setStyleSheet(QStringLiteral("background: #e3f2fd; padding: 4px;"));
-    m_previewNote->setText(tr("Preview: the config check of the recipes as they are now. Run (Ctrl+R) for the other checks."));
+    m_previewNote->setText(
+        tr("Preview: the config check of the recipes as they are now. Run (Ctrl+R) for the other checks."));
     m_previewNote->setVisible(false);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
@@ -112,12 +118,15 @@ void ConfigPage::showConfig(const ReportPtr& report) {
             differing += field.verdict != DiffClass::Same ? 1 : 0;
         }
         m_summary = tr("%1 of %2 fields differ; %3 findings; numerics %4.")
-                        .arg(differing).arg(report->config.fields.size()).arg(report->config.findings.size())
+                        .arg(differing)
+                        .arg(report->config.fields.size())
+                        .arg(report->config.findings.size())
                         .arg(report->config.sameNumerics ? tr("identical") : tr("DIFFER"));
     }
     m_table->resizeColumnsToContents();
     m_table->setColumnWidth(ConfigDiffModel::Field, qMin(m_table->columnWidth(ConfigDiffModel::Field), 260));
-    m_table->setColumnWidth(ConfigDiffModel::MeasuredEffect, qMin(m_table->columnWidth(ConfigDiffModel::MeasuredEffect), 320));
+    m_table->setColumnWidth(ConfigDiffModel::MeasuredEffect,
+                            qMin(m_table->columnWidth(ConfigDiffModel::MeasuredEffect), 320));
 }
 
 QList<QAbstractItemModel*> ConfigPage::tables() const {

@@ -35,12 +35,18 @@ const AdapterMergeModule* mergeRowFor(const VerifyReport& report, const std::str
 }  // namespace
 
 LayerPage::LayerPage(ModuleFilterState* filter, QWidget* parent)
-    : ReportPage(parent), m_picker(new ModulePicker(filter, this)), m_fullRange(new QCheckBox(tr("Full weight range"), this)),
-      m_details(new QLabel(this)), m_histogramPlot(plotStyle::makePlot(this, QStringLiteral("weightHistogram"))),
-      m_heatPlot(plotStyle::makePlot(this, QStringLiteral("groupErrorMap"))), m_histogram(new WeightHistogramPlot(m_histogramPlot)),
-      m_groupError(new GroupErrorPlot(m_heatPlot)), m_worst(new WorstElementsModel(this)),
+    : ReportPage(parent),
+      m_picker(new ModulePicker(filter, this)),
+      m_fullRange(new QCheckBox(tr("Full weight range"), this)),
+      m_details(new QLabel(this)),
+      m_histogramPlot(plotStyle::makePlot(this, QStringLiteral("weightHistogram"))),
+      m_heatPlot(plotStyle::makePlot(this, QStringLiteral("groupErrorMap"))),
+      m_histogram(new WeightHistogramPlot(m_histogramPlot)),
+      m_groupError(new GroupErrorPlot(m_heatPlot)),
+      m_worst(new WorstElementsModel(this)),
       m_worstTable(makeTableView(this, QStringLiteral("worst_elements"))) {
-    m_fullRange->setToolTip(tr("Show every bin of the histogram, outlier columns included (default: the bins holding 99.8 % of the weights)"));
+    m_fullRange->setToolTip(tr(
+        "Show every bin of the histogram, outlier columns included (default: the bins holding 99.8 % of the weights)"));
     m_details->setTextFormat(Qt::RichText);
     m_details->setWordWrap(true);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -99,33 +105,45 @@ void LayerPage::showModule(int moduleIndex) {
     const WeightModuleResult* module = valid ? &m_report->weights->modules[m_module] : nullptr;
     m_histogram->setModule(module, m_fullRange->isChecked());
     m_groupError->setModule(module);
-    m_details->setText(module ? detailsHtml(*module) : tr("No module selected. Click a cell or bar on the Weights tab, or search one above."));
+    m_details->setText(module ? detailsHtml(*module)
+                              : tr("No module selected. Click a cell or bar on the Weights tab, or search one above."));
 }
 
 QString LayerPage::detailsHtml(const WeightModuleResult& module) const {
     QString html = QStringLiteral("<h3>%1</h3>").arg(qs(module.module).toHtmlEscaped());
     html += tr("layer %1 · shape %2×%3 · group size %4 · <b>%5</b><br>")
                 .arg(layerText(module.layerIndex))
-                .arg(module.shape.size() > 0 ? module.shape[0] : 0).arg(module.shape.size() > 1 ? module.shape[1] : 0)
-                .arg(groupSizesText(module, GroupSizesForm::Long), module.pass ? tr("within tolerance") : tr("out of tolerance"));
+                .arg(module.shape.size() > 0 ? module.shape[0] : 0)
+                .arg(module.shape.size() > 1 ? module.shape[1] : 0)
+                .arg(groupSizesText(module, GroupSizesForm::Long),
+                     module.pass ? tr("within tolerance") : tr("out of tolerance"));
     html += tr("max |Δ| %1 · mean |Δ| %2 · SQNR %3 · cosine %4 · %5 of %6 elements differ<br>")
                 .arg(formatNumber(module.diff.maxAbs), formatNumber(module.diff.meanAbs), formatDb(module.diff.sqnrDb))
-                .arg(module.diff.cosine, 0, 'f', 6).arg(formatCount(module.diff.differing), formatCount(module.diff.total));
-    html += tr("LoRA ΔW = s·B·A: max |ΔW| %1, RMS %2<br>").arg(formatNumber(module.loraDeltaMaxAbs), formatNumber(module.loraDeltaRms));
+                .arg(module.diff.cosine, 0, 'f', 6)
+                .arg(formatCount(module.diff.differing), formatCount(module.diff.total));
+    html += tr("LoRA ΔW = s·B·A: max |ΔW| %1, RMS %2<br>")
+                .arg(formatNumber(module.loraDeltaMaxAbs), formatNumber(module.loraDeltaRms));
     if (!m_report->drilldownProblem.empty()) {  // the report opened without its sidecar file
-        html += tr("<b>Drill-down missing:</b> %1; the group-error map, worst elements and weight histogram are not shown.<br>")
+        html += tr("<b>Drill-down missing:</b> %1; the group-error map, worst elements and weight histogram are not "
+                   "shown.<br>")
                     .arg(qs(m_report->drilldownProblem).toHtmlEscaped());
     }
     for (const ConvertRowRef& row : convertRowsFor(*m_report, module.module)) {
-        html += tr("<b>Fake vs real dequant</b> (%1): %2 → %3; codes %4; %5 scales changed by bf16 rounding; dequant max |Δ| %6, SQNR %7<br>")
-                    .arg(row.deployment.toHtmlEscaped(), qs(row.row->typeBefore).toHtmlEscaped(), qs(row.row->typeAfter).toHtmlEscaped(),
-                         !row.row->codesIdentical ? tr("n/a") : (*row.row->codesIdentical ? tr("identical") : tr("DIFFER")),
-                         formatCount(row.row->scalesRoundedInBf16), formatNumber(row.row->dequant.maxAbs), formatDb(row.row->dequant.sqnrDb));
+        html +=
+            tr("<b>Fake vs real dequant</b> (%1): %2 → %3; codes %4; %5 scales changed by bf16 rounding; dequant max "
+               "|Δ| %6, SQNR %7<br>")
+                .arg(row.deployment.toHtmlEscaped(), qs(row.row->typeBefore).toHtmlEscaped(),
+                     qs(row.row->typeAfter).toHtmlEscaped(),
+                     !row.row->codesIdentical ? tr("n/a") : (*row.row->codesIdentical ? tr("identical") : tr("DIFFER")),
+                     formatCount(row.row->scalesRoundedInBf16), formatNumber(row.row->dequant.maxAbs),
+                     formatDb(row.row->dequant.sqnrDb));
     }
     if (const AdapterMergeModule* merge = mergeRowFor(*m_report, module.module)) {
-        html += tr("<b>Merge</b> FQ(W+ΔW) vs FQ(W)+ΔW: weight max |Δ| %1, output max |Δ| %2; %3 of %4 groups changed scale")
-                    .arg(formatNumber(merge->weight.maxAbs), formatNumber(merge->output.maxAbs))
-                    .arg(merge->groupsScaleChanged).arg(merge->groupsTotal);
+        html +=
+            tr("<b>Merge</b> FQ(W+ΔW) vs FQ(W)+ΔW: weight max |Δ| %1, output max |Δ| %2; %3 of %4 groups changed scale")
+                .arg(formatNumber(merge->weight.maxAbs), formatNumber(merge->output.maxAbs))
+                .arg(merge->groupsScaleChanged)
+                .arg(merge->groupsTotal);
     }
     return html;
 }

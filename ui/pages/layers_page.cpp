@@ -2,8 +2,6 @@
 
 #include <quantlens/verify_report.h>
 
-#include <algorithm>
-
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -12,6 +10,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/export/report_layout.h"
 #include "ui/format.h"
@@ -28,7 +27,8 @@ namespace ql::ui {
 namespace {
 QString verdictHtml(bool pass) {
     return QStringLiteral("<b style='color:%1'>%2</b>")
-        .arg(pass ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"), pass ? QObject::tr("✓ pass") : QObject::tr("✗ fail"));
+        .arg(pass ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"),
+             pass ? QObject::tr("✓ pass") : QObject::tr("✗ fail"));
 }
 
 QString mark(bool ok) {
@@ -49,44 +49,53 @@ QString flipsLine(const DeploymentView& d, std::size_t limit) {
         items << QObject::tr("prompt %1 pos %2: %3 → %4, margin %5 (allowed %6, %7)")
                      .arg(f.prompt)
                      .arg(f.position)
-                     .arg(token(f.fakeTopText, f.fakeTop), token(f.deployedTopText, f.deployedTop), formatNumber(f.margin),
-                          formatNumber(f.allowed), f.nearTie ? QObject::tr("near tie") : QObject::tr("<b>beyond</b>"));
+                     .arg(token(f.fakeTopText, f.fakeTop), token(f.deployedTopText, f.deployedTop),
+                          formatNumber(f.margin), formatNumber(f.allowed),
+                          f.nearTie ? QObject::tr("near tie") : QObject::tr("<b>beyond</b>"));
     }
     const std::size_t more = d.flips->size() > limit ? d.flips->size() - limit : 0;
-    return QObject::tr("Argmax flips: %1%2").arg(items.join(QStringLiteral("; ")),
-                                                 more ? QObject::tr("; and %1 more").arg(more) : QString());
+    return QObject::tr("Argmax flips: %1%2")
+        .arg(items.join(QStringLiteral("; ")), more ? QObject::tr("; and %1 more").arg(more) : QString());
 }
 
 QString deploymentLine(const DeploymentView& d) {
     const double ratio = d.bytesAfter ? static_cast<double>(d.bytesBefore) / static_cast<double>(d.bytesAfter) : 0.0;
     const std::uint64_t outside = d.logits ? d.logits->outOfTolerance : 0;
-    const QString codes = d.modulesCodesDiffer == 0 ? QObject::tr("%1 codes identical in every module").arg(mark(true))
-                                                    : QObject::tr("%1 %2 modules change codes").arg(mark(false)).arg(d.modulesCodesDiffer);
-    const bool argmaxOk = d.flipsBeyondTolerance == 0 && (!d.argmaxThreshold || d.argmaxAgreement >= *d.argmaxThreshold);
-    const QString threshold = d.argmaxThreshold ? QObject::tr(", threshold ≥ %1").arg(formatPercent(*d.argmaxThreshold)) : QString();
+    const QString codes = d.modulesCodesDiffer == 0
+                              ? QObject::tr("%1 codes identical in every module").arg(mark(true))
+                              : QObject::tr("%1 %2 modules change codes").arg(mark(false)).arg(d.modulesCodesDiffer);
+    const bool argmaxOk =
+        d.flipsBeyondTolerance == 0 && (!d.argmaxThreshold || d.argmaxAgreement >= *d.argmaxThreshold);
+    const QString threshold =
+        d.argmaxThreshold ? QObject::tr(", threshold ≥ %1").arg(formatPercent(*d.argmaxThreshold)) : QString();
     const QString argmax = QObject::tr("%1 argmax agreement %2 (flips: %3 near tie, %4 beyond the tolerance%5)")
                                .arg(mark(argmaxOk), formatPercent(d.argmaxAgreement))
                                .arg(d.flipsNearTie)
                                .arg(d.flipsBeyondTolerance)
                                .arg(threshold);
     const QString gap = QObject::tr("%1 logits max |Δ| %2, %3 outside the convert tolerance (atol %4, rtol %5)")
-                            .arg(mark(outside == 0), formatNumber(d.logits ? d.logits->maxAbs : 0.0), formatCount(outside),
-                                 formatNumber(d.tolerance.atol), formatNumber(d.tolerance.rtol));
+                            .arg(mark(outside == 0), formatNumber(d.logits ? d.logits->maxAbs : 0.0),
+                                 formatCount(outside), formatNumber(d.tolerance.atol), formatNumber(d.tolerance.rtol));
     return QObject::tr("<b>%1</b> — %2 <i>(%3)</i><br>%4 · %5 · %6 · quantized modules %7 → %8 (%9× smaller)")
-        .arg(d.title.toHtmlEscaped(), verdictHtml(d.pass), d.compares.toHtmlEscaped(), codes, argmax, gap, formatBytes(d.bytesBefore),
-             formatBytes(d.bytesAfter))
+        .arg(d.title.toHtmlEscaped(), verdictHtml(d.pass), d.compares.toHtmlEscaped(), codes, argmax, gap,
+             formatBytes(d.bytesBefore), formatBytes(d.bytesAfter))
         .arg(ratio, 0, 'f', 2);
 }
 }  // namespace
 
 LayersPage::LayersPage(QWidget* parent)
-    : ReportPage(parent), m_model(new ConvertRowsModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_table(makeTableView(this, QStringLiteral("convert_modules"))), m_deployment(new QComboBox(this)), m_totals(new QLabel(this)),
+    : ReportPage(parent),
+      m_model(new ConvertRowsModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_table(makeTableView(this, QStringLiteral("convert_modules"))),
+      m_deployment(new QComboBox(this)),
+      m_totals(new QLabel(this)),
       m_bytesPlot(plotStyle::makePlot(this, QStringLiteral("convertBytes"))),
       m_transitionsPlot(plotStyle::makePlot(this, QStringLiteral("convertTransitions"))) {
     using C = ConvertRowsModel;
-    m_paperTable = new ColumnSubsetProxy(m_model, {C::Module, C::TypeAfter, C::BytesBefore, C::BytesAfter, C::Compression, C::Codes,
-                                                   C::DequantMaxAbs}, C::DequantMaxAbs, this);
+    m_paperTable = new ColumnSubsetProxy(
+        m_model, {C::Module, C::TypeAfter, C::BytesBefore, C::BytesAfter, C::Compression, C::Codes, C::DequantMaxAbs},
+        C::DequantMaxAbs, this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
     m_table->setModel(m_proxy);
@@ -143,7 +152,8 @@ void LayersPage::setDeployment(int index) {
 void LayersPage::showDeployment() {
     const int index = m_deployment->currentIndex();
     static const std::vector<ConvertModuleRow> kNone;
-    const std::vector<ConvertModuleRow>* shown = index >= 0 && index < deploymentCount() ? m_deployments[index].modules : nullptr;
+    const std::vector<ConvertModuleRow>* shown =
+        index >= 0 && index < deploymentCount() ? m_deployments[index].modules : nullptr;
     m_model->setDeploymentRows(m_report, shown);
     m_table->resizeColumnsToContents();
     drawBytesByType(m_bytesPlot, shown ? *shown : kNone);
@@ -190,7 +200,8 @@ QString LayersPage::paperTableCaption(const QAbstractItemModel*) const {
 QString LayersPage::summary() const {
     if (m_deployments.empty()) return tr("No convert check in this report.");
     return tr("What convert does to the quantized modules, per deployment (%1): bytes by module type, the type "
-              "transition of each module group, then every module.").arg(m_deployments.size());
+              "transition of each module group, then every module.")
+        .arg(m_deployments.size());
 }
 
 QString LayersPage::explanationHtml() const {

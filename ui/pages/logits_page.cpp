@@ -15,7 +15,9 @@
 namespace ql::ui {
 
 LogitsPage::LogitsPage(QWidget* parent)
-    : ReportPage(parent), m_stats(new QLabel(this)), m_histogram(plotStyle::makePlot(this, QStringLiteral("logitHistogram"))),
+    : ReportPage(parent),
+      m_stats(new QLabel(this)),
+      m_histogram(plotStyle::makePlot(this, QStringLiteral("logitHistogram"))),
       m_positions(plotStyle::makePlot(this, QStringLiteral("logitPositions"))) {
     m_stats->setWordWrap(true);
     m_stats->setToolTip(metricHelp::kTop1 + QLatin1Char('\n') + metricHelp::kKl);
@@ -49,9 +51,11 @@ void LogitsPage::setReport(const ReportPtr& report) {
     } else {
         m_stats->setText(tr("%1 positions · max |Δ| %2 · mean |Δ| %3 · top-1 agreement %4 · top-5 overlap %5 · "
                             "KL mean %6, median %7, p99 %8, max %9 nats")
-                             .arg(logits->tokens).arg(formatNumber(logits->diff.maxAbs), formatNumber(logits->diff.meanAbs),
+                             .arg(logits->tokens)
+                             .arg(formatNumber(logits->diff.maxAbs), formatNumber(logits->diff.meanAbs),
                                   formatPercent(logits->top1Agreement), formatPercent(logits->top5Agreement),
-                                  formatNumber(logits->klMean), formatNumber(logits->klMedian), formatNumber(logits->klP99))
+                                  formatNumber(logits->klMean), formatNumber(logits->klMedian),
+                                  formatNumber(logits->klP99))
                              .arg(formatNumber(logits->klMax)));
         drawAbsDiffHistogram(m_histogram, logits->absDiff, plotStyle::kPrimary, tr("train vs eval"));
         drawPositions(*logits);

@@ -9,8 +9,8 @@
 #include <QVBoxLayout>
 
 #include "ui/diagnosis_text.h"
-#include "ui/format.h"
 #include "ui/export/verdict_headline.h"
+#include "ui/format.h"
 #include "ui/models/check_summary_model.h"
 #include "ui/report_views.h"
 #include "ui/widgets/table_views.h"
@@ -20,8 +20,9 @@ namespace ql::ui {
 
 namespace {
 QString sideLine(const QString& name, const SideSummary& side) {
-    QString adapter = side.adapterDir.empty() ? QObject::tr("no adapter")
-                                              : QObject::tr("adapter %1 (%2)").arg(qs(side.adapterDir), qs(side.adapterForm));
+    QString adapter = side.adapterDir.empty()
+                          ? QObject::tr("no adapter")
+                          : QObject::tr("adapter %1 (%2)").arg(qs(side.adapterDir), qs(side.adapterForm));
     return QStringLiteral("<b>%1</b>: %2 · %3 · %4 · numerics %5 · torchao %6 · %7")
         .arg(name, qs(side.modelDir).toHtmlEscaped(), adapter.toHtmlEscaped(), qs(side.dtype), qs(side.deviceNumerics),
              qs(side.torchaoVersion), qs(side.quantization).toHtmlEscaped());
@@ -33,11 +34,14 @@ QString toleranceText(const Tolerance& t) {
 
 QString statusColour(CheckStatus status) {
     switch (status) {
-    case CheckStatus::Pass: return QStringLiteral("#2e7d32");
-    case CheckStatus::Fail:
-    case CheckStatus::Error: return QStringLiteral("#c62828");
-    case CheckStatus::Skipped:
-    case CheckStatus::Info: return QStringLiteral("#757575");
+        case CheckStatus::Pass:
+            return QStringLiteral("#2e7d32");
+        case CheckStatus::Fail:
+        case CheckStatus::Error:
+            return QStringLiteral("#c62828");
+        case CheckStatus::Skipped:
+        case CheckStatus::Info:
+            return QStringLiteral("#757575");
     }
     return {};
 }
@@ -46,15 +50,17 @@ QString statusColour(CheckStatus status) {
 QString runSetupHtml(const VerifyReport& r) {
     return sideLine(QObject::tr("Train"), r.train) + QStringLiteral("<br>") + sideLine(QObject::tr("Eval"), r.eval) +
            QStringLiteral("<br>") +
-           QObject::tr("<b>Run</b>: device %1 · attention %2 · %3 prompts, %4 positions · %5 s · QuantLens %6, %7<br>"
-                       "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · convert (fake quant vs deployed "
-                       "logits) %10, argmax %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
+           QObject::tr(
+               "<b>Run</b>: device %1 · attention %2 · %3 prompts, %4 positions · %5 s · QuantLens %6, %7<br>"
+               "<b>Tolerances</b>: weights %8 · logits and hidden states %9 · convert (fake quant vs deployed "
+               "logits) %10, argmax %11 · a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)")
                .arg(qs(r.device).toHtmlEscaped(), qs(r.attention))
                .arg(r.prompts.size())
                .arg(r.logits ? r.logits->tokens : 0)
                .arg(r.wallSeconds, 0, 'f', 1)
-               .arg(qs(r.quantlensVersion).toHtmlEscaped(), qs(r.createdUtc).toHtmlEscaped(), toleranceText(r.weightTolerance),
-                    toleranceText(r.logitTolerance), toleranceText(r.convertTolerance),
+               .arg(qs(r.quantlensVersion).toHtmlEscaped(), qs(r.createdUtc).toHtmlEscaped(),
+                    toleranceText(r.weightTolerance), toleranceText(r.logitTolerance),
+                    toleranceText(r.convertTolerance),
                     r.convert && r.convert->argmaxThreshold
                         ? QObject::tr("agreement ≥ %1").arg(formatPercent(*r.convert->argmaxThreshold))
                         : QObject::tr("flips judged by their margin"));
@@ -64,15 +70,20 @@ QString explanationsHtml(const VerifyReport& r) {
     QString html;
     for (const CheckSummary& check : r.checks) {
         html += QStringLiteral("<p><b>%1</b> — <b style='color:%2'>%3</b> <i>(%4)</i><br>%5</p>")
-                    .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status), statusSymbol(check.status).toHtmlEscaped(),
-                         checkRule(check).toHtmlEscaped(), checkExplanation(r, check).toHtmlEscaped());
+                    .arg(checkTitle(check.kind).toHtmlEscaped(), statusColour(check.status),
+                         statusSymbol(check.status).toHtmlEscaped(), checkRule(check).toHtmlEscaped(),
+                         checkExplanation(r, check).toHtmlEscaped());
     }
     return html;
 }
 
 OverviewPage::OverviewPage(QWidget* parent)
-    : ReportPage(parent), m_model(new CheckSummaryModel(this)), m_table(makeTableView(this, QStringLiteral("checks"))),
-      m_verdict(new QLabel(this)), m_sides(new QLabel(this)), m_explanations(new QTextBrowser(this)),
+    : ReportPage(parent),
+      m_model(new CheckSummaryModel(this)),
+      m_table(makeTableView(this, QStringLiteral("checks"))),
+      m_verdict(new QLabel(this)),
+      m_sides(new QLabel(this)),
+      m_explanations(new QTextBrowser(this)),
       m_whatToChange(new WhatToChangeCard(this)) {
     QFont big = m_verdict->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
@@ -111,7 +122,8 @@ void OverviewPage::setReport(const ReportPtr& report) {
     m_model->setReport(report);
     m_whatToChange->setReport(report);
     if (!report) {
-        m_verdict->setText(tr("No report yet: open a train and an eval recipe, then Run (Ctrl+R), or open a saved report."));
+        m_verdict->setText(
+            tr("No report yet: open a train and an eval recipe, then Run (Ctrl+R), or open a saved report."));
         m_verdict->setStyleSheet(QString());
         m_sides->clear();
         m_explanations->clear();

@@ -1,7 +1,8 @@
 // Overview: the verdict, how the run was set up (both sides, device, attention kernel, tolerances
 // and their rule), every check's verdict next to the rule it follows with its key numbers, and the
 // explanation paragraph of every check (what was compared, what to do) in the body, not in
-// tooltips; when train and eval differ, the "What to change" card (the diagnosis) above them. Activating a row opens that check's tab.
+// tooltips; when train and eval differ, the "What to change" card (the diagnosis) above them. Activating a row opens
+// that check's tab.
 #pragma once
 
 #include <quantlens/verify_report.h>

@@ -14,7 +14,9 @@
 namespace ql::ui {
 
 TrainingPage::TrainingPage(QWidget* parent)
-    : ReportPage(parent), m_metric(new QComboBox(this)), m_stats(new QLabel(this)),
+    : ReportPage(parent),
+      m_metric(new QComboBox(this)),
+      m_stats(new QLabel(this)),
       m_plot(plotStyle::makePlot(this, QStringLiteral("trainingPlot"))) {
     m_metric->setToolTip(tr("Any numeric key of trainer_state.json's log_history"));
     plotStyle::placeLegendAbove(m_plot);
@@ -73,7 +75,8 @@ void TrainingPage::draw() {
             graph->addData(static_cast<double>(step), value);
         }
     }
-    m_stats->setText(tr("global step %1 of %2 · epoch %3").arg(state->globalStep).arg(state->maxSteps).arg(state->epoch, 0, 'f', 2));
+    m_stats->setText(
+        tr("global step %1 of %2 · epoch %3").arg(state->globalStep).arg(state->maxSteps).arg(state->epoch, 0, 'f', 2));
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -25,13 +25,22 @@
 namespace ql::ui {
 
 WeightsPage::WeightsPage(ModuleFilterState* filter, QWidget* parent)
-    : ReportPage(parent), m_filter(filter), m_model(new WeightModulesModel(this)), m_proxy(new ModuleFilterProxy(filter, this)),
+    : ReportPage(parent),
+      m_filter(filter),
+      m_model(new WeightModulesModel(this)),
+      m_proxy(new ModuleFilterProxy(filter, this)),
       m_table(makeTableView(this, QStringLiteral("weights"))),
       m_heatPlot(plotStyle::makePlot(this, QStringLiteral("weightsHeatMap"))),
-      m_barPlot(plotStyle::makePlot(this, QStringLiteral("weightsBars"))), m_heat(new ModuleHeatMap(m_heatPlot)),
-      m_bars(new ModuleBarChart(m_barPlot)), m_stack(new QStackedWidget(this)), m_filterBar(new ModuleFilterBar(filter, this)),
-      m_metric(new QComboBox(this)), m_view(new QComboBox(this)), m_order(new QComboBox(this)),
-      m_log(new QCheckBox(tr("Log scale"), this)), m_resetZoom(new QToolButton(this)) {
+      m_barPlot(plotStyle::makePlot(this, QStringLiteral("weightsBars"))),
+      m_heat(new ModuleHeatMap(m_heatPlot)),
+      m_bars(new ModuleBarChart(m_barPlot)),
+      m_stack(new QStackedWidget(this)),
+      m_filterBar(new ModuleFilterBar(filter, this)),
+      m_metric(new QComboBox(this)),
+      m_view(new QComboBox(this)),
+      m_order(new QComboBox(this)),
+      m_log(new QCheckBox(tr("Log scale"), this)),
+      m_resetZoom(new QToolButton(this)) {
     for (Metric metric : {Metric::MaxAbs, Metric::Sqnr, Metric::Differing}) {
         m_metric->addItem(metricName(metric), static_cast<int>(metric));
         m_metric->setItemData(m_metric->count() - 1, metricToolTip(metric), Qt::ToolTipRole);
@@ -50,8 +59,8 @@ WeightsPage::WeightsPage(ModuleFilterState* filter, QWidget* parent)
     m_stack->addWidget(m_barPlot);
 
     using W = WeightModulesModel;
-    m_paperTable = new ColumnSubsetProxy(m_model, {W::Module, W::Group, W::MaxAbs, W::Sqnr, W::Differing, W::LoraDelta, W::Verdict},
-                                         W::MaxAbs, this);
+    m_paperTable = new ColumnSubsetProxy(
+        m_model, {W::Module, W::Group, W::MaxAbs, W::Sqnr, W::Differing, W::LoraDelta, W::Verdict}, W::MaxAbs, this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
     m_table->setModel(m_proxy);
@@ -90,9 +99,8 @@ WeightsPage::WeightsPage(ModuleFilterState* filter, QWidget* parent)
     connect(m_heat, &ModuleHeatMap::moduleClicked, this, &WeightsPage::onChartClicked);
     connect(m_bars, &ModuleBarChart::moduleClicked, this, &WeightsPage::onChartClicked);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &WeightsPage::onTableSelection);
-    connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
-        Q_EMIT moduleActivated(m_proxy->mapToSource(index).row());
-    });
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex& index) { Q_EMIT moduleActivated(m_proxy->mapToSource(index).row()); });
     rebuild();
 }
 
@@ -141,7 +149,8 @@ void WeightsPage::resetZoom() {
 }
 
 void WeightsPage::rebuild() {
-    const std::vector<WeightModuleResult>* modules = m_report && m_report->weights ? &m_report->weights->modules : nullptr;
+    const std::vector<WeightModuleResult>* modules =
+        m_report && m_report->weights ? &m_report->weights->modules : nullptr;
     const std::vector<int> shown = modules ? m_filter->acceptedIndices(*modules) : std::vector<int>{};
     const bool bars = view() == View::Bars;
     m_stack->setCurrentWidget(bars ? m_barPlot : m_heatPlot);
@@ -208,8 +217,12 @@ QString WeightsPage::summary() const {
     }
     const WeightsCheck& weights = *m_report->weights;
     return tr("%1 of %2 modules differ; overall max |Δ| %3, SQNR %4, %5 differing elements of %6.")
-        .arg(weights.modulesDiffering).arg(weights.modules.size()).arg(formatNumber(weights.overall.maxAbs))
-        .arg(formatDb(weights.overall.sqnrDb)).arg(formatCount(weights.overall.differing)).arg(formatCount(weights.overall.total));
+        .arg(weights.modulesDiffering)
+        .arg(weights.modules.size())
+        .arg(formatNumber(weights.overall.maxAbs))
+        .arg(formatDb(weights.overall.sqnrDb))
+        .arg(formatCount(weights.overall.differing))
+        .arg(formatCount(weights.overall.total));
 }
 
 }  // namespace ql::ui

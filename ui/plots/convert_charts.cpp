@@ -79,14 +79,16 @@ std::vector<TypeTransition> typeTransitions(const std::vector<ConvertModuleRow>&
     for (const ConvertModuleRow& row : rows) {
         const TypeTransition key{qs(row.typeBefore), qs(row.typeAfter), qs(row.dtypeBefore), qs(row.dtypeAfter)};
         auto it = std::find_if(groups.begin(), groups.end(), [&](const TypeTransition& g) {
-            return g.before == key.before && g.after == key.after && g.dtypeBefore == key.dtypeBefore && g.dtypeAfter == key.dtypeAfter;
+            return g.before == key.before && g.after == key.after && g.dtypeBefore == key.dtypeBefore &&
+                   g.dtypeAfter == key.dtypeAfter;
         });
         if (it == groups.end()) it = groups.insert(groups.end(), key);
         ++it->modules;
         it->bytesBefore += row.bytesBefore;
         it->bytesAfter += row.bytesAfter;
     }
-    std::stable_sort(groups.begin(), groups.end(), [](const TypeTransition& a, const TypeTransition& b) { return a.modules > b.modules; });
+    std::stable_sort(groups.begin(), groups.end(),
+                     [](const TypeTransition& a, const TypeTransition& b) { return a.modules > b.modules; });
     return groups;
 }
 
@@ -94,7 +96,8 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
     plot->clearPlottables();
     plot->clearItems();
     const std::vector<TypeBytes> types = bytesByType(rows);
-    plotStyle::setTitles(plot, QObject::tr("Bytes by module type, before vs after convert"), QObject::tr("module type"), QObject::tr("MiB"));
+    plotStyle::setTitles(plot, QObject::tr("Bytes by module type, before vs after convert"), QObject::tr("module type"),
+                         QObject::tr("MiB"));
     plotStyle::setEmptyMessage(plot, types.empty() ? QObject::tr("No convert check in this report") : QString());
     auto* group = new QCPBarsGroup(plot);
     auto* before = new QCPBars(plot->xAxis, plot->yAxis);
@@ -114,8 +117,11 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
         // The compression goes into the label: labels never overlap (the ticker skips some when
         // the plot is narrow); text floating over bars would. One short item a line, so eight
         // types (seven projections + lm_head) keep every label at the PDF's 680 px.
-        labels << QObject::tr("%1\n×%2\n%3×").arg(t.type).arg(t.modules)
-                      .arg(t.after ? QString::number(static_cast<double>(t.before) / t.after, 'f', 2) : QStringLiteral("–"));
+        labels << QObject::tr("%1\n×%2\n%3×")
+                      .arg(t.type)
+                      .arg(t.modules)
+                      .arg(t.after ? QString::number(static_cast<double>(t.before) / t.after, 'f', 2)
+                                   : QStringLiteral("–"));
         top = std::max(top, t.before / kMiB);
     }
     for (QCPBars* bars : {before, after}) {
@@ -136,8 +142,8 @@ void drawBytesByType(QCustomPlot* plot, const std::vector<ConvertModuleRow>& row
 bool sameTransitions(const std::vector<ConvertModuleRow>& a, const std::vector<ConvertModuleRow>& b) {
     const std::vector<TypeTransition> x = typeTransitions(a), y = typeTransitions(b);
     return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const TypeTransition& p, const TypeTransition& q) {
-        return p.before == q.before && p.after == q.after && p.dtypeBefore == q.dtypeBefore && p.dtypeAfter == q.dtypeAfter &&
-               p.modules == q.modules;
+        return p.before == q.before && p.after == q.after && p.dtypeBefore == q.dtypeBefore &&
+               p.dtypeAfter == q.dtypeAfter && p.modules == q.modules;
     });
 }
 
@@ -189,7 +195,8 @@ void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& d
     plot->yAxis->setVisible(false);
     plot->legend->setVisible(false);
     plot->setInteractions({});
-    plotStyle::setTitles(plot, QObject::tr("Module type transitions: base → QAT prepare → convert"), QString(), QString());
+    plotStyle::setTitles(plot, QObject::tr("Module type transitions: base → QAT prepare → convert"), QString(),
+                         QString());
     std::vector<bool> isCaption;
     for (const DeploymentRows& d : deployments) {
         if (deployments.size() > 1) isCaption.push_back(true);
@@ -202,11 +209,14 @@ void drawTypeTransitions(QCustomPlot* plot, const std::vector<DeploymentRows>& d
         if (deployments.size() > 1) caption(plot, d.title, y[slot++]);
         for (const TypeTransition& g : typeTransitions(*d.rows)) {
             const double at = y[slot++];
-            QCPItemText* base = box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, at, QColor(0xe3, 0xf2, 0xfd));
-            QCPItemText* fake = box(plot, QObject::tr("%1\n%2 modules · %3").arg(g.before).arg(g.modules).arg(formatBytes(g.bytesBefore)),
-                                    base->right, at, QColor(0xff, 0xf3, 0xe0));
-            QCPItemText* real = box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right, at,
-                                    QColor(0xe8, 0xf5, 0xe9));
+            QCPItemText* base =
+                box(plot, QObject::tr("Linear\n%1").arg(g.dtypeBefore), nullptr, at, QColor(0xe3, 0xf2, 0xfd));
+            QCPItemText* fake = box(
+                plot, QObject::tr("%1\n%2 modules · %3").arg(g.before).arg(g.modules).arg(formatBytes(g.bytesBefore)),
+                base->right, at, QColor(0xff, 0xf3, 0xe0));
+            QCPItemText* real =
+                box(plot, QObject::tr("%1\n%2\n%3").arg(g.after, g.dtypeAfter, formatBytes(g.bytesAfter)), fake->right,
+                    at, QColor(0xe8, 0xf5, 0xe9));
             arrow(plot, base->right, fake->left);
             arrow(plot, fake->right, real->left);
         }

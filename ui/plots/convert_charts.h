@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <cstdint>
 #include <vector>
 
@@ -18,7 +17,7 @@ class QCustomPlot;
 namespace ql::ui {
 
 struct TypeBytes {
-    QString type;                 // the module's layer type ("q_proj", "lm_head")
+    QString type;  // the module's layer type ("q_proj", "lm_head")
     int modules = 0;
     std::uint64_t before = 0, after = 0;
 };
@@ -26,7 +25,7 @@ struct TypeBytes {
 std::vector<TypeBytes> bytesByType(const std::vector<ConvertModuleRow>& rows);
 
 struct TypeTransition {
-    QString before, after;        // typeBefore / typeAfter of the rows
+    QString before, after;  // typeBefore / typeAfter of the rows
     QString dtypeBefore, dtypeAfter;
     int modules = 0;
     std::uint64_t bytesBefore = 0, bytesAfter = 0;

@@ -1,7 +1,6 @@
 #include "ui/plots/fitting_text_ticker.h"
 
 #include <QFontMetricsF>
-
 #include <algorithm>
 #include <cmath>
 
@@ -20,10 +19,12 @@ int niceStepAtLeast(double minimum) {
 }
 }  // namespace
 
-FittingTextTicker::FittingTextTicker(QCPAxis* axis, bool labelsAlongAxis) : m_axis(axis), m_labelsAlongAxis(labelsAlongAxis) {
+FittingTextTicker::FittingTextTicker(QCPAxis* axis, bool labelsAlongAxis)
+    : m_axis(axis), m_labelsAlongAxis(labelsAlongAxis) {
     QCustomPlot* plot = axis->parentPlot();
     m_relayout = QObject::connect(plot, &QCustomPlot::afterLayout, axis, [this, plot] {
-        const double pixels = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
+        const double pixels =
+            m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
         if (pixels != m_pixelsUsed && m_axis->ticker().data() == this) plot->replot(QCustomPlot::rpQueuedReplot);
     });
 }
@@ -41,13 +42,15 @@ double FittingTextTicker::labelExtentPx() const {
     if (!m_labelsAlongAxis) return metrics.height() + kGapPx;
     double widest = 0;
     for (const QString& label : m_labels) {
-        for (const QString& line : label.split(QLatin1Char('\n'))) widest = std::max(widest, metrics.horizontalAdvance(line));
+        for (const QString& line : label.split(QLatin1Char('\n')))
+            widest = std::max(widest, metrics.horizontalAdvance(line));
     }
     return widest + 2 * kGapPx;
 }
 
 double FittingTextTicker::getTickStep(const QCPRange& range) {
-    const double pixels = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
+    const double pixels =
+        m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
     m_pixelsUsed = pixels;
     const double pixelsPerUnit = pixels > 0 && range.size() > 0 ? pixels / range.size() : 1.0;
     m_step = niceStepAtLeast(labelExtentPx() / pixelsPerUnit);

@@ -23,7 +23,7 @@ public:
 
     void setLabels(const QVector<QString>& labels);  // label i sits at position i
     const QVector<QString>& labels() const { return m_labels; }
-    int step() const { return m_step; }               // the k of the last layout
+    int step() const { return m_step; }  // the k of the last layout
 
 protected:
     double getTickStep(const QCPRange& range) override;

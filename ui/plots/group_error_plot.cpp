@@ -21,7 +21,8 @@ double groupsAlongK(const WeightModuleResult& m) {
 }
 
 double outputRows(const WeightModuleResult& m) {
-    return m.shape.empty() ? static_cast<double>(m.groupError.rows * m.groupError.rowStride) : static_cast<double>(m.shape[0]);
+    return m.shape.empty() ? static_cast<double>(m.groupError.rows * m.groupError.rowStride)
+                           : static_cast<double>(m.shape[0]);
 }
 }  // namespace
 
@@ -43,7 +44,8 @@ GroupErrorPlot::GroupErrorPlot(QCustomPlot* plot) : QObject(plot), m_plot(plot) 
     plot->xAxis->setTicker(groups);
     plot->axisRect()->setBackground(plotStyle::kMissingCell);
     plotStyle::placeLegendAbove(plot);
-    new PlotPointer(plot, [this](const QPointF& p) { return cellAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
+    new PlotPointer(
+        plot, [this](const QPointF& p) { return cellAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
 }
 
 void GroupErrorPlot::setModule(const WeightModuleResult* module) {
@@ -51,11 +53,13 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
     m_map->data()->clear();
     m_worst->data()->clear();
     const GroupErrorMap* map = module ? &module->groupError : nullptr;
-    const bool ok = map && map->rows > 0 && map->cols > 0 && static_cast<std::int64_t>(map->maxAbs.size()) == map->rows * map->cols;
+    const bool ok =
+        map && map->rows > 0 && map->cols > 0 && static_cast<std::int64_t>(map->maxAbs.size()) == map->rows * map->cols;
     plotStyle::setEmptyMessage(m_plot, ok ? QString() : tr("No group error map"));
     m_rows = ok ? outputRows(*module) : 1;
     m_groups = ok ? groupsAlongK(*module) : 1;
-    const QString groupText = module && module->groupSize > 0 ? tr("group of %1 along K").arg(module->groupSize) : tr("group along K");
+    const QString groupText =
+        module && module->groupSize > 0 ? tr("group of %1 along K").arg(module->groupSize) : tr("group along K");
     plotStyle::setTitles(m_plot, tr("Per-group error (max |Δ| per cell)"), groupText, tr("output row"));
     m_worst->setName(QString());
     bool identical = false;
@@ -68,7 +72,8 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
         const double cellGroups = static_cast<double>(map->cols * map->colStride) / keys;
         const double cellRows = static_cast<double>(map->rows * map->rowStride) / values;
         m_map->data()->setSize(keys, values);
-        m_map->data()->setRange(QCPRange(0.5 * cellGroups, (keys - 0.5) * cellGroups), QCPRange(0.5 * cellRows, (values - 0.5) * cellRows));
+        m_map->data()->setRange(QCPRange(0.5 * cellGroups, (keys - 0.5) * cellGroups),
+                                QCPRange(0.5 * cellRows, (values - 0.5) * cellRows));
         for (int r = 0; r < values; ++r) {
             for (int c = 0; c < keys; ++c) {
                 const std::int64_t sr = r * map->rows / values, sc = c * map->cols / keys;
@@ -79,13 +84,16 @@ void GroupErrorPlot::setModule(const WeightModuleResult* module) {
         // keeps its old range when the new one is empty (every cell equal), so that case is set
         // here: 0 up to the common value, or no scale at all when every group is bit-identical.
         const auto [low, high] = std::minmax_element(map->maxAbs.begin(), map->maxAbs.end());
-        if (*low < *high) m_map->rescaleDataRange(true);
-        else if (*high > 0) m_map->setDataRange(QCPRange(0, *high));
+        if (*low < *high)
+            m_map->rescaleDataRange(true);
+        else if (*high > 0)
+            m_map->setDataRange(QCPRange(0, *high));
         identical = *high == 0;
         if (!module->worst.empty() && module->groupSize > 0) {
             const WorstElement& w = module->worst.front();
             m_worst->addData(static_cast<double>(w.col) / module->groupSize, static_cast<double>(w.row) + 0.5);
-            m_worst->setName(tr("worst element: row %1, col %2 (group %3)").arg(w.row).arg(w.col).arg(w.col / module->groupSize));
+            m_worst->setName(
+                tr("worst element: row %1, col %2 (group %3)").arg(w.row).arg(w.col).arg(w.col / module->groupSize));
         }
     }
     m_worst->removeFromLegend();
@@ -104,7 +112,8 @@ void GroupErrorPlot::resetZoom() {
 }
 
 int GroupErrorPlot::cellAt(const QPointF& pixel) const {
-    if (!m_module || m_module->groupError.maxAbs.empty() || !m_plot->axisRect()->rect().contains(pixel.toPoint())) return -1;
+    if (!m_module || m_module->groupError.maxAbs.empty() || !m_plot->axisRect()->rect().contains(pixel.toPoint()))
+        return -1;
     const GroupErrorMap& map = m_module->groupError;
     const double group = m_plot->xAxis->pixelToCoord(pixel.x()), row = m_plot->yAxis->pixelToCoord(pixel.y());
     const auto c = static_cast<std::int64_t>(std::floor(group / map.colStride));
@@ -121,7 +130,11 @@ QString GroupErrorPlot::toolTipAt(const QPointF& pixel) const {
     const auto lastRow = std::min<std::int64_t>((r + 1) * map.rowStride, static_cast<std::int64_t>(m_rows)) - 1;
     const auto lastGroup = std::min<std::int64_t>((c + 1) * map.colStride, static_cast<std::int64_t>(m_groups)) - 1;
     return tr("rows %1–%2, groups %3–%4\nmax |Δ| %5")
-        .arg(r * map.rowStride).arg(lastRow).arg(c * map.colStride).arg(lastGroup).arg(formatNumber(map.maxAbs[cell]));
+        .arg(r * map.rowStride)
+        .arg(lastRow)
+        .arg(c * map.colStride)
+        .arg(lastGroup)
+        .arg(formatNumber(map.maxAbs[cell]));
 }
 
 }  // namespace ql::ui

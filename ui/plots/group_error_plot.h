@@ -25,8 +25,8 @@ public:
     explicit GroupErrorPlot(QCustomPlot* plot);
     void setModule(const WeightModuleResult* module);  // nullptr clears
     QString toolTipAt(const QPointF& pixel) const;
-    double rowCount() const { return m_rows; }          // y axis extent (output rows)
-    double groupCount() const { return m_groups; }      // x axis extent (groups along K)
+    double rowCount() const { return m_rows; }      // y axis extent (output rows)
+    double groupCount() const { return m_groups; }  // x axis extent (groups along K)
     void resetZoom();
 
 private:

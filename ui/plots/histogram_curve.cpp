@@ -10,8 +10,10 @@ namespace ql::ui {
 
 void drawAbsDiffHistogram(QCustomPlot* plot, const Histogram& histogram, const QColor& colour, const QString& name) {
     if (histogram.counts.empty() || histogram.edges.size() != histogram.counts.size() + 1) {
-        plotStyle::setEmptyMessage(plot, histogram.zeros > 0 ? QObject::tr("All %1 differences are exactly 0").arg(formatCount(histogram.zeros))
-                                                             : QObject::tr("No data"));
+        plotStyle::setEmptyMessage(
+            plot, histogram.zeros > 0
+                      ? QObject::tr("All %1 differences are exactly 0").arg(formatCount(histogram.zeros))
+                      : QObject::tr("No data"));
         return;
     }
     plotStyle::setEmptyMessage(plot, {});

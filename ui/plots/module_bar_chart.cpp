@@ -36,8 +36,8 @@ ModuleBarChart::ModuleBarChart(QCustomPlot* plot) : QObject(plot), m_plot(plot) 
     m_identicalMarks = plot->addGraph();
     m_identicalMarks->setName(tr("bit-identical (Δ = 0, no bar)"));
     m_identicalMarks->setLineStyle(QCPGraph::lsNone);
-    m_identicalMarks->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(plotStyle::kPass.darker(130)), QBrush(plotStyle::kIdentical), 8));
+    m_identicalMarks->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(plotStyle::kPass.darker(130)),
+                                                      QBrush(plotStyle::kIdentical), 8));
     m_identicalMarks->setSelectable(QCP::stNone);
     m_highlight = new QCPItemRect(plot);
     m_highlight->setPen(QPen(plotStyle::kHighlight, 2));
@@ -50,7 +50,8 @@ ModuleBarChart::ModuleBarChart(QCustomPlot* plot) : QObject(plot), m_plot(plot) 
     plot->xAxis->grid()->setVisible(false);
     plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
     plotStyle::placeLegendAbove(plot);
-    connect(plot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &ModuleBarChart::onValueRangeChanged);
+    connect(plot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+            &ModuleBarChart::onValueRangeChanged);
     connect(plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
         // Never squeeze bars below kMinBarPx: zooming out stops at the widest range that keeps them.
         const double width = m_plot->axisRect()->width();
@@ -69,8 +70,8 @@ ModuleBarChart::ModuleBarChart(QCustomPlot* plot) : QObject(plot), m_plot(plot) 
             m_plot->replot(QCustomPlot::rpQueuedReplot);
         }
     });
-    auto* pointer = new PlotPointer(m_plot, [this](const QPointF& p) { return moduleAt(p); },
-                                    [this](const QPointF& p) { return toolTipAt(p); });
+    auto* pointer = new PlotPointer(
+        m_plot, [this](const QPointF& p) { return moduleAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
     connect(pointer, &PlotPointer::clicked, this, &ModuleBarChart::moduleClicked);
 }
 
@@ -88,15 +89,17 @@ void ModuleBarChart::setData(const std::vector<WeightModuleResult>* modules, con
             const double v = metricValue(m, metric);
             return lowerIsWorse(metric) ? -v : v;
         };
-        std::stable_sort(m_barModules.begin(), m_barModules.end(), [&](int a, int b) { return worseness(a) > worseness(b); });
+        std::stable_sort(m_barModules.begin(), m_barModules.end(),
+                         [&](int a, int b) { return worseness(a) > worseness(b); });
     }
     fill();
     plotStyle::setTitles(m_plot, tr("Effective weight, train vs eval: %1 per module").arg(metricName(metric)),
                          tr("module (%1 shown)").arg(m_barModules.size()), metricName(metric));
-    plotStyle::setEmptyMessage(m_plot, m_modules->empty()      ? tr("No weight check in this report")
+    plotStyle::setEmptyMessage(m_plot, m_modules->empty()     ? tr("No weight check in this report")
                                        : m_barModules.empty() ? tr("No module matches the filter")
-                                       : m_allIdentical       ? tr("Every module shown is bit-identical (Δ = 0): a marker each, no bar")
-                                                              : QString());
+                                       : m_allIdentical
+                                           ? tr("Every module shown is bit-identical (Δ = 0): a marker each, no bar")
+                                           : QString());
     resetZoom();
 }
 
@@ -115,7 +118,8 @@ void ModuleBarChart::fill() {
             m_dataHigh = std::max(m_dataHigh, v);
         }
     }
-    m_allIdentical = !m_values.empty() && std::all_of(m_values.begin(), m_values.end(), [](double v) { return std::isnan(v); });
+    m_allIdentical =
+        !m_values.empty() && std::all_of(m_values.begin(), m_values.end(), [](double v) { return std::isnan(v); });
     if (!(m_dataLow <= m_dataHigh)) {  // nothing to scale by (all identical, or no bar at all)
         m_dataLow = m_logarithmic && !m_allIdentical ? 1e-6 : 0.0;
         m_dataHigh = 1.0;

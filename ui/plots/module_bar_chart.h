@@ -9,7 +9,6 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
-
 #include <vector>
 
 #include "ui/plots/module_metric.h"
@@ -36,10 +35,10 @@ public:
     void setHighlighted(int moduleIndex);
     void resetZoom();  // first bars at kMinBarPx or wider, y over the data
 
-    int moduleAtBar(int bar) const;             // module index drawn at bar position `bar`, -1 if none
-    int barOfModule(int moduleIndex) const;     // -1 when not drawn
+    int moduleAtBar(int bar) const;          // module index drawn at bar position `bar`, -1 if none
+    int barOfModule(int moduleIndex) const;  // -1 when not drawn
     int barCount() const { return static_cast<int>(m_barModules.size()); }
-    int moduleAt(const QPointF& pixel) const;   // the bar (or identical marker) under a pixel
+    int moduleAt(const QPointF& pixel) const;  // the bar (or identical marker) under a pixel
     QString toolTipAt(const QPointF& pixel) const;
     bool logarithmic() const { return m_logarithmic; }
 
@@ -64,9 +63,9 @@ private:
     bool m_logarithmic = true;
     double m_dataLow = 0, m_dataHigh = 1;
     bool m_allIdentical = false;  // every bar shown is bit-identical: no value to scale an axis by
-    bool m_keysFitted = false;   // the x range is fitKeys()' (no zoom or scroll since)
+    bool m_keysFitted = false;    // the x range is fitKeys()' (no zoom or scroll since)
     bool m_fittingKeys = false;
-    int m_fittedWidth = 0;       // axis rect width the last fit used
+    int m_fittedWidth = 0;  // axis rect width the last fit used
 };
 
 }  // namespace ql::ui

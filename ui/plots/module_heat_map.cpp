@@ -40,7 +40,8 @@ ModuleHeatMap::ModuleHeatMap(QCustomPlot* plot) : QObject(plot), m_plot(plot) {
     m_values->setTightBoundary(false);
     m_identical->setTightBoundary(false);
     m_scale = plotStyle::attachColorScale(m_plot, m_values, QString());
-    for (QCPAbstractPlottable* map : {static_cast<QCPAbstractPlottable*>(m_identical), static_cast<QCPAbstractPlottable*>(m_values)}) {
+    for (QCPAbstractPlottable* map :
+         {static_cast<QCPAbstractPlottable*>(m_identical), static_cast<QCPAbstractPlottable*>(m_values)}) {
         map->setSelectable(QCP::stNone);
         map->removeFromLegend();
     }
@@ -57,8 +58,8 @@ ModuleHeatMap::ModuleHeatMap(QCustomPlot* plot) : QObject(plot), m_plot(plot) {
     m_plot->yAxis->setRangeReversed(true);
     m_plot->yAxis->grid()->setVisible(false);
     m_plot->xAxis->grid()->setVisible(false);
-    auto* pointer = new PlotPointer(m_plot, [this](const QPointF& p) { return moduleAt(p); },
-                                    [this](const QPointF& p) { return toolTipAt(p); });
+    auto* pointer = new PlotPointer(
+        m_plot, [this](const QPointF& p) { return moduleAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
     connect(pointer, &PlotPointer::clicked, this, &ModuleHeatMap::moduleClicked);
 }
 
@@ -88,7 +89,8 @@ void ModuleHeatMap::layoutGrid() {
     auto rowTicker = QSharedPointer<QCPAxisTickerText>::create();
     for (int row = 0; row < m_rowTypes.size(); ++row) rowTicker->addTick(row, m_rowTypes[row]);
     m_plot->yAxis->setTicker(rowTicker);
-    m_plot->xAxis->setLabel(outside ? tr("decoder layer (out: modules outside the decoder stack)") : tr("decoder layer"));
+    m_plot->xAxis->setLabel(outside ? tr("decoder layer (out: modules outside the decoder stack)")
+                                    : tr("decoder layer"));
     m_plot->yAxis->setLabel(QString());
 }
 
@@ -143,15 +145,18 @@ void ModuleHeatMap::fillMaps(const std::vector<int>& shown) {
     m_values->setDataRange(QCPRange(lowest, highest));
 }
 
-void ModuleHeatMap::setData(const std::vector<WeightModuleResult>* modules, const std::vector<int>& shown, ModuleMetric metric) {
+void ModuleHeatMap::setData(const std::vector<WeightModuleResult>* modules, const std::vector<int>& shown,
+                            ModuleMetric metric) {
     static const std::vector<WeightModuleResult> kNone;
     m_modules = modules ? modules : &kNone;
     m_metric = metric;
     layoutGrid();
     fillMaps(shown);
-    plotStyle::setTitles(m_plot, tr("%1 per module: decoder layer × projection").arg(metricName(metric)), m_plot->xAxis->label(), QString());
-    plotStyle::setEmptyMessage(m_plot, m_modules->empty() ? tr("No weight check in this report")
-                                                          : (shown.empty() ? tr("No module matches the filter") : QString()));
+    plotStyle::setTitles(m_plot, tr("%1 per module: decoder layer × projection").arg(metricName(metric)),
+                         m_plot->xAxis->label(), QString());
+    plotStyle::setEmptyMessage(m_plot, m_modules->empty()
+                                           ? tr("No weight check in this report")
+                                           : (shown.empty() ? tr("No module matches the filter") : QString()));
     m_highlight->setVisible(false);
     resetZoom();
 }

@@ -9,7 +9,6 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 #include "ui/plots/module_metric.h"
@@ -33,7 +32,7 @@ public:
     void setHighlighted(int moduleIndex);  // outlines that module's cell (-1: none)
     void resetZoom();
 
-    int moduleAt(const QPointF& pixel) const;      // module index under a pixel of the plot, -1 if none
+    int moduleAt(const QPointF& pixel) const;       // module index under a pixel of the plot, -1 if none
     QString toolTipAt(const QPointF& pixel) const;  // what hovering there shows (empty: nothing)
     QPointF cellCentre(int moduleIndex) const;      // pixel centre of a module's cell (for tests)
     // How a module's cell is drawn: on the colour scale (its value), in the identical colour, or not.
@@ -62,7 +61,7 @@ private:
     const std::vector<WeightModuleResult>* m_modules = nullptr;
     ModuleMetric m_metric = ModuleMetric::MaxAbs;
     QStringList m_rowTypes;
-    int m_layers = 0;          // decoder layer columns; one more column when modules sit outside the stack
+    int m_layers = 0;  // decoder layer columns; one more column when modules sit outside the stack
     int m_columns = 0;
     std::vector<int> m_cellModule;  // column * rows + row -> module index (-1: empty or filtered)
 };

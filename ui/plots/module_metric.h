@@ -11,13 +11,13 @@ namespace ql::ui {
 
 enum class ModuleMetric { MaxAbs, Sqnr, Differing };
 
-QString metricName(ModuleMetric metric);              // "max |Δ|", "SQNR (dB)", "differing elements"
-QString metricToolTip(ModuleMetric metric);           // the definition
+QString metricName(ModuleMetric metric);     // "max |Δ|", "SQNR (dB)", "differing elements"
+QString metricToolTip(ModuleMetric metric);  // the definition
 double metricValue(const WeightModuleResult& module, ModuleMetric metric);  // raw (SQNR may be +inf)
 QString formatMetric(double value, ModuleMetric metric);
-bool isIdentical(const WeightModuleResult& module);   // effective weights bit-identical
-bool metricUsesLogScale(ModuleMetric metric);         // max |Δ| and counts span decades; dB does not
-bool lowerIsWorse(ModuleMetric metric);               // SQNR: lower is worse
+bool isIdentical(const WeightModuleResult& module);  // effective weights bit-identical
+bool metricUsesLogScale(ModuleMetric metric);        // max |Δ| and counts span decades; dB does not
+bool lowerIsWorse(ModuleMetric metric);              // SQNR: lower is worse
 // What hovering a module's mark shows: its name, the metric's value and its verdict.
 QString moduleToolTip(const WeightModuleResult& module, ModuleMetric metric);
 

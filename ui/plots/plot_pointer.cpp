@@ -21,8 +21,10 @@ PlotPointer::PlotPointer(QCustomPlot* plot, HitTest hitTest, ToolTip toolTip)
 
 void PlotPointer::onMove(QMouseEvent* event) {
     const QString text = m_toolTip(event->position());
-    if (text.isEmpty()) QToolTip::hideText();
-    else QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
 }
 
 void PlotPointer::onRelease(QMouseEvent* event) {

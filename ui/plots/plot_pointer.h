@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
-
 #include <functional>
 
 class QCustomPlot;
@@ -17,8 +16,8 @@ namespace ql::ui {
 class PlotPointer : public QObject {
     Q_OBJECT
 public:
-    using HitTest = std::function<int(const QPointF&)>;       // id under the pointer, -1 for none
-    using ToolTip = std::function<QString(const QPointF&)>;   // empty: no tooltip
+    using HitTest = std::function<int(const QPointF&)>;      // id under the pointer, -1 for none
+    using ToolTip = std::function<QString(const QPointF&)>;  // empty: no tooltip
 
     PlotPointer(QCustomPlot* plot, HitTest hitTest, ToolTip toolTip);
 

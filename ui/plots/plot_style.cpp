@@ -1,11 +1,10 @@
 #include "ui/plots/plot_style.h"
 
-#include "ui/plots/qcp.h"
-
 #include <QFontMetricsF>
-
 #include <algorithm>
 #include <vector>
+
+#include "ui/plots/qcp.h"
 
 namespace ql::ui::plotStyle {
 
@@ -147,7 +146,8 @@ void setLogAxis(QCPAxis* axis) {
 
 void setLogTicks(QCPAxis* axis, double low, double high) {
     const bool decades = low > 0 && high / low >= 100;
-    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new UniqueLabelLogTicker) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    axis->setTicker(decades ? QSharedPointer<QCPAxisTicker>(new UniqueLabelLogTicker)
+                            : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     axis->setNumberFormat(decades ? QStringLiteral("eb") : QStringLiteral("g"));
     axis->setNumberPrecision(decades ? 0 : 3);
 }
@@ -196,7 +196,8 @@ void fitLegendWrap(QCustomPlot* plot) {
     QCPLegend* legend = plot->legend;
     const int available = plot->viewport().width() - 16;
     std::vector<int> widths;
-    for (const QCPAbstractLegendItem* item : legendEntries(legend)) widths.push_back(item->minimumOuterSizeHint().width());
+    for (const QCPAbstractLegendItem* item : legendEntries(legend))
+        widths.push_back(item->minimumOuterSizeHint().width());
     const auto rowWidth = [&](int perRow) {  // widest row when `perRow` entries share a row
         int widest = 0;
         for (std::size_t start = 0; start < widths.size(); start += perRow) {
@@ -222,8 +223,10 @@ void placeLegendAbove(QCustomPlot* plot) {
     plot->legend->setWrap(3);
     plot->legend->setMargins(QMargins(4, 2, 4, 2));
     QObject::connect(plot, &QCustomPlot::beforeReplot, plot->legend, [plot] { syncLegend(plot); });
-    if (!legendEntries(plot->legend).isEmpty()) moveLegendAbove(plot);
-    else plot->legend->setVisible(false);
+    if (!legendEntries(plot->legend).isEmpty())
+        moveLegendAbove(plot);
+    else
+        plot->legend->setVisible(false);
 }
 
 void syncLegend(QCustomPlot* plot) {

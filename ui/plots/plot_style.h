@@ -17,12 +17,12 @@ class QWidget;
 
 namespace ql::ui::plotStyle {
 
-inline const QColor kPass{0x2e, 0x7d, 0x32};      // green: within tolerance
-inline const QColor kFail{0xc6, 0x28, 0x28};      // red: out of tolerance / differing
-inline const QColor kPrimary{0x15, 0x65, 0xc0};   // blue: the main series
-inline const QColor kSecondary{0xef, 0x6c, 0x00}; // orange: the second series
-inline const QColor kNeutral{0x75, 0x75, 0x75};   // grey: reference lines, grid marks
-inline const QColor kIdentical{0xa5, 0xd6, 0xa7}; // light green: bit-identical cells (no value on the scale)
+inline const QColor kPass{0x2e, 0x7d, 0x32};         // green: within tolerance
+inline const QColor kFail{0xc6, 0x28, 0x28};         // red: out of tolerance / differing
+inline const QColor kPrimary{0x15, 0x65, 0xc0};      // blue: the main series
+inline const QColor kSecondary{0xef, 0x6c, 0x00};    // orange: the second series
+inline const QColor kNeutral{0x75, 0x75, 0x75};      // grey: reference lines, grid marks
+inline const QColor kIdentical{0xa5, 0xd6, 0xa7};    // light green: bit-identical cells (no value on the scale)
 inline const QColor kMissingCell{0xee, 0xee, 0xee};  // light grey: no module there, or filtered out
 inline const QColor kHighlight{0x00, 0x00, 0x00};    // outline of the module linked to the table's selection
 

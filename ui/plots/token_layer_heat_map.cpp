@@ -45,7 +45,8 @@ TokenLayerHeatMap::TokenLayerHeatMap(QCustomPlot* plot) : QObject(plot), m_plot(
     plot->yAxis->setRangeReversed(true);
     plotStyle::addLegendSwatch(plot, plotStyle::kIdentical, tr("identical (Δ = 0)"));
     plotStyle::placeLegendAbove(plot);
-    auto* pointer = new PlotPointer(plot, [this](const QPointF& p) { return positionAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
+    auto* pointer = new PlotPointer(
+        plot, [this](const QPointF& p) { return positionAt(p); }, [this](const QPointF& p) { return toolTipAt(p); });
     connect(pointer, &PlotPointer::clicked, this, &TokenLayerHeatMap::positionClicked);
 }
 
@@ -61,9 +62,12 @@ void TokenLayerHeatMap::setData(const std::vector<std::vector<double>>& values, 
     m_selection->setSelectable(false);
     const int rows = static_cast<int>(values.size());
     const int positions = rows > 0 ? static_cast<int>(values.front().size()) : 0;
-    plotStyle::setTitles(m_plot, tr("Hidden-state divergence per token and layer"), tr("token (all prompts)"), tr("decoder layer"));
-    plotStyle::setEmptyMessage(m_plot, rows > 0 && positions > 0 ? QString()
-                                                                 : tr("This report has no per-token divergence (the activations check did not run)"));
+    plotStyle::setTitles(m_plot, tr("Hidden-state divergence per token and layer"), tr("token (all prompts)"),
+                         tr("decoder layer"));
+    plotStyle::setEmptyMessage(m_plot,
+                               rows > 0 && positions > 0
+                                   ? QString()
+                                   : tr("This report has no per-token divergence (the activations check did not run)"));
     const int keys = std::max(positions, 2), valueCells = std::max(rows, 2);
     double low = std::numeric_limits<double>::infinity(), high = 0;
     for (QCPColorMap* map : {m_map, m_zeros}) {
@@ -134,7 +138,9 @@ QString TokenLayerHeatMap::toolTipAt(const QPointF& pixel) const {
     if (p < 0 || r < 0 || p >= static_cast<int>(m_values[r].size())) return {};
     const QString token = p < m_tokens.size() ? m_tokens[p] : QString();
     return tr("layer %1, position %2: “%3”\nrelative L2 %4\nclick for both sides' top tokens here")
-        .arg(m_layers[r]).arg(p).arg(token, formatNumber(m_values[r][p]));
+        .arg(m_layers[r])
+        .arg(p)
+        .arg(token, formatNumber(m_values[r][p]));
 }
 
 }  // namespace ql::ui

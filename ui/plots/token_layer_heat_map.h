@@ -9,7 +9,6 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 class QCustomPlot;
@@ -28,8 +27,8 @@ public:
 
     // values[layerRow][position]; layers[layerRow] is the decoder layer; tokens[position] the text;
     // promptStarts: the first position of each prompt (boundaries drawn as lines).
-    void setData(const std::vector<std::vector<double>>& values, const std::vector<int>& layers, const QStringList& tokens,
-                 const std::vector<int>& promptStarts);
+    void setData(const std::vector<std::vector<double>>& values, const std::vector<int>& layers,
+                 const QStringList& tokens, const std::vector<int>& promptStarts);
     void setSelectedPosition(int position);
     QString toolTipAt(const QPointF& pixel) const;
     int positionAt(const QPointF& pixel) const;

@@ -22,7 +22,10 @@ QString gridText(const WeightModuleResult& m, const std::pair<double, double>& v
         const WorstElement& w = m.worst.front();
         const std::int64_t group = w.col / m.groupSize;
         text = QObject::tr("int4 grid of group %1 (row %2, cols %3–%4),\nstep %5")
-                   .arg(group).arg(w.row).arg(group * m.groupSize).arg((group + 1) * m.groupSize - 1)
+                   .arg(group)
+                   .arg(w.row)
+                   .arg(group * m.groupSize)
+                   .arg((group + 1) * m.groupSize - 1)
                    .arg(formatNumber(m.quantGrid.size() > 1 ? m.quantGrid[1] - m.quantGrid[0] : 0.0));
     }
     if (*lo < view.first || *hi > view.second) {
@@ -36,8 +39,10 @@ std::pair<double, double> bulkRange(const Histogram& histogram, double tail) {
     const double total = std::accumulate(histogram.counts.begin(), histogram.counts.end(), 0.0);
     if (histogram.counts.empty() || total <= 0) return {histogram.edges.front(), histogram.edges.back()};
     std::size_t first = 0, last = histogram.counts.size() - 1;
-    for (double below = 0; first < last && below + histogram.counts[first] <= tail * total; ++first) below += histogram.counts[first];
-    for (double above = 0; last > first && above + histogram.counts[last] <= tail * total; --last) above += histogram.counts[last];
+    for (double below = 0; first < last && below + histogram.counts[first] <= tail * total; ++first)
+        below += histogram.counts[first];
+    for (double above = 0; last > first && above + histogram.counts[last] <= tail * total; --last)
+        above += histogram.counts[last];
     return {histogram.edges[first], histogram.edges[last + 1]};
 }
 
@@ -52,7 +57,8 @@ void WeightHistogramPlot::setModule(const WeightModuleResult* module, bool fullR
     plotStyle::setTitles(m_plot, tr("Weight values and quant grid"), tr("weight value"), tr("count"));
     const Histogram* histogram = module ? &module->originalHistogram : nullptr;
     const bool ok = histogram && !histogram->counts.empty() && histogram->edges.size() == histogram->counts.size() + 1;
-    plotStyle::setEmptyMessage(m_plot, ok ? QString() : (module ? tr("No histogram in this report") : tr("No module selected")));
+    plotStyle::setEmptyMessage(
+        m_plot, ok ? QString() : (module ? tr("No histogram in this report") : tr("No module selected")));
     if (!ok) {
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
@@ -69,7 +75,8 @@ void WeightHistogramPlot::setModule(const WeightModuleResult* module, bool fullR
         maxCount = std::max(maxCount, static_cast<double>(histogram->counts[i]));
     }
     const std::pair<double, double> view =
-        fullRange ? std::pair<double, double>{histogram->edges.front(), histogram->edges.back()} : bulkRange(*histogram, kTail);
+        fullRange ? std::pair<double, double>{histogram->edges.front(), histogram->edges.back()}
+                  : bulkRange(*histogram, kTail);
     m_gridLegend = gridText(*module, view);
     if (!m_gridLegend.isEmpty()) {
         auto* grid = m_plot->addGraph();  // the legend entry of the grid lines below

@@ -7,13 +7,12 @@
 
 #include <QObject>
 #include <QString>
-
 #include <utility>
 
 namespace ql {
 struct Histogram;
 struct WeightModuleResult;
-}
+}  // namespace ql
 
 class QCustomPlot;
 

@@ -1,7 +1,5 @@
 #include "ui/session/checkpoint_dialog.h"
 
-#include "ui/session/form_rows.h"
-
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -15,6 +13,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include "ui/session/form_rows.h"
+
 namespace ql::ui {
 
 namespace {
@@ -27,8 +27,9 @@ Result<CheckpointRecipes> build(const CheckpointRecipeOptions& options, const QD
 Status checkModelFolders(const CheckpointRecipes& recipes) {
     for (const Recipe* recipe : {&recipes.train, &recipes.eval}) {
         if (!QFileInfo(QString::fromStdString(recipe->modelDir)).isDir()) {
-            return makeError(ErrorCode::NotFound, "model folder " + recipe->modelDir + " does not exist (" +
-                                                      (recipe->modelSource.origin.empty() ? "recipe" : recipe->modelSource.origin) + ")");
+            return makeError(ErrorCode::NotFound,
+                             "model folder " + recipe->modelDir + " does not exist (" +
+                                 (recipe->modelSource.origin.empty() ? "recipe" : recipe->modelSource.origin) + ")");
         }
     }
     return Ok{};
@@ -41,7 +42,8 @@ QString checkpointRecipeFolder(const QString& folder, const CheckpointRecipes& r
     return QDir(folder).filePath(QStringLiteral("checkpoint-%1").arg(adapter->checkpoint->step));
 }
 
-Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options, const QString& folder) {
+Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options,
+                                                           const QString& folder) {
     auto built = build(options, QDir(folder));
     if (!built) return built.error();
     if (auto models = checkModelFolders(*built); !models) return models.error();
@@ -66,7 +68,8 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Open checkpoint"));
     const CheckpointRecipeOptions defaults;
     auto* form = new QFormLayout;
-    m_adapter = folderRow(this, form, tr("Adapter or Trainer output"), tr("PEFT adapter folder, or the Trainer's output_dir"));
+    m_adapter =
+        folderRow(this, form, tr("Adapter or Trainer output"), tr("PEFT adapter folder, or the Trainer's output_dir"));
     m_checkpoint = new QLineEdit(this);
     m_checkpoint->setPlaceholderText(tr("latest"));
     m_checkpoint->setToolTip(tr("For a Trainer output folder: N of checkpoint-N, latest or best"));
@@ -75,8 +78,10 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_revision = new QLineEdit(this);
     m_revision->setPlaceholderText(tr("main"));
     form->addRow(tr("Revision"), m_revision);
-    m_scheme = choiceBox(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
-                            QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")}, QString::fromStdString(defaults.scheme));
+    m_scheme = choiceBox(this,
+                         {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
+                          QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")},
+                         QString::fromStdString(defaults.scheme));
     form->addRow(tr("Scheme"), m_scheme);
     m_groupSize = new QSpinBox(this);
     m_groupSize->setRange(8, 4096);
@@ -86,26 +91,35 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_repr->setPlaceholderText(tr("or paste the config your training log printed: QATConfig(base_config=...)"));
     m_repr->setMaximumHeight(70);
     form->addRow(tr("torchao config"), m_repr);
-    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, QString::fromStdString(defaults.dtype));
+    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")},
+                        QString::fromStdString(defaults.dtype));
     form->addRow(tr("dtype"), m_dtype);
-    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, QString::fromStdString(defaults.deviceNumerics));
+    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")},
+                         QString::fromStdString(defaults.deviceNumerics));
     form->addRow(tr("Device numerics"), m_device);
-    m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
-                             QStringLiteral("0.18")}, QString::fromStdString(defaults.torchaoVersion));
+    m_torchao = choiceBox(this,
+                          {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"),
+                           QStringLiteral("0.17"), QStringLiteral("0.18")},
+                          QString::fromStdString(defaults.torchaoVersion));
     form->addRow(tr("torchao version"), m_torchao);
     const QStringList forms{QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")};
     m_trainForm = choiceBox(this, forms, QString::fromStdString(defaults.trainForm),
-                            tr("How training ran the adapter: unmerged on the QAT-prepared base (peft default), or QAT applied after PEFT"));
+                            tr("How training ran the adapter: unmerged on the QAT-prepared base (peft default), or QAT "
+                               "applied after PEFT"));
     form->addRow(tr("Train adapter form"), m_trainForm);
-    m_evalForm = choiceBox(this, forms, QString::fromStdString(defaults.evalForm),
-                           tr("How evaluation rebuilds the model: merged (merge_and_unload), unmerged, or QAT applied after PEFT"));
+    m_evalForm = choiceBox(
+        this, forms, QString::fromStdString(defaults.evalForm),
+        tr("How evaluation rebuilds the model: merged (merge_and_unload), unmerged, or QAT applied after PEFT"));
     form->addRow(tr("Eval adapter form"), m_evalForm);
     m_folder = folderRow(this, form, tr("Save recipes in"), tr("QuantLens' own folder"));
-    m_folder->setToolTip(tr("A Trainer output folder's recipes go into checkpoint-N/ under this folder, one per checkpoint"));
+    m_folder->setToolTip(
+        tr("A Trainer output folder's recipes go into checkpoint-N/ under this folder, one per checkpoint"));
     m_error = errorLabel(this);
-    auto* hint = new QLabel(tr("By default train runs the adapter unmerged on the QAT-prepared base and eval merges it "
-                               "(merge_and_unload). Both use the numerics chosen here. Each checkpoint's recipes get their "
-                               "own folder (checkpoint-N), so opening another checkpoint never replaces them."), this);
+    auto* hint =
+        new QLabel(tr("By default train runs the adapter unmerged on the QAT-prepared base and eval merges it "
+                      "(merge_and_unload). Both use the numerics chosen here. Each checkpoint's recipes get their "
+                      "own folder (checkpoint-N), so opening another checkpoint never replaces them."),
+                   this);
     hint->setWordWrap(true);
     hint->setStyleSheet(QStringLiteral("color: gray"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -141,9 +155,13 @@ CheckpointRecipeOptions CheckpointDialog::options() const {
     return o;
 }
 
-QString CheckpointDialog::errorText() const { return m_error->text(); }
+QString CheckpointDialog::errorText() const {
+    return m_error->text();
+}
 
-void CheckpointDialog::setAdapter(const QString& adapter) { m_adapter->setText(adapter); }
+void CheckpointDialog::setAdapter(const QString& adapter) {
+    m_adapter->setText(adapter);
+}
 
 void CheckpointDialog::setFolder(const QString& folder) {
     m_folder->setText(folder);
@@ -155,9 +173,13 @@ void CheckpointDialog::setForms(const QString& train, const QString& eval) {
     m_evalForm->setCurrentText(eval);
 }
 
-void CheckpointDialog::setCheckpoint(const QString& checkpoint) { m_checkpoint->setText(checkpoint); }
+void CheckpointDialog::setCheckpoint(const QString& checkpoint) {
+    m_checkpoint->setText(checkpoint);
+}
 
-void CheckpointDialog::setModel(const QString& model) { m_model->setText(model); }
+void CheckpointDialog::setModel(const QString& model) {
+    m_model->setText(model);
+}
 
 void CheckpointDialog::setScheme(const QString& scheme, int groupSize) {
     m_scheme->setCurrentText(scheme);
@@ -165,7 +187,8 @@ void CheckpointDialog::setScheme(const QString& scheme, int groupSize) {
 }
 
 bool CheckpointDialog::createRecipes() {
-    const QString folder = m_folder->text().trimmed().isEmpty() ? defaultRecipeFolder(m_adapter->text()) : m_folder->text().trimmed();
+    const QString folder =
+        m_folder->text().trimmed().isEmpty() ? defaultRecipeFolder(m_adapter->text()) : m_folder->text().trimmed();
     const auto written = writeCheckpointRecipes(options(), folder);
     if (!written) {
         m_error->setText(QString::fromStdString(written.error().message));

@@ -29,7 +29,8 @@ QString checkpointRecipeFolder(const QString& folder, const CheckpointRecipes& r
 // Builds the two recipes for `options` and writes them into checkpointRecipeFolder(folder, ...);
 // returns the (train, eval) paths. Errors: the builder's, a missing model folder, a file there that
 // QuantLens did not write.
-Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options, const QString& folder);
+Result<std::pair<QString, QString>> writeCheckpointRecipes(const CheckpointRecipeOptions& options,
+                                                           const QString& folder);
 
 // Where recipes built from `adapter` go by default: <app data>/checkpoints/<adapter folder name>.
 QString defaultRecipeFolder(const QString& adapter);

@@ -1,14 +1,12 @@
 #include "ui/session/recipe_builder_dialog.h"
 
-#include "ui/session/form_rows.h"
-
 #include <quantlens/recipe.h>
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFileInfo>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +16,8 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
+
+#include "ui/session/form_rows.h"
 
 namespace ql::ui {
 
@@ -41,8 +41,10 @@ QString recipeYaml(const RecipeFields& f) {
     if (!f.modelDir.isEmpty()) yaml += QStringLiteral("model: %1\n").arg(yamlQuoted(f.modelDir));
     if (!f.revision.isEmpty()) yaml += QStringLiteral("revision: %1\n").arg(yamlQuoted(f.revision));
     if (!f.adapterDir.isEmpty()) {
-        const QString checkpoint = f.checkpoint.isEmpty() ? QString() : QStringLiteral(", checkpoint: %1").arg(yamlQuoted(f.checkpoint));
-        yaml += QStringLiteral("adapter: {path: %1%2, form: %3}\n").arg(yamlQuoted(f.adapterDir), checkpoint, f.adapterForm);
+        const QString checkpoint =
+            f.checkpoint.isEmpty() ? QString() : QStringLiteral(", checkpoint: %1").arg(yamlQuoted(f.checkpoint));
+        yaml += QStringLiteral("adapter: {path: %1%2, form: %3}\n")
+                    .arg(yamlQuoted(f.adapterDir), checkpoint, f.adapterForm);
     }
     yaml += QStringLiteral("dtype: %1\ndevice_numerics: %2\ntorchao_version: %3\n")
                 .arg(f.dtype, f.deviceNumerics, yamlQuoted(f.torchaoVersion));
@@ -56,7 +58,8 @@ QString recipeYaml(const RecipeFields& f) {
 
 QString recipeFieldsProblem(const RecipeFields& f) {
     const QFileInfo model(f.modelDir);
-    if (f.modelDir.trimmed().isEmpty()) return QObject::tr("Choose the model directory (a HF checkpoint with config.json).");
+    if (f.modelDir.trimmed().isEmpty())
+        return QObject::tr("Choose the model directory (a HF checkpoint with config.json).");
     if (!model.isDir()) return QObject::tr("Model dir %1: no such folder.").arg(f.modelDir);
     if (!QFileInfo(QDir(f.modelDir).filePath(QStringLiteral("config.json"))).isFile()) {
         return QObject::tr("Model dir %1: no config.json (expected a Hugging Face checkpoint folder).").arg(f.modelDir);
@@ -64,7 +67,8 @@ QString recipeFieldsProblem(const RecipeFields& f) {
     if (f.adapterDir.trimmed().isEmpty()) return {};
     if (!QFileInfo(f.adapterDir).isDir()) return QObject::tr("Adapter dir %1: no such folder.").arg(f.adapterDir);
     if (!QFileInfo(QDir(f.adapterDir).filePath(QStringLiteral("adapter_config.json"))).isFile()) {
-        return QObject::tr("Adapter dir %1: no adapter_config.json (expected a PEFT adapter folder).").arg(f.adapterDir);
+        return QObject::tr("Adapter dir %1: no adapter_config.json (expected a PEFT adapter folder).")
+            .arg(f.adapterDir);
     }
     return {};
 }
@@ -75,7 +79,8 @@ RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) :
     auto* form = new QFormLayout;
     m_model = folderRow(this, form, tr("Model (folder or hub id)"));
     m_model->setPlaceholderText(tr("folder or org/name; empty: the adapter's base"));
-    m_model->setToolTip(tr("A HF checkpoint folder, or a hub id (org/name) resolved offline in the local Hugging Face cache"));
+    m_model->setToolTip(
+        tr("A HF checkpoint folder, or a hub id (org/name) resolved offline in the local Hugging Face cache"));
     m_revision = new QLineEdit(this);
     m_revision->setPlaceholderText(tr("main"));
     m_revision->setToolTip(tr("Branch, tag or commit of a hub id (resolved offline in the local cache)"));
@@ -85,12 +90,16 @@ RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) :
     m_checkpoint->setPlaceholderText(tr("latest"));
     m_checkpoint->setToolTip(tr("For a Trainer output folder: N of checkpoint-N, latest or best"));
     form->addRow(tr("Checkpoint"), m_checkpoint);
-    m_form = choiceBox(this, {QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")}, defaults.adapterForm,
-                   tr("unmerged: FQ(W)x + s·B(Ax); merged: FQ(W + s·BA)x; qat_after_peft: LoRA A/B fake-quantized too"));
+    m_form =
+        choiceBox(this, {QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")},
+                  defaults.adapterForm,
+                  tr("unmerged: FQ(W)x + s·B(Ax); merged: FQ(W + s·BA)x; qat_after_peft: LoRA A/B fake-quantized too"));
     form->addRow(tr("LoRA form"), m_form);
-    m_scheme = choiceBox(this, {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
-                            QStringLiteral("int8_dynamic_activation_int4_weight"), QStringLiteral("int8_dynamic_activation_intx_weight"),
-                            QStringLiteral("none")}, defaults.scheme, tr("torchao base config of QATConfig"));
+    m_scheme = choiceBox(this,
+                         {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
+                          QStringLiteral("int8_dynamic_activation_int4_weight"),
+                          QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")},
+                         defaults.scheme, tr("torchao base config of QATConfig"));
     form->addRow(tr("Scheme"), m_scheme);
     m_groupSize = new QSpinBox(this);
     m_groupSize->setRange(8, 4096);
@@ -98,18 +107,22 @@ RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) :
     m_groupSize->setToolTip(tr("elements per quantization group along K"));
     form->addRow(tr("Group size"), m_groupSize);
     m_repr = new QPlainTextEdit(this);
-    m_repr->setPlaceholderText(tr("or paste the config your training log printed, e.g. QATConfig(base_config="
-                                  "Int4WeightOnlyConfig(group_size=128, ...), step='prepare')"));
+    m_repr->setPlaceholderText(
+        tr("or paste the config your training log printed, e.g. QATConfig(base_config="
+           "Int4WeightOnlyConfig(group_size=128, ...), step='prepare')"));
     m_repr->setToolTip(tr("torchao's printed config (print(config)); when given it replaces scheme and group size"));
     m_repr->setMaximumHeight(70);
     form->addRow(tr("torchao config"), m_repr);
-    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")}, defaults.dtype, {});
+    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")},
+                        defaults.dtype, {});
     form->addRow(tr("dtype"), m_dtype);
     m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, defaults.deviceNumerics,
-                     tr("which device's rounding the run used (CUDA divides by 15 as a multiply by fp32(1/15))"));
+                         tr("which device's rounding the run used (CUDA divides by 15 as a multiply by fp32(1/15))"));
     form->addRow(tr("Device numerics"), m_device);
-    m_torchao = choiceBox(this, {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"), QStringLiteral("0.17"),
-                             QStringLiteral("0.18")}, defaults.torchaoVersion, tr("emulate that torchao release's behaviour"));
+    m_torchao = choiceBox(this,
+                          {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"),
+                           QStringLiteral("0.17"), QStringLiteral("0.18")},
+                          defaults.torchaoVersion, tr("emulate that torchao release's behaviour"));
     form->addRow(tr("torchao version"), m_torchao);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_error = errorLabel(this);
@@ -139,7 +152,8 @@ RecipeFields RecipeBuilderDialog::fields() const {
 
 void RecipeBuilderDialog::saveAndAccept() {
     if (m_model->text().trimmed().isEmpty() && m_adapter->text().trimmed().isEmpty()) {
-        m_error->setText(tr("Give the model (a folder or a hub id), or an adapter whose adapter_config.json names its base."));
+        m_error->setText(
+            tr("Give the model (a folder or a hub id), or an adapter whose adapter_config.json names its base."));
         return;
     }
     // Parsed before asking where to save: a missing hub model, checkpoint or a bad repr shows here.
@@ -158,8 +172,8 @@ void RecipeBuilderDialog::saveAndAccept() {
         return;
     }
     m_error->clear();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save %1 recipe").arg(m_side), m_side + QStringLiteral(".yaml"),
-                                                      tr("Recipes (*.yaml *.yml)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save %1 recipe").arg(m_side),
+                                                      m_side + QStringLiteral(".yaml"), tr("Recipes (*.yaml *.yml)"));
     if (path.isEmpty()) return;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(recipeYaml(fields()).toUtf8()) < 0 || !file.commit()) {

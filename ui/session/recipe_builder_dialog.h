@@ -15,17 +15,17 @@ class QSpinBox;
 namespace ql::ui {
 
 struct RecipeFields {
-    QString modelDir;              // folder or hub id (org/name); empty with an adapter: its base
-    QString revision;              // hub ids only; empty: main
-    QString adapterDir;            // empty: no adapter
-    QString checkpoint;            // Trainer output folder: N, latest, best; empty: latest
+    QString modelDir;    // folder or hub id (org/name); empty with an adapter: its base
+    QString revision;    // hub ids only; empty: main
+    QString adapterDir;  // empty: no adapter
+    QString checkpoint;  // Trainer output folder: N, latest, best; empty: latest
     QString adapterForm = QStringLiteral("unmerged");
     QString dtype = QStringLiteral("bfloat16");
     QString deviceNumerics = QStringLiteral("cuda");
     QString torchaoVersion = QStringLiteral("0.18");
     QString scheme = QStringLiteral("int4_weight_only");
     int groupSize = 128;
-    QString repr;                  // torchao's printed config; when set it replaces scheme/group size
+    QString repr;  // torchao's printed config; when set it replaces scheme/group size
 };
 
 // The recipe YAML of recipe.h for `fields` (paths written as given, every text value quoted).

@@ -9,7 +9,9 @@ namespace ql::ui {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 // The same file: canonical paths when both exist, else the cleaned absolute paths.
 bool samePath(const QString& a, const QString& b) {
@@ -23,24 +25,30 @@ QString checkpointText(const std::optional<std::int64_t>& step) {
 }
 
 void compareResolved(const QString& side, const Recipe& now, const SideSummary& ran, QStringList& out) {
-    const SideSummary nowSide{.recipeFile = now.sourceFile,
-                              .modelDir = now.modelDir,
-                              .adapterDir = now.adapter ? now.adapter->path : std::string(),
-                              .adapterForm = now.adapter ? std::string(adapterFormName(now.adapter->form)) : std::string(),
-                              .deviceNumerics = std::string(deviceNumericsName(now.deviceNumerics)),
-                              .torchaoVersion = std::to_string(now.torchaoVersion.major) + "." + std::to_string(now.torchaoVersion.minor)};
-    const std::optional<std::int64_t> stepNow =
-        now.adapter && now.adapter->checkpoint ? std::optional<std::int64_t>(now.adapter->checkpoint->step) : std::nullopt;
+    const SideSummary nowSide{
+        .recipeFile = now.sourceFile,
+        .modelDir = now.modelDir,
+        .adapterDir = now.adapter ? now.adapter->path : std::string(),
+        .adapterForm = now.adapter ? std::string(adapterFormName(now.adapter->form)) : std::string(),
+        .deviceNumerics = std::string(deviceNumericsName(now.deviceNumerics)),
+        .torchaoVersion = std::to_string(now.torchaoVersion.major) + "." + std::to_string(now.torchaoVersion.minor)};
+    const std::optional<std::int64_t> stepNow = now.adapter && now.adapter->checkpoint
+                                                    ? std::optional<std::int64_t>(now.adapter->checkpoint->step)
+                                                    : std::nullopt;
     const auto differ = [&](const QString& what, const QString& report, const QString& recipe) {
-        if (report != recipe) out << QObject::tr("%1: the report ran %2 %3; the recipe now gives %4").arg(side, what, report, recipe);
+        if (report != recipe)
+            out << QObject::tr("%1: the report ran %2 %3; the recipe now gives %4").arg(side, what, report, recipe);
     };
-    differ(QObject::tr("the Trainer checkpoint"), checkpointText(ran.resolution.checkpointStep), checkpointText(stepNow));
+    differ(QObject::tr("the Trainer checkpoint"), checkpointText(ran.resolution.checkpointStep),
+           checkpointText(stepNow));
     if (!samePath(qs(ran.adapterDir), qs(nowSide.adapterDir)) && stepNow == ran.resolution.checkpointStep) {
         differ(QObject::tr("the adapter"), qs(ran.adapterDir), qs(nowSide.adapterDir));
     }
-    if (!samePath(qs(ran.modelDir), qs(nowSide.modelDir))) differ(QObject::tr("the model"), qs(ran.modelDir), qs(nowSide.modelDir));
+    if (!samePath(qs(ran.modelDir), qs(nowSide.modelDir)))
+        differ(QObject::tr("the model"), qs(ran.modelDir), qs(nowSide.modelDir));
     differ(QObject::tr("adapter form"), qs(ran.adapterForm), qs(nowSide.adapterForm));
-    if (!ran.deviceNumerics.empty()) differ(QObject::tr("device numerics"), qs(ran.deviceNumerics), qs(nowSide.deviceNumerics));
+    if (!ran.deviceNumerics.empty())
+        differ(QObject::tr("device numerics"), qs(ran.deviceNumerics), qs(nowSide.deviceNumerics));
     if (!ran.torchaoVersion.empty()) differ(QObject::tr("torchao"), qs(ran.torchaoVersion), qs(nowSide.torchaoVersion));
 }
 

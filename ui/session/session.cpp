@@ -49,15 +49,17 @@ Result<Session> sessionFromJson(const QByteArray& json, const QString& sourceNam
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (!document.isObject()) {
-        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1: not a JSON object (%2)")
-                                                      .arg(sourceName, parseError.errorString()).toStdString());
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("%1: not a JSON object (%2)").arg(sourceName, parseError.errorString()).toStdString());
     }
     const QJsonObject object = document.object();
     if (object.value(QStringLiteral("format")).toString() != kFormat ||
         object.value(QStringLiteral("version")).toInt() != kSessionVersion) {
-        return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("%1: expected \"format\": \"%2\" and \"version\": %3")
-                             .arg(sourceName, kFormat).arg(kSessionVersion).toStdString());
+        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1: expected \"format\": \"%2\" and \"version\": %3")
+                                                      .arg(sourceName, kFormat)
+                                                      .arg(kSessionVersion)
+                                                      .toStdString());
     }
     Session session;
     session.trainRecipe = object.value(QStringLiteral("train_recipe")).toString();
@@ -66,8 +68,10 @@ Result<Session> sessionFromJson(const QByteArray& json, const QString& sourceNam
     session.device = object.value(QStringLiteral("device")).toString(QStringLiteral("cpu"));
     session.attention = object.value(QStringLiteral("attention")).toString(QStringLiteral("sdpa"));
     if (session.attention != QLatin1String("sdpa") && session.attention != QLatin1String("eager")) {
-        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1: \"attention\" must be \"sdpa\" or \"eager\", got \"%2\"")
-                                                      .arg(sourceName, session.attention).toStdString());
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("%1: \"attention\" must be \"sdpa\" or \"eager\", got \"%2\"")
+                             .arg(sourceName, session.attention)
+                             .toStdString());
     }
     session.weightAtol = object.value(QStringLiteral("weight_atol")).toDouble(session.weightAtol);
     session.weightRtol = object.value(QStringLiteral("weight_rtol")).toDouble(session.weightRtol);
@@ -83,8 +87,9 @@ Result<Session> sessionFromJson(const QByteArray& json, const QString& sourceNam
 Status saveSession(const Session& session, const QString& path) {
     QSaveFile file(path);  // atomic: temporary file + rename
     if (!file.open(QIODevice::WriteOnly) || file.write(sessionToJson(session)) < 0 || !file.commit()) {
-        return makeError(ErrorCode::Io, QStringLiteral("%1: cannot write the session (%2)")
-                                            .arg(path, file.errorString()).toStdString());
+        return makeError(
+            ErrorCode::Io,
+            QStringLiteral("%1: cannot write the session (%2)").arg(path, file.errorString()).toStdString());
     }
     return Ok{};
 }
@@ -92,8 +97,9 @@ Status saveSession(const Session& session, const QString& path) {
 Result<Session> loadSession(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(ErrorCode::NotFound, QStringLiteral("%1: cannot open the session (%2)")
-                                                  .arg(path, file.errorString()).toStdString());
+        return makeError(
+            ErrorCode::NotFound,
+            QStringLiteral("%1: cannot open the session (%2)").arg(path, file.errorString()).toStdString());
     }
     return sessionFromJson(file.readAll(), path);
 }

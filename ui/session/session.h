@@ -12,19 +12,19 @@
 namespace ql::ui {
 
 struct Session {
-    QString trainRecipe;     // path of the train-side recipe YAML
-    QString evalRecipe;      // path of the eval-side recipe YAML
+    QString trainRecipe;                                  // path of the train-side recipe YAML
+    QString evalRecipe;                                   // path of the eval-side recipe YAML
     QString prompts = QString::fromUtf8(kDefaultPrompt);  // one prompt per line; blank lines ignored
     QString device = QStringLiteral("cpu");
     QString attention = QStringLiteral("sdpa");  // sdpa | eager (transformers' attn_implementation)
-    double weightAtol = 0.0;                      // defaults of VerifyRequest: weights bit-exact,
+    double weightAtol = 0.0;                     // defaults of VerifyRequest: weights bit-exact,
     double weightRtol = 0.0;
-    double logitAtol = 1e-5;                      //   logits and hidden states within 1e-5
+    double logitAtol = 1e-5;  //   logits and hidden states within 1e-5
     double logitRtol = 1e-5;
     bool checkActivations = true;
     bool checkConvert = true;
     bool checkAdapterMerge = true;
-    QString reportPath;      // the report JSON shown when the session was saved (empty: none)
+    QString reportPath;  // the report JSON shown when the session was saved (empty: none)
 
     // What the CLI runs without --prompts; shown in the Prompts box, never substituted silently.
     static constexpr const char* kDefaultPrompt = "The quick brown fox jumps over the lazy dog.";

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleValidator>
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QFileDialog>
@@ -13,12 +14,10 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMimeData>
-#include <QDoubleValidator>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
-
 #include <tuple>
 
 #include "ui/session/checkpoint_dialog.h"
@@ -40,15 +39,21 @@ double toleranceValue(const QLineEdit* edit) {
 }  // namespace
 
 SessionPanel::SessionPanel(QWidget* parent)
-    : QWidget(parent), m_prompts(new QPlainTextEdit(this)), m_device(new QComboBox(this)), m_attention(new QComboBox(this)),
-      m_run(new QPushButton(tr("Run verification"), this)), m_activations(new QCheckBox(tr("Activations"), this)), m_convert(new QCheckBox(tr("Convert"), this)),
+    : QWidget(parent),
+      m_prompts(new QPlainTextEdit(this)),
+      m_device(new QComboBox(this)),
+      m_attention(new QComboBox(this)),
+      m_run(new QPushButton(tr("Run verification"), this)),
+      m_activations(new QCheckBox(tr("Activations"), this)),
+      m_convert(new QCheckBox(tr("Convert"), this)),
       m_merge(new QCheckBox(tr("Adapter merge"), this)) {
     setAcceptDrops(true);
     auto* form = new QFormLayout;
     auto* fromCheckpoint = new QToolButton(this);
     fromCheckpoint->setText(tr("Open checkpoint…"));
     fromCheckpoint->setObjectName(QStringLiteral("openCheckpoint"));
-    fromCheckpoint->setToolTip(tr("Build both recipes from a training checkpoint: train unmerged, eval merged, same numerics"));
+    fromCheckpoint->setToolTip(
+        tr("Build both recipes from a training checkpoint: train unmerged, eval merged, same numerics"));
     form->addRow(tr("From a run"), fromCheckpoint);
     connect(fromCheckpoint, &QToolButton::clicked, this, &SessionPanel::openCheckpoint);
     m_trainSummary = new QLabel(this);
@@ -70,8 +75,9 @@ SessionPanel::SessionPanel(QWidget* parent)
     }
     form->addRow(tr("Checks"), checks);
     m_prompts->setPlaceholderText(tr("One prompt per line (at least one)"));
-    m_prompts->setToolTip(tr("Prompts for the logits and activations checks, one per line; an empty box is refused, "
-                             "as the command line refuses an empty prompt file"));
+    m_prompts->setToolTip(
+        tr("Prompts for the logits and activations checks, one per line; an empty box is refused, "
+           "as the command line refuses an empty prompt file"));
     m_prompts->setPlainText(Session().prompts);
     m_run->setObjectName(QStringLiteral("runButton"));
     m_run->setToolTip(tr("Run every check on the worker thread (Ctrl+R); Esc cancels"));
@@ -102,20 +108,22 @@ QLineEdit* SessionPanel::addToleranceEdit(const QString& toolTip) {
 
 void SessionPanel::addRunOptions(QFormLayout* form) {
     m_device->addItems({QStringLiteral("cpu"), QStringLiteral("cuda")});
-    m_device->setToolTip(tr("Where QuantLens computes (the recipes' device_numerics say which rounding each side used)"));
+    m_device->setToolTip(
+        tr("Where QuantLens computes (the recipes' device_numerics say which rounding each side used)"));
     form->addRow(tr("Compute on"), m_device);
     m_attention->addItem(tr("sdpa (transformers' default)"), QStringLiteral("sdpa"));
     m_attention->addItem(tr("eager (attn_implementation=\"eager\")"), QStringLiteral("eager"));
-    m_attention->setToolTip(tr("Attention kernel of both forwards. Match your notebook: eager reproduces transformers' "
-                               "eager attention bit for bit; sdpa differs from it in the last bits of bf16 logits"));
+    m_attention->setToolTip(
+        tr("Attention kernel of both forwards. Match your notebook: eager reproduces transformers' "
+           "eager attention bit for bit; sdpa differs from it in the last bits of bf16 logits"));
     form->addRow(tr("Attention"), m_attention);
     const QString rule = tr("a pair is close when |a−b| ≤ atol OR |a−b| ≤ rtol·|b| (b = eval side)");
     m_weightAtol = addToleranceEdit(tr("Weights: absolute tolerance; ") + rule);
     m_weightRtol = addToleranceEdit(tr("Weights: relative tolerance; ") + rule);
     m_logitAtol = addToleranceEdit(tr("Logits and hidden states: absolute tolerance; ") + rule);
     m_logitRtol = addToleranceEdit(tr("Logits and hidden states: relative tolerance; ") + rule);
-    for (const auto& [label, atol, rtol] : {std::tuple{tr("Weights"), m_weightAtol, m_weightRtol},
-                                            std::tuple{tr("Logits"), m_logitAtol, m_logitRtol}}) {
+    for (const auto& [label, atol, rtol] :
+         {std::tuple{tr("Weights"), m_weightAtol, m_weightRtol}, std::tuple{tr("Logits"), m_logitAtol, m_logitRtol}}) {
         auto* row = new QHBoxLayout;
         row->addWidget(new QLabel(tr("atol"), this));
         row->addWidget(atol);

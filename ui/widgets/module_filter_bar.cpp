@@ -7,7 +7,6 @@
 #include <QLineEdit>
 #include <QSignalBlocker>
 #include <QSpinBox>
-
 #include <algorithm>
 #include <climits>
 
@@ -18,17 +17,24 @@
 namespace ql::ui {
 
 ModuleFilterBar::ModuleFilterBar(ModuleFilterState* state, QWidget* parent)
-    : QWidget(parent), m_state(state), m_search(new QLineEdit(this)), m_regex(new QCheckBox(tr("Regex"), this)),
-      m_layerFrom(new QSpinBox(this)), m_layerTo(new QSpinBox(this)), m_projection(new QComboBox(this)),
-      m_failingOnly(new QCheckBox(tr("Failing only"), this)), m_count(new QLabel(this)) {
+    : QWidget(parent),
+      m_state(state),
+      m_search(new QLineEdit(this)),
+      m_regex(new QCheckBox(tr("Regex"), this)),
+      m_layerFrom(new QSpinBox(this)),
+      m_layerTo(new QSpinBox(this)),
+      m_projection(new QComboBox(this)),
+      m_failingOnly(new QCheckBox(tr("Failing only"), this)),
+      m_count(new QLabel(this)) {
     m_search->setObjectName(QStringLiteral("moduleSearch"));
     m_search->setPlaceholderText(tr("Search modules (e.g. layers.1[0-9].mlp)"));
     m_search->setClearButtonEnabled(true);
     m_search->setToolTip(tr("Case-insensitive text in the module name; tick Regex for a regular expression"));
     m_regex->setToolTip(tr("Treat the search text as a regular expression (PCRE)"));
     m_layerFrom->setToolTip(tr("First decoder layer shown"));
-    m_layerTo->setToolTip(tr("Last decoder layer shown; modules outside the decoder stack (lm_head) show only "
-                             "while the range covers every layer"));
+    m_layerTo->setToolTip(
+        tr("Last decoder layer shown; modules outside the decoder stack (lm_head) show only "
+           "while the range covers every layer"));
     m_projection->setToolTip(tr("Show one projection type only"));
     m_failingOnly->setToolTip(tr("Only modules outside the weight tolerance"));
     auto* layout = new QHBoxLayout(this);
@@ -62,11 +68,11 @@ void ModuleFilterBar::setModules(const std::vector<WeightModuleResult>* modules)
             if (!types.contains(qs(m.layerType))) types << qs(m.layerType);
         }
     }
-    std::stable_sort(types.begin(), types.end(), [](const QString& a, const QString& b) {
-        return projectionRank(a) < projectionRank(b);
-    });
+    std::stable_sort(types.begin(), types.end(),
+                     [](const QString& a, const QString& b) { return projectionRank(a) < projectionRank(b); });
     {
-        const QSignalBlocker b1(m_search), b2(m_regex), b3(m_layerFrom), b4(m_layerTo), b5(m_projection), b6(m_failingOnly);
+        const QSignalBlocker b1(m_search), b2(m_regex), b3(m_layerFrom), b4(m_layerTo), b5(m_projection),
+            b6(m_failingOnly);
         m_search->clear();
         m_regex->setChecked(false);
         m_layerFrom->setRange(0, lastLayer);
@@ -93,15 +99,16 @@ void ModuleFilterBar::applyToState() {
     filter.failingOnly = m_failingOnly->isChecked();
     const QString error = filter.errorText();
     m_search->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
-    m_search->setToolTip(error.isEmpty() ? tr("Case-insensitive text in the module name; tick Regex for a regular expression")
-                                         : error);
+    m_search->setToolTip(
+        error.isEmpty() ? tr("Case-insensitive text in the module name; tick Regex for a regular expression") : error);
     m_state->setFilter(filter);
 }
 
 void ModuleFilterBar::updateCount() {
     const int total = m_modules ? static_cast<int>(m_modules->size()) : 0;
     const int shown = m_modules ? static_cast<int>(m_state->acceptedIndices(*m_modules).size()) : 0;
-    m_count->setText(m_state->filter().isActive() ? tr("%1 of %2 modules").arg(shown).arg(total) : tr("%1 modules").arg(total));
+    m_count->setText(m_state->filter().isActive() ? tr("%1 of %2 modules").arg(shown).arg(total)
+                                                  : tr("%1 modules").arg(total));
 }
 
 }  // namespace ql::ui

@@ -6,7 +6,6 @@
 #include <quantlens/verify_report.h>
 
 #include <QComboBox>
-
 #include <vector>
 
 class QStandardItemModel;

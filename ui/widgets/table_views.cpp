@@ -28,11 +28,12 @@ void addCsvExport(QTableView* view) {
 
 void exportTableCsv(QTableView* view) {
     if (!view || !view->model()) return;
-    const QString path = QFileDialog::getSaveFileName(view, QObject::tr("Export table"), view->objectName() + QStringLiteral(".csv"),
-                                                      QObject::tr("CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        view, QObject::tr("Export table"), view->objectName() + QStringLiteral(".csv"), QObject::tr("CSV (*.csv)"));
     if (path.isEmpty()) return;
     const Status status = writeCsv(*view->model(), path);
-    if (!status) QMessageBox::critical(view, QObject::tr("Export table"), QString::fromStdString(status.error().message));
+    if (!status)
+        QMessageBox::critical(view, QObject::tr("Export table"), QString::fromStdString(status.error().message));
 }
 
 }  // namespace ql::ui

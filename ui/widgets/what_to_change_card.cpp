@@ -44,8 +44,9 @@ void WhatToChangeCard::setReport(const std::shared_ptr<const VerifyReport>& repo
     m_table->setText(diagnosisHtml(d, false));
     const bool writable = d.fixedRecipeMatchesTrain && !d.fixedEvalYaml.empty();
     m_write->setEnabled(writable);
-    m_write->setToolTip(writable ? tr("The eval recipe with every difference set to train's value; its track matched train")
-                                 : tr("Not offered: with every recipe difference reverted eval still differs from train"));
+    m_write->setToolTip(writable
+                            ? tr("The eval recipe with every difference set to train's value; its track matched train")
+                            : tr("Not offered: with every recipe difference reverted eval still differs from train"));
 }
 
 QString WhatToChangeCard::writeTo(const QString& path) const {
@@ -58,8 +59,8 @@ QString WhatToChangeCard::writeTo(const QString& path) const {
 
 void WhatToChangeCard::onWrite() {
     const QString start = m_report ? QFileInfo(qs(m_report->eval.recipeFile)).absolutePath() : QString();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Write fixed eval recipe"), start + QStringLiteral("/eval_fixed.yaml"),
-                                                      tr("Recipes (*.yaml *.yml)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Write fixed eval recipe"), start + QStringLiteral("/eval_fixed.yaml"), tr("Recipes (*.yaml *.yml)"));
     if (path.isEmpty()) return;
     if (const QString error = writeTo(path); !error.isEmpty()) {
         QMessageBox::warning(this, tr("Write fixed eval recipe"), error);

@@ -23,14 +23,14 @@ class Checkpoint;
 
 // adapter_config.json, LoRA fields (names follow PEFT's LoraConfig).
 struct LoraConfig {
-    std::string peftType = "LORA";            // peft_type
-    std::string taskType;                     // task_type ("" when null)
-    std::string baseModelNameOrPath;          // base_model_name_or_path ("" when null)
-    std::string peftVersion;                  // peft_version ("" when absent)
-    std::string revision;                     // revision of the base model on the Hub ("" when null)
-    std::int64_t r = 8;                       // r
-    double loraAlpha = 8.0;                   // lora_alpha
-    bool useRslora = false;                   // use_rslora: scaling = alpha / sqrt(r)
+    std::string peftType = "LORA";    // peft_type
+    std::string taskType;             // task_type ("" when null)
+    std::string baseModelNameOrPath;  // base_model_name_or_path ("" when null)
+    std::string peftVersion;          // peft_version ("" when absent)
+    std::string revision;             // revision of the base model on the Hub ("" when null)
+    std::int64_t r = 8;               // r
+    double loraAlpha = 8.0;           // lora_alpha
+    bool useRslora = false;           // use_rslora: scaling = alpha / sqrt(r)
     // target_modules: a list (match = exact name or name ends with "." + entry), or one regex
     // string (full match), or "all-linear" (all Linear modules except the output layer).
     std::vector<std::string> targetModules;
@@ -41,13 +41,13 @@ struct LoraConfig {
     // rank_pattern / alpha_pattern in JSON order (PEFT takes the first matching key).
     std::vector<std::pair<std::string, std::int64_t>> rankPattern;
     std::vector<std::pair<std::string, double>> alphaPattern;
-    std::vector<std::string> modulesToSave;   // modules_to_save
-    bool fanInFanOut = false;                 // fan_in_fan_out
-    bool useDora = false;                     // use_dora
-    bool loraBias = false;                    // lora_bias
-    std::string bias = "none";                // bias: "none", "all", "lora_only"
+    std::vector<std::string> modulesToSave;       // modules_to_save
+    bool fanInFanOut = false;                     // fan_in_fan_out
+    bool useDora = false;                         // use_dora
+    bool loraBias = false;                        // lora_bias
+    std::string bias = "none";                    // bias: "none", "all", "lora_only"
     std::vector<std::int64_t> layersToTransform;  // layers_to_transform (int or list); empty = all
-    std::vector<std::string> layersPattern;   // layers_pattern (string or list); empty = default
+    std::vector<std::string> layersPattern;       // layers_pattern (string or list); empty = default
 
     // Rank / alpha / scaling for the module `name` (e.g. "model.layers.3.self_attn.q_proj"),
     // applying rank_pattern/alpha_pattern with PEFT's get_pattern_key rule: the first key k (JSON
@@ -68,7 +68,7 @@ enum class LoraModuleKind { Linear, Embedding };
 
 // One LoRA-adapted base module.
 struct LoraModule {
-    std::string name;              // base module name, e.g. "model.layers.0.self_attn.q_proj"
+    std::string name;  // base module name, e.g. "model.layers.0.self_attn.q_proj"
     LoraModuleKind kind = LoraModuleKind::Linear;
     std::int64_t rank = 0;         // rows of lora_A (checked against config/pattern)
     double alpha = 0.0;            // from lora_alpha / alpha_pattern
@@ -78,8 +78,8 @@ struct LoraModule {
     DType dtype = DType::F32;      // dtype of lora_A
     std::string loraAKey;          // tensor names in adapter_model.safetensors
     std::string loraBKey;
-    std::string loraBBiasKey;      // "" unless lora_bias
-    std::string magnitudeKey;      // "" unless DoRA (lora_magnitude_vector)
+    std::string loraBBiasKey;  // "" unless lora_bias
+    std::string magnitudeKey;  // "" unless DoRA (lora_magnitude_vector)
 };
 
 // A tensor of the adapter file that is not a LoRA factor: modules_to_save copies, trained
@@ -92,8 +92,8 @@ struct AdapterExtraTensor {
 struct LoraAdapter {
     std::filesystem::path directory;
     LoraConfig config;
-    SafetensorsFile weights;              // adapter_model.safetensors (mmapped)
-    std::vector<LoraModule> modules;      // sorted by name
+    SafetensorsFile weights;          // adapter_model.safetensors (mmapped)
+    std::vector<LoraModule> modules;  // sorted by name
     std::vector<AdapterExtraTensor> extras;
 };
 

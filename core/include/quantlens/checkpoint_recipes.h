@@ -27,7 +27,7 @@ struct CheckpointRecipeOptions {
     std::string dtype = "bfloat16";
     std::string deviceNumerics = "cuda";
     std::string torchaoVersion = "0.18";
-    std::string trainForm = "unmerged";       // adapter form on each side: unmerged, merged or qat_after_peft
+    std::string trainForm = "unmerged";  // adapter form on each side: unmerged, merged or qat_after_peft
     std::string evalForm = "merged";
 };
 

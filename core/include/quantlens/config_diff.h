@@ -21,8 +21,8 @@ inline constexpr int kConfigDiffSchemaVersion = 1;
 enum class DiffClass { Same, NoEffect, ChangesNumerics };
 
 struct ConfigFieldDiff {
-    std::string field;        // e.g. "group_size", "effective.fake_quant_group_size"
-    std::string train;        // value on the train side (canonical text)
+    std::string field;  // e.g. "group_size", "effective.fake_quant_group_size"
+    std::string train;  // value on the train side (canonical text)
     std::string eval;
     DiffClass verdict = DiffClass::Same;
     std::string explanation;  // why it does / does not change numerics (empty when Same)
@@ -32,12 +32,12 @@ enum class FindingSeverity { Info, Warning, Error };
 
 // A pitfall: applies to one side or to the pair, independent of the field table.
 struct ConfigFinding {
-    std::string id;            // stable identifier, e.g. "fake_group_size_128"
-    std::string side;          // "train", "eval" or "both"
-    std::string field;         // the recipe / torchao field it is about
+    std::string id;     // stable identifier, e.g. "fake_group_size_128"
+    std::string side;   // "train", "eval" or "both"
+    std::string field;  // the recipe / torchao field it is about
     FindingSeverity severity = FindingSeverity::Warning;
     bool changesNumerics = false;  // the pair's numerics differ because of it
-    std::string message;       // one paragraph, names the field and the torchao issue/PR
+    std::string message;           // one paragraph, names the field and the torchao issue/PR
 };
 
 // A quantized Linear of the model, for the K-divisibility check.
@@ -47,9 +47,9 @@ struct LayerShape {
 };
 
 struct ConfigDiff {
-    std::vector<ConfigFieldDiff> fields;   // every compared field, Same rows included
+    std::vector<ConfigFieldDiff> fields;  // every compared field, Same rows included
     std::vector<ConfigFinding> findings;
-    bool sameNumerics = true;              // no field ChangesNumerics, no finding changesNumerics or Error
+    bool sameNumerics = true;  // no field ChangesNumerics, no finding changesNumerics or Error
 };
 
 // Diffs `train` against `eval`. `layers` (optional) enables the K % group_size check.
@@ -66,8 +66,8 @@ std::string configDiffToJson(const ConfigDiff& diff);
 Result<std::vector<LayerShape>> parseLayerShapes(std::string_view text, const std::string& sourceName);
 
 // One table per enum gives every spelling: the JSON id (snake_case) and the display text for people.
-std::string_view diffClassId(DiffClass verdict);            // "same", "no_effect", "changes_numerics" (JSON)
-std::string_view diffClassName(DiffClass verdict);          // "same", "no effect", "changes numerics" (display)
+std::string_view diffClassId(DiffClass verdict);    // "same", "no_effect", "changes_numerics" (JSON)
+std::string_view diffClassName(DiffClass verdict);  // "same", "no effect", "changes numerics" (display)
 std::optional<DiffClass> diffClassFromId(std::string_view id);
 std::string_view findingSeverityName(FindingSeverity severity);  // "info", "warning", "error" (JSON and display)
 std::optional<FindingSeverity> findingSeverityFromName(std::string_view name);

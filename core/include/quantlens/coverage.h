@@ -31,14 +31,14 @@ struct CoverageRow {
     // fake_quant_disabled, embedding_not_selected.
     std::string reasonId;
     std::string reason;
-    std::string tiedTo;               // the module sharing this weight, "" when untied
+    std::string tiedTo;  // the module sharing this weight, "" when untied
 };
 
 // What decides the fake quantizers at run time besides the recipe: the adapter's training step
 // (for fake_quant_after_steps), when known.
 struct CoverageContext {
-    const LoraConfig* adapter = nullptr;      // the side's adapter config, if any
-    std::optional<std::int64_t> globalStep;   // the adapter checkpoint's step
+    const LoraConfig* adapter = nullptr;     // the side's adapter config, if any
+    std::optional<std::int64_t> globalStep;  // the adapter checkpoint's step
 };
 
 // The rows in model order: embed_tokens, each layer's q,k,v,o,gate,up,down (+ LoRA factors), lm_head.

@@ -16,8 +16,8 @@ namespace ql {
 inline constexpr const char* kFixedEvalHeader = "# Written by QuantLens (verify --write-fixed-eval)";
 
 struct FixedEvalRecipe {
-    std::string yaml;                   // parses as a recipe; see the header comment for what it holds
-    std::vector<std::string> changed;   // "adapter.form: merged -> unmerged", one line per numerics field changed
+    std::string yaml;                  // parses as a recipe; see the header comment for what it holds
+    std::vector<std::string> changed;  // "adapter.form: merged -> unmerged", one line per numerics field changed
 };
 
 // `changedFields`: the config check's numerics-changing fields with their values, written as comments.

@@ -43,13 +43,13 @@ struct InspectTensorRow {
 
 // A 2-D "<module>.weight" tensor (a Linear or Embedding weight), or a torchao-quantized weight.
 struct InspectModuleRow {
-    std::string name;               // module name, e.g. "model.layers.0.mlp.up_proj"
-    std::int64_t inFeatures = 0;    // weight shape [out, in] (logical shape when quantized)
+    std::string name;             // module name, e.g. "model.layers.0.mlp.up_proj"
+    std::int64_t inFeatures = 0;  // weight shape [out, in] (logical shape when quantized)
     std::int64_t outFeatures = 0;
-    DType dtype = DType::F32;       // weight dtype (quantized: dtype of :qdata)
-    std::uint64_t bytes = 0;        // all tensors of the module (weight, bias, qdata/scale/zero_point)
+    DType dtype = DType::F32;  // weight dtype (quantized: dtype of :qdata)
+    std::uint64_t bytes = 0;   // all tensors of the module (weight, bias, qdata/scale/zero_point)
     bool hasBias = false;
-    std::string quantization;       // "" or e.g. "torchao Int4Tensor" (from metadata _type)
+    std::string quantization;  // "" or e.g. "torchao Int4Tensor" (from metadata _type)
 };
 
 struct InspectDTypeTotal {
@@ -61,23 +61,23 @@ struct InspectDTypeTotal {
 struct InspectReport {
     InspectKind kind = InspectKind::SafetensorsFile;
     std::filesystem::path path;
-    std::optional<ModelConfig> config;              // config.json when present
-    std::vector<InspectTensorRow> tensors;          // sorted by name
-    std::vector<InspectModuleRow> modules;          // sorted by name
-    std::uint64_t totalElements = 0;                // sum of numel over tensors
+    std::optional<ModelConfig> config;      // config.json when present
+    std::vector<InspectTensorRow> tensors;  // sorted by name
+    std::vector<InspectModuleRow> modules;  // sorted by name
+    std::uint64_t totalElements = 0;        // sum of numel over tensors
     std::uint64_t totalBytes = 0;
-    std::vector<InspectDTypeTotal> perDtype;        // in DType order
-    std::optional<LoraConfig> adapterConfig;        // adapters
-    std::vector<LoraModule> adapterModules;         // LoRA targets with rank/alpha/scaling
+    std::vector<InspectDTypeTotal> perDtype;  // in DType order
+    std::optional<LoraConfig> adapterConfig;  // adapters
+    std::vector<LoraModule> adapterModules;   // LoRA targets with rank/alpha/scaling
     std::vector<AdapterExtraTensor> adapterExtras;
-    std::optional<TrainerState> trainerState;       // trainer checkpoints
+    std::optional<TrainerState> trainerState;  // trainer checkpoints
     std::optional<TrainerCheckpointDir> trainerDir;
     std::vector<TrainerCheckpointSummary> trainerCheckpoints;  // checkpoint-N/ of a Trainer output folder
     std::optional<std::filesystem::path> inspectedCheckpoint;  // the checkpoint-N/ whose files are listed
-    std::optional<HubSnapshot> hub;                 // set when PATH was a hub id resolved in the HF cache
-    bool torchaoTensorsFound = false;               // any "<name>:qdata" tensor
-    std::string quantizationConfigJson;             // config.json quantization_config, "" if none
-    std::vector<std::string> notes;                 // non-fatal observations
+    std::optional<HubSnapshot> hub;                            // set when PATH was a hub id resolved in the HF cache
+    bool torchaoTensorsFound = false;                          // any "<name>:qdata" tensor
+    std::string quantizationConfigJson;                        // config.json quantization_config, "" if none
+    std::vector<std::string> notes;                            // non-fatal observations
 };
 
 struct InspectOptions {

@@ -35,45 +35,45 @@ const char* ropeTypeName(RopeType type);
 // Normalised rope_scaling (v4) / rope_parameters (v5). Fields unused by `type` keep their defaults.
 struct RopeScaling {
     RopeType type = RopeType::Default;
-    double factor = 1.0;                              // linear and llama3
-    double lowFreqFactor = 1.0;                       // llama3: low_freq_factor
-    double highFreqFactor = 4.0;                      // llama3: high_freq_factor
-    std::int64_t originalMaxPositionEmbeddings = 0;   // llama3: original_max_position_embeddings
+    double factor = 1.0;                             // linear and llama3
+    double lowFreqFactor = 1.0;                      // llama3: low_freq_factor
+    double highFreqFactor = 4.0;                     // llama3: high_freq_factor
+    std::int64_t originalMaxPositionEmbeddings = 0;  // llama3: original_max_position_embeddings
 };
 
 struct ModelConfig {
-    std::string architecture;    // architectures[0], e.g. "Qwen3ForCausalLM"
+    std::string architecture;  // architectures[0], e.g. "Qwen3ForCausalLM"
     ModelFamily family = ModelFamily::Llama;
-    std::string modelType;       // "qwen3", "qwen2", "llama", "mistral"
-    std::int64_t hiddenSize = 0;            // hidden_size (H)
-    std::int64_t intermediateSize = 0;      // intermediate_size (I)
-    std::int64_t numHiddenLayers = 0;       // num_hidden_layers (L)
-    std::int64_t numAttentionHeads = 0;     // num_attention_heads (nH)
-    std::int64_t numKeyValueHeads = 0;      // num_key_value_heads (nKV); null/absent -> nH
-    std::int64_t headDim = 0;               // head_dim (D); null/absent -> H / nH
-    std::int64_t vocabSize = 0;             // vocab_size (V)
-    std::int64_t maxPositionEmbeddings = 0; // max_position_embeddings
-    double rmsNormEps = 1e-6;               // rms_norm_eps
-    double ropeTheta = 10000.0;             // rope_theta (v4 top level or v5 rope_parameters)
-    RopeScaling ropeScaling;                // rope_scaling (v4) / rope_parameters (v5)
-    bool tieWordEmbeddings = false;         // tie_word_embeddings (family default when absent)
-    bool attentionBias = false;             // attention_bias as written (see qkvBias/oProjBias)
-    bool mlpBias = false;                   // mlp_bias as written (see mlpHasBias)
+    std::string modelType;                      // "qwen3", "qwen2", "llama", "mistral"
+    std::int64_t hiddenSize = 0;                // hidden_size (H)
+    std::int64_t intermediateSize = 0;          // intermediate_size (I)
+    std::int64_t numHiddenLayers = 0;           // num_hidden_layers (L)
+    std::int64_t numAttentionHeads = 0;         // num_attention_heads (nH)
+    std::int64_t numKeyValueHeads = 0;          // num_key_value_heads (nKV); null/absent -> nH
+    std::int64_t headDim = 0;                   // head_dim (D); null/absent -> H / nH
+    std::int64_t vocabSize = 0;                 // vocab_size (V)
+    std::int64_t maxPositionEmbeddings = 0;     // max_position_embeddings
+    double rmsNormEps = 1e-6;                   // rms_norm_eps
+    double ropeTheta = 10000.0;                 // rope_theta (v4 top level or v5 rope_parameters)
+    RopeScaling ropeScaling;                    // rope_scaling (v4) / rope_parameters (v5)
+    bool tieWordEmbeddings = false;             // tie_word_embeddings (family default when absent)
+    bool attentionBias = false;                 // attention_bias as written (see qkvBias/oProjBias)
+    bool mlpBias = false;                       // mlp_bias as written (see mlpHasBias)
     std::optional<std::int64_t> slidingWindow;  // effective sliding_window (null for Qwen when unused)
-    bool useSlidingWindow = false;          // use_sliding_window (Qwen2/Qwen3)
-    std::int64_t maxWindowLayers = 0;       // max_window_layers (Qwen2/Qwen3)
+    bool useSlidingWindow = false;              // use_sliding_window (Qwen2/Qwen3)
+    std::int64_t maxWindowLayers = 0;           // max_window_layers (Qwen2/Qwen3)
     // Per layer (size L): "full_attention" or "sliding_attention"; the saved layer_types when
     // present, else derived as transformers' configs do (Qwen2/Qwen3, e.g. configuration_qwen3.py:
     // sliding iff sliding_window is in effect and layer >= max_window_layers; Mistral: every layer
     // when sliding_window is set).
     std::vector<std::string> layerTypes;
-    std::string hiddenAct = "silu";         // hidden_act
-    std::string torchDtype;                 // torch_dtype (v4) or dtype (v5), e.g. "bfloat16"; "" absent
-    std::int64_t pretrainingTp = 1;         // pretraining_tp (Llama 2 legacy)
+    std::string hiddenAct = "silu";  // hidden_act
+    std::string torchDtype;          // torch_dtype (v4) or dtype (v5), e.g. "bfloat16"; "" absent
+    std::int64_t pretrainingTp = 1;  // pretraining_tp (Llama 2 legacy)
     std::optional<std::int64_t> bosTokenId;
     std::vector<std::int64_t> eosTokenIds;  // eos_token_id: an int or a list
     std::optional<std::int64_t> padTokenId;
-    std::string quantizationConfigJson;     // raw JSON text of quantization_config; "" when absent
+    std::string quantizationConfigJson;  // raw JSON text of quantization_config; "" when absent
 
     // q/k/v projections carry a bias: always for Qwen2, never for Mistral, attention_bias for
     // Llama/Qwen3 (as the transformers modeling files construct them).

@@ -18,17 +18,27 @@ namespace ql {
 // Which torchao base config (or none: the float model, form F).
 enum class QuantScheme {
     None,
-    Int4WeightOnly,                      // Int4WeightOnlyConfig (version 2)
-    IntxWeightOnly,                      // IntxWeightOnlyConfig (version 2)
-    Int8DynamicActivationIntxWeight,     // Int8DynamicActivationIntxWeightConfig (version 2)
-    Int8DynamicActivationInt4Weight,     // 8da4w (Int8DynamicActivationInt4WeightConfig)
-    Float8DynamicActivationFloat8Weight, // Float8DynamicActivationFloat8WeightConfig (version 2)
-    Float8DynamicActivationInt4Weight,   // Float8DynamicActivationInt4WeightConfig
+    Int4WeightOnly,                       // Int4WeightOnlyConfig (version 2)
+    IntxWeightOnly,                       // IntxWeightOnlyConfig (version 2)
+    Int8DynamicActivationIntxWeight,      // Int8DynamicActivationIntxWeightConfig (version 2)
+    Int8DynamicActivationInt4Weight,      // 8da4w (Int8DynamicActivationInt4WeightConfig)
+    Float8DynamicActivationFloat8Weight,  // Float8DynamicActivationFloat8WeightConfig (version 2)
+    Float8DynamicActivationInt4Weight,    // Float8DynamicActivationInt4WeightConfig
 };
 
 // Low-precision element type of quantized values (torch.int1..int8, torch.uint4, float8).
 enum class QuantDType {
-    Int1, Int2, Int3, Int4, Int5, Int6, Int7, Int8, UInt4, Float8E4M3, Float8E5M2,
+    Int1,
+    Int2,
+    Int3,
+    Int4,
+    Int5,
+    Int6,
+    Int7,
+    Int8,
+    UInt4,
+    Float8E4M3,
+    Float8E5M2,
 };
 
 enum class Granularity {
@@ -46,7 +56,11 @@ enum class Int4PackingFormat { Plain, Preshuffled, TilePackedTo4d, PlainInt32, M
 enum class Int4ChooseQParamsAlgorithm { Tinygemm, Hqq };
 
 enum class IntxPackingFormat {
-    UnpackedToInt8, OpaqueAtenKleidiai, OpaqueTorchaoAuto, OpaqueTorchaoKleidiai, OpaqueTorchaoLowbit,
+    UnpackedToInt8,
+    OpaqueAtenKleidiai,
+    OpaqueTorchaoAuto,
+    OpaqueTorchaoKleidiai,
+    OpaqueTorchaoLowbit,
 };
 
 enum class IntxChooseQParamsAlgorithm { Affine, HqqScaleOnly };
@@ -65,10 +79,10 @@ struct TorchaoVersion {
 struct WeightQuant {
     QuantDType dtype = QuantDType::Int4;
     Granularity granularity = Granularity::PerGroup;
-    int groupSize = 128;                      // PerGroup only; 0 otherwise
-    int axis = 0;                             // PerAxis only
+    int groupSize = 128;  // PerGroup only; 0 otherwise
+    int axis = 0;         // PerAxis only
     MappingType mapping = MappingType::Asymmetric;
-    std::optional<DType> scaleDType;          // nullopt: the weight's own dtype
+    std::optional<DType> scaleDType;  // nullopt: the weight's own dtype
 };
 
 // Dynamic activation quantization (absent for weight-only schemes).
@@ -76,7 +90,7 @@ struct ActivationQuant {
     QuantDType dtype = QuantDType::Int8;
     Granularity granularity = Granularity::PerToken;
     MappingType mapping = MappingType::Asymmetric;
-    std::optional<double> valueLb;            // Float8 activation_value_lb / hp_value_lb
+    std::optional<double> valueLb;  // Float8 activation_value_lb / hp_value_lb
     std::optional<double> valueUb;
 };
 
@@ -90,21 +104,21 @@ enum class ScaleEps {
 
 // What the fake quantizer of QAT prepare computes under a given torchao release.
 struct EffectiveFakeQuant {
-    bool prepareSupported = true;        // false: QATConfig prepare raises for this config/release
-    std::string prepareRejection;        // why, when !prepareSupported
-    int weightGroupSize = 0;             // group size the weight fake quantizer really uses (0: not grouped)
+    bool prepareSupported = true;  // false: QATConfig prepare raises for this config/release
+    std::string prepareRejection;  // why, when !prepareSupported
+    int weightGroupSize = 0;       // group size the weight fake quantizer really uses (0: not grouped)
     MappingType weightMapping = MappingType::Asymmetric;
     ScaleEps weightEps = ScaleEps::Fixed1e6;
-    bool weightInFp32 = true;            // qparams/quant computed in fp32 (int4 bf16 path) or in W's dtype
+    bool weightInFp32 = true;  // qparams/quant computed in fp32 (int4 bf16 path) or in W's dtype
     bool activationQuantized = false;
     ScaleEps activationEps = ScaleEps::None;
 };
 
 // What convert (QATConfig(base, step="convert") or plain quantize_) produces.
 struct EffectiveConvert {
-    bool supported = true;               // false: convert raises for this config/release
+    bool supported = true;  // false: convert raises for this config/release
     std::string rejection;
-    bool quantizesWeights = true;        // false: convert without a base config leaves bf16 weights
+    bool quantizesWeights = true;  // false: convert without a base config leaves bf16 weights
     int weightGroupSize = 0;
     ScaleEps weightEps = ScaleEps::Fixed1e6;
     bool usesChooseQParamsAlgorithm = false;  // whether int4_choose_qparams_algorithm is read
@@ -114,8 +128,8 @@ struct EffectiveConvert {
 struct QuantConfig {
     QuantScheme scheme = QuantScheme::None;
     QatStep qatStep = QatStep::None;
-    bool hasBaseConfig = true;           // QATConfig(step="convert") without base_config -> false
-    int configVersion = 2;               // torchao `version` / `_version` of the base config
+    bool hasBaseConfig = true;  // QATConfig(step="convert") without base_config -> false
+    int configVersion = 2;      // torchao `version` / `_version` of the base config
     WeightQuant weight;
     std::optional<ActivationQuant> activation;
     Int4PackingFormat int4Packing = Int4PackingFormat::Plain;
@@ -123,17 +137,17 @@ struct QuantConfig {
     int int4TilePackedNtile = 8;
     IntxPackingFormat intxPacking = IntxPackingFormat::UnpackedToInt8;
     IntxChooseQParamsAlgorithm intxAlgorithm = IntxChooseQParamsAlgorithm::Affine;
-    bool includeEmbeddings = false;      // embeddings quantized too (filter_fn / HF include_input_output_embeddings)
+    bool includeEmbeddings = false;  // embeddings quantized too (filter_fn / HF include_input_output_embeddings)
     std::vector<std::string> modulesToNotConvert;  // HF TorchAoConfig.modules_to_not_convert
-    bool modulesToNotConvertGiven = false;  // false: null in the HF config (transformers then skips lm_head)
+    bool modulesToNotConvertGiven = false;         // false: null in the HF config (transformers then skips lm_head)
     // Module selection and switches beyond the base config (recipe keys of `quantization:`):
-    std::optional<std::int64_t> minInFeatures;       // min_in_features: quantize_ filter_fn
-                                                     // `in_features >= N` (Unsloth's QAT filter)
-    bool fakeQuantEnabled = true;                    // enabled: torchao FakeQuantizer.enabled
-                                                     // (disable_linear_fake_quant sets it false)
-    std::optional<std::int64_t> fakeQuantAfterSteps; // fake_quant_after_steps: the trainer switched fake
-                                                     // quant on only after N steps (off before)
-    std::string origin;                  // "scheme", "torchao_config <file>", "hf_config <file>"
+    std::optional<std::int64_t> minInFeatures;        // min_in_features: quantize_ filter_fn
+                                                      // `in_features >= N` (Unsloth's QAT filter)
+    bool fakeQuantEnabled = true;                     // enabled: torchao FakeQuantizer.enabled
+                                                      // (disable_linear_fake_quant sets it false)
+    std::optional<std::int64_t> fakeQuantAfterSteps;  // fake_quant_after_steps: the trainer switched fake
+                                                      // quant on only after N steps (off before)
+    std::string origin;                               // "scheme", "torchao_config <file>", "hf_config <file>"
     // Fields exactly as the source declared them, "name" -> canonical text, in declaration order
     // (e.g. {"group_size","32"}, {"int4_packing_format","PLAIN"}); used by the config diff.
     std::vector<std::pair<std::string, std::string>> declared;
@@ -150,14 +164,14 @@ std::string_view quantSchemeName(QuantScheme scheme);          // snake_case rec
 std::string_view quantSchemeTorchaoClass(QuantScheme scheme);  // "Int4WeightOnlyConfig", "" for None
 std::string_view quantDTypeName(QuantDType dtype);             // torch spelling: "int4", "float8_e4m3fn"
 int quantDTypeBits(QuantDType dtype);
-std::string_view granularityName(Granularity granularity);     // "PerGroup", ...
-std::string_view mappingTypeName(MappingType mapping);         // "SYMMETRIC", ...
+std::string_view granularityName(Granularity granularity);         // "PerGroup", ...
+std::string_view mappingTypeName(MappingType mapping);             // "SYMMETRIC", ...
 std::string_view int4PackingFormatName(Int4PackingFormat format);  // "PLAIN", ...
 std::string_view int4ChooseQParamsAlgorithmName(Int4ChooseQParamsAlgorithm algorithm);
 std::string_view intxPackingFormatName(IntxPackingFormat format);
 std::string_view intxChooseQParamsAlgorithmName(IntxChooseQParamsAlgorithm algorithm);
-std::string_view qatStepName(QatStep step);                    // "none", "prepare", "convert"
+std::string_view qatStepName(QatStep step);  // "none", "prepare", "convert"
 std::string_view scaleEpsName(ScaleEps eps);
-std::string torchaoVersionName(TorchaoVersion version);        // "0.18"
+std::string torchaoVersionName(TorchaoVersion version);  // "0.18"
 
 }  // namespace ql

@@ -39,28 +39,28 @@ enum class DeviceNumerics { Cpu, Cuda };
 
 // Which checkpoint-N of a Trainer output folder the adapter is, and why.
 struct CheckpointChoice {
-    std::string outputDir;                  // the Trainer output folder the recipe named
-    std::int64_t step = 0;                  // N of the checkpoint-N taken
-    std::string rule;                       // "latest by global step", "checkpoint: 500", "best (trainer_state.json ...)"
-    std::vector<std::int64_t> available;    // every N found, ascending
+    std::string outputDir;                // the Trainer output folder the recipe named
+    std::int64_t step = 0;                // N of the checkpoint-N taken
+    std::string rule;                     // "latest by global step", "checkpoint: 500", "best (trainer_state.json ...)"
+    std::vector<std::int64_t> available;  // every N found, ascending
 };
 
 struct AdapterSpec {
     std::string path;  // the adapter folder (checkpoint-N/ for a Trainer output folder), resolved
     AdapterForm form = AdapterForm::Unmerged;
-    std::string requestedPath;              // the path as the recipe wrote it ("" when built in code)
+    std::string requestedPath;                   // the path as the recipe wrote it ("" when built in code)
     std::optional<CheckpointChoice> checkpoint;  // set when `path` was a Trainer output folder
     std::optional<std::int64_t> globalStep;      // global_step of trainer_state.json in `path`, if readable
 };
 
 // Where the model folder came from, for the report.
 struct ModelSource {
-    std::string requested;      // as written: a path or hub id ("" when built in code)
-    std::string origin;         // "recipe", "adapter_config.json base_model_name_or_path (<file>)", ...
-    std::string hubRepoId;      // set when resolved in the Hugging Face cache
-    std::string hubRevision;    // the revision asked for ("main" by default)
-    std::string hubCommit;      // the snapshot's commit hash
-    std::string hubCache;       // "<cache folder> (<rule that chose it>)"
+    std::string requested;    // as written: a path or hub id ("" when built in code)
+    std::string origin;       // "recipe", "adapter_config.json base_model_name_or_path (<file>)", ...
+    std::string hubRepoId;    // set when resolved in the Hugging Face cache
+    std::string hubRevision;  // the revision asked for ("main" by default)
+    std::string hubCommit;    // the snapshot's commit hash
+    std::string hubCache;     // "<cache folder> (<rule that chose it>)"
 };
 
 // A per-module form forced by the recipe (`module_forms:`): the first rule whose regex fully
@@ -73,20 +73,20 @@ enum class ModuleFormOverride {
 };
 
 struct ModuleFormRule {
-    std::string pattern;                    // regular expression (Python re syntax), full match
+    std::string pattern;  // regular expression (Python re syntax), full match
     ModuleFormOverride form = ModuleFormOverride::Float;
 };
 
 struct Recipe {
-    std::string sourceFile;                 // the YAML file (or the sourceName given to parseRecipe)
-    std::string yamlText;                   // the text parsed (a fixed eval recipe is written from it)
-    std::string modelDir;                   // resolved path of the HF checkpoint directory
+    std::string sourceFile;  // the YAML file (or the sourceName given to parseRecipe)
+    std::string yamlText;    // the text parsed (a fixed eval recipe is written from it)
+    std::string modelDir;    // resolved path of the HF checkpoint directory
     ModelSource modelSource;
     std::optional<AdapterSpec> adapter;
     DType dtype = DType::BF16;
     DeviceNumerics deviceNumerics = DeviceNumerics::Cuda;
-    TorchaoVersion torchaoVersion;          // default 0.18
-    QuantConfig quantization;               // scheme None when the recipe has no `quantization`
+    TorchaoVersion torchaoVersion;  // default 0.18
+    QuantConfig quantization;       // scheme None when the recipe has no `quantization`
     // QAT on nn.Embedding (torchao FakeQuantizedEmbedding via a filter_fn selecting embeddings):
     // `embedding_quantization:`, same forms as `quantization:`; int4_weight_only or intx_weight_only.
     std::optional<QuantConfig> embeddingQuantization;
@@ -99,10 +99,10 @@ Result<Recipe> loadRecipe(const std::string& path);
 // Parses recipe YAML text; `sourceName` names it in errors and its folder anchors relative paths.
 Result<Recipe> parseRecipe(std::string_view yamlText, const std::string& sourceName);
 
-std::string_view adapterFormName(AdapterForm form);         // "unmerged", "merged", "qat_after_peft"
+std::string_view adapterFormName(AdapterForm form);                // "unmerged", "merged", "qat_after_peft"
 std::string_view moduleFormOverrideName(ModuleFormOverride form);  // "float", "unmerged", "merged", "qat_after_peft"
 // The form `module` takes under `rules` (nullopt: no rule matches).
 std::optional<ModuleFormOverride> moduleFormFor(const std::vector<ModuleFormRule>& rules, std::string_view module);
-std::string_view deviceNumericsName(DeviceNumerics device); // "cpu", "cuda"
+std::string_view deviceNumericsName(DeviceNumerics device);  // "cpu", "cuda"
 
 }  // namespace ql

@@ -38,8 +38,8 @@ struct ModuleDelta {
 
 // One convert deployment in A and B, matched by id; absent values: not in that report.
 struct DeploymentDelta {
-    std::string id;                   // "like_for_like", "merge_then_convert"
-    std::string title;                // B's title, else A's
+    std::string id;     // "like_for_like", "merge_then_convert"
+    std::string title;  // B's title, else A's
     std::optional<bool> passA, passB;
     std::optional<double> argmaxA, argmaxB;
     std::optional<double> logitsMaxAbsA, logitsMaxAbsB;
@@ -51,7 +51,8 @@ struct DeploymentDelta {
         if (!passA || !passB) return false;
         if (*passA) return !*passB;
         if (*passB) return false;
-        return codesDifferB.value_or(0) > codesDifferA.value_or(0) || flipsBeyondB.value_or(0) > flipsBeyondA.value_or(0);
+        return codesDifferB.value_or(0) > codesDifferA.value_or(0) ||
+               flipsBeyondB.value_or(0) > flipsBeyondA.value_or(0);
     }
     std::string worseReason() const;  // "pass -> fail", "fail -> fail, modules changing codes 0 -> 29"
     bool better() const { return passA && passB && !*passA && *passB; }
@@ -59,26 +60,26 @@ struct DeploymentDelta {
 
 struct LayerDelta {
     int layer = -1;
-    std::optional<double> maxAbsA, maxAbsB;     // hidden state max |Δ| after the layer
+    std::optional<double> maxAbsA, maxAbsB;  // hidden state max |Δ| after the layer
     std::optional<double> relativeL2A, relativeL2B;
 };
 
 struct ScalarDelta {
-    std::string name;                 // "logits max |Δ|", "top-1 agreement", ...
+    std::string name;  // "logits max |Δ|", "top-1 agreement", ...
     std::optional<double> a, b;
 };
 
 struct ReportComparison {
-    std::vector<CheckChange> checks;  // in CheckKind order, every kind either report has
-    std::vector<ModuleDelta> modules; // A's order, then modules only in B
+    std::vector<CheckChange> checks;           // in CheckKind order, every kind either report has
+    std::vector<ModuleDelta> modules;          // A's order, then modules only in B
     std::vector<DeploymentDelta> deployments;  // A's order, then deployments only in B
-    std::vector<LayerDelta> layers;   // ascending layer index
-    std::vector<ScalarDelta> scalars; // weights and logits key numbers, then each deployment's
+    std::vector<LayerDelta> layers;            // ascending layer index
+    std::vector<ScalarDelta> scalars;          // weights and logits key numbers, then each deployment's
     int firstDivergingLayerA = -1, firstDivergingLayerB = -1;
 
     int modulesWorse() const;
     int modulesBetter() const;
-    bool gotWorse() const;            // a check, module or deployment verdict got worse
+    bool gotWorse() const;                          // a check, module or deployment verdict got worse
     std::vector<std::string> worseReasons() const;  // one line per verdict that got worse
 };
 

@@ -30,9 +30,9 @@ struct TorchaoComponent {
 
 // One quantized parameter (a torchao tensor subclass).
 struct TorchaoWeight {
-    std::string parameter;              // "model.layers.0.mlp.up_proj.weight"
-    std::string module;                 // "model.layers.0.mlp.up_proj"
-    std::string type;                   // "_type": "Int4Tensor", "IntxUnpackedToInt8Tensor", ...
+    std::string parameter;  // "model.layers.0.mlp.up_proj.weight"
+    std::string module;     // "model.layers.0.mlp.up_proj"
+    std::string type;       // "_type": "Int4Tensor", "IntxUnpackedToInt8Tensor", ...
     TorchaoLayout layout = TorchaoLayout::Flattened;
     std::vector<TorchaoComponent> components;  // in _tensor_data_names order
     std::vector<std::int64_t> blockSize;       // "_data.block_size" (empty when absent)
@@ -48,7 +48,7 @@ struct TorchaoWeight {
 };
 
 struct TorchaoCheckpoint {
-    std::vector<TorchaoWeight> weights;  // sorted by parameter name
+    std::vector<TorchaoWeight> weights;     // sorted by parameter name
     std::vector<std::string> plainTensors;  // stored parameters that are ordinary tensors
 };
 

@@ -19,8 +19,8 @@ namespace ql {
 // One log_history entry. Every numeric key lands in `values` (loss, learning_rate, grad_norm,
 // eval_loss, eval_<metric>, train_runtime, ...), including "step" and "epoch".
 struct TrainerLogEntry {
-    std::optional<std::int64_t> step;   // "step"
-    std::optional<double> epoch;        // "epoch"
+    std::optional<std::int64_t> step;  // "step"
+    std::optional<double> epoch;       // "epoch"
     std::map<std::string, double> values;
 
     std::optional<double> get(std::string_view key) const;
@@ -29,19 +29,19 @@ struct TrainerLogEntry {
 };
 
 struct TrainerState {
-    std::int64_t globalStep = 0;                     // global_step
-    double epoch = 0.0;                              // epoch (0 when null)
-    std::int64_t maxSteps = 0;                       // max_steps
-    std::optional<std::int64_t> loggingSteps;        // logging_steps
-    std::optional<std::int64_t> evalSteps;           // eval_steps
-    std::optional<std::int64_t> saveSteps;           // save_steps
-    std::optional<std::int64_t> trainBatchSize;      // train_batch_size
-    std::optional<double> numTrainEpochs;            // num_train_epochs
-    std::optional<double> bestMetric;                // best_metric
-    std::optional<std::int64_t> bestGlobalStep;      // best_global_step
-    std::string bestModelCheckpoint;                 // best_model_checkpoint ("" when null)
-    std::optional<double> totalFlos;                 // total_flos
-    std::vector<TrainerLogEntry> logHistory;         // log_history in file order
+    std::int64_t globalStep = 0;                 // global_step
+    double epoch = 0.0;                          // epoch (0 when null)
+    std::int64_t maxSteps = 0;                   // max_steps
+    std::optional<std::int64_t> loggingSteps;    // logging_steps
+    std::optional<std::int64_t> evalSteps;       // eval_steps
+    std::optional<std::int64_t> saveSteps;       // save_steps
+    std::optional<std::int64_t> trainBatchSize;  // train_batch_size
+    std::optional<double> numTrainEpochs;        // num_train_epochs
+    std::optional<double> bestMetric;            // best_metric
+    std::optional<std::int64_t> bestGlobalStep;  // best_global_step
+    std::string bestModelCheckpoint;             // best_model_checkpoint ("" when null)
+    std::optional<double> totalFlos;             // total_flos
+    std::vector<TrainerLogEntry> logHistory;     // log_history in file order
 
     // (step, value) of every entry that has `key` and a step, in file order.
     std::vector<std::pair<std::int64_t, double>> series(std::string_view key) const;
@@ -76,7 +76,7 @@ Result<TrainerCheckpointDir> detectTrainerCheckpoint(const std::filesystem::path
 
 // One checkpoint-<N> folder of a Trainer output folder.
 struct TrainerCheckpointEntry {
-    std::int64_t step = 0;                // N
+    std::int64_t step = 0;  // N
     std::filesystem::path directory;
 };
 
@@ -87,17 +87,17 @@ std::vector<TrainerCheckpointEntry> listTrainerCheckpoints(const std::filesystem
 
 // The numbers `inspect` shows for one checkpoint of a Trainer output folder.
 struct TrainerCheckpointSummary {
-    std::int64_t step = 0;                       // N of checkpoint-N
+    std::int64_t step = 0;  // N of checkpoint-N
     std::filesystem::path directory;
-    bool hasAdapter = false;                     // adapter_config.json
-    bool hasModelWeights = false;                // model.safetensors or its index
-    std::optional<std::int64_t> globalStep;      // trainer_state.json global_step
+    bool hasAdapter = false;                 // adapter_config.json
+    bool hasModelWeights = false;            // model.safetensors or its index
+    std::optional<std::int64_t> globalStep;  // trainer_state.json global_step
     std::optional<double> epoch;
-    std::optional<double> loss;                  // last "loss" logged at or before global_step
-    std::map<std::string, double> evalMetrics;   // last value of every "eval_*" key
+    std::optional<double> loss;                 // last "loss" logged at or before global_step
+    std::map<std::string, double> evalMetrics;  // last value of every "eval_*" key
     std::optional<double> bestMetric;
     std::string bestModelCheckpoint;
-    std::string problem;                         // why trainer_state.json could not be read ("" when it was)
+    std::string problem;  // why trainer_state.json could not be read ("" when it was)
 };
 
 // Summaries of every checkpoint-N of `outputDir`; a checkpoint whose trainer_state.json is missing

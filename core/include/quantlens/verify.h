@@ -17,8 +17,8 @@ namespace ql {
 struct VerifyRequest {
     Recipe train;
     Recipe eval;
-    std::vector<Prompt> prompts;         // text (tokenized with the model's tokenizer.json) or ids
-    Tolerance weightTolerance{0.0, 0.0}; // default: bit-exact
+    std::vector<Prompt> prompts;          // text (tokenized with the model's tokenizer.json) or ids
+    Tolerance weightTolerance{0.0, 0.0};  // default: bit-exact
     Tolerance logitTolerance{1e-5, 1e-5};
     // Check 5's rule: the converted model quantizes exactly as the fake quant (int4 codes identical in
     // every module; intx: converted weights equal), every deployed logit within convertTolerance of the
@@ -29,7 +29,7 @@ struct VerifyRequest {
     Tolerance convertTolerance{1.0, 0.1};
     // Opt-in: also require argmax agreement >= this (the notebook's literal "predictions match").
     std::optional<double> argmaxThreshold;
-    std::string device = "cpu";          // "cpu" or "cuda"
+    std::string device = "cpu";  // "cpu" or "cuda"
     // Attention kernel of both forwards: SDPA (transformers' default) or eager (attn_implementation=
     // "eager"); they differ in the last bits of bf16 logits, not in what the checks conclude.
     AttentionImpl attention = AttentionImpl::Sdpa;

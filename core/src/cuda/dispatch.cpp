@@ -1,11 +1,10 @@
 // CUDA build of cuda/cuda_dispatch.h: argument checks, tile choice and result assembly around the
 // kernels of fused_compare.cu and int4_matmul.cu. Never throws: libtorch/CUDA errors become Internal.
-#include "cuda/cuda_dispatch.h"
-
 #include <algorithm>
 #include <numeric>
 #include <string>
 
+#include "cuda/cuda_dispatch.h"
 #include "cuda/cuda_kernels.h"
 #include "quant/fake_quant.h"
 
@@ -116,7 +115,9 @@ Status requireCuda(const at::Tensor& t, const std::string& what) {
 
 }  // namespace
 
-bool cudaKernelsAvailable() { return at::hasCUDA(); }
+bool cudaKernelsAvailable() {
+    return at::hasCUDA();
+}
 
 Result<quant::CompareResult> fusedInt4Compare(const at::Tensor& train, const at::Tensor& eval,
                                               const quant::CompareRequest& request) {

@@ -1,11 +1,10 @@
 // CUDA build: int4 PLAIN dequant / linear wrappers and the device dispatchers of cuda/cuda_dispatch.h.
 #include <string>
 
-#include "torch/torch_bridge.h"
-
 #include "cuda/cuda_dispatch.h"
 #include "cuda/cuda_kernels.h"
 #include "quant/fake_quant.h"
+#include "torch/torch_bridge.h"
 
 namespace ql::cuda {
 namespace {
@@ -42,8 +41,8 @@ Status checkLinearInputs(const at::Tensor& x, const quant::Int4PlainWeight& w, c
         return makeError(ErrorCode::InvalidInput, "int4 linear: input " + shapeText(x) + " must end in K=" +
                                                       std::to_string(k) + " and share the scale's dtype and device");
     }
-    if (bias && (bias->dim() != 1 || bias->size(0) != n || bias->scalar_type() != type ||
-                 bias->device() != x.device())) {
+    if (bias &&
+        (bias->dim() != 1 || bias->size(0) != n || bias->scalar_type() != type || bias->device() != x.device())) {
         return makeError(ErrorCode::InvalidInput, "int4 linear: bias " + shapeText(*bias) + ": expected [" +
                                                       std::to_string(n) + "] in the scale's dtype and device");
     }

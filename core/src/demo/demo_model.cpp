@@ -1,14 +1,15 @@
 // The demo's tiny Qwen3 checkpoint and LoRA adapter: seeded Student-t(5) weights (std ≈ 0.02) with
 // outlier input channels (×20 on a few columns, as real LLMs have), bf16; LoRA A/B in fp32 with a
 // non-zero B (as after training).
+#include "demo/demo_model.h"
+
 #include <nlohmann/json.hpp>
 
-#include "quantlens/report_io.h"
-#include "io/safetensors_writer.h"
-#include "demo/demo_model.h"
-#include "demo/demo_tokenizer.h"
 #include "demo/demo_rng.h"
+#include "demo/demo_tokenizer.h"
+#include "io/safetensors_writer.h"
 #include "model/linear_table.h"
+#include "quantlens/report_io.h"
 
 namespace ql::demo {
 namespace {
@@ -76,7 +77,8 @@ std::string configJson() {
 std::vector<model::ModuleRef> decoderModules(int layer) {
     static const ModelConfig config = *parseModelConfig(configJson(), "demo config.json");
     std::vector<model::ModuleRef> out;
-    for (const model::DecoderLinear& linear : model::decoderLinears()) out.push_back(model::decoderModule(config, layer, linear));
+    for (const model::DecoderLinear& linear : model::decoderLinears())
+        out.push_back(model::decoderModule(config, layer, linear));
     return out;
 }
 
@@ -127,7 +129,8 @@ Status writeDemoAdapter(const std::string& dir) {
     c["lora_alpha"] = 16;
     c["lora_dropout"] = 0.0;
     c["target_modules"] = nlohmann::ordered_json::array();
-    for (const model::DecoderLinear& linear : model::decoderLinears()) c["target_modules"].push_back(std::string(linear.type));
+    for (const model::DecoderLinear& linear : model::decoderLinears())
+        c["target_modules"].push_back(std::string(linear.type));
     c["bias"] = "none";
     c["fan_in_fan_out"] = false;
     c["use_rslora"] = false;

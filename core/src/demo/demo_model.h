@@ -7,7 +7,7 @@
 
 namespace ql::demo {
 
-Status writeDemoModel(const std::string& modelDir);       // config.json + model.safetensors
-Status writeDemoAdapter(const std::string& adapterDir);   // adapter_config.json + adapter_model.safetensors
+Status writeDemoModel(const std::string& modelDir);      // config.json + model.safetensors
+Status writeDemoAdapter(const std::string& adapterDir);  // adapter_config.json + adapter_model.safetensors
 
 }  // namespace ql::demo

@@ -1,11 +1,11 @@
 // The demo's tokenizer.json: GPT-2 style byte-level BPE (256 byte tokens, merges learned greedily
 // from a fixed English corpus, 3 special tokens), vocab_size 512 in total. Deterministic.
+#include "demo/demo_tokenizer.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include "demo/demo_tokenizer.h"
 
 namespace ql::demo {
 namespace {
@@ -49,7 +49,8 @@ std::vector<std::vector<std::string>> words(const std::vector<std::string>& char
         if (text[i] == ' ') w.push_back(chars[' ']), ++i;
         const bool alpha = i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]));
         while (i < text.size() && text[i] != ' ' &&
-               (alpha ? std::isalpha(static_cast<unsigned char>(text[i])) != 0 : !std::isalpha(static_cast<unsigned char>(text[i])))) {
+               (alpha ? std::isalpha(static_cast<unsigned char>(text[i])) != 0
+                      : !std::isalpha(static_cast<unsigned char>(text[i])))) {
             w.push_back(chars[static_cast<unsigned char>(text[i])]);
             ++i;
         }
@@ -103,8 +104,13 @@ std::string tokenizerJson(int vocabSize) {
     }
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
     for (const auto& s : specials) {
-        added.push_back({{"id", id}, {"content", s}, {"single_word", false}, {"lstrip", false}, {"rstrip", false},
-                         {"normalized", false}, {"special", true}});
+        added.push_back({{"id", id},
+                         {"content", s},
+                         {"single_word", false},
+                         {"lstrip", false},
+                         {"rstrip", false},
+                         {"normalized", false},
+                         {"special", true}});
         vocab[s] = id++;
     }
     nlohmann::ordered_json j;
@@ -113,12 +119,21 @@ std::string tokenizerJson(int vocabSize) {
     j["padding"] = nullptr;
     j["added_tokens"] = added;
     j["normalizer"] = nullptr;
-    j["pre_tokenizer"] = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}};
-    j["post_processor"] = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", true}};
+    j["pre_tokenizer"] = {
+        {"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}};
+    j["post_processor"] = {
+        {"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", true}};
     j["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}};
-    j["model"] = {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr}, {"continuing_subword_prefix", nullptr},
-                  {"end_of_word_suffix", nullptr}, {"fuse_unk", false}, {"byte_fallback", false},
-                  {"ignore_merges", false}, {"vocab", vocab}, {"merges", mergeList}};
+    j["model"] = {{"type", "BPE"},
+                  {"dropout", nullptr},
+                  {"unk_token", nullptr},
+                  {"continuing_subword_prefix", nullptr},
+                  {"end_of_word_suffix", nullptr},
+                  {"fuse_unk", false},
+                  {"byte_fallback", false},
+                  {"ignore_merges", false},
+                  {"vocab", vocab},
+                  {"merges", mergeList}};
     return j.dump(1);
 }
 

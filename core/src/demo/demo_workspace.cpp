@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "quantlens/report_io.h"
 #include "demo/demo_model.h"
 #include "demo/demo_tokenizer.h"
+#include "quantlens/report_io.h"
 
 namespace ql {
 namespace {
@@ -42,11 +42,16 @@ std::string trainerStateJson() {
     for (int step = 10; step <= 100; step += 10) {
         const double loss = 0.9 + 1.6 * std::exp(-step / 35.0) + 0.03 * std::sin(step * 0.7);
         const double lr = 2e-4 * (1.0 - (step - 10) / 100.0);
-        history.push_back({{"epoch", step / 100.0}, {"grad_norm", 0.8 + 0.2 * std::cos(step * 0.3)},
-                           {"learning_rate", lr}, {"loss", std::round(loss * 1e4) / 1e4}, {"step", step}});
+        history.push_back({{"epoch", step / 100.0},
+                           {"grad_norm", 0.8 + 0.2 * std::cos(step * 0.3)},
+                           {"learning_rate", lr},
+                           {"loss", std::round(loss * 1e4) / 1e4},
+                           {"step", step}});
         if (step % 50 == 0) {
-            history.push_back({{"epoch", step / 100.0}, {"eval_loss", 1.0 + 1.4 * std::exp(-step / 40.0)},
-                               {"eval_runtime", 1.25}, {"step", step}});
+            history.push_back({{"epoch", step / 100.0},
+                               {"eval_loss", 1.0 + 1.4 * std::exp(-step / 40.0)},
+                               {"eval_runtime", 1.25},
+                               {"step", step}});
         }
     }
     nlohmann::ordered_json j;
@@ -86,7 +91,8 @@ Result<DemoWorkspace> writeDemoWorkspace(const std::string& directory) {
     if (ec) return makeError(ErrorCode::Io, directory + ": cannot create the demo folders: " + ec.message());
     if (auto s = demo::writeDemoModel(w.modelDir); !s) return s.error();
     if (auto s = demo::writeDemoAdapter(w.adapterDir); !s) return s.error();
-    if (auto s = writeFileAtomically(w.adapterDir + "/trainer_state.json", trainerStateJson() + "\n"); !s) return s.error();
+    if (auto s = writeFileAtomically(w.adapterDir + "/trainer_state.json", trainerStateJson() + "\n"); !s)
+        return s.error();
     if (auto s = writeFileAtomically(w.trainRecipe, kTrainYaml); !s) return s.error();
     if (auto s = writeFileAtomically(w.evalRecipe, kEvalYaml); !s) return s.error();
     if (auto s = writeFileAtomically(w.prompts, kPrompts); !s) return s.error();

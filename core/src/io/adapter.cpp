@@ -1,4 +1,5 @@
-// adapter_model.safetensors keys -> LoRA modules (the keys peft/utils/save_and_load.py get_peft_model_state_dict writes).
+// adapter_model.safetensors keys -> LoRA modules (the keys peft/utils/save_and_load.py get_peft_model_state_dict
+// writes).
 #include <algorithm>
 #include <map>
 
@@ -43,9 +44,11 @@ bool validRest(Part part, const std::vector<std::string>& rest) {
 
 // nullopt for a key without a LoRA marker (an extra tensor).
 Result<std::optional<ParsedKey>> parseKey(std::string_view key, const std::string& file) {
-    static const std::map<std::string, Part, std::less<>> kMarkers = {
-        {"lora_A", Part::A}, {"lora_B", Part::B}, {"lora_magnitude_vector", Part::Magnitude},
-        {"lora_embedding_A", Part::EmbA}, {"lora_embedding_B", Part::EmbB}};
+    static const std::map<std::string, Part, std::less<>> kMarkers = {{"lora_A", Part::A},
+                                                                      {"lora_B", Part::B},
+                                                                      {"lora_magnitude_vector", Part::Magnitude},
+                                                                      {"lora_embedding_A", Part::EmbA},
+                                                                      {"lora_embedding_B", Part::EmbB}};
     const std::vector<std::string> parts = splitDots(key);
     for (std::size_t i = 1; i < parts.size(); ++i) {
         const auto marker = kMarkers.find(parts[i]);
@@ -72,10 +75,20 @@ Result<std::optional<ParsedKey>> parseKey(std::string_view key, const std::strin
 Status setPiece(LoraPieces& p, const ParsedKey& k, const TensorInfo& t, const std::string& file) {
     const TensorInfo** slot = nullptr;
     switch (k.part) {
-    case Part::A: case Part::EmbA: slot = &p.a; break;
-    case Part::B: case Part::EmbB: slot = &p.b; break;
-    case Part::BBias: slot = &p.bBias; break;
-    case Part::Magnitude: slot = &p.magnitude; break;
+        case Part::A:
+        case Part::EmbA:
+            slot = &p.a;
+            break;
+        case Part::B:
+        case Part::EmbB:
+            slot = &p.b;
+            break;
+        case Part::BBias:
+            slot = &p.bBias;
+            break;
+        case Part::Magnitude:
+            slot = &p.magnitude;
+            break;
     }
     if (*slot != nullptr) {
         return makeError(ErrorCode::InvalidInput, file + ": tensor '" + t.name + "': module '" + k.module +
@@ -130,8 +143,7 @@ Result<GroupedKeys> groupAdapterKeys(const SafetensorsFile& file) {
             return s.error();
         }
     }
-    std::sort(grouped.extras.begin(), grouped.extras.end(),
-              [](const auto& x, const auto& y) { return x.key < y.key; });
+    std::sort(grouped.extras.begin(), grouped.extras.end(), [](const auto& x, const auto& y) { return x.key < y.key; });
     return grouped;
 }
 

@@ -21,8 +21,9 @@ Result<fs::path> adapterDirectory(const fs::path& path) {
     if (path.filename() == "adapter_model.safetensors" || path.filename() == "adapter_config.json") {
         return path.parent_path().empty() ? fs::path(".") : path.parent_path();
     }
-    return makeError(ErrorCode::InvalidInput,
-                     path.string() + ": expected a PEFT adapter directory (adapter_config.json + adapter_model.safetensors)");
+    return makeError(
+        ErrorCode::InvalidInput,
+        path.string() + ": expected a PEFT adapter directory (adapter_config.json + adapter_model.safetensors)");
 }
 
 Result<SafetensorsFile> openAdapterWeights(const fs::path& dir) {
@@ -89,7 +90,8 @@ Result<LoraAdapter> openLoraAdapter(const fs::path& path) {
     }
     adapter.extras = std::move(grouped->extras);
     if (adapter.modules.empty() && adapter.extras.empty()) {
-        return makeError(ErrorCode::InvalidInput, file + ": expected LoRA tensors (<module>.lora_A.weight ...), got none");
+        return makeError(ErrorCode::InvalidInput,
+                         file + ": expected LoRA tensors (<module>.lora_A.weight ...), got none");
     }
     return adapter;
 }
@@ -104,11 +106,13 @@ Status checkAdapterAgainstBase(const LoraAdapter& adapter, std::span<const Param
     for (const auto& m : adapter.modules) {
         const auto it = byName.find(m.name + ".weight");
         if (it == byName.end() && m.name == "lm_head" && tiedHead) {
-            return makeError(ErrorCode::Unsupported,
-                             adapter.weights.sourceName() + ": the adapter adapts lm_head, which this base model ties to "
-                             "model.embed_tokens (tie_word_embeddings, no lm_head.weight): a LoRA on a tied lm_head is "
-                             "not supported (unmerged it adapts the output projection only; merged it would change the "
-                             "shared embedding too); train without lm_head in target_modules, or untie the embeddings");
+            return makeError(
+                ErrorCode::Unsupported,
+                adapter.weights.sourceName() +
+                    ": the adapter adapts lm_head, which this base model ties to "
+                    "model.embed_tokens (tie_word_embeddings, no lm_head.weight): a LoRA on a tied lm_head is "
+                    "not supported (unmerged it adapts the output projection only; merged it would change the "
+                    "shared embedding too); train without lm_head in target_modules, or untie the embeddings");
         }
         if (it == byName.end()) {
             missing.push_back(m.name);
@@ -116,13 +120,14 @@ Status checkAdapterAgainstBase(const LoraAdapter& adapter, std::span<const Param
         }
         const auto& shape = it->second->shape;
         const bool linear = m.kind == LoraModuleKind::Linear;
-        const std::vector<std::int64_t> want = linear ? std::vector{m.outFeatures, m.inFeatures}
-                                                      : std::vector{m.inFeatures, m.outFeatures};
+        const std::vector<std::int64_t> want =
+            linear ? std::vector{m.outFeatures, m.inFeatures} : std::vector{m.inFeatures, m.outFeatures};
         if (!shape.empty() && shape != want) {
-            return makeError(ErrorCode::InvalidInput,
-                             adapter.weights.sourceName() + ": module '" + m.name + "': the adapter expects a base weight " +
-                                 formatShape(want) + " (" + (linear ? "[out, in]" : "[num_embeddings, dim]") +
-                                 " from lora_A/lora_B), the base model has " + formatShape(shape));
+            return makeError(ErrorCode::InvalidInput, adapter.weights.sourceName() + ": module '" + m.name +
+                                                          "': the adapter expects a base weight " + formatShape(want) +
+                                                          " (" + (linear ? "[out, in]" : "[num_embeddings, dim]") +
+                                                          " from lora_A/lora_B), the base model has " +
+                                                          formatShape(shape));
         }
     }
     const bool hasEmbed = byName.contains("model.embed_tokens.weight");

@@ -22,12 +22,14 @@ Status checkFactors(const LoraPieces& p, std::int64_t expectedRank, const std::s
     }
     const std::int64_t rank = a.shape[0];
     if (b.shape.size() != 2 || b.shape[0] <= 0 || b.shape[1] != rank) {
-        return shapeError(file, b, std::string(bName) + " of shape [" + outName + ", r] with r = " + std::to_string(rank) +
-                                       " (rows of '" + a.name + "')");
+        return shapeError(file, b,
+                          std::string(bName) + " of shape [" + outName + ", r] with r = " + std::to_string(rank) +
+                              " (rows of '" + a.name + "')");
     }
     if (rank != expectedRank) {
-        return shapeError(file, a, std::string(aName) + " of shape [r, " + inName + "] with r = " +
-                                       std::to_string(expectedRank) + " (adapter_config.json r / rank_pattern)");
+        return shapeError(file, a,
+                          std::string(aName) + " of shape [r, " + inName +
+                              "] with r = " + std::to_string(expectedRank) + " (adapter_config.json r / rank_pattern)");
     }
     return Ok{};
 }
@@ -36,19 +38,21 @@ Status checkVectors(const LoraPieces& p, const LoraConfig& config, const std::st
     const std::int64_t out = p.b->shape[0];
     const std::vector<std::int64_t> vec{out};
     if (p.bBias != nullptr && !config.loraBias) {
-        return makeError(ErrorCode::InvalidInput, file + ": tensor '" + p.bBias->name +
-                                                      "': lora_B bias present but adapter_config.json has lora_bias false");
+        return makeError(
+            ErrorCode::InvalidInput,
+            file + ": tensor '" + p.bBias->name + "': lora_B bias present but adapter_config.json has lora_bias false");
     }
     if (p.bBias != nullptr && p.bBias->shape != vec) {
         return shapeError(file, *p.bBias, "lora_B bias of shape " + formatShape(vec));
     }
     if (p.magnitude != nullptr && !config.useDora) {
-        return makeError(ErrorCode::InvalidInput, file + ": tensor '" + p.magnitude->name +
-                                                      "': DoRA magnitude present but adapter_config.json has use_dora false");
+        return makeError(ErrorCode::InvalidInput,
+                         file + ": tensor '" + p.magnitude->name +
+                             "': DoRA magnitude present but adapter_config.json has use_dora false");
     }
     if (p.magnitude == nullptr && config.useDora && !p.embedding) {
-        return makeError(ErrorCode::InvalidInput, file + ": module '" + name +
-                                                      "': use_dora is true but lora_magnitude_vector is missing");
+        return makeError(ErrorCode::InvalidInput,
+                         file + ": module '" + name + "': use_dora is true but lora_magnitude_vector is missing");
     }
     if (p.magnitude != nullptr && !p.embedding && p.magnitude->shape != vec) {
         return shapeError(file, *p.magnitude, "lora_magnitude_vector of shape " + formatShape(vec));

@@ -26,9 +26,7 @@ public:
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
 
-    std::span<const std::byte> bytes() const override {
-        return {static_cast<const std::byte*>(m_address), m_size};
-    }
+    std::span<const std::byte> bytes() const override { return {static_cast<const std::byte*>(m_address), m_size}; }
     const std::string& name() const override { return m_name; }
 
 private:
@@ -39,8 +37,7 @@ private:
 
 class MemorySource final : public ByteSource {
 public:
-    MemorySource(std::vector<std::byte> bytes, std::string name)
-        : m_bytes(std::move(bytes)), m_name(std::move(name)) {}
+    MemorySource(std::vector<std::byte> bytes, std::string name) : m_bytes(std::move(bytes)), m_name(std::move(name)) {}
     std::span<const std::byte> bytes() const override { return m_bytes; }
     const std::string& name() const override { return m_name; }
 
@@ -71,8 +68,7 @@ Result<std::shared_ptr<const ByteSource>> openMappedFile(const std::filesystem::
     FdGuard guard{::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
     if (guard.fd < 0) {
         const int err = errno;
-        return systemError(err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, name,
-                           "cannot open for reading", err);
+        return systemError(err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, name, "cannot open for reading", err);
     }
     struct stat info {};
     if (::fstat(guard.fd, &info) != 0) {

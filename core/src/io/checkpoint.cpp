@@ -34,8 +34,8 @@ Error pickleError(const fs::path& where, const std::string& names) {
                      dir + ": only pickle checkpoint files (" + names +
                          "): expected safetensors, got pickle, which QuantLens never unpickles (loading a pickle "
                          "runs arbitrary code); convert it first, e.g. python -c \"from transformers import "
-                         "AutoModelForCausalLM as M; M.from_pretrained('" + dir +
-                         "').save_pretrained('OUT', safe_serialization=True)\"");
+                         "AutoModelForCausalLM as M; M.from_pretrained('" +
+                         dir + "').save_pretrained('OUT', safe_serialization=True)\"");
 }
 
 struct DirectoryListing {
@@ -103,10 +103,12 @@ Status crossCheck(const std::string& indexName, const detail::ShardedIndex& inde
         for (const TensorInfo& info : files[i].tensors()) {
             const auto it = index.weightMap.find(info.name);
             if (it == index.weightMap.end() || it->second != names[i]) {
-                const std::string listed = it == index.weightMap.end() ? "not listed" : "listed under " + quoteName(it->second);
+                const std::string listed =
+                    it == index.weightMap.end() ? "not listed" : "listed under " + quoteName(it->second);
                 return makeError(ErrorCode::InvalidInput,
-                                 indexName + ": shard tensor not where the index puts it (tensor " + quoteName(info.name) +
-                                     "): expected the index to list it under " + quoteName(names[i]) + ", got " + listed);
+                                 indexName + ": shard tensor not where the index puts it (tensor " +
+                                     quoteName(info.name) + "): expected the index to list it under " +
+                                     quoteName(names[i]) + ", got " + listed);
             }
         }
     }
@@ -138,8 +140,9 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     if (!fs::exists(status)) {
-        return makeError(ErrorCode::NotFound, path.string() + ": no such file or directory: expected a checkpoint "
-                                                              "directory or a .safetensors file");
+        return makeError(ErrorCode::NotFound, path.string() +
+                                                  ": no such file or directory: expected a checkpoint "
+                                                  "directory or a .safetensors file");
     }
     if (fs::is_directory(status)) {
         return openDirectory(path);
@@ -154,9 +157,10 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
     if (isPickleName(name)) {
         return pickleError(path, quoteName(name));
     }
-    return makeError(ErrorCode::InvalidInput, path.string() + ": not a checkpoint: expected a directory, a "
-                                                              ".safetensors file or a .safetensors.index.json, got " +
-                                                              quoteName(name));
+    return makeError(ErrorCode::InvalidInput, path.string() +
+                                                  ": not a checkpoint: expected a directory, a "
+                                                  ".safetensors file or a .safetensors.index.json, got " +
+                                                  quoteName(name));
 }
 
 Result<Checkpoint> Checkpoint::openDirectory(const fs::path& directory) {
@@ -182,20 +186,24 @@ Result<Checkpoint> Checkpoint::openDirectory(const fs::path& directory) {
     const std::string dir = directory.string();
     if (!listing->indexes.empty() || !listing->safetensors.empty()) {
         return makeError(ErrorCode::InvalidInput,
-                         dir + ": ambiguous checkpoint: expected model.safetensors, model.safetensors.index.json or "
-                               "a single .safetensors file, got " + joinNames(listing->indexes) +
-                             (listing->indexes.empty() ? "" : " ") + joinNames(listing->safetensors));
+                         dir +
+                             ": ambiguous checkpoint: expected model.safetensors, model.safetensors.index.json or "
+                             "a single .safetensors file, got " +
+                             joinNames(listing->indexes) + (listing->indexes.empty() ? "" : " ") +
+                             joinNames(listing->safetensors));
     }
     if (!listing->pickles.empty()) {
         return pickleError(directory, joinNames(listing->pickles));
     }
     if (listing->others.empty()) {
-        return makeError(ErrorCode::NotFound, dir + ": empty directory: expected model.safetensors, "
-                                                    "model.safetensors.index.json or another .safetensors file");
+        return makeError(ErrorCode::NotFound, dir +
+                                                  ": empty directory: expected model.safetensors, "
+                                                  "model.safetensors.index.json or another .safetensors file");
     }
-    return makeError(ErrorCode::NotFound, dir + ": no safetensors checkpoint: expected model.safetensors, "
-                                                "model.safetensors.index.json or another .safetensors file, got " +
-                                                joinNames(listing->others));
+    return makeError(ErrorCode::NotFound, dir +
+                                              ": no safetensors checkpoint: expected model.safetensors, "
+                                              "model.safetensors.index.json or another .safetensors file, got " +
+                                              joinNames(listing->others));
 }
 
 Result<Checkpoint> Checkpoint::openSingle(const fs::path& file) {
@@ -257,10 +265,10 @@ Status Checkpoint::indexTensors() {
     const auto dup = std::ranges::adjacent_find(
         m_tensors, [](const TensorView& a, const TensorView& b) { return a.info->name == b.info->name; });
     if (dup != m_tensors.end()) {
-        return makeError(ErrorCode::InvalidInput, m_directory.string() + ": duplicate tensor (tensor " +
-                                                      quoteName(dup->info->name) + "): expected it in one file, got it in " +
-                                                      quoteName(fileNameOf(*dup)) + " and " +
-                                                      quoteName(fileNameOf(*(dup + 1))));
+        return makeError(ErrorCode::InvalidInput,
+                         m_directory.string() + ": duplicate tensor (tensor " + quoteName(dup->info->name) +
+                             "): expected it in one file, got it in " + quoteName(fileNameOf(*dup)) + " and " +
+                             quoteName(fileNameOf(*(dup + 1))));
     }
     return Ok{};
 }

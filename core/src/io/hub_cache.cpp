@@ -76,13 +76,18 @@ std::string expandUser(const std::string& path, const EnvLookup& env) {
     return out.empty() ? "/" : out;
 }
 
-std::string expanded(const std::string& path, const EnvLookup& env) { return expandVars(expandUser(path, env), env); }
+std::string expanded(const std::string& path, const EnvLookup& env) {
+    return expandVars(expandUser(path, env), env);
+}
 
-std::string joinPath(const std::string& a, const std::string& b) { return (fs::path(a) / b).string(); }
+std::string joinPath(const std::string& a, const std::string& b) {
+    return (fs::path(a) / b).string();
+}
 
 bool isCommitHash(std::string_view revision) {
-    return revision.size() == 40 &&
-           std::all_of(revision.begin(), revision.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return revision.size() == 40 && std::all_of(revision.begin(), revision.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 fs::path repoFolder(std::string_view repoId, const HubCacheLocation& cache) {
@@ -90,7 +95,8 @@ fs::path repoFolder(std::string_view repoId, const HubCacheLocation& cache) {
     std::size_t start = 0;
     while (true) {
         const auto slash = repoId.find('/', start);
-        name += "--" + std::string(repoId.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+        name += "--" + std::string(repoId.substr(
+                           start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
         if (slash == std::string_view::npos) break;
         start = slash + 1;
     }
@@ -106,8 +112,10 @@ std::string printable(std::string_view text) {
     static const char* kHex = "0123456789abcdef";
     std::string out;
     for (const unsigned char c : text) {
-        if (c < 0x20 || c == 0x7F) out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-        else out += static_cast<char>(c);
+        if (c < 0x20 || c == 0x7F)
+            out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+        else
+            out += static_cast<char>(c);
     }
     return out;
 }
@@ -169,7 +177,8 @@ bool isSafeHubRevision(std::string_view revision) {
 
 std::string hubDownloadCommand(std::string_view repoId, std::string_view revision) {
     const std::string rev = revision.empty() || revision == "main" ? "" : " --revision " + std::string(revision);
-    return "hf download " + std::string(repoId) + rev + " (or: huggingface-cli download " + std::string(repoId) + rev + ")";
+    return "hf download " + std::string(repoId) + rev + " (or: huggingface-cli download " + std::string(repoId) + rev +
+           ")";
 }
 
 std::vector<std::string> hubCachedRefs(std::string_view repoId, const HubCacheLocation& cache) {
@@ -177,27 +186,32 @@ std::vector<std::string> hubCachedRefs(std::string_view repoId, const HubCacheLo
     const fs::path dir = repoFolder(repoId, cache) / "refs";
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return refs;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
         if (it->is_regular_file(ec)) refs.push_back(it->path().lexically_relative(dir).generic_string());
     }
     std::sort(refs.begin(), refs.end());
     return refs;
 }
 
-Result<HubSnapshot> resolveHubSnapshot(std::string_view repoId, std::string_view revision, const HubCacheLocation& cache) {
+Result<HubSnapshot> resolveHubSnapshot(std::string_view repoId, std::string_view revision,
+                                       const HubCacheLocation& cache) {
     const std::string rev = revision.empty() ? "main" : std::string(revision);
     const std::string id(repoId);
     if (!looksLikeHubRepoId(repoId)) {
-        return makeError(ErrorCode::InvalidInput, "'" + printable(id) + "': expected a Hugging Face repo id (org/name)");
+        return makeError(ErrorCode::InvalidInput,
+                         "'" + printable(id) + "': expected a Hugging Face repo id (org/name)");
     }
     if (!isSafeHubRevision(rev)) {
-        return makeError(ErrorCode::InvalidInput, id + ": revision '" + printable(rev) + "': expected a branch, tag or 40-hex commit hash");
+        return makeError(ErrorCode::InvalidInput,
+                         id + ": revision '" + printable(rev) + "': expected a branch, tag or 40-hex commit hash");
     }
     const fs::path repo = repoFolder(repoId, cache);
     std::error_code ec;
     if (!fs::is_directory(repo, ec)) {
-        return makeError(ErrorCode::NotFound, id + ": not in the local Hugging Face cache (searched " + searchedText(cache) +
-                                                  " for " + repo.filename().string() + "); QuantLens never downloads: run `" +
+        return makeError(ErrorCode::NotFound, id + ": not in the local Hugging Face cache (searched " +
+                                                  searchedText(cache) + " for " + repo.filename().string() +
+                                                  "); QuantLens never downloads: run `" +
                                                   hubDownloadCommand(repoId, revision) + "`");
     }
     HubSnapshot snap{id, rev, rev, isCommitHash(rev), {}, cache};
@@ -206,17 +220,19 @@ Result<HubSnapshot> resolveHubSnapshot(std::string_view repoId, std::string_view
         if (!fs::is_regular_file(ref, ec)) {
             std::string present;
             for (const auto& r : hubCachedRefs(repoId, cache)) present += (present.empty() ? "" : ", ") + r;
-            return makeError(ErrorCode::NotFound, id + ": revision '" + rev + "' is not in the cache (no " + ref.string() +
-                                                      "; cached refs: " + (present.empty() ? "none" : present) + "); run `" +
-                                                      hubDownloadCommand(repoId, rev) + "`");
+            return makeError(ErrorCode::NotFound, id + ": revision '" + rev + "' is not in the cache (no " +
+                                                      ref.string() +
+                                                      "; cached refs: " + (present.empty() ? "none" : present) +
+                                                      "); run `" + hubDownloadCommand(repoId, rev) + "`");
         }
         snap.commitHash = readWholeFile(ref);  // as huggingface_hub: the file's content, unstripped
     }
     snap.snapshotDir = repo / "snapshots" / snap.commitHash;
     if (snap.commitHash.empty() || !isSafeHubRevision(snap.commitHash) || !fs::is_directory(snap.snapshotDir, ec)) {
-        return makeError(ErrorCode::NotFound, id + ": revision '" + rev + "' names snapshot '" + printable(snap.commitHash) +
-                                                  "', which is not in " + (repo / "snapshots").string() +
-                                                  " (an interrupted download?); run `" + hubDownloadCommand(repoId, rev) + "`");
+        return makeError(ErrorCode::NotFound, id + ": revision '" + rev + "' names snapshot '" +
+                                                  printable(snap.commitHash) + "', which is not in " +
+                                                  (repo / "snapshots").string() + " (an interrupted download?); run `" +
+                                                  hubDownloadCommand(repoId, rev) + "`");
     }
     return snap;
 }

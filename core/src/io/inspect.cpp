@@ -160,7 +160,8 @@ Status inspectAdapterDir(InspectReport& report, const fs::path& dir, const Inspe
     for (const auto& t : adapter->weights.tensors()) {
         report.tensors.push_back(tensorRow(t, "adapter_model.safetensors"));
     }
-    std::sort(report.tensors.begin(), report.tensors.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(report.tensors.begin(), report.tensors.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
     report.adapterConfig = adapter->config;
     report.adapterModules = adapter->modules;
     report.adapterExtras = adapter->extras;
@@ -201,7 +202,8 @@ Status inspectTrainerOutput(InspectReport& report, const fs::path& dir, const In
         return Ok{};
     }
     if (complete != &report.trainerCheckpoints.back()) {
-        report.notes.push_back("inspected " + complete->directory.filename().string() + ", the latest complete checkpoint");
+        report.notes.push_back("inspected " + complete->directory.filename().string() +
+                               ", the latest complete checkpoint");
     }
     const fs::path latest = complete->directory;
     report.inspectedCheckpoint = latest;
@@ -220,8 +222,8 @@ Result<InspectKind> classify(const fs::path& path) {
         if (path.extension() == ".safetensors") {
             return InspectKind::SafetensorsFile;
         }
-        return makeError(ErrorCode::InvalidInput, path.string() +
-                                                      ": expected a checkpoint/adapter directory or a .safetensors file");
+        return makeError(ErrorCode::InvalidInput,
+                         path.string() + ": expected a checkpoint/adapter directory or a .safetensors file");
     }
     if (fs::exists(path / "trainer_state.json", ec)) {
         return InspectKind::TrainerCheckpoint;
@@ -240,18 +242,22 @@ Result<InspectKind> classify(const fs::path& path) {
 
 Status inspectInto(InspectReport& report, const InspectOptions& options) {
     switch (report.kind) {
-    case InspectKind::ModelCheckpoint: return inspectModelDir(report, report.path);
-    case InspectKind::Adapter: return inspectAdapterDir(report, report.path, options);
-    case InspectKind::TrainerCheckpoint: return inspectTrainerDir(report, report.path, options);
-    case InspectKind::TrainerOutput: return inspectTrainerOutput(report, report.path, options);
-    case InspectKind::SafetensorsFile: {
-        auto checkpoint = Checkpoint::open(report.path);
-        if (!checkpoint) {
-            return checkpoint.error();
+        case InspectKind::ModelCheckpoint:
+            return inspectModelDir(report, report.path);
+        case InspectKind::Adapter:
+            return inspectAdapterDir(report, report.path, options);
+        case InspectKind::TrainerCheckpoint:
+            return inspectTrainerDir(report, report.path, options);
+        case InspectKind::TrainerOutput:
+            return inspectTrainerOutput(report, report.path, options);
+        case InspectKind::SafetensorsFile: {
+            auto checkpoint = Checkpoint::open(report.path);
+            if (!checkpoint) {
+                return checkpoint.error();
+            }
+            addCheckpoint(report, *checkpoint);
+            return Ok{};
         }
-        addCheckpoint(report, *checkpoint);
-        return Ok{};
-    }
     }
     return makeError(ErrorCode::Internal, "inspect: unknown kind");
 }
@@ -294,14 +300,16 @@ Result<std::optional<HubSnapshot>> hubSnapshotFor(const fs::path& path, const In
     const std::string text = path.string();
     if (fs::exists(path, ec) || text.find('/') == std::string::npos || !looksLikeHubRepoId(text)) {
         if (!options.revision.empty()) {
-            return makeError(ErrorCode::InvalidInput, "--revision " + options.revision + ": applies to hub ids only, but '" +
-                                                          text + "' is not one (or is an existing path)");
+            return makeError(ErrorCode::InvalidInput, "--revision " + options.revision +
+                                                          ": applies to hub ids only, but '" + text +
+                                                          "' is not one (or is an existing path)");
         }
         return std::optional<HubSnapshot>();
     }
     auto snapshot = resolveHubSnapshot(text, options.revision, hubCacheLocation());
     if (!snapshot) {
-        return makeError(snapshot.error().code, "'" + text + "' is no such file or directory, and " + snapshot.error().message);
+        return makeError(snapshot.error().code,
+                         "'" + text + "' is no such file or directory, and " + snapshot.error().message);
     }
     return std::optional<HubSnapshot>(std::move(*snapshot));
 }

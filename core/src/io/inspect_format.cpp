@@ -1,9 +1,8 @@
 // Text and JSON renderings of an InspectReport.
 #include <cstdio>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "quantlens/inspect.h"
 
@@ -59,8 +58,8 @@ void printAdapter(std::ostringstream& out, const InspectReport& r) {
         << ", " << r.adapterModules.size() << " adapted modules\n";
     Rows rows;
     for (const auto& m : r.adapterModules) {
-        rows.push_back({m.name, std::to_string(m.rank), number(m.alpha), number(m.scaling), std::to_string(m.inFeatures),
-                        std::to_string(m.outFeatures), std::string(dtypeName(m.dtype))});
+        rows.push_back({m.name, std::to_string(m.rank), number(m.alpha), number(m.scaling),
+                        std::to_string(m.inFeatures), std::to_string(m.outFeatures), std::string(dtypeName(m.dtype))});
     }
     printTable(out, {"module", "rank", "alpha", "scaling", "in", "out", "dtype"}, rows);
     for (const auto& e : r.adapterExtras) {
@@ -166,7 +165,8 @@ std::string formatInspectText(const InspectReport& r) {
         out << "  " << dtypeName(d.dtype) << ": " << d.elements << " elements, " << formatBytes(d.bytes) << '\n';
     }
     out << "quantization: " << (r.torchaoTensorsFound ? "torchao tensors found" : "no quantized tensors");
-    out << (r.quantizationConfigJson.empty() ? "" : "; config.json quantization_config " + r.quantizationConfigJson) << '\n';
+    out << (r.quantizationConfigJson.empty() ? "" : "; config.json quantization_config " + r.quantizationConfigJson)
+        << '\n';
     if (r.trainerState) {
         printTrainer(out, *r.trainerState);
     }

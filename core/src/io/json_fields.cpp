@@ -51,8 +51,7 @@ std::string replaceNonFinite(std::string_view text) {
 
 }  // namespace
 
-Result<OrderedJson> parseJsonObject(std::string_view text, const std::string& sourceName,
-                                    bool allowNonFinite) {
+Result<OrderedJson> parseJsonObject(std::string_view text, const std::string& sourceName, bool allowNonFinite) {
     const std::string prepared = allowNonFinite ? replaceNonFinite(text) : std::string(text);
     const auto limitDepth = [](int depth, OrderedJson::parse_event_t, OrderedJson&) {
         if (depth > kMaxDepth) {
@@ -64,8 +63,7 @@ Result<OrderedJson> parseJsonObject(std::string_view text, const std::string& so
     try {
         value = OrderedJson::parse(prepared, limitDepth);
     } catch (const DepthExceeded&) {
-        return makeError(ErrorCode::InvalidInput,
-                         sourceName + ": invalid JSON: expected nesting depth <= 64");
+        return makeError(ErrorCode::InvalidInput, sourceName + ": invalid JSON: expected nesting depth <= 64");
     } catch (const std::exception& e) {
         return makeError(ErrorCode::InvalidInput, sourceName + ": invalid JSON: " + quoted(e.what()));
     }
@@ -101,15 +99,23 @@ bool isJsonInteger(const OrderedJson& value) {
 
 std::string describeJson(const OrderedJson& value) {
     switch (value.type()) {
-    case OrderedJson::value_t::null: return "null";
-    case OrderedJson::value_t::boolean: return value.get<bool>() ? "true" : "false";
-    case OrderedJson::value_t::string: return "a string " + quoted(value.get_ref<const std::string&>());
-    case OrderedJson::value_t::array: return "an array";
-    case OrderedJson::value_t::object: return "an object";
-    case OrderedJson::value_t::number_float: return "the non-integer number " + value.dump();
-    case OrderedJson::value_t::number_integer:
-    case OrderedJson::value_t::number_unsigned: return "the integer " + value.dump();
-    default: return std::string("a JSON ") + value.type_name();
+        case OrderedJson::value_t::null:
+            return "null";
+        case OrderedJson::value_t::boolean:
+            return value.get<bool>() ? "true" : "false";
+        case OrderedJson::value_t::string:
+            return "a string " + quoted(value.get_ref<const std::string&>());
+        case OrderedJson::value_t::array:
+            return "an array";
+        case OrderedJson::value_t::object:
+            return "an object";
+        case OrderedJson::value_t::number_float:
+            return "the non-integer number " + value.dump();
+        case OrderedJson::value_t::number_integer:
+        case OrderedJson::value_t::number_unsigned:
+            return "the integer " + value.dump();
+        default:
+            return std::string("a JSON ") + value.type_name();
     }
 }
 

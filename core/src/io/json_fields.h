@@ -5,12 +5,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "quantlens/result.h"
 
@@ -21,8 +20,7 @@ using OrderedJson = nlohmann::ordered_json;
 // Parses `text`; the top level must be an object. With `allowNonFinite`, the Python json
 // literals NaN, Infinity and -Infinity outside strings are accepted (they become the strings
 // kNaNText / kInfText / kNegInfText, which numberOr/optNumber read back as doubles).
-Result<OrderedJson> parseJsonObject(std::string_view text, const std::string& sourceName,
-                                    bool allowNonFinite = false);
+Result<OrderedJson> parseJsonObject(std::string_view text, const std::string& sourceName, bool allowNonFinite = false);
 
 inline constexpr const char* kNaNText = "\x01NaN";
 inline constexpr const char* kInfText = "\x01Infinity";
@@ -44,8 +42,8 @@ class FieldReader {
 public:
     FieldReader(const OrderedJson& object, std::string sourceName, std::string prefix = {});
 
-    bool has(const char* key) const;       // present and not null
-    bool contains(const char* key) const;  // present (possibly null)
+    bool has(const char* key) const;                // present and not null
+    bool contains(const char* key) const;           // present (possibly null)
     const OrderedJson* get(const char* key) const;  // nullptr when absent or null
 
     std::int64_t requireInt(const char* key);

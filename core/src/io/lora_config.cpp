@@ -24,7 +24,9 @@ std::string patternFor(const std::string& key) {
     return "(.*\\.)?(" + key + ")";
 }
 
-bool compiles(const std::string& pattern) { return detail::NameRegex::compile(pattern).ok(); }
+bool compiles(const std::string& pattern) {
+    return detail::NameRegex::compile(pattern).ok();
+}
 
 void readRegexOrList(FieldReader& r, const char* key, std::vector<std::string>& list,
                      std::optional<std::string>& regex) {
@@ -85,35 +87,40 @@ Status refuseVariants(FieldReader& r) {
     const std::pair<const char*, const char*> variants[] = {
         {"target_parameters", "LoRA on nn.Parameter targets (e.g. MoE experts)"},
         {"layer_replication", "decoder layers duplicated by the adapter"},
-        {"trainable_token_indices", "embedding rows retrained and stored in the adapter (TrainableTokensLayer); the "
-                                    "checks would read the base rows instead of the trained ones"},
+        {"trainable_token_indices",
+         "embedding rows retrained and stored in the adapter (TrainableTokensLayer); the "
+         "checks would read the base rows instead of the trained ones"},
         {"alora_invocation_tokens", "activated LoRA, applied only after its invocation tokens"},
         {"arrow_config", "Arrow routing between several LoRA experts"},
     };
     for (const auto& [key, what] : variants) {
         const OrderedJson* v = r.get(key);
         if (v != nullptr && !(v->is_array() && v->empty()) && !(v->is_object() && v->empty())) {
-            return makeError(ErrorCode::Unsupported, r.sourceName() + ": field '" + key + "' is not supported (expected "
-                                                                          "null): " + what + " is not modelled");
+            return makeError(ErrorCode::Unsupported, r.sourceName() + ": field '" + key +
+                                                         "' is not supported (expected "
+                                                         "null): " +
+                                                         what + " is not modelled");
         }
     }
     if (r.boolOr("use_qalora", false)) {
-        return makeError(ErrorCode::Unsupported, r.sourceName() + ": field 'use_qalora' is not supported (expected false)");
+        return makeError(ErrorCode::Unsupported,
+                         r.sourceName() + ": field 'use_qalora' is not supported (expected false)");
     }
     return Ok{};
 }
 
 Status readPeftType(FieldReader& r, LoraConfig& c) {
     if (!r.contains("peft_type")) {
-        return makeError(ErrorCode::InvalidInput, r.sourceName() + ": missing required field 'peft_type' (expected \"LORA\")");
+        return makeError(ErrorCode::InvalidInput,
+                         r.sourceName() + ": missing required field 'peft_type' (expected \"LORA\")");
     }
     c.peftType = r.stringOr("peft_type", "");
     if (r.error()) {
         return *r.error();
     }
     if (c.peftType != "LORA") {
-        return makeError(ErrorCode::Unsupported, r.sourceName() + ": peft_type '" + c.peftType +
-                                                     "' is not supported; supported: LORA");
+        return makeError(ErrorCode::Unsupported,
+                         r.sourceName() + ": peft_type '" + c.peftType + "' is not supported; supported: LORA");
     }
     return Ok{};
 }
@@ -158,16 +165,19 @@ Result<LoraConfig> parseLoraConfig(std::string_view jsonText, const std::string&
         return *r.error();
     }
     if (c.r <= 0) {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": field 'r': expected a positive integer, got " + std::to_string(c.r));
+        return makeError(ErrorCode::InvalidInput,
+                         sourceName + ": field 'r': expected a positive integer, got " + std::to_string(c.r));
     }
     for (const auto& [pattern, rank] : c.rankPattern) {
         if (rank <= 0) {
             return makeError(ErrorCode::InvalidInput, sourceName + ": field 'rank_pattern': entry '" + pattern +
-                                                          "': expected a positive integer, got " + std::to_string(rank));
+                                                          "': expected a positive integer, got " +
+                                                          std::to_string(rank));
         }
     }
     if (c.bias != "none" && c.bias != "all" && c.bias != "lora_only") {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": field 'bias': expected 'none', 'all' or 'lora_only', got '" + c.bias + "'");
+        return makeError(ErrorCode::InvalidInput,
+                         sourceName + ": field 'bias': expected 'none', 'all' or 'lora_only', got '" + c.bias + "'");
     }
     return c;
 }
@@ -201,8 +211,8 @@ namespace ql {
 namespace {
 
 bool endsWithComponent(std::string_view name, const std::string& entry) {
-    return name == entry || (name.size() > entry.size() && name.ends_with(entry) &&
-                             name[name.size() - entry.size() - 1] == '.');
+    return name == entry ||
+           (name.size() > entry.size() && name.ends_with(entry) && name[name.size() - entry.size() - 1] == '.');
 }
 
 // re.match(pattern, name) (prefix match); group 1 is the layer index.
@@ -233,8 +243,8 @@ bool inTransformedLayers(const LoraConfig& c, std::string_view name) {
             }
         }
     }
-    return index && std::find(c.layersToTransform.begin(), c.layersToTransform.end(), *index) !=
-                        c.layersToTransform.end();
+    return index &&
+           std::find(c.layersToTransform.begin(), c.layersToTransform.end(), *index) != c.layersToTransform.end();
 }
 
 }  // namespace

@@ -59,9 +59,8 @@ Result<const FamilyInfo*> readFamily(FieldReader& r, ModelConfig& c) {
                                                      "' is not supported; supported: " + supportedArchitectures());
     }
     if (!c.modelType.empty() && c.modelType != f->modelType) {
-        return makeError(ErrorCode::InvalidInput, src + ": field 'model_type': expected '" +
-                                                      std::string(f->modelType) + "' for " + f->architecture +
-                                                      ", got '" + c.modelType + "'");
+        return makeError(ErrorCode::InvalidInput, src + ": field 'model_type': expected '" + std::string(f->modelType) +
+                                                      "' for " + f->architecture + ", got '" + c.modelType + "'");
     }
     c.architecture = f->architecture;
     c.modelType = f->modelType;
@@ -88,8 +87,8 @@ void readSizes(FieldReader& r, const FamilyInfo& f, ModelConfig& c) {
     c.numKeyValueHeads =
         intAbsentOrNull(r, "num_key_value_heads", f.defaultKvHeads != 0 ? f.defaultKvHeads : heads, heads);
     const std::int64_t derivedHeadDim = heads > 0 ? c.hiddenSize / heads : 0;
-    c.headDim = intAbsentOrNull(r, "head_dim", f.defaultHeadDim != 0 ? f.defaultHeadDim : derivedHeadDim,
-                                derivedHeadDim);
+    c.headDim =
+        intAbsentOrNull(r, "head_dim", f.defaultHeadDim != 0 ? f.defaultHeadDim : derivedHeadDim, derivedHeadDim);
     c.maxPositionEmbeddings = r.intOr("max_position_embeddings", f.defaultMaxPositions);
     c.pretrainingTp = r.intOr("pretraining_tp", 1);
 }
@@ -98,16 +97,20 @@ Status checkPositive(const std::string& src, const char* field, std::int64_t val
     if (value > 0) {
         return Ok{};
     }
-    return makeError(ErrorCode::InvalidInput, src + ": field '" + field + "': expected a positive integer, got " +
-                                                  std::to_string(value));
+    return makeError(ErrorCode::InvalidInput,
+                     src + ": field '" + field + "': expected a positive integer, got " + std::to_string(value));
 }
 
 Status validateSizes(const std::string& src, const ModelConfig& c, bool headDimDerived) {
-    const std::pair<const char*, std::int64_t> sizes[] = {
-        {"hidden_size", c.hiddenSize}, {"intermediate_size", c.intermediateSize},
-        {"num_hidden_layers", c.numHiddenLayers}, {"num_attention_heads", c.numAttentionHeads},
-        {"num_key_value_heads", c.numKeyValueHeads}, {"head_dim", c.headDim}, {"vocab_size", c.vocabSize},
-        {"max_position_embeddings", c.maxPositionEmbeddings}, {"pretraining_tp", c.pretrainingTp}};
+    const std::pair<const char*, std::int64_t> sizes[] = {{"hidden_size", c.hiddenSize},
+                                                          {"intermediate_size", c.intermediateSize},
+                                                          {"num_hidden_layers", c.numHiddenLayers},
+                                                          {"num_attention_heads", c.numAttentionHeads},
+                                                          {"num_key_value_heads", c.numKeyValueHeads},
+                                                          {"head_dim", c.headDim},
+                                                          {"vocab_size", c.vocabSize},
+                                                          {"max_position_embeddings", c.maxPositionEmbeddings},
+                                                          {"pretraining_tp", c.pretrainingTp}};
     for (const auto& [name, value] : sizes) {
         if (auto s = checkPositive(src, name, value); !s) {
             return s;
@@ -146,7 +149,8 @@ void readTokenIds(FieldReader& r, const FamilyInfo& f, ModelConfig& c) {
     if (eos->is_array()) {
         for (const auto& id : *eos) {
             if (!id.is_number_integer()) {
-                r.fail("eos_token_id", "an integer or a list of integers", "an element that is " + detail::describeJson(id));
+                r.fail("eos_token_id", "an integer or a list of integers",
+                       "an element that is " + detail::describeJson(id));
                 return;
             }
             c.eosTokenIds.push_back(id.get<std::int64_t>());
@@ -162,10 +166,14 @@ void readTokenIds(FieldReader& r, const FamilyInfo& f, ModelConfig& c) {
 
 const char* modelFamilyName(ModelFamily family) {
     switch (family) {
-    case ModelFamily::Qwen3: return "qwen3";
-    case ModelFamily::Qwen2: return "qwen2";
-    case ModelFamily::Llama: return "llama";
-    case ModelFamily::Mistral: return "mistral";
+        case ModelFamily::Qwen3:
+            return "qwen3";
+        case ModelFamily::Qwen2:
+            return "qwen2";
+        case ModelFamily::Llama:
+            return "llama";
+        case ModelFamily::Mistral:
+            return "mistral";
     }
     return "unknown";
 }
@@ -179,7 +187,8 @@ std::string supportedArchitectures() {
 }
 
 bool ModelConfig::qkvBias() const {
-    return family == ModelFamily::Qwen2 || ((family == ModelFamily::Llama || family == ModelFamily::Qwen3) && attentionBias);
+    return family == ModelFamily::Qwen2 ||
+           ((family == ModelFamily::Llama || family == ModelFamily::Qwen3) && attentionBias);
 }
 
 bool ModelConfig::oProjBias() const {
@@ -245,9 +254,12 @@ namespace ql {
 
 const char* ropeTypeName(RopeType type) {
     switch (type) {
-    case RopeType::Default: return "default";
-    case RopeType::Linear: return "linear";
-    case RopeType::Llama3: return "llama3";
+        case RopeType::Default:
+            return "default";
+        case RopeType::Linear:
+            return "linear";
+        case RopeType::Llama3:
+            return "llama3";
     }
     return "unknown";
 }

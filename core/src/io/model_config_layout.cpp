@@ -11,7 +11,8 @@ Error layoutError(const FieldReader& r, const std::string& field, const std::str
 
 Status readAttentionLayout(FieldReader& r, std::optional<std::int64_t> defaultWindow, ModelConfig& c) {
     const bool isQwen = c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3;
-    const std::optional<std::int64_t> window = r.contains("sliding_window") ? r.optInt("sliding_window") : defaultWindow;
+    const std::optional<std::int64_t> window =
+        r.contains("sliding_window") ? r.optInt("sliding_window") : defaultWindow;
     c.useSlidingWindow = r.boolOr("use_sliding_window", false);
     c.maxWindowLayers = r.intOr("max_window_layers", 28);
     const auto saved = r.stringList("layer_types");
@@ -28,12 +29,14 @@ Status readAttentionLayout(FieldReader& r, std::optional<std::int64_t> defaultWi
     }
     if (!saved.empty() && isQwen) {
         if (saved.size() != static_cast<std::size_t>(c.numHiddenLayers)) {
-            return layoutError(r, "layer_types", "expected " + std::to_string(c.numHiddenLayers) + " entries, got " +
-                                                   std::to_string(saved.size()));
+            return layoutError(
+                r, "layer_types",
+                "expected " + std::to_string(c.numHiddenLayers) + " entries, got " + std::to_string(saved.size()));
         }
         for (const auto& t : saved) {
             if (t != "full_attention" && t != "sliding_attention") {
-                return layoutError(r, "layer_types", "expected 'full_attention' or 'sliding_attention', got '" + t + "'");
+                return layoutError(r, "layer_types",
+                                   "expected 'full_attention' or 'sliding_attention', got '" + t + "'");
             }
         }
         c.layerTypes = saved;

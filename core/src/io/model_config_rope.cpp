@@ -1,6 +1,6 @@
-#include <cmath>
-
 #include "io/model_config_rope.h"
+
+#include <cmath>
 
 namespace ql::detail {
 namespace {
@@ -93,7 +93,8 @@ Status readRope(FieldReader& r, ModelConfig& c) {
         const bool isV5 = r.get("rope_scaling") == nullptr;
         FieldReader d(**dict, r.sourceName(), isV5 ? "rope_parameters." : "rope_scaling.");
         if ((*dict)->contains("full_attention") || (*dict)->contains("sliding_attention")) {
-            return makeError(ErrorCode::Unsupported, r.sourceName() + ": per-layer-type rope parameters are not supported");
+            return makeError(ErrorCode::Unsupported,
+                             r.sourceName() + ": per-layer-type rope parameters are not supported");
         }
         c.ropeTheta = d.numberOr("rope_theta", topTheta);
         partial = d.numberOr("partial_rotary_factor", topPartial);

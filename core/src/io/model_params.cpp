@@ -2,11 +2,11 @@
 // Qwen2ForCausalLM / Qwen3ForCausalLM) and the check of a checkpoint against them.
 #include <map>
 
+#include "io/torchao_names.h"
+#include "model/linear_table.h"
 #include "quantlens/adapter.h"
 #include "quantlens/checkpoint.h"
 #include "quantlens/model_config.h"
-#include "io/torchao_names.h"
-#include "model/linear_table.h"
 
 namespace ql {
 namespace {
@@ -102,10 +102,10 @@ Status validateCheckpointAgainstConfig(const Checkpoint& checkpoint, const Model
         if (!it->second.empty() && it->second != want.shape) {
             const auto view = checkpoint.find(want.name);
             const std::string file = view ? (checkpoint.directory() / checkpoint.fileNameOf(*view)).string()
-                                           : checkpoint.directory().string();
-            return makeError(ErrorCode::InvalidInput,
-                             file + ": tensor '" + want.name + "': expected shape " + formatShape(want.shape) +
-                                 " from config.json (" + config.architecture + "), got " + formatShape(it->second));
+                                          : checkpoint.directory().string();
+            return makeError(ErrorCode::InvalidInput, file + ": tensor '" + want.name + "': expected shape " +
+                                                          formatShape(want.shape) + " from config.json (" +
+                                                          config.architecture + "), got " + formatShape(it->second));
         }
     }
     if (!missing.empty()) {

@@ -15,7 +15,8 @@ constexpr std::uint32_t kDepthLimit = 2000;    // nested backtracking frames
 Result<NameRegex> NameRegex::compile(const std::string& pattern) {
     int code = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), 0, &code, &offset, nullptr);
+    pcre2_code* re =
+        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), 0, &code, &offset, nullptr);
     if (re == nullptr) {
         PCRE2_UCHAR buf[256];
         pcre2_get_error_message(code, buf, sizeof buf);
@@ -23,11 +24,13 @@ Result<NameRegex> NameRegex::compile(const std::string& pattern) {
                          std::string(reinterpret_cast<const char*>(buf)) + " at offset " + std::to_string(offset));
     }
     NameRegex out;
-    out.m_code = std::shared_ptr<const void>(re, [](const void* p) { pcre2_code_free(static_cast<pcre2_code*>(const_cast<void*>(p))); });
+    out.m_code = std::shared_ptr<const void>(
+        re, [](const void* p) { pcre2_code_free(static_cast<pcre2_code*>(const_cast<void*>(p))); });
     return out;
 }
 
-std::optional<std::pair<std::size_t, std::size_t>> NameRegex::match(std::string_view text, bool toEnd, int group) const {
+std::optional<std::pair<std::size_t, std::size_t>> NameRegex::match(std::string_view text, bool toEnd,
+                                                                    int group) const {
     auto* re = static_cast<pcre2_code*>(const_cast<void*>(m_code.get()));
     pcre2_match_context* context = pcre2_match_context_create(nullptr);
     pcre2_set_match_limit(context, kMatchLimit);
@@ -46,8 +49,12 @@ std::optional<std::pair<std::size_t, std::size_t>> NameRegex::match(std::string_
     return out;
 }
 
-bool NameRegex::fullMatch(std::string_view text) const { return match(text, true, 0).has_value(); }
-bool NameRegex::prefixMatch(std::string_view text) const { return match(text, false, 0).has_value(); }
+bool NameRegex::fullMatch(std::string_view text) const {
+    return match(text, true, 0).has_value();
+}
+bool NameRegex::prefixMatch(std::string_view text) const {
+    return match(text, false, 0).has_value();
+}
 
 std::optional<std::string> NameRegex::prefixGroup(std::string_view text, int index) const {
     const auto span = match(text, false, index);

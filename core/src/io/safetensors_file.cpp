@@ -13,9 +13,9 @@
 namespace ql {
 namespace {
 
-using nlohmann::json;
 using detail::jsonTypeName;
 using detail::quoteName;
+using nlohmann::json;
 
 constexpr std::uint64_t kMaxDim = (std::uint64_t{1} << 48) - 1;
 
@@ -53,8 +53,7 @@ Result<DType> parseDType(const std::string& source, const std::string& name, con
                        "expected one of " + validDTypeList() + ", got " + quoteName(text));
 }
 
-Result<std::vector<std::int64_t>> parseShape(const std::string& source, const std::string& name,
-                                             const json& value) {
+Result<std::vector<std::int64_t>> parseShape(const std::string& source, const std::string& name, const json& value) {
     if (!value.is_array()) {
         return tensorError(source, "bad shape", name, "expected an array of integers, got " + jsonTypeName(value));
     }
@@ -62,9 +61,9 @@ Result<std::vector<std::int64_t>> parseShape(const std::string& source, const st
     for (const json& dim : value) {
         if (!dim.is_number_unsigned() || dim.get<std::uint64_t>() > kMaxDim) {
             const std::string got = dim.is_number_integer() ? dim.dump() : jsonTypeName(dim);
-            return tensorError(source, "bad shape", name,
-                               "expected integers in [0, 2^48-1], got " + got + " in dim " +
-                                   std::to_string(shape.size()));
+            return tensorError(
+                source, "bad shape", name,
+                "expected integers in [0, 2^48-1], got " + got + " in dim " + std::to_string(shape.size()));
         }
         shape.push_back(static_cast<std::int64_t>(dim.get<std::uint64_t>()));
     }
@@ -72,11 +71,11 @@ Result<std::vector<std::int64_t>> parseShape(const std::string& source, const st
 }
 
 Status parseOffsets(const std::string& source, const std::string& name, const json& value, TensorInfo& info) {
-    const bool ok = value.is_array() && value.size() == 2 && value[0].is_number_unsigned() &&
-                    value[1].is_number_unsigned();
+    const bool ok =
+        value.is_array() && value.size() == 2 && value[0].is_number_unsigned() && value[1].is_number_unsigned();
     if (!ok) {
-        const std::string got = value.is_array() ? "an array of " + std::to_string(value.size()) + " values"
-                                                 : jsonTypeName(value);
+        const std::string got =
+            value.is_array() ? "an array of " + std::to_string(value.size()) + " values" : jsonTypeName(value);
         return tensorError(source, "bad data_offsets", name,
                            "expected [begin, end] as two non-negative integers, got " + got);
     }
@@ -169,7 +168,8 @@ Result<ParsedHeader> parseHeaderJson(const std::string& source, std::string_view
 Status checkContiguous(const std::string& source, const TensorInfo& info, std::uint64_t start) {
     const std::string offsets = "[" + std::to_string(info.dataBegin) + ", " + std::to_string(info.dataEnd) + "]";
     if (info.dataBegin != start) {
-        const char* kind = info.dataBegin < start ? " (overlaps the previous tensor)" : " (gap after the previous tensor)";
+        const char* kind =
+            info.dataBegin < start ? " (overlaps the previous tensor)" : " (gap after the previous tensor)";
         return tensorError(source, "data_offsets not contiguous", info.name,
                            "expected begin " + std::to_string(start) + ", got " + offsets + kind);
     }
@@ -200,8 +200,7 @@ Status checkByteCount(const std::string& source, const TensorInfo& info) {
     const std::string what = std::string(dtypeName(info.dtype)) + " " + formatShape(info.shape);
     const auto bits = checkedBits(info);
     if (!bits) {
-        return tensorError(source, "tensor size overflows", info.name,
-                           "expected numel x bits below 2^64, got " + what);
+        return tensorError(source, "tensor size overflows", info.name, "expected numel x bits below 2^64, got " + what);
     }
     if (*bits % 8 != 0) {
         return tensorError(source, "tensor does not fill whole bytes", info.name,
@@ -234,8 +233,9 @@ Status validateLayout(const std::string& source, std::vector<TensorInfo>& tensor
                                     ? " (" + std::to_string(bufferSize - start) + " trailing bytes)"
                                     : " (file truncated: " + std::to_string(start - bufferSize) + " bytes missing)";
         return invalid(source, "data buffer not exactly covered",
-                       "expected " + std::to_string(start) + " data bytes after the header (end of the last tensor), got " +
-                           std::to_string(bufferSize) + why);
+                       "expected " + std::to_string(start) +
+                           " data bytes after the header (end of the last tensor), got " + std::to_string(bufferSize) +
+                           why);
     }
     return Ok{};
 }
@@ -257,9 +257,9 @@ Result<std::uint64_t> readHeaderLength(const std::string& source, std::span<cons
                            std::to_string(length));
     }
     if (length > bytes.size() - 8) {
-        return invalid(source, "header length past end of file",
-                       "expected 8 + " + std::to_string(length) + " <= file size, got file size " +
-                           std::to_string(bytes.size()));
+        return invalid(
+            source, "header length past end of file",
+            "expected 8 + " + std::to_string(length) + " <= file size, got file size " + std::to_string(bytes.size()));
     }
     return length;
 }

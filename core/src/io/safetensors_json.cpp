@@ -52,8 +52,7 @@ public:
     bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
         using Event = nlohmann::json::parse_event_t;
         if (depth > kMaxJsonDepth) {
-            throw StrictJsonStop{"expected nesting depth at most " + std::to_string(kMaxJsonDepth) +
-                                 ", got deeper"};
+            throw StrictJsonStop{"expected nesting depth at most " + std::to_string(kMaxJsonDepth) + ", got deeper"};
         }
         if (event == Event::object_start) {
             m_keys.emplace_back();
@@ -96,8 +95,7 @@ std::optional<std::size_t> findInvalidUtf8(std::string_view text) {
     return std::nullopt;
 }
 
-Result<nlohmann::json> parseStrictJson(std::string_view text, const std::string& sourceName,
-                                       std::string_view what) {
+Result<nlohmann::json> parseStrictJson(std::string_view text, const std::string& sourceName, std::string_view what) {
     const std::string prefix = sourceName + ": " + std::string(what);
     try {
         DuplicateKeyGuard guard;
@@ -105,8 +103,8 @@ Result<nlohmann::json> parseStrictJson(std::string_view text, const std::string&
     } catch (const StrictJsonStop& stop) {
         return makeError(ErrorCode::InvalidInput, prefix + " JSON rejected: " + stop.problem);
     } catch (const nlohmann::json::parse_error& e) {
-        return makeError(ErrorCode::InvalidInput, prefix + " is not valid JSON: expected JSON text, got " +
-                                                      parseErrorText(e));
+        return makeError(ErrorCode::InvalidInput,
+                         prefix + " is not valid JSON: expected JSON text, got " + parseErrorText(e));
     } catch (const std::exception& e) {
         return makeError(ErrorCode::InvalidInput, prefix + " JSON rejected: " + e.what());
     }

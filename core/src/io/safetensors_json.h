@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "quantlens/result.h"
 
@@ -21,16 +20,21 @@ std::optional<std::size_t> findInvalidUtf8(std::string_view text);
 // syntax errors give InvalidInput errors "<sourceName>: <what>: expected ..., got ...".
 // `what` names the document in messages (e.g. "header", "index").
 constexpr int kMaxJsonDepth = 64;
-Result<nlohmann::json> parseStrictJson(std::string_view text, const std::string& sourceName,
-                                       std::string_view what);
+Result<nlohmann::json> parseStrictJson(std::string_view text, const std::string& sourceName, std::string_view what);
 
 // `name` in single quotes with control characters, quotes and backslashes escaped, cut to 200
 // characters, so that messages stay on one line.
 std::string quoteName(std::string_view name);
 // Same as quoteName; the exact-match overloads win over std::quoted found by ADL.
-inline std::string quoted(std::string_view name) { return quoteName(name); }
-inline std::string quoted(const std::string& name) { return quoteName(name); }
-inline std::string quoted(const char* name) { return quoteName(name); }
+inline std::string quoted(std::string_view name) {
+    return quoteName(name);
+}
+inline std::string quoted(const std::string& name) {
+    return quoteName(name);
+}
+inline std::string quoted(const char* name) {
+    return quoteName(name);
+}
 
 // "object", "array", "string", "number" ... of a JSON value, for "got ..." in messages.
 std::string jsonTypeName(const nlohmann::json& value);

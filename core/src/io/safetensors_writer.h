@@ -7,10 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "quantlens/result.h"
 
@@ -18,9 +17,9 @@ namespace ql::io {
 
 struct TensorBlob {
     std::string name;
-    std::string dtype;                  // "BF16", "F32", ... (written as is)
+    std::string dtype;  // "BF16", "F32", ... (written as is)
     std::vector<std::int64_t> shape;
-    std::vector<std::uint8_t> bytes;    // little-endian, numel × element size
+    std::vector<std::uint8_t> bytes;  // little-endian, numel × element size
 };
 
 // Where one tensor sits: what the header says about it.

@@ -13,8 +13,7 @@ using nlohmann::json;
 
 Error indexError(const std::string& source, const std::string& what, const std::string& tensor,
                  const std::string& detail) {
-    return makeError(ErrorCode::InvalidInput,
-                     source + ": " + what + " (tensor " + quoteName(tensor) + "): " + detail);
+    return makeError(ErrorCode::InvalidInput, source + ": " + what + " (tensor " + quoteName(tensor) + "): " + detail);
 }
 
 bool endsWith(std::string_view text, std::string_view suffix) {
@@ -95,16 +94,20 @@ Status checkShardName(const std::string& source, const std::string& tensor, cons
 
 Result<json> parseIndexObject(std::string_view text, const std::string& source) {
     if (auto bad = findInvalidUtf8(text)) {
-        return makeError(ErrorCode::InvalidInput, source + ": index is not valid UTF-8: expected UTF-8 text, got an "
-                                                           "ill-formed byte at offset " + std::to_string(*bad));
+        return makeError(ErrorCode::InvalidInput, source +
+                                                      ": index is not valid UTF-8: expected UTF-8 text, got an "
+                                                      "ill-formed byte at offset " +
+                                                      std::to_string(*bad));
     }
     auto parsed = parseStrictJson(text, source, "index");
     if (!parsed) {
         return parsed.error();
     }
     if (!parsed->is_object()) {
-        return makeError(ErrorCode::InvalidInput, source + ": index is not a JSON object: expected an object with "
-                                                           "weight_map, got " + jsonTypeName(*parsed));
+        return makeError(ErrorCode::InvalidInput, source +
+                                                      ": index is not a JSON object: expected an object with "
+                                                      "weight_map, got " +
+                                                      jsonTypeName(*parsed));
     }
     if (parsed->contains("metadata") && !(*parsed)["metadata"].is_object()) {
         return makeError(ErrorCode::InvalidInput, source + ": bad field 'metadata': expected an object, got " +
@@ -115,8 +118,10 @@ Result<json> parseIndexObject(std::string_view text, const std::string& source) 
         const std::string got = it == parsed->end() ? "no weight_map"
                                 : it->is_object()   ? "an empty object"
                                                     : jsonTypeName(*it);
-        return makeError(ErrorCode::InvalidInput, source + ": bad field 'weight_map': expected a non-empty object "
-                                                           "of tensor name -> shard file, got " + got);
+        return makeError(ErrorCode::InvalidInput, source +
+                                                      ": bad field 'weight_map': expected a non-empty object "
+                                                      "of tensor name -> shard file, got " +
+                                                      got);
     }
     return std::move(*it);
 }

@@ -26,7 +26,8 @@ Status TokenizerImpl::preTokenize(std::string_view text, std::vector<std::string
             }
             for (const std::string_view part : parts) {
                 if (part.empty()) continue;  // tokenizers drops empty splits
-                next.push_back(step.kind == PreTokenizerStep::Kind::ByteLevel ? byteLevelEncode(part) : std::string(part));
+                next.push_back(step.kind == PreTokenizerStep::Kind::ByteLevel ? byteLevelEncode(part)
+                                                                              : std::string(part));
             }
         }
         pieces = std::move(next);
@@ -59,7 +60,8 @@ Result<std::vector<std::int32_t>> TokenizerImpl::encode(std::string_view text, b
             if (part.id) {
                 ids.push_back(*part.id);
             } else if (part.end > part.begin) {
-                const Status s = encodePiece(std::string_view(normalized).substr(part.begin, part.end - part.begin), ids);
+                const Status s =
+                    encodePiece(std::string_view(normalized).substr(part.begin, part.end - part.begin), ids);
                 if (!s) return s.error();
             }
         }
@@ -124,7 +126,8 @@ Result<Tokenizer> Tokenizer::fromJson(std::string_view jsonText, const std::stri
         if (!impl) return impl.error();
         return Tokenizer(std::move(impl).value());
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, sourceName + ": unexpected error while reading the tokenizer: " + e.what());
+        return makeError(ErrorCode::Internal,
+                         sourceName + ": unexpected error while reading the tokenizer: " + e.what());
     }
 }
 
@@ -140,7 +143,9 @@ std::string Tokenizer::decode(const std::vector<std::int32_t>& ids, bool skipSpe
     return m_impl->decode(ids, skipSpecialTokens);
 }
 
-std::optional<std::string> Tokenizer::idToToken(std::int32_t id) const { return m_impl->idToToken(id); }
+std::optional<std::string> Tokenizer::idToToken(std::int32_t id) const {
+    return m_impl->idToToken(id);
+}
 
 std::optional<std::int32_t> Tokenizer::tokenToId(std::string_view token) const {
     if (const auto id = m_impl->added.tokenToId(token)) return id;

@@ -65,7 +65,9 @@ void AddedVocabulary::rebuildTries() {
             auto it = trie[static_cast<std::size_t>(node)].next.find(byte);
             if (it == trie[static_cast<std::size_t>(node)].next.end()) {
                 trie.push_back(TrieNode{});
-                it = trie[static_cast<std::size_t>(node)].next.emplace(byte, static_cast<std::int32_t>(trie.size() - 1)).first;
+                it = trie[static_cast<std::size_t>(node)]
+                         .next.emplace(byte, static_cast<std::int32_t>(trie.size() - 1))
+                         .first;
             }
             node = it->second;
         }
@@ -90,8 +92,9 @@ bool AddedVocabulary::isSpecialContent(std::string_view content) const {
     return m_special.count(std::string(content)) != 0;
 }
 
-std::optional<std::pair<std::size_t, std::int32_t>> AddedVocabulary::longestAt(
-    const std::vector<TrieNode>& trie, std::string_view s, std::size_t pos) const {
+std::optional<std::pair<std::size_t, std::int32_t>> AddedVocabulary::longestAt(const std::vector<TrieNode>& trie,
+                                                                               std::string_view s,
+                                                                               std::size_t pos) const {
     std::optional<std::pair<std::size_t, std::int32_t>> best;
     std::size_t node = 0;
     for (std::size_t i = pos; i < s.size(); ++i) {

@@ -38,8 +38,8 @@ public:
     // `modelSize` on. `normalize` maps a normalized token's content to the form matched in
     // normalized text (identity without a normalizer). Returns the ids in list order.
     template <typename ModelId, typename Normalize>
-    std::vector<std::int32_t> add(const std::vector<AddedToken>& tokens, std::size_t modelSize,
-                                  ModelId modelId, Normalize normalize);
+    std::vector<std::int32_t> add(const std::vector<AddedToken>& tokens, std::size_t modelSize, ModelId modelId,
+                                  Normalize normalize);
 
     std::optional<std::int32_t> tokenToId(std::string_view content) const;
     // The content (normalized form for normalized tokens, like simple_id_to_token).
@@ -57,14 +57,14 @@ private:
     };
     void insertIdentity(std::int32_t id, const AddedToken& token, std::string pattern);
     void rebuildTries();
-    std::optional<std::pair<std::size_t, std::int32_t>> longestAt(const std::vector<TrieNode>& trie,
-                                                                  std::string_view s, std::size_t pos) const;
+    std::optional<std::pair<std::size_t, std::int32_t>> longestAt(const std::vector<TrieNode>& trie, std::string_view s,
+                                                                  std::size_t pos) const;
 
-    std::unordered_map<std::string, std::int32_t> m_map;    // content -> id
-    std::map<std::int32_t, AddedToken> m_byId;             // id -> token
+    std::unordered_map<std::string, std::int32_t> m_map;             // content -> id
+    std::map<std::int32_t, AddedToken> m_byId;                       // id -> token
     std::unordered_map<std::int32_t, std::string> m_normalizedForm;  // id -> normalized content
     std::unordered_set<std::string> m_special;
-    std::vector<TrieNode> m_tries[2];                        // [0] non-normalized, [1] normalized
+    std::vector<TrieNode> m_tries[2];  // [0] non-normalized, [1] normalized
 };
 
 template <typename ModelId, typename Normalize>

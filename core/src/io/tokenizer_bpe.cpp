@@ -8,7 +8,7 @@
 namespace ql::detail {
 namespace {
 
-constexpr std::size_t kCacheCapacity = 10000;  // tokenizers' DEFAULT_CACHE_CAPACITY
+constexpr std::size_t kCacheCapacity = 10000;    // tokenizers' DEFAULT_CACHE_CAPACITY
 constexpr std::size_t kCacheMaxWordBytes = 256;  // tokenizers' MAX_LENGTH
 
 std::uint64_t pairKey(std::int32_t a, std::int32_t b) {
@@ -43,8 +43,10 @@ Result<BpeModel> BpeModel::build(BpeConfig config, const std::string& source) {
         const auto ib = config.vocab.find(b);
         const std::string merged = a + (b.size() >= prefixLen ? b.substr(prefixLen) : std::string());
         const auto im = config.vocab.find(merged);
-        const std::string* missing = ia == config.vocab.end() ? &a : ib == config.vocab.end() ? &b
-                                   : im == config.vocab.end() ? &merged : nullptr;
+        const std::string* missing = ia == config.vocab.end()   ? &a
+                                     : ib == config.vocab.end() ? &b
+                                     : im == config.vocab.end() ? &merged
+                                                                : nullptr;
         if (missing != nullptr) {
             return makeError(ErrorCode::InvalidInput, source + ": field 'model.merges[" + std::to_string(i) +
                                                           "]': token '" + *missing + "' is not in model.vocab");
@@ -52,16 +54,15 @@ Result<BpeModel> BpeModel::build(BpeConfig config, const std::string& source) {
         m.m_merges[pairKey(ia->second, ib->second)] = {static_cast<std::uint32_t>(i), im->second};  // last wins
     }
     if (config.unkToken && config.vocab.count(*config.unkToken) == 0) {
-        return makeError(ErrorCode::InvalidInput, source + ": field 'model.unk_token': '" + *config.unkToken +
-                                                      "' is not in model.vocab");
+        return makeError(ErrorCode::InvalidInput,
+                         source + ": field 'model.unk_token': '" + *config.unkToken + "' is not in model.vocab");
     }
     m.m_config = std::move(config);
     return m;
 }
 
 BpeModel::BpeModel(BpeModel&& other) noexcept
-    : m_config(std::move(other.m_config)), m_vocabR(std::move(other.m_vocabR)),
-      m_merges(std::move(other.m_merges)) {}
+    : m_config(std::move(other.m_config)), m_vocabR(std::move(other.m_vocabR)), m_merges(std::move(other.m_merges)) {}
 
 std::optional<std::int32_t> BpeModel::tokenToId(std::string_view token) const {
     const auto it = m_config.vocab.find(std::string(token));
@@ -118,7 +119,12 @@ std::vector<std::int32_t> BpeModel::initialSymbols(std::string_view w) const {
             for (const char c : s) {
                 char name[8];
                 std::snprintf(name, sizeof name, "<0x%02X>", static_cast<unsigned char>(c));
-                if (const auto id = tokenToId(name)) bytes.push_back(*id); else { bytes.clear(); break; }
+                if (const auto id = tokenToId(name))
+                    bytes.push_back(*id);
+                else {
+                    bytes.clear();
+                    break;
+                }
             }
             if (!bytes.empty()) {
                 ids.insert(ids.end(), bytes.begin(), bytes.end());

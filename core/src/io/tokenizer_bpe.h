@@ -21,10 +21,10 @@ namespace ql::detail {
 struct BpeConfig {
     std::unordered_map<std::string, std::int32_t> vocab;
     std::vector<std::pair<std::string, std::string>> merges;  // rank = index
-    bool ignoreMerges = false;      // a word that is itself in vocab is emitted whole
+    bool ignoreMerges = false;                                // a word that is itself in vocab is emitted whole
     std::optional<std::string> unkToken;
     bool fuseUnk = false;
-    bool byteFallback = false;      // unknown chars -> <0xHH> tokens when all are in vocab
+    bool byteFallback = false;  // unknown chars -> <0xHH> tokens when all are in vocab
     std::optional<std::string> continuingSubwordPrefix;
     std::optional<std::string> endOfWordSuffix;
 };

@@ -26,16 +26,16 @@ struct PreTokenizerStep {
 
 // One post-processor of the (flattened) Sequence. ByteLevel changes offsets only: no step.
 struct TemplatePiece {
-    bool isSequence = false;          // $A (the encoded text)
-    std::vector<std::int32_t> ids;    // a SpecialToken's ids
+    bool isSequence = false;        // $A (the encoded text)
+    std::vector<std::int32_t> ids;  // a SpecialToken's ids
 };
 
 struct TokenizerImpl {
     std::unique_ptr<BpeModel> model;
-    bool nfc = false;                                  // normalizer NFC (else null)
+    bool nfc = false;  // normalizer NFC (else null)
     std::vector<PreTokenizerStep> preTokenizer;
     std::vector<std::vector<TemplatePiece>> templates;  // TemplateProcessing "single" of each step
-    bool byteLevelDecoder = false;                     // else null: tokens joined with " "
+    bool byteLevelDecoder = false;                      // else null: tokens joined with " "
     AddedVocabulary added;
 
     Result<std::vector<std::int32_t>> encode(std::string_view text, bool addSpecialTokens) const;

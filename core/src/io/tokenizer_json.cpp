@@ -1,7 +1,6 @@
 // tokenizer.json -> TokenizerImpl (layout of tokenizers' tokenizer/serialization.rs). Uses
 // nlohmann::json with std::map objects: a 150k-entry vocab would be quadratic in ordered_json.
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "io/tokenizer_impl.h"
@@ -12,17 +11,22 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kGpt2Pattern =
-    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+constexpr const char* kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 std::string describe(const Json& v) {
     switch (v.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::string: return "the string '" + v.get<std::string>() + "'";
-        case Json::value_t::boolean: return "a boolean";
-        default: return "a number";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::object:
+            return "an object";
+        case Json::value_t::array:
+            return "an array";
+        case Json::value_t::string:
+            return "the string '" + v.get<std::string>() + "'";
+        case Json::value_t::boolean:
+            return "a boolean";
+        default:
+            return "a number";
     }
 }
 
@@ -81,14 +85,13 @@ const Json* child(const Json& obj, const char* key) {
     return it == obj.end() ? nullptr : &*it;
 }
 
-Error unsupported(const std::string& source, const std::string& field, const std::string& type,
-                  const char* supported) {
-    return makeError(ErrorCode::Unsupported, source + ": " + field + " type '" + type +
-                                                 "' is not supported; supported: " + supported);
+Error unsupported(const std::string& source, const std::string& field, const std::string& type, const char* supported) {
+    return makeError(ErrorCode::Unsupported,
+                     source + ": " + field + " type '" + type + "' is not supported; supported: " + supported);
 }
 
-#define QL_TRY(var, expr)                 \
-    auto var##Result = (expr);            \
+#define QL_TRY(var, expr)                         \
+    auto var##Result = (expr);                    \
     if (!var##Result) return var##Result.error(); \
     auto var = std::move(var##Result).value()
 
@@ -168,14 +171,16 @@ Result<std::string> componentType(const Fields& f) {
 Status parsePreTokenizer(const Json& j, const std::string& source, const std::string& path,
                          std::vector<PreTokenizerStep>& steps) {
     if (!j.is_object()) {
-        return makeError(ErrorCode::InvalidInput, source + ": field '" + path + "': expected an object, got " + describe(j));
+        return makeError(ErrorCode::InvalidInput,
+                         source + ": field '" + path + "': expected an object, got " + describe(j));
     }
     const Fields f(j, source, path);
     QL_TRY(type, componentType(f));
     if (type == "Sequence") {
         QL_TRY(list, f.typed("pretokenizers", Json::value_t::array, "a list of pre-tokenizers"));
         for (std::size_t i = 0; i < list->size(); ++i) {
-            const Status s = parsePreTokenizer((*list)[i], source, path + ".pretokenizers[" + std::to_string(i) + "]", steps);
+            const Status s =
+                parsePreTokenizer((*list)[i], source, path + ".pretokenizers[" + std::to_string(i) + "]", steps);
             if (!s) return s;
         }
         return Ok{};
@@ -231,8 +236,8 @@ Status parseTemplate(const Fields& f, const std::string& path, std::vector<Templ
         const auto entry = specials->find(id);
         const Json* ids = entry != specials->end() ? child(*entry, "ids") : nullptr;
         if (ids == nullptr || !ids->is_array()) {
-            return f.error("special_tokens['" + id + "'].ids", "a list of ids (the token is used by " + path + "." + key + ")",
-                           "nothing (missing)");
+            return f.error("special_tokens['" + id + "'].ids",
+                           "a list of ids (the token is used by " + path + "." + key + ")", "nothing (missing)");
         }
         TemplatePiece p;
         for (const Json& v : *ids) {
@@ -247,7 +252,8 @@ Status parseTemplate(const Fields& f, const std::string& path, std::vector<Templ
 Status parsePostProcessor(const Json& j, const std::string& source, const std::string& path,
                           std::vector<std::vector<TemplatePiece>>& templates) {
     if (!j.is_object()) {
-        return makeError(ErrorCode::InvalidInput, source + ": field '" + path + "': expected an object, got " + describe(j));
+        return makeError(ErrorCode::InvalidInput,
+                         source + ": field '" + path + "': expected an object, got " + describe(j));
     }
     const Fields f(j, source, path);
     QL_TRY(type, componentType(f));
@@ -259,7 +265,8 @@ Status parsePostProcessor(const Json& j, const std::string& source, const std::s
     if (type != "Sequence") return unsupported(source, path, type, "ByteLevel, TemplateProcessing, Sequence of those");
     QL_TRY(list, f.typed("processors", Json::value_t::array, "a list of post-processors"));
     for (std::size_t i = 0; i < list->size(); ++i) {
-        const Status s = parsePostProcessor((*list)[i], source, path + ".processors[" + std::to_string(i) + "]", templates);
+        const Status s =
+            parsePostProcessor((*list)[i], source, path + ".processors[" + std::to_string(i) + "]", templates);
         if (!s) return s;
     }
     return Ok{};
@@ -293,8 +300,9 @@ Status parseSimpleComponents(const Json& root, const std::string& source, Tokeni
     }
     for (const char* key : {"truncation", "padding"}) {
         if (top.get(key) != nullptr) {
-            return makeError(ErrorCode::Unsupported, source + ": field '" + key +
-                                                         "' is set; supported: null (transformers applies it per call)");
+            return makeError(
+                ErrorCode::Unsupported,
+                source + ": field '" + key + "' is set; supported: null (transformers applies it per call)");
         }
     }
     if (const Json* n = top.get("normalizer")) {
@@ -315,7 +323,8 @@ Status parseSimpleComponents(const Json& root, const std::string& source, Tokeni
 Result<std::shared_ptr<const TokenizerImpl>> parseTokenizerJson(std::string_view text, const std::string& source) {
     const Json root = Json::parse(text.begin(), text.end(), nullptr, false);
     if (root.is_discarded()) return makeError(ErrorCode::InvalidInput, source + ": not valid JSON");
-    if (!root.is_object()) return makeError(ErrorCode::InvalidInput, source + ": expected a JSON object at the top level");
+    if (!root.is_object())
+        return makeError(ErrorCode::InvalidInput, source + ": expected a JSON object at the top level");
     auto t = std::make_shared<TokenizerImpl>();
     if (const Status s = parseSimpleComponents(root, source, *t); !s) return s.error();
     QL_TRY(model, parseModel(root, source));
@@ -329,8 +338,9 @@ Result<std::shared_ptr<const TokenizerImpl>> parseTokenizerJson(std::string_view
     QL_TRY(added, parseAddedTokens(root, source));
     const BpeModel& bpe = *t->model;
     const bool useNfc = t->nfc;
-    t->added.add(added, bpe.size(), [&](const std::string& c) { return bpe.tokenToId(c); },
-                 [&](const std::string& c) { return useNfc ? nfc(c) : c; });
+    t->added.add(
+        added, bpe.size(), [&](const std::string& c) { return bpe.tokenToId(c); },
+        [&](const std::string& c) { return useNfc ? nfc(c) : c; });
     return std::shared_ptr<const TokenizerImpl>(std::move(t));
 }
 

@@ -50,7 +50,8 @@ std::string translate(const std::string& p) {
             const bool upper = e == 'S' || e == 'D' || e == 'W' || e == 'P';
             const bool negatable = !(inClass && upper);  // a negated shorthand inside [..] is left as is
             const std::size_t close = p.find('}', i);
-            if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{' && close != std::string::npos && negatable) {
+            if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{' && close != std::string::npos &&
+                negatable) {
                 out += asClass(propertyItems(std::string_view(p).substr(i + 2, close - i - 2)), e == 'P', inClass);
                 i = close;
             } else if ((e == 's' || e == 'S') && negatable) {
@@ -81,8 +82,8 @@ std::string translate(const std::string& p) {
 pcre2_code* compileRaw(const std::string& pattern, std::string& error) {
     int code = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   PCRE2_UTF | PCRE2_UCP, &code, &offset, nullptr);
+    pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_UCP,
+                                   &code, &offset, nullptr);
     if (re == nullptr) {
         PCRE2_UCHAR buf[256];
         pcre2_get_error_message(code, buf, sizeof buf);
@@ -95,8 +96,8 @@ bool matchesOne(const Pcre2Code& re, char32_t c) {
     std::string s;
     appendUtf8(s, c);
     pcre2_match_data* md = pcre2_match_data_create_from_pattern(re.code, nullptr);
-    const int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0,
-                               PCRE2_NO_UTF_CHECK, md, nullptr);
+    const int rc =
+        pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, PCRE2_NO_UTF_CHECK, md, nullptr);
     pcre2_match_data_free(md);
     return rc > 0;
 }
@@ -169,8 +170,8 @@ Result<std::vector<std::pair<std::size_t, std::size_t>>> SplitRegex::matches(std
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc <= 0) {
             return makeError(ErrorCode::Internal, "tokenizer split regex failed with PCRE2 error " +
-                                                      std::to_string(rc) + " on a " +
-                                                      std::to_string(text.size()) + "-byte piece");
+                                                      std::to_string(rc) + " on a " + std::to_string(text.size()) +
+                                                      "-byte piece");
         }
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md.get());
         out.emplace_back(ov[0], ov[1]);

@@ -1,10 +1,10 @@
 #include "io/tokenizer_text.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
-
-#include <utf8proc.h>
 
 namespace ql::detail {
 namespace {
@@ -36,15 +36,28 @@ int sequenceAt(std::string_view s, std::size_t i) {
     if (b0 < 0x80) return 1;
     int need = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) need = 1;
-    else if (b0 == 0xE0) { need = 2; lo = 0xA0; }
-    else if (b0 >= 0xE1 && b0 <= 0xEC) need = 2;
-    else if (b0 == 0xED) { need = 2; hi = 0x9F; }
-    else if (b0 >= 0xEE && b0 <= 0xEF) need = 2;
-    else if (b0 == 0xF0) { need = 3; lo = 0x90; }
-    else if (b0 >= 0xF1 && b0 <= 0xF3) need = 3;
-    else if (b0 == 0xF4) { need = 3; hi = 0x8F; }
-    else return -1;
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+        need = 1;
+    else if (b0 == 0xE0) {
+        need = 2;
+        lo = 0xA0;
+    } else if (b0 >= 0xE1 && b0 <= 0xEC)
+        need = 2;
+    else if (b0 == 0xED) {
+        need = 2;
+        hi = 0x9F;
+    } else if (b0 >= 0xEE && b0 <= 0xEF)
+        need = 2;
+    else if (b0 == 0xF0) {
+        need = 3;
+        lo = 0x90;
+    } else if (b0 >= 0xF1 && b0 <= 0xF3)
+        need = 3;
+    else if (b0 == 0xF4) {
+        need = 3;
+        hi = 0x8F;
+    } else
+        return -1;
     for (int k = 1; k <= need; ++k) {
         if (i + k >= s.size()) return -k;
         const auto b = static_cast<unsigned char>(s[i + k]);
@@ -100,7 +113,9 @@ void appendUtf8(std::string& out, char32_t cp) {
     }
 }
 
-char32_t byteToChar(std::uint8_t b) { return tables().toChar[b]; }
+char32_t byteToChar(std::uint8_t b) {
+    return tables().toChar[b];
+}
 
 std::optional<std::uint8_t> charToByte(char32_t c) {
     if (c >= tables().toByte.size() || tables().toByte[c] < 0) return std::nullopt;
@@ -133,9 +148,9 @@ std::string utf8Lossy(std::string_view bytes) {
 std::string nfc(std::string_view text) {
     if (text.empty()) return {};
     utf8proc_uint8_t* dst = nullptr;
-    const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                  static_cast<utf8proc_ssize_t>(text.size()), &dst,
-                                  static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    const auto len =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                     &dst, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     if (len < 0) return std::string(text);  // only on invalid UTF-8, which callers exclude
     std::string out(reinterpret_cast<const char*>(dst), static_cast<std::size_t>(len));
     std::free(dst);

@@ -4,17 +4,16 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "io/torchao_validate.h"
 
 namespace ql {
 namespace {
 
-using nlohmann::json;
 using detail::TorchaoContext;
+using nlohmann::json;
 
 // All __metadata__ entries of all files (shards repeat the same map); first occurrence wins.
 std::map<std::string, std::string> mergedMetadata(const Checkpoint& checkpoint, std::string& source) {
@@ -34,8 +33,8 @@ std::map<std::string, std::string> mergedMetadata(const Checkpoint& checkpoint, 
 Result<json> parseEntry(const TorchaoContext& ctx, const std::string& key, const std::string& text) {
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) {
-        return makeError(ErrorCode::InvalidInput, ctx.source + ": __metadata__ entry '" + key +
-                                                      "': expected a JSON object with \"_type\"");
+        return makeError(ErrorCode::InvalidInput,
+                         ctx.source + ": __metadata__ entry '" + key + "': expected a JSON object with \"_type\"");
     }
     return j;
 }
@@ -45,8 +44,7 @@ Status addComponent(const TorchaoContext& ctx, TorchaoWeight& w, const std::stri
     auto view = ctx.checkpoint->find(tensorName);
     if (!view) {
         return makeError(ErrorCode::NotFound, ctx.source + ": torchao " + w.type + " '" + w.parameter +
-                                                  "': component tensor '" + tensorName + "' (" + comp +
-                                                  ") is missing");
+                                                  "': component tensor '" + tensorName + "' (" + comp + ") is missing");
     }
     w.components.push_back({comp, *view});
     return Ok{};
@@ -82,8 +80,8 @@ Status readFlattened(const TorchaoContext& ctx, const std::map<std::string, std:
         }
         const auto dot = param.rfind('.');
         if (dot == std::string::npos) {
-            return makeError(ErrorCode::InvalidInput, ctx.source + ": torchao parameter '" + param +
-                                                          "': expected '<module>.<name>'");
+            return makeError(ErrorCode::InvalidInput,
+                             ctx.source + ": torchao parameter '" + param + "': expected '<module>.<name>'");
         }
         auto w = detail::torchaoWeightFromEntry(ctx, param, *entry, TorchaoLayout::Flattened);
         if (!w) {
@@ -101,8 +99,7 @@ Status readFlattened(const TorchaoContext& ctx, const std::map<std::string, std:
 }
 
 // Colon layout: tensors "<param>:<component>", metadata "<param>".
-Status readColon(const TorchaoContext& ctx, const std::map<std::string, std::string>& meta,
-                 TorchaoCheckpoint& out) {
+Status readColon(const TorchaoContext& ctx, const std::map<std::string, std::string>& meta, TorchaoCheckpoint& out) {
     std::map<std::string, std::vector<std::string>> byParam;
     for (const auto& view : ctx.checkpoint->tensors()) {
         const auto colon = view.info->name.find(':');

@@ -21,7 +21,8 @@ std::string torchDtypeField(const json& data, const char* key) {
     }
     const json& d = data[key];
     return d.value("_type", std::string()) == "torch.dtype" && d.contains("_data") && d["_data"].is_string()
-               ? d["_data"].get<std::string>() : std::string();
+               ? d["_data"].get<std::string>()
+               : std::string();
 }
 
 Result<Shape> intList(const TorchaoContext& ctx, const std::string& param, const json& data, const char* key) {
@@ -30,8 +31,8 @@ Result<Shape> intList(const TorchaoContext& ctx, const std::string& param, const
         return out;
     }
     if (!data[key].is_array()) {
-        return makeError(ErrorCode::InvalidInput, ctx.source + ": torchao '" + param + "' _data." + key +
-                                                      ": expected a list of integers");
+        return makeError(ErrorCode::InvalidInput,
+                         ctx.source + ": torchao '" + param + "' _data." + key + ": expected a list of integers");
     }
     for (const auto& v : data[key]) {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
@@ -60,9 +61,9 @@ Status expectShape(const TorchaoContext& ctx, const TorchaoWeight& w, const Tens
     if (t.shape == want) {
         return Ok{};
     }
-    return fail(ctx, w, "component '" + t.name + "' has shape " + formatShape(t.shape) + ", expected " +
-                            formatShape(want) + " (from shape " + formatShape(w.shape) + ", block_size " +
-                            formatShape(w.blockSize) + ")");
+    return fail(ctx, w,
+                "component '" + t.name + "' has shape " + formatShape(t.shape) + ", expected " + formatShape(want) +
+                    " (from shape " + formatShape(w.shape) + ", block_size " + formatShape(w.blockSize) + ")");
 }
 
 Status expectDtype(const TorchaoContext& ctx, const TorchaoWeight& w, const TensorInfo& t,
@@ -74,35 +75,38 @@ Status expectDtype(const TorchaoContext& ctx, const TorchaoWeight& w, const Tens
     for (const auto d : allowed) {
         names += (names.empty() ? "" : " or ") + std::string(dtypeName(d));
     }
-    return fail(ctx, w, "component '" + t.name + "' has dtype " + std::string(dtypeName(t.dtype)) +
-                            ", expected " + names);
+    return fail(ctx, w,
+                "component '" + t.name + "' has dtype " + std::string(dtypeName(t.dtype)) + ", expected " + names);
 }
 
 // block_size has the rank of shape and divides it; returns shape[i] / block[i].
 Result<Shape> blocks(const TorchaoContext& ctx, const TorchaoWeight& w) {
     if (w.blockSize.size() != w.shape.size() || w.shape.empty()) {
-        return fail(ctx, w, "block_size " + formatShape(w.blockSize) + " does not match shape " +
-                                formatShape(w.shape)).error();
+        return fail(ctx, w, "block_size " + formatShape(w.blockSize) + " does not match shape " + formatShape(w.shape))
+            .error();
     }
     Shape out;
     for (std::size_t i = 0; i < w.shape.size(); ++i) {
         if (w.blockSize[i] <= 0 || w.shape[i] % w.blockSize[i] != 0) {
-            return fail(ctx, w, "block_size " + formatShape(w.blockSize) + " does not divide shape " +
-                                    formatShape(w.shape)).error();
+            return fail(ctx, w,
+                        "block_size " + formatShape(w.blockSize) + " does not divide shape " + formatShape(w.shape))
+                .error();
         }
         out.push_back(w.shape[i] / w.blockSize[i]);
     }
     return out;
 }
 
-#define QL_TRY(expr)                \
-    if (auto s_ = (expr); !s_) {    \
-        return s_.error();          \
+#define QL_TRY(expr)             \
+    if (auto s_ = (expr); !s_) { \
+        return s_.error();       \
     }
 
 Status validateInt4(const TorchaoContext& ctx, const TorchaoWeight& w) {
     auto q = need(ctx, w, "qdata"), s = need(ctx, w, "scale"), z = need(ctx, w, "zero_point");
-    QL_TRY(q) QL_TRY(s) QL_TRY(z)
+    QL_TRY(q)
+    QL_TRY(s)
+    QL_TRY(z)
     auto b = blocks(ctx, w);
     QL_TRY(b)
     const std::size_t r = w.shape.size();
@@ -113,37 +117,47 @@ Status validateInt4(const TorchaoContext& ctx, const TorchaoWeight& w) {
     qShape[r - 1] /= 2;
     sShape.push_back((*b)[r - 1]);
     sShape.push_back(w.shape[r - 2]);
-    QL_TRY(expectDtype(ctx, w, **q, {DType::I8})) QL_TRY(expectShape(ctx, w, **q, qShape))
-    QL_TRY(expectDtype(ctx, w, **s, {DType::BF16, DType::F16, DType::F32})) QL_TRY(expectShape(ctx, w, **s, sShape))
-    QL_TRY(expectDtype(ctx, w, **z, {(*s)->dtype})) QL_TRY(expectShape(ctx, w, **z, sShape))
+    QL_TRY(expectDtype(ctx, w, **q, {DType::I8}))
+    QL_TRY(expectShape(ctx, w, **q, qShape))
+    QL_TRY(expectDtype(ctx, w, **s, {DType::BF16, DType::F16, DType::F32}))
+    QL_TRY(expectShape(ctx, w, **s, sShape))
+    QL_TRY(expectDtype(ctx, w, **z, {(*s)->dtype}))
+    QL_TRY(expectShape(ctx, w, **z, sShape))
     return Ok{};
 }
 
 Status validateIntx(const TorchaoContext& ctx, const TorchaoWeight& w) {
     auto q = need(ctx, w, "qdata"), s = need(ctx, w, "scale"), z = need(ctx, w, "zero_point");
-    QL_TRY(q) QL_TRY(s) QL_TRY(z)
+    QL_TRY(q)
+    QL_TRY(s)
+    QL_TRY(z)
     auto b = blocks(ctx, w);
     QL_TRY(b)
     QL_TRY(expectDtype(ctx, w, **q, {DType::I8}))
-    QL_TRY(expectDtype(ctx, w, **s, {DType::BF16, DType::F16, DType::F32})) QL_TRY(expectShape(ctx, w, **s, *b))
-    QL_TRY(expectDtype(ctx, w, **z, {DType::I8, DType::I32})) QL_TRY(expectShape(ctx, w, **z, *b))
+    QL_TRY(expectDtype(ctx, w, **s, {DType::BF16, DType::F16, DType::F32}))
+    QL_TRY(expectShape(ctx, w, **s, *b))
+    QL_TRY(expectDtype(ctx, w, **z, {DType::I8, DType::I32}))
+    QL_TRY(expectShape(ctx, w, **z, *b))
     return Ok{};
 }
 
 Status validateFloat8(const TorchaoContext& ctx, const TorchaoWeight& w) {
     auto q = need(ctx, w, "qdata"), s = need(ctx, w, "scale");
-    QL_TRY(q) QL_TRY(s)
+    QL_TRY(q)
+    QL_TRY(s)
     auto b = blocks(ctx, w);
     QL_TRY(b)
     QL_TRY(expectDtype(ctx, w, **q, {DType::F8_E4M3, DType::F8_E5M2}))
-    QL_TRY(expectDtype(ctx, w, **s, {DType::F32})) QL_TRY(expectShape(ctx, w, **s, *b))
+    QL_TRY(expectDtype(ctx, w, **s, {DType::F32}))
+    QL_TRY(expectShape(ctx, w, **s, *b))
     return Ok{};
 }
 
 // qdata int32 [Npad/8, Kpad/128, 32, 4] (inner_k_tiles 8), scale_and_zero [Kpad/g, Npad, 2].
 Status validateTilePacked(const TorchaoContext& ctx, const TorchaoWeight& w) {
     auto q = need(ctx, w, "qdata"), sz = need(ctx, w, "scale_and_zero");
-    QL_TRY(q) QL_TRY(sz)
+    QL_TRY(q)
+    QL_TRY(sz)
     auto b = blocks(ctx, w);
     QL_TRY(b)
     if (w.shape.size() != 2) {
@@ -153,8 +167,9 @@ Status validateTilePacked(const TorchaoContext& ctx, const TorchaoWeight& w) {
     const auto& qs = (*q)->shape;
     QL_TRY(expectDtype(ctx, w, **q, {DType::I32}))
     if (qs.size() != 4 || qs[0] * 8 < w.shape[0] || qs[1] * 128 != kPad || qs[2] != 32 || qs[3] != 4) {
-        return fail(ctx, w, "component qdata has shape " + formatShape(qs) + ", expected [ceil(N/8), " +
-                                std::to_string(kPad / 128) + ", 32, 4] for shape " + formatShape(w.shape));
+        return fail(ctx, w,
+                    "component qdata has shape " + formatShape(qs) + ", expected [ceil(N/8), " +
+                        std::to_string(kPad / 128) + ", 32, 4] for shape " + formatShape(w.shape));
     }
     QL_TRY(expectDtype(ctx, w, **sz, {DType::BF16, DType::F16, DType::F32}))
     return expectShape(ctx, w, **sz, {kPad / w.blockSize[1], qs[0] * 8, 2});
@@ -162,8 +177,8 @@ Status validateTilePacked(const TorchaoContext& ctx, const TorchaoWeight& w) {
 
 }  // namespace
 
-Result<TorchaoWeight> torchaoWeightFromEntry(const TorchaoContext& ctx, const std::string& param,
-                                             const json& entry, TorchaoLayout layout) {
+Result<TorchaoWeight> torchaoWeightFromEntry(const TorchaoContext& ctx, const std::string& param, const json& entry,
+                                             TorchaoLayout layout) {
     TorchaoWeight w;
     w.parameter = param;
     w.module = param.substr(0, param.rfind('.') == std::string::npos ? 0 : param.rfind('.'));
@@ -246,7 +261,8 @@ namespace ql {
 const std::vector<std::string>& knownTorchaoTypes() {
     static const std::vector<std::string> kTypes = {
         "Int4Tensor", "Int4TilePackedTo4dTensor", "IntxUnpackedToInt8Tensor", "Float8Tensor",
-        "Int8Tensor", "Int4PlainInt32Tensor", "Int4PreshuffledTensor", "MXTensor", "NVFP4Tensor"};
+        "Int8Tensor", "Int4PlainInt32Tensor",     "Int4PreshuffledTensor",    "MXTensor",
+        "NVFP4Tensor"};
     return kTypes;
 }
 

@@ -1,10 +1,9 @@
 // Private to readTorchaoCheckpoint: metadata entry -> TorchaoWeight, and per-type component checks.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "quantlens/torchao_checkpoint.h"
 

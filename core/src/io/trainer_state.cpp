@@ -105,13 +105,15 @@ Result<TrainerState> parseTrainerState(std::string_view jsonText, const std::str
         return *r.error();
     }
     if (s.globalStep < 0) {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": field 'global_step': expected a non-negative integer, got " +
-                                                      std::to_string(s.globalStep));
+        return makeError(
+            ErrorCode::InvalidInput,
+            sourceName + ": field 'global_step': expected a non-negative integer, got " + std::to_string(s.globalStep));
     }
     const OrderedJson* history = r.get("log_history");
     if (history != nullptr && !history->is_array()) {
-        return makeError(ErrorCode::InvalidInput, sourceName + ": field 'log_history': expected a list of objects, got " +
-                                                      detail::describeJson(*history));
+        return makeError(
+            ErrorCode::InvalidInput,
+            sourceName + ": field 'log_history': expected a list of objects, got " + detail::describeJson(*history));
     }
     for (std::size_t i = 0; history != nullptr && i < history->size(); ++i) {
         auto entry = readLogEntry((*history)[i], i, sourceName);
@@ -145,12 +147,14 @@ Result<TrainerCheckpointDir> detectTrainerCheckpoint(const fs::path& dir) {
     d.directory = dir;
     d.hasTrainerState = true;
     d.hasAdapter = fs::exists(dir / "adapter_config.json", ec);
-    d.hasModelWeights = fs::exists(dir / "model.safetensors", ec) || fs::exists(dir / "model.safetensors.index.json", ec);
+    d.hasModelWeights =
+        fs::exists(dir / "model.safetensors", ec) || fs::exists(dir / "model.safetensors.index.json", ec);
     d.hasOptimizer = fs::exists(dir / "optimizer.pt", ec);
     d.hasScheduler = fs::exists(dir / "scheduler.pt", ec);
     d.hasTrainingArgs = fs::exists(dir / "training_args.bin", ec);
     const std::string name = fs::absolute(dir, ec).lexically_normal().filename().string();
-    const std::string leaf = name.empty() ? fs::absolute(dir, ec).lexically_normal().parent_path().filename().string() : name;
+    const std::string leaf =
+        name.empty() ? fs::absolute(dir, ec).lexically_normal().parent_path().filename().string() : name;
     if (leaf.starts_with("checkpoint-") && leaf.size() > 11 &&
         std::all_of(leaf.begin() + 11, leaf.end(), [](char c) { return c >= '0' && c <= '9'; }) && leaf.size() < 30) {
         d.stepFromName = std::stoll(leaf.substr(11));
@@ -166,7 +170,8 @@ std::vector<TrainerCheckpointEntry> listTrainerCheckpoints(const fs::path& outpu
         const std::string name = it->path().filename().string();
         const std::string digits = name.starts_with("checkpoint-") ? name.substr(11) : std::string();
         // Python's \d also matches non-ASCII digits; Trainer only writes ASCII ones. 18 digits fit int64.
-        if (digits.empty() || digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (digits.empty() || digits.size() > 18 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             continue;
         }
         if (!it->is_directory(ec)) continue;

@@ -103,7 +103,7 @@ private:
     std::mutex m_mutex;
     int m_scopes = 0;
     std::size_t m_cachedBytes = 0;
-    std::unordered_map<void*, std::size_t> m_sizes;            // live or cached blocks >= kMinCached
+    std::unordered_map<void*, std::size_t> m_sizes;              // live or cached blocks >= kMinCached
     std::unordered_map<std::size_t, std::vector<void*>> m_free;  // cached blocks by exact size
 };
 
@@ -125,12 +125,20 @@ void CachingCpuAllocator::release(void* p) {
 
 }  // namespace
 
-ActivationCacheScope::ActivationCacheScope() { instance().open(); }
+ActivationCacheScope::ActivationCacheScope() {
+    instance().open();
+}
 
-ActivationCacheScope::~ActivationCacheScope() { instance().close(); }
+ActivationCacheScope::~ActivationCacheScope() {
+    instance().close();
+}
 
-void ActivationCacheScope::trim() { instance().trim(); }
+void ActivationCacheScope::trim() {
+    instance().trim();
+}
 
-std::size_t ActivationCacheScope::cachedBytes() { return instance().cachedBytes(); }
+std::size_t ActivationCacheScope::cachedBytes() {
+    return instance().cachedBytes();
+}
 
 }  // namespace ql::model

@@ -50,8 +50,7 @@ Result<at::Tensor> AdapterWeights::tensor(const std::string& key, at::ScalarType
     return t->to(device, dtype);
 }
 
-Result<std::optional<LoraFactors>> AdapterWeights::factors(const std::string& module,
-                                                           const at::Device& device) const {
+Result<std::optional<LoraFactors>> AdapterWeights::factors(const std::string& module, const at::Device& device) const {
     auto it = m_modules.find(module);
     if (it == m_modules.end()) {
         return std::optional<LoraFactors>();

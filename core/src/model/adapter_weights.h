@@ -20,9 +20,9 @@ namespace ql::model {
 class WeightStore;
 
 struct LoraFactors {
-    at::Tensor a;                       // lora_A [r, in]
-    at::Tensor b;                       // lora_B [out, r]
-    std::optional<at::Tensor> bBias;    // lora_B bias [out] (lora_bias)
+    at::Tensor a;                         // lora_A [r, in]
+    at::Tensor b;                         // lora_B [out, r]
+    std::optional<at::Tensor> bBias;      // lora_B bias [out] (lora_bias)
     std::optional<at::Tensor> magnitude;  // DoRA lora_magnitude_vector [out]
     double scaling = 1.0;
     bool fanInFanOut = false;

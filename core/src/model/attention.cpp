@@ -9,10 +9,14 @@ namespace {
 
 double lowestOf(at::ScalarType dtype) {
     switch (dtype) {
-        case at::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
-        case at::kHalf: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
-        case at::kDouble: return std::numeric_limits<double>::lowest();
-        default: return static_cast<double>(std::numeric_limits<float>::lowest());
+        case at::kBFloat16:
+            return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+        case at::kHalf:
+            return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+        case at::kDouble:
+            return std::numeric_limits<double>::lowest();
+        default:
+            return static_cast<double>(std::numeric_limits<float>::lowest());
     }
 }
 
@@ -27,8 +31,8 @@ at::Tensor visibility(std::int64_t seqLen, std::optional<std::int64_t> window, c
     return allowed.view({1, 1, seqLen, seqLen});
 }
 
-at::Tensor eagerAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                          const AttentionMask& mask, double scaling) {
+at::Tensor eagerAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionMask& mask,
+                          double scaling) {
     const std::int64_t nRep = q.size(1) / k.size(1);
     at::Tensor keys = repeatKv(k, nRep);
     at::Tensor values = repeatKv(v, nRep);
@@ -46,8 +50,8 @@ at::Tensor eagerAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
     return at::matmul(weights, values).transpose(1, 2).contiguous();
 }
 
-at::Tensor sdpaAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                         const AttentionMask& mask, double scaling) {
+at::Tensor sdpaAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionMask& mask,
+                         double scaling) {
     const std::int64_t nRep = q.size(1) / k.size(1);
     at::Tensor keys = k;
     at::Tensor values = v;

@@ -1,8 +1,8 @@
 #include "model/causal_lm.h"
 
 #include "model/lockstep_forward.h"
-#include "model/whole_linear_feeder.h"
 #include "model/rotary.h"
+#include "model/whole_linear_feeder.h"
 
 namespace ql::model {
 CausalLm::CausalLm(LayerLoader loader) : m_loader(std::move(loader)) {
@@ -11,7 +11,8 @@ CausalLm::CausalLm(LayerLoader loader) : m_loader(std::move(loader)) {
 
 namespace {
 
-Result<CausalLm> withAdapter(std::shared_ptr<const WeightStore> store, const std::optional<std::filesystem::path>& adapter,
+Result<CausalLm> withAdapter(std::shared_ptr<const WeightStore> store,
+                             const std::optional<std::filesystem::path>& adapter,
                              const std::function<CausalLm(LayerLoader)>& make) {
     std::shared_ptr<const AdapterWeights> lora;
     if (adapter) {
@@ -26,7 +27,8 @@ Result<CausalLm> withAdapter(std::shared_ptr<const WeightStore> store, const std
 
 }  // namespace
 
-Result<CausalLm> CausalLm::open(const std::filesystem::path& model, const std::optional<std::filesystem::path>& adapter) {
+Result<CausalLm> CausalLm::open(const std::filesystem::path& model,
+                                const std::optional<std::filesystem::path>& adapter) {
     auto store = WeightStore::open(model);
     if (!store) {
         return store.error();
@@ -39,7 +41,8 @@ Result<CausalLm> CausalLm::open(const std::filesystem::path& model, const std::o
 }
 
 Result<CausalLm> CausalLm::open(const CausalLm& sameBase, const std::optional<std::filesystem::path>& adapter) {
-    auto lm = withAdapter(sameBase.m_loader.sharedStore(), adapter, [](LayerLoader l) { return CausalLm(std::move(l)); });
+    auto lm =
+        withAdapter(sameBase.m_loader.sharedStore(), adapter, [](LayerLoader l) { return CausalLm(std::move(l)); });
     if (lm) {
         lm->m_modelDir = sameBase.m_modelDir;
     }
@@ -61,14 +64,16 @@ Status CausalLm::checkPrompt(const at::Tensor& ids) const {
     const std::int64_t lo = ids.min().item<std::int64_t>(), hi = ids.max().item<std::int64_t>();
     if (lo < 0 || hi >= c.vocabSize) {
         return makeError(ErrorCode::InvalidInput, "prompt: token id " + std::to_string(lo < 0 ? lo : hi) +
-                                                      " is outside [0, vocab_size " + std::to_string(c.vocabSize) + ")");
+                                                      " is outside [0, vocab_size " + std::to_string(c.vocabSize) +
+                                                      ")");
     }
     return Ok{};
 }
 
 Result<std::vector<at::Tensor>> CausalLm::forward(const std::vector<at::Tensor>& prompts, const ForwardOptions& o,
                                                   const ForwardHooks& hooks) const {
-    auto forward = LockstepForward::start({TrackSpec{"model", this, o.run.dtype, o.run.device, o.run.embedding}}, prompts, o.attention);
+    auto forward = LockstepForward::start({TrackSpec{"model", this, o.run.dtype, o.run.device, o.run.embedding}},
+                                          prompts, o.attention);
     if (!forward) {
         return forward.error();
     }

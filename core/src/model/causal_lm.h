@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "model/decoder_layer.h"
-#include "model/linear_forms.h"
 #include "model/layer_weights.h"
+#include "model/linear_forms.h"
 
 namespace ql::model {
 
@@ -29,8 +29,7 @@ using LayerHook = std::function<void(int layer, std::size_t prompt, const at::Te
 
 // Called with every Linear's input and output (module name, [B, S, in], [B, S, out]); copy what you
 // keep: the forward may reuse the memory afterwards.
-using LinearHook =
-    std::function<void(const std::string& module, const at::Tensor& input, const at::Tensor& output)>;
+using LinearHook = std::function<void(const std::string& module, const at::Tensor& input, const at::Tensor& output)>;
 
 struct ForwardHooks {
     LayerHook afterLayer;

@@ -26,10 +26,14 @@ at::Tensor toHeads(const at::Tensor& x, std::int64_t headDim, const std::optiona
 std::span<const DecoderLinear> linearsOf(LinearInput group) {
     const auto& all = decoderLinears();
     switch (group) {
-        case LinearInput::AttentionIn: return {all.data(), 3};
-        case LinearInput::AttentionOut: return {all.data() + 3, 1};
-        case LinearInput::MlpIn: return {all.data() + 4, 2};
-        case LinearInput::MlpHidden: return {all.data() + 6, 1};
+        case LinearInput::AttentionIn:
+            return {all.data(), 3};
+        case LinearInput::AttentionOut:
+            return {all.data() + 3, 1};
+        case LinearInput::MlpIn:
+            return {all.data() + 4, 2};
+        case LinearInput::MlpHidden:
+            return {all.data() + 6, 1};
     }
     return {};
 }

@@ -20,9 +20,9 @@ namespace ql::model {
 
 // The non-Linear parameters of a layer, in the run dtype.
 struct LayerNorms {
-    at::Tensor input;                 // input_layernorm.weight
-    at::Tensor postAttention;         // post_attention_layernorm.weight
-    std::optional<at::Tensor> q, k;   // Qwen3 q_norm / k_norm
+    at::Tensor input;                // input_layernorm.weight
+    at::Tensor postAttention;        // post_attention_layernorm.weight
+    std::optional<at::Tensor> q, k;  // Qwen3 q_norm / k_norm
 };
 
 struct LayerContext {

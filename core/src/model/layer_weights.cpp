@@ -97,7 +97,9 @@ void LayerLoader::releaseLinearRows(const ModuleRef& m, std::int64_t row0, std::
     m_store->releaseBytes(weightName(*m_store, m), begin, end);
 }
 
-void LayerLoader::readAheadLinear(const ModuleRef& m) const { m_store->readAhead(weightName(*m_store, m)); }
+void LayerLoader::readAheadLinear(const ModuleRef& m) const {
+    m_store->readAhead(weightName(*m_store, m));
+}
 
 void LayerLoader::releaseLinear(const ModuleRef& m) const {
     m_store->release(m.name + ".weight");

@@ -33,7 +33,7 @@ struct RunSpec {
     at::ScalarType dtype = at::kBFloat16;  // model dtype (from_pretrained(dtype=...))
     at::Device device = at::kCPU;
     FormSpec form;
-    bool quantizeLmHead = true;            // torchao's default filter: every nn.Linear incl. lm_head
+    bool quantizeLmHead = true;  // torchao's default filter: every nn.Linear incl. lm_head
     // Per-module runs by module name ("model.layers.0.mlp.up_proj", "lm_head"); a module not listed
     // (or no map) runs `form`, its base quantized as the form and spec say (lm_head: if quantizeLmHead).
     std::shared_ptr<const std::map<std::string, ModuleRun>> modules;

@@ -5,15 +5,19 @@
 
 #include "cuda/cuda_dispatch.h"
 #include "model/lora_merge.h"
-#include "quant/lora_kernels.h"
 #include "quant/fake_quant.h"
 #include "quant/intx_float8_convert.h"
+#include "quant/lora_kernels.h"
 
 namespace ql::model {
 namespace {
 
-bool mergesAdapter(LinearForm form) { return form == LinearForm::M || form == LinearForm::QM; }
-bool deployed(LinearForm form) { return form == LinearForm::Q || form == LinearForm::QM; }
+bool mergesAdapter(LinearForm form) {
+    return form == LinearForm::M || form == LinearForm::QM;
+}
+bool deployed(LinearForm form) {
+    return form == LinearForm::Q || form == LinearForm::QM;
+}
 
 // cuda::fakeQuantize: the CUDA int4 kernel for weights on a CUDA device, torchao's op sequence otherwise.
 Result<at::Tensor> fakeQuantWeight(const std::string& name, const at::Tensor& w, const quant::FakeQuantSpec& spec) {
@@ -25,8 +29,8 @@ Result<at::Tensor> fakeQuantWeight(const std::string& name, const at::Tensor& w,
 }
 
 // T': QAT prepare after PEFT turns lora_A / lora_B into FakeQuantizedLinear too, unless its filter
-// skipped the factor (form.quantizeLoraA/B); a factor whose in_features do not divide by the group is left float (the reference prepares with a filter that
-// skips it: torchao itself would fail at forward time on it).
+// skipped the factor (form.quantizeLoraA/B); a factor whose in_features do not divide by the group is left float (the
+// reference prepares with a filter that skips it: torchao itself would fail at forward time on it).
 Result<LoraFactors> fakeQuantFactors(const std::string& name, LoraFactors lora, const FormSpec& form) {
     const quant::FakeQuantSpec& spec = form.quant->weight;
     for (auto [factor, wrapped] : {std::pair{&lora.a, form.quantizeLoraA}, std::pair{&lora.b, form.quantizeLoraB}}) {
@@ -64,8 +68,9 @@ Status prepareQuantized(PreparedLinear& p, const FormSpec& spec) {
         return prepareIntxConverted(p, spec);
     }
     if (deployed(spec.form) && w.kind != quant::FqKind::Int4Plain) {
-        return makeError(ErrorCode::Unsupported, "module " + p.name + ": the converted (real) form is implemented "
-                                                 "for int4 PLAIN and intx weights only");
+        return makeError(ErrorCode::Unsupported, "module " + p.name +
+                                                     ": the converted (real) form is implemented "
+                                                     "for int4 PLAIN and intx weights only");
     }
     if (deployed(spec.form)) {
         auto int4 = quant::int4PlainConvert(p.weight, w.groupSize, w.device);
@@ -102,8 +107,8 @@ at::Tensor doraAdd(const PreparedLinear& p, const LoraFactors& lora, const at::T
     at::Tensor eye = at::eye(lora.a.size(1), lora.a.options());
     at::Tensor loraWeight = at::linear(at::linear(eye, lora.a), lora.b, lora.bBias).t().to(x.scalar_type());
     at::Tensor weight = p.rawWeight.to(x.scalar_type());
-    at::Tensor norm = at::linalg_vector_norm(weight + lora.scaling * loraWeight, 2, at::IntArrayRef{1})
-                          .to(weight.scalar_type());
+    at::Tensor norm =
+        at::linalg_vector_norm(weight + lora.scaling * loraWeight, 2, at::IntArrayRef{1}).to(weight.scalar_type());
     at::Tensor magScale = (*lora.magnitude / norm).view({1, -1});
     at::Tensor loraResult = at::linear(at::linear(x, lora.a), lora.b, lora.bBias);
     at::Tensor base = p.bias ? result - *p.bias : result;
@@ -135,9 +140,9 @@ Result<PreparedLinear> prepareLinear(LinearSlot slot, const FormSpec& spec, bool
         return p;
     }
     if (!spec.quant) {
-        return makeError(ErrorCode::InvalidInput, "module " + p.name + ": form " +
-                                                      std::string(linearFormName(spec.form)) +
-                                                      " needs a quantization spec");
+        return makeError(
+            ErrorCode::InvalidInput,
+            "module " + p.name + ": form " + std::string(linearFormName(spec.form)) + " needs a quantization spec");
     }
     if (auto s = prepareQuantized(p, spec); !s) {
         return s.error();

@@ -41,17 +41,17 @@ struct LinearSlot {
 struct PreparedLinear {
     std::string name;
     LinearForm form = LinearForm::F;
-    bool quantized = false;                     // the base runs fake or real quantization
-    at::Tensor weight;                          // effective base weight (FQ(W), FQ(W'), W, W')
-    at::Tensor rawWeight;                       // unquantized base weight (DoRA norms use it)
+    bool quantized = false;  // the base runs fake or real quantization
+    at::Tensor weight;       // effective base weight (FQ(W), FQ(W'), W, W')
+    at::Tensor rawWeight;    // unquantized base weight (DoRA norms use it)
     std::optional<at::Tensor> bias;
-    std::optional<LoraFactors> lora;            // unmerged LoRA (F, T, T'); A/B fake-quantized for T'
-    std::optional<quant::Int4PlainWeight> int4; // Q
+    std::optional<LoraFactors> lora;             // unmerged LoRA (F, T, T'); A/B fake-quantized for T'
+    std::optional<quant::Int4PlainWeight> int4;  // Q
     // Q with the int4 kernel's dequantized weight already at hand ([out, in] fp32 holding the exact bf16
     // values bf16(bf16(c·s) + z)): the same fp32 product int4PlainLinear runs, without the packing.
     at::Tensor kernelWeight;
     std::optional<quant::FakeQuantSpec> activation;
-    std::string note;                           // e.g. "stays bfloat16: in_features % 32 != 0"
+    std::string note;  // e.g. "stays bfloat16: in_features % 32 != 0"
 };
 
 // Prepares `slot` for `spec`. `quantize` false leaves the base float (modules outside the quantized
@@ -71,9 +71,9 @@ at::Tensor fp32ProductInRowChunks(const at::Tensor& x, const at::Tensor& w);
 // What runLinear derives from the input alone, kept across the row blocks of one Linear (the
 // activation fake quant, lora_A's product). Empty for a new input.
 struct LinearInputCache {
-    at::Tensor activation;       // act_fq(x)
-    at::Tensor loraIn;           // lora_A(x.to(A.dtype))
-    const void* loraA = nullptr; // which lora_A loraIn belongs to
+    at::Tensor activation;        // act_fq(x)
+    at::Tensor loraIn;            // lora_A(x.to(A.dtype))
+    const void* loraA = nullptr;  // which lora_A loraIn belongs to
 };
 
 // runLinear on a block of output rows: `rows` holds rows [r0, r0 + n) of the weight, bias and lora_B

@@ -27,7 +27,8 @@ bool sameTensorValues(const at::Tensor& a, const at::Tensor& b) {
 
 bool sameLinearRows(const PreparedLinear& a, const PreparedLinear& b) {
     if (a.activation || b.activation || a.int4 || b.int4) return false;
-    if (!sameTensorValues(a.kernelWeight, b.kernelWeight) || !sameOptional(a.bias, b.bias) || !sameLora(a.lora, b.lora)) {
+    if (!sameTensorValues(a.kernelWeight, b.kernelWeight) || !sameOptional(a.bias, b.bias) ||
+        !sameLora(a.lora, b.lora)) {
         return false;
     }
     if (!a.kernelWeight.defined() && !sameTensorValues(a.weight, b.weight)) return false;

@@ -17,7 +17,9 @@ const std::array<DecoderLinear, kDecoderLinearCount>& decoderLinears() {
     return table;
 }
 
-const DecoderLinear& decoderLinear(LinearKind kind) { return decoderLinears()[static_cast<std::size_t>(kind)]; }
+const DecoderLinear& decoderLinear(LinearKind kind) {
+    return decoderLinears()[static_cast<std::size_t>(kind)];
+}
 
 ModuleRef decoderModule(const ModelConfig& c, int layer, const DecoderLinear& linear) {
     const std::int64_t attention = c.numAttentionHeads * c.headDim;
@@ -28,10 +30,16 @@ ModuleRef decoderModule(const ModelConfig& c, int layer, const DecoderLinear& li
     m.type = std::string(linear.type);
     m.kind = linear.kind;
     switch (linear.kind) {
-        case LinearKind::Q: m.outFeatures = attention, m.inFeatures = c.hiddenSize, m.hasBias = c.qkvBias(); break;
+        case LinearKind::Q:
+            m.outFeatures = attention, m.inFeatures = c.hiddenSize, m.hasBias = c.qkvBias();
+            break;
         case LinearKind::K:
-        case LinearKind::V: m.outFeatures = keyValue, m.inFeatures = c.hiddenSize, m.hasBias = c.qkvBias(); break;
-        case LinearKind::O: m.outFeatures = c.hiddenSize, m.inFeatures = attention, m.hasBias = c.oProjBias(); break;
+        case LinearKind::V:
+            m.outFeatures = keyValue, m.inFeatures = c.hiddenSize, m.hasBias = c.qkvBias();
+            break;
+        case LinearKind::O:
+            m.outFeatures = c.hiddenSize, m.inFeatures = attention, m.hasBias = c.oProjBias();
+            break;
         case LinearKind::Gate:
         case LinearKind::Up:
             m.outFeatures = c.intermediateSize, m.inFeatures = c.hiddenSize, m.hasBias = c.mlpHasBias();

@@ -39,9 +39,9 @@ const DecoderLinear& decoderLinear(LinearKind kind);
 
 // One quantizable Linear of a model: a decoder projection or the output head.
 struct ModuleRef {
-    std::string name;        // "model.layers.3.self_attn.q_proj", "lm_head"
-    int layer = -1;          // decoder layer; -1 for lm_head
-    std::string type;        // "q_proj", ..., "lm_head"
+    std::string name;                 // "model.layers.3.self_attn.q_proj", "lm_head"
+    int layer = -1;                   // decoder layer; -1 for lm_head
+    std::string type;                 // "q_proj", ..., "lm_head"
     LinearKind kind = LinearKind::Q;  // meaningless for lm_head
     bool hasBias = false;
     std::int64_t inFeatures = 0;

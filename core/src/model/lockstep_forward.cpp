@@ -105,7 +105,8 @@ Result<LockstepForward> LockstepForward::start(std::vector<TrackSpec> tracks, co
     }
     for (const TrackSpec& t : tracks) {
         if (!sameShapes(t.lm->config(), tracks.front().lm->config())) {
-            return makeError(ErrorCode::InvalidInput, "the " + t.label + " model's shapes (layers, hidden, heads, vocab) " +
+            return makeError(ErrorCode::InvalidInput, "the " + t.label +
+                                                          " model's shapes (layers, hidden, heads, vocab) " +
                                                           "differ from the " + tracks.front().label + " model's");
         }
         for (const at::Tensor& ids : prompts) {
@@ -141,7 +142,8 @@ Result<LockstepForward> LockstepForward::start(std::vector<TrackSpec> tracks, co
             s.rope = ropeTables(t->spec.lm->m_invFreq, positions, s.hidden.scalar_type());
             s.fullMask = makeAttentionMask(attention, len, std::nullopt, s.hidden.scalar_type(), t->spec.device);
             if (c.slidingWindow) {
-                s.slidingMask = makeAttentionMask(attention, len, c.slidingWindow, s.hidden.scalar_type(), t->spec.device);
+                s.slidingMask =
+                    makeAttentionMask(attention, len, c.slidingWindow, s.hidden.scalar_type(), t->spec.device);
             }
             t->prompts.push_back(std::move(s));
         }
@@ -177,8 +179,11 @@ Result<TrackInputs> LockstepForward::runModule(const ModuleRef& m, const TrackIn
             const int u = sameInput[t];
             if (u >= 0 && sameLinearRows(b.rows, blocks[static_cast<std::size_t>(u)].rows)) {
                 for (std::size_t p = 0; p < inputs[t].size(); ++p) {  // the same product: copy track u's rows
-                    const std::int64_t n = b.rows.kernelWeight.defined() ? b.rows.kernelWeight.size(0) : b.rows.weight.size(0);
-                    outputs[t][p].narrow(-1, b.row0, n).copy_(outputs[static_cast<std::size_t>(u)][p].narrow(-1, b.row0, n));
+                    const std::int64_t n =
+                        b.rows.kernelWeight.defined() ? b.rows.kernelWeight.size(0) : b.rows.weight.size(0);
+                    outputs[t][p]
+                        .narrow(-1, b.row0, n)
+                        .copy_(outputs[static_cast<std::size_t>(u)][p].narrow(-1, b.row0, n));
                 }
                 continue;
             }
@@ -267,7 +272,8 @@ Status LockstepForward::runLayer(int layer, ModuleFeeder& feeder, const Lockstep
     return Ok{};
 }
 
-Result<std::vector<std::vector<at::Tensor>>> LockstepForward::runHead(ModuleFeeder& feeder, const LockstepHooks& hooks) {
+Result<std::vector<std::vector<at::Tensor>>> LockstepForward::runHead(ModuleFeeder& feeder,
+                                                                      const LockstepHooks& hooks) {
     const ModelConfig& c = m_tracks.front()->config();
     TrackInputs inputs(m_tracks.size());
     for (std::size_t t = 0; t < m_tracks.size(); ++t) {

@@ -29,8 +29,8 @@ namespace ql::model {
 
 // One forward: which model it runs (norms, embedding, config) and in which dtype / device.
 struct TrackSpec {
-    std::string label;                 // "train", "eval", "deployed", ...
-    const CausalLm* lm = nullptr;      // must outlive the forward
+    std::string label;             // "train", "eval", "deployed", ...
+    const CausalLm* lm = nullptr;  // must outlive the forward
     at::ScalarType dtype = at::kBFloat16;
     at::Device device = at::kCPU;
     std::optional<quant::FakeQuantSpec> embedding;  // RunSpec::embedding: FakeQuantizedEmbedding's weight fake quant
@@ -61,8 +61,8 @@ struct LockstepHooks {
     // Hidden state of `track` after decoder layer `layer` for prompt `prompt` ([1, S, H]).
     std::function<void(std::size_t track, int layer, std::size_t prompt, const at::Tensor& hidden)> afterLayer;
     // Every Linear's input and output per track and prompt (copy what you keep).
-    std::function<void(std::size_t track, const std::string& module, const at::Tensor& input,
-                       const at::Tensor& output)> afterLinear;
+    std::function<void(std::size_t track, const std::string& module, const at::Tensor& input, const at::Tensor& output)>
+        afterLinear;
     // Asked before each module; false stops the forward with ErrorCode::Cancelled.
     std::function<bool(const ModuleRef& next, std::size_t done, std::size_t total)> keepGoing;
 };

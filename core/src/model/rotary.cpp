@@ -19,8 +19,8 @@ at::Tensor llama3InvFreq(const at::Tensor& invFreq, const RopeScaling& rope) {
     const double highWavelen = oldContext / rope.highFreqFactor;
     at::Tensor wavelen = at::reciprocal(invFreq) * (2 * M_PI);
     at::Tensor scaled = at::where(wavelen > lowWavelen, invFreq / rope.factor, invFreq);
-    at::Tensor smooth = (at::reciprocal(wavelen) * oldContext - rope.lowFreqFactor) /
-                        (rope.highFreqFactor - rope.lowFreqFactor);
+    at::Tensor smooth =
+        (at::reciprocal(wavelen) * oldContext - rope.lowFreqFactor) / (rope.highFreqFactor - rope.lowFreqFactor);
     at::Tensor smoothed = (1 - smooth) * scaled / rope.factor + smooth * scaled;
     at::Tensor medium = at::logical_not(wavelen < highWavelen) * at::logical_not(wavelen > lowWavelen);
     return at::where(medium, smoothed, scaled);
@@ -31,9 +31,12 @@ at::Tensor llama3InvFreq(const at::Tensor& invFreq, const RopeScaling& rope) {
 at::Tensor ropeInvFreq(const ModelConfig& config) {
     at::Tensor invFreq = defaultInvFreq(config.ropeTheta, config.headDim);
     switch (config.ropeScaling.type) {
-        case RopeType::Default: return invFreq;
-        case RopeType::Linear: return invFreq / config.ropeScaling.factor;
-        case RopeType::Llama3: return llama3InvFreq(invFreq, config.ropeScaling);
+        case RopeType::Default:
+            return invFreq;
+        case RopeType::Linear:
+            return invFreq / config.ropeScaling.factor;
+        case RopeType::Llama3:
+            return llama3InvFreq(invFreq, config.ropeScaling);
     }
     return invFreq;
 }

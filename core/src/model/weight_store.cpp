@@ -37,8 +37,7 @@ Result<std::shared_ptr<const WeightStore>> WeightStore::open(const std::filesyst
 Result<at::Tensor> WeightStore::raw(const std::string& name) const {
     auto view = m_checkpoint.find(name);
     if (!view) {
-        return makeError(ErrorCode::NotFound,
-                         m_checkpoint.directory().string() + ": tensor " + name + " is missing");
+        return makeError(ErrorCode::NotFound, m_checkpoint.directory().string() + ": tensor " + name + " is missing");
     }
     auto type = torchbridge::scalarType(view->info->dtype);
     if (!type) {
@@ -54,8 +53,7 @@ Result<at::Tensor> WeightStore::raw(const std::string& name) const {
     return at::from_blob(data, view->info->shape, at::TensorOptions().dtype(*type));
 }
 
-Result<at::Tensor> WeightStore::load(const std::string& name, at::ScalarType dtype,
-                                     const at::Device& device) const {
+Result<at::Tensor> WeightStore::load(const std::string& name, at::ScalarType dtype, const at::Device& device) const {
     auto tensor = raw(name);
     if (!tensor) {
         return tensor.error();
@@ -73,7 +71,7 @@ enum class Rounding { Inward, Outward };
 
 // Page-aligned [first, last) of bytes [begin, end) of a view; empty when no page qualifies.
 std::pair<std::uintptr_t, std::uintptr_t> pages(const TensorView& view, std::size_t begin, std::size_t end,
-                                                 Rounding rounding) {
+                                                Rounding rounding) {
     const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
     const auto base = reinterpret_cast<std::uintptr_t>(view.bytes.data());
     const std::uintptr_t lo = base + std::min(begin, view.bytes.size()), hi = base + std::min(end, view.bytes.size());
@@ -100,13 +98,17 @@ constexpr std::size_t kAll = static_cast<std::size_t>(-1);
 }  // namespace
 
 // Whole pages inside the tensor only: its neighbours keep theirs.
-void WeightStore::release(const std::string& name) const { releaseBytes(name, 0, kAll); }
+void WeightStore::release(const std::string& name) const {
+    releaseBytes(name, 0, kAll);
+}
 
 void WeightStore::releaseBytes(const std::string& name, std::size_t begin, std::size_t end) const {
     advise(m_checkpoint, name, begin, end, Rounding::Inward, MADV_DONTNEED);
 }
 
-void WeightStore::prefetch(const std::string& name) const { prefetchBytes(name, 0, kAll); }
+void WeightStore::prefetch(const std::string& name) const {
+    prefetchBytes(name, 0, kAll);
+}
 
 void WeightStore::prefetchBytes(const std::string& name, std::size_t begin, std::size_t end) const {
 #ifdef MADV_POPULATE_READ

@@ -4,7 +4,6 @@
 #ifndef QL_WITH_CUDA
 
 #include "cuda/cuda_dispatch.h"
-
 #include "quant/fake_quant.h"
 
 namespace ql::cuda {
@@ -12,13 +11,16 @@ namespace {
 
 Error unsupported(const char* what) {
     return makeError(ErrorCode::Unsupported,
-                     std::string(what) + ": this QuantLens build has no CUDA kernels (configure with QL_WITH_CUDA=ON "
-                                         "on a machine with nvcc and a CUDA libtorch)");
+                     std::string(what) +
+                         ": this QuantLens build has no CUDA kernels (configure with QL_WITH_CUDA=ON "
+                         "on a machine with nvcc and a CUDA libtorch)");
 }
 
 }  // namespace
 
-bool cudaKernelsAvailable() { return false; }
+bool cudaKernelsAvailable() {
+    return false;
+}
 
 Result<quant::CompareResult> fusedInt4Compare(const at::Tensor&, const at::Tensor&, const quant::CompareRequest&) {
     return unsupported("fused weight compare");
@@ -28,7 +30,9 @@ Result<at::Tensor> int4FakeQuantCuda(const at::Tensor&, int, quant::DeviceSemant
     return unsupported("int4 fake quant on CUDA");
 }
 
-Result<at::Tensor> int4PlainDequantizeCuda(const quant::Int4PlainWeight&) { return unsupported("int4 dequant on CUDA"); }
+Result<at::Tensor> int4PlainDequantizeCuda(const quant::Int4PlainWeight&) {
+    return unsupported("int4 dequant on CUDA");
+}
 
 Result<at::Tensor> int4PlainLinearCuda(const at::Tensor&, const quant::Int4PlainWeight&,
                                        const std::optional<at::Tensor>&, bool) {

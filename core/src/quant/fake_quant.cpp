@@ -15,9 +15,12 @@ double epsFor(const at::Tensor& x, EpsPolicy policy) {
         return x.scalar_type() == at::kHalf ? 6.103515625e-05 : std::numeric_limits<float>::min();
     }
     switch (x.scalar_type()) {
-        case at::kBFloat16: return 0.0078125;        // finfo(bfloat16).eps
-        case at::kHalf: return 0.0009765625;         // finfo(float16).eps
-        default: return std::numeric_limits<float>::epsilon();
+        case at::kBFloat16:
+            return 0.0078125;  // finfo(bfloat16).eps
+        case at::kHalf:
+            return 0.0009765625;  // finfo(float16).eps
+        default:
+            return std::numeric_limits<float>::epsilon();
     }
 }
 
@@ -102,13 +105,13 @@ at::Tensor float8Int4(const at::Tensor& w, const FakeQuantSpec& spec) {
 Status checkInput(const at::Tensor& x, const FakeQuantSpec& spec) {
     const auto type = x.scalar_type();
     if (type != at::kFloat && type != at::kBFloat16 && type != at::kHalf) {
-        return makeError(ErrorCode::Unsupported, "fake quant input " + shapeText(x) +
-                                                     ": expected float32, bfloat16 or float16");
+        return makeError(ErrorCode::Unsupported,
+                         "fake quant input " + shapeText(x) + ": expected float32, bfloat16 or float16");
     }
     const bool activation = spec.kind == FqKind::Int8Activation || spec.kind == FqKind::Float8;
     if ((!activation && x.dim() != 2) || x.dim() < 1 || x.numel() == 0) {
-        return makeError(ErrorCode::InvalidInput, "fake quant input " + shapeText(x) +
-                                                      ": expected a non-empty 2-D weight [N, K]");
+        return makeError(ErrorCode::InvalidInput,
+                         "fake quant input " + shapeText(x) + ": expected a non-empty 2-D weight [N, K]");
     }
     const bool grouped = spec.kind == FqKind::Int4Plain || spec.kind == FqKind::Float8Int4 ||
                          (spec.kind == FqKind::IntxWeight && spec.groupSize > 0);
@@ -126,12 +129,16 @@ Status checkInput(const at::Tensor& x, const FakeQuantSpec& spec) {
 
 at::Tensor dispatchReference(const at::Tensor& x, const FakeQuantSpec& spec) {
     switch (spec.kind) {
-        case FqKind::Int4Plain: return int4Plain(x, spec.groupSize, spec.device);
-        case FqKind::IntxWeight: return intxWeight(x, spec);
-        case FqKind::Int8Activation: return int8Activation(x, spec);
-        case FqKind::Float8: return float8(x.reshape({-1, x.size(-1)}), spec.perRow, std::nullopt, spec.device)
-                                 .reshape(x.sizes());
-        case FqKind::Float8Int4: return float8Int4(x, spec);
+        case FqKind::Int4Plain:
+            return int4Plain(x, spec.groupSize, spec.device);
+        case FqKind::IntxWeight:
+            return intxWeight(x, spec);
+        case FqKind::Int8Activation:
+            return int8Activation(x, spec);
+        case FqKind::Float8:
+            return float8(x.reshape({-1, x.size(-1)}), spec.perRow, std::nullopt, spec.device).reshape(x.sizes());
+        case FqKind::Float8Int4:
+            return float8Int4(x, spec);
     }
     return x;
 }

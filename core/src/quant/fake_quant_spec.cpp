@@ -15,8 +15,8 @@ Result<FakeQuantSpec> intxWeightSpec(const QuantConfig& config, TorchaoVersion v
     const int bits = quantDTypeBits(config.weight.dtype);
     const bool signedInt = config.weight.dtype >= QuantDType::Int2 && config.weight.dtype <= QuantDType::Int8;
     if (!signedInt) {
-        return unsupported(config, "needs weight_dtype int2..int8, got " +
-                                       std::string(quantDTypeName(config.weight.dtype)));
+        return unsupported(config,
+                           "needs weight_dtype int2..int8, got " + std::string(quantDTypeName(config.weight.dtype)));
     }
     if (config.weight.mapping != MappingType::Symmetric) {
         return unsupported(config, "supports only SYMMETRIC weight mapping");
@@ -48,11 +48,12 @@ Result<LinearFakeQuant> int4Spec(const QuantConfig& config, TorchaoVersion versi
 
 }  // namespace
 
-Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version,
-                                        DeviceSemantics device) {
+Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version, DeviceSemantics device) {
     Result<LinearFakeQuant> result = unsupported(config, "is not supported for this scheme");
     switch (config.scheme) {
-        case QuantScheme::Int4WeightOnly: result = int4Spec(config, version); break;
+        case QuantScheme::Int4WeightOnly:
+            result = int4Spec(config, version);
+            break;
         case QuantScheme::IntxWeightOnly:
         case QuantScheme::Int8DynamicActivationIntxWeight: {
             auto weight = intxWeightSpec(config, version);
@@ -93,7 +94,8 @@ Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersio
                 return unsupported(config, "was removed for this config in torchao 0.17");
             }
             return unsupported(config, "(legacy 8da4w) is not implemented; use Int8DynamicActivationIntxWeightConfig");
-        case QuantScheme::None: return unsupported(config, "needs a base config");
+        case QuantScheme::None:
+            return unsupported(config, "needs a base config");
     }
     if (result) {
         result->weight.device = device;

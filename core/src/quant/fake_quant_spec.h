@@ -10,11 +10,11 @@ namespace ql::quant {
 
 // Which eager op sequence runs.
 enum class FqKind {
-    Int4Plain,      // Int4WeightFakeQuantizer bf16-activation path (asym [0,15] recentred by 8, fp32)
-    IntxWeight,     // IntxFakeQuantizer per-group / per-axis symmetric, in the weight dtype
-    Int8Activation, // IntxFakeQuantizer per-token asymmetric int8, in the activation dtype
-    Float8,         // Float8FakeQuantizer (per row or per tensor), e4m3
-    Float8Int4,     // Int4WeightFakeQuantizer fp8-activation path (fp8 per row, then int4 sym g128)
+    Int4Plain,       // Int4WeightFakeQuantizer bf16-activation path (asym [0,15] recentred by 8, fp32)
+    IntxWeight,      // IntxFakeQuantizer per-group / per-axis symmetric, in the weight dtype
+    Int8Activation,  // IntxFakeQuantizer per-token asymmetric int8, in the activation dtype
+    Float8,          // Float8FakeQuantizer (per row or per tensor), e4m3
+    Float8Int4,      // Int4WeightFakeQuantizer fp8-activation path (fp8 per row, then int4 sym g128)
 };
 
 // Whose rounding `tensor / python_scalar` follows: CPU divides; CUDA multiplies by fl32(1/d).
@@ -26,9 +26,9 @@ enum class EpsPolicy { DtypeEps, SmallestNormal };
 
 struct FakeQuantSpec {
     FqKind kind = FqKind::Int4Plain;
-    int bits = 4;                 // IntxWeight: 2..8
-    int groupSize = 128;          // effective group (Int4Plain, IntxWeight, Float8Int4); 0 = per axis
-    bool perRow = true;           // Float8: per row (true) or per tensor
+    int bits = 4;         // IntxWeight: 2..8
+    int groupSize = 128;  // effective group (Int4Plain, IntxWeight, Float8Int4); 0 = per axis
+    bool perRow = true;   // Float8: per row (true) or per tensor
     DeviceSemantics device = DeviceSemantics::Cpu;
     EpsPolicy eps = EpsPolicy::SmallestNormal;
 };
@@ -43,7 +43,6 @@ struct LinearFakeQuant {
 // What QATConfig(config, step="prepare") builds under torchao `version`, incl. the version switches:
 // Int4 fake-quant group forced to 128 before 0.18; Intx eps policy by version. Unsupported (prepare
 // rejects it in torchao) -> Unsupported error naming the field.
-Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version,
-                                        DeviceSemantics device);
+Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version, DeviceSemantics device);
 
 }  // namespace ql::quant

@@ -2,9 +2,8 @@
 
 #include <string>
 
-#include "torch/torch_bridge.h"
-
 #include "quant/fake_quant.h"
+#include "torch/torch_bridge.h"
 
 namespace ql::quant {
 namespace {
@@ -42,13 +41,16 @@ at::Tensor sideWeight(const at::Tensor& w, const Int4Side& side) {
 Status checkCompareInputs(const at::Tensor& train, const at::Tensor& eval, const CompareRequest& request) {
     const auto type = train.scalar_type();
     if (train.dim() != 2 || train.numel() == 0 || !train.sizes().equals(eval.sizes())) {
-        return makeError(ErrorCode::InvalidInput, "weight compare: expected two non-empty [N, K] weights of one shape, "
-                                                  "got train " + shapeText(train) + " and eval " + shapeText(eval));
+        return makeError(ErrorCode::InvalidInput,
+                         "weight compare: expected two non-empty [N, K] weights of one shape, "
+                         "got train " +
+                             shapeText(train) + " and eval " + shapeText(eval));
     }
     if ((type != at::kFloat && type != at::kBFloat16 && type != at::kHalf) || eval.scalar_type() != type ||
         train.device() != eval.device()) {
-        return makeError(ErrorCode::Unsupported, "weight compare: both weights must share one float32/bfloat16/"
-                                                 "float16 dtype and one device");
+        return makeError(ErrorCode::Unsupported,
+                         "weight compare: both weights must share one float32/bfloat16/"
+                         "float16 dtype and one device");
     }
     if (auto ok = checkSide(train, request.train, "train"); !ok) {
         return ok;

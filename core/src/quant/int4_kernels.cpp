@@ -2,13 +2,13 @@
 // a multiply followed by an add must round twice, as torchao's separate ops do.
 #include "quant/int4_kernels.h"
 
-#include "util/bf16_bits.h"
-
 #include <algorithm>
 #include <cmath>
-#include <initializer_list>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
+
+#include "util/bf16_bits.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define QL_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -32,7 +32,9 @@ typedef std::int8_t VecB __attribute__((vector_size(16)));
 
 constexpr float kRoundMagic = 8388608.0f;  // 2^23: (u + 2^23) - 2^23 is round-half-even for u in [0, 2^23)
 
-QL_INLINE VecF splat(float v) { return VecF{} + v; }
+QL_INLINE VecF splat(float v) {
+    return VecF{} + v;
+}
 
 QL_INLINE VecF load(const float* p) {
     VecF v;
@@ -49,17 +51,29 @@ QL_INLINE VecU bf16Bits(VecF v) {
     const VecU rne = (bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16;
     return (v != v) ? VecU{} + 0x7FC0u : rne;
 }
-QL_INLINE void store(float* p, VecF v) { std::memcpy(p, &v, sizeof v); }
+QL_INLINE void store(float* p, VecF v) {
+    std::memcpy(p, &v, sizeof v);
+}
 QL_INLINE void store(std::uint16_t* p, VecF v) {
     const VecH h = __builtin_convertvector(bf16Bits(v), VecH);
     std::memcpy(p, &h, sizeof h);
 }
-QL_INLINE VecF roundBf16(VecF v) { return reinterpret_cast<VecF>(bf16Bits(v) << 16); }
+QL_INLINE VecF roundBf16(VecF v) {
+    return reinterpret_cast<VecF>(bf16Bits(v) << 16);
+}
 
-QL_INLINE float loadScalar(float v) { return v; }
-QL_INLINE float loadScalar(std::uint16_t v) { return bf16::toFloat(v); }
-QL_INLINE void storeScalar(float* p, float v) { *p = v; }
-QL_INLINE void storeScalar(std::uint16_t* p, float v) { *p = bf16::fromFloat(v); }
+QL_INLINE float loadScalar(float v) {
+    return v;
+}
+QL_INLINE float loadScalar(std::uint16_t v) {
+    return bf16::toFloat(v);
+}
+QL_INLINE void storeScalar(float* p, float v) {
+    *p = v;
+}
+QL_INLINE void storeScalar(std::uint16_t* p, float v) {
+    *p = bf16::fromFloat(v);
+}
 
 struct GroupParams {
     float min, scale, zero, reciprocal;
@@ -222,7 +236,8 @@ QL_INLINE void writeGroup(const float* c, std::int64_t g, const GroupParams& p, 
 }
 
 template <typename T>
-QL_INLINE void quantGroups(const T* in, std::int64_t groups, std::int64_t g, bool cudaDivision, const GroupOutputs<T>& o) {
+QL_INLINE void quantGroups(const T* in, std::int64_t groups, std::int64_t g, bool cudaDivision,
+                           const GroupOutputs<T>& o) {
     alignas(64) float c[kMaxFastGroup];
     for (std::int64_t i = 0; i < groups; ++i) {
         const T* gin = in + i * g;
@@ -314,6 +329,8 @@ QL_KERNEL void int4DequantBf16ToF32(const std::int8_t* codes, const float* scale
     }
 }
 
-float roundToBf16(float v) { return bf16::toFloat(bf16::fromFloat(v)); }
+float roundToBf16(float v) {
+    return bf16::toFloat(bf16::fromFloat(v));
+}
 
 }  // namespace ql::quant::kernels

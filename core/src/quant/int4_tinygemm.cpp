@@ -17,12 +17,15 @@ Status checkTinygemm(const at::Tensor& w, int g, TinygemmFormat format) {
         return makeError(ErrorCode::InvalidInput, "tinygemm int4 convert: expected a non-empty 2-D weight");
     }
     if (format == TinygemmFormat::TilePackedTo4d && w.scalar_type() != at::kBFloat16) {
-        return makeError(ErrorCode::Unsupported, "tinygemm int4 convert: Int4TilePackedTo4dTensor supports "
-                                                 "only bfloat16 weights (torchao asserts it)");
+        return makeError(ErrorCode::Unsupported,
+                         "tinygemm int4 convert: Int4TilePackedTo4dTensor supports "
+                         "only bfloat16 weights (torchao asserts it)");
     }
     if (format == TinygemmFormat::Opaque && g != 32 && g != 64 && g != 128) {
-        return makeError(ErrorCode::Unsupported, "tinygemm int4 convert: Int4OpaqueTensor needs group size "
-                                                 "32, 64 or 128, got " + std::to_string(g));
+        return makeError(ErrorCode::Unsupported,
+                         "tinygemm int4 convert: Int4OpaqueTensor needs group size "
+                         "32, 64 or 128, got " +
+                             std::to_string(g));
     }
     const int64_t k = format == TinygemmFormat::TilePackedTo4d ? roundUp(w.size(1), 1024) : w.size(1);
     if (g <= 0 || k % g != 0) {
@@ -62,7 +65,8 @@ Result<Int4TinygemmWeight> int4TinygemmConvert(const at::Tensor& w, int g, Tinyg
         Int4TinygemmWeight out;
         out.codes = q.view(x.sizes()).to(at::kInt);
         out.scaleAndZero = at::cat({scale.reshape({n, -1}).unsqueeze(-1), zero.reshape({n, -1}).unsqueeze(-1)}, 2)
-                               .transpose(-3, -2).contiguous();
+                               .transpose(-3, -2)
+                               .contiguous();
         out.groupSize = g;
         out.outFeatures = w.size(0);
         out.inFeatures = w.size(1);
@@ -88,9 +92,7 @@ at::Tensor int4TinygemmDequantize(const Int4TinygemmWeight& weight) {
     dq = dq * sz.select(2, 0).unsqueeze(-1);
     dq = dq + sz.select(2, 1).unsqueeze(-1);
     using at::indexing::Slice;
-    return dq.view(weight.codes.sizes())
-        .index({Slice(0, weight.outFeatures), Slice(0, weight.inFeatures)})
-        .to(type);
+    return dq.view(weight.codes.sizes()).index({Slice(0, weight.outFeatures), Slice(0, weight.inFeatures)}).to(type);
 }
 
 Result<at::Tensor> int4TinygemmLinearCpu(const at::Tensor& x, const Int4TinygemmWeight& weight,

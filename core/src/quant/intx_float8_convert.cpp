@@ -13,30 +13,31 @@ double scaleEps(at::ScalarType type, EpsPolicy policy) {
         return type == at::kHalf ? 6.103515625e-05 : std::numeric_limits<float>::min();  // bf16 == fp32
     }
     switch (type) {
-        case at::kBFloat16: return 0.0078125;
-        case at::kHalf: return 0.0009765625;
-        default: return std::numeric_limits<float>::epsilon();
+        case at::kBFloat16:
+            return 0.0078125;
+        case at::kHalf:
+            return 0.0009765625;
+        default:
+            return std::numeric_limits<float>::epsilon();
     }
 }
 
 Status checkWeight(const at::Tensor& w, int groupSize, const char* what) {
     const auto t = w.scalar_type();
     if (w.dim() != 2 || w.numel() == 0 || (t != at::kFloat && t != at::kBFloat16 && t != at::kHalf)) {
-        return makeError(ErrorCode::InvalidInput, std::string(what) +
-                                                      ": expected a non-empty 2-D float32/bfloat16/float16 weight");
+        return makeError(ErrorCode::InvalidInput,
+                         std::string(what) + ": expected a non-empty 2-D float32/bfloat16/float16 weight");
     }
     if (groupSize < 0 || (groupSize > 0 && w.size(1) % groupSize != 0)) {
         return makeError(ErrorCode::InvalidInput, std::string(what) + ": K=" + std::to_string(w.size(1)) +
-                                                      " is not a multiple of group size " +
-                                                      std::to_string(groupSize));
+                                                      " is not a multiple of group size " + std::to_string(groupSize));
     }
     return Ok{};
 }
 
 }  // namespace
 
-Result<IntxWeight> intxConvert(const at::Tensor& w, int bits, int groupSize, EpsPolicy eps,
-                               DeviceSemantics device) {
+Result<IntxWeight> intxConvert(const at::Tensor& w, int bits, int groupSize, EpsPolicy eps, DeviceSemantics device) {
     if (auto ok = checkWeight(w, groupSize, "intx convert"); !ok) {
         return ok.error();
     }

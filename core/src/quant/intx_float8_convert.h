@@ -18,14 +18,13 @@ struct IntxWeight {
     at::Tensor scale;      // [N, K/g] in the weight dtype
     at::Tensor zeroPoint;  // int8 [N, K/g] (all zero: symmetric)
     int bits = 4;
-    int groupSize = 32;    // K for per-axis (PerAxis(0))
+    int groupSize = 32;  // K for per-axis (PerAxis(0))
 };
 
 // groupSize 0 = per axis. K % groupSize != 0 -> InvalidInput (torchao's block_size assert fails).
 // The scale clamp follows `eps` (SmallestNormal from 0.18); the division by (qmax-qmin)/2 follows
 // `device`.
-Result<IntxWeight> intxConvert(const at::Tensor& w, int bits, int groupSize, EpsPolicy eps,
-                               DeviceSemantics device);
+Result<IntxWeight> intxConvert(const at::Tensor& w, int bits, int groupSize, EpsPolicy eps, DeviceSemantics device);
 
 // dequantize_affine(..., output_dtype = dtype): (q - zp) * scale in `dtype`.
 at::Tensor intxDequantize(const IntxWeight& weight, at::ScalarType dtype);

@@ -2,9 +2,9 @@
 // __builtin_fmaf of the delta chain; every other product and sum rounds on its own.
 #include "quant/lora_kernels.h"
 
-#include "util/bf16_bits.h"
-
 #include <cstring>
+
+#include "util/bf16_bits.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define QL_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -67,7 +67,8 @@ QL_INLINE_FMA void deltaChunk2(const float* b0, const float* b1, const float* a,
     for (std::int64_t j = 0; j < r; ++j) {
         const VecF x = broadcast(b0[j]), y = broadcast(b1[j]);
         const float* aj = a + j * k;
-        const VecF a0 = load16(aj), a1 = load16(aj + kLanes), a2 = load16(aj + 2 * kLanes), a3 = load16(aj + 3 * kLanes);
+        const VecF a0 = load16(aj), a1 = load16(aj + kLanes), a2 = load16(aj + 2 * kLanes),
+                   a3 = load16(aj + 3 * kLanes);
         p0 = fma16(x, a0, p0), p1 = fma16(x, a1, p1), p2 = fma16(x, a2, p2), p3 = fma16(x, a3, p3);
         q0 = fma16(y, a0, q0), q1 = fma16(y, a1, q1), q2 = fma16(y, a2, q2), q3 = fma16(y, a3, q3);
     }
@@ -79,8 +80,8 @@ QL_INLINE_FMA void deltaChunk2(const float* b0, const float* b1, const float* a,
 }
 
 // The columns past the last full chunk, one at a time.
-QL_INLINE_FMA void deltaTail(const float* bi, const float* a, float* oi, std::int64_t r, std::int64_t k, std::int64_t c0,
-                             float scaling) {
+QL_INLINE_FMA void deltaTail(const float* bi, const float* a, float* oi, std::int64_t r, std::int64_t k,
+                             std::int64_t c0, float scaling) {
     for (std::int64_t c = c0; c < k; ++c) {
         float acc = 0.0f;
         for (std::int64_t j = 0; j < r; ++j) {

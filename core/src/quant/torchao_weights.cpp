@@ -9,12 +9,14 @@ namespace {
 
 Status expectType(const TorchaoWeight& w, const char* type) {
     if (w.type != type) {
-        return makeError(ErrorCode::InvalidInput, "torchao weight '" + w.parameter + "' is a " + w.type +
-                                                      ", expected " + type);
+        return makeError(ErrorCode::InvalidInput,
+                         "torchao weight '" + w.parameter + "' is a " + w.type + ", expected " + type);
     }
     if (w.shape.size() != 2 || w.blockSize.size() != 2 || w.blockSize[1] <= 0) {
-        return makeError(ErrorCode::Unsupported, "torchao weight '" + w.parameter + "': only 2-D weights are "
-                                                 "converted, shape " + formatShape(w.shape));
+        return makeError(ErrorCode::Unsupported, "torchao weight '" + w.parameter +
+                                                     "': only 2-D weights are "
+                                                     "converted, shape " +
+                                                     formatShape(w.shape));
     }
     return Ok{};
 }
@@ -22,8 +24,8 @@ Status expectType(const TorchaoWeight& w, const char* type) {
 Result<at::Tensor> load(const TorchaoWeight& w, const char* name) {
     const auto* c = w.component(name);
     if (c == nullptr) {
-        return makeError(ErrorCode::NotFound, "torchao weight '" + w.parameter + "': component '" + name +
-                                                  "' is missing");
+        return makeError(ErrorCode::NotFound,
+                         "torchao weight '" + w.parameter + "': component '" + name + "' is missing");
     }
     return torchbridge::copyToTensor(c->view);
 }

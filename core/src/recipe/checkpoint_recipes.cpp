@@ -51,7 +51,8 @@ std::string quantizationYaml(const CheckpointRecipeOptions& o) {
 // What the form means on that side, for the recipe's first line.
 std::string formWhy(const std::string& form) {
     if (form == "unmerged") return "adapter unmerged on the QAT-prepared base, as training runs it";
-    if (form == "merged") return "adapter merged with merge_and_unload, then quantized, as evaluation often rebuilds it";
+    if (form == "merged")
+        return "adapter merged with merge_and_unload, then quantized, as evaluation often rebuilds it";
     if (form == "qat_after_peft") return "QAT prepared after PEFT wrapping: the LoRA layers themselves fake-quantized";
     return "adapter form " + form;
 }
@@ -60,18 +61,23 @@ std::string formWhy(const std::string& form) {
 std::string recipeYaml(const CheckpointRecipeOptions& o, const char* side, const std::string& form,
                        const std::optional<CheckpointChoice>& pinned) {
     std::string y = std::string(kCheckpointRecipeHeader) + ": the " + side + " side (" + formWhy(form) + ").\n";
-    if (!o.model.empty()) y += "model: " + quoted(modelText(o.model)) + "\n";
-    else y += "# model: from the adapter's adapter_config.json base_model_name_or_path\n";
+    if (!o.model.empty())
+        y += "model: " + quoted(modelText(o.model)) + "\n";
+    else
+        y += "# model: from the adapter's adapter_config.json base_model_name_or_path\n";
     if (!o.revision.empty()) y += "revision: " + quoted(o.revision) + "\n";
     y += "adapter: {path: " + quoted(absolute(o.adapter));
-    if (pinned) y += ", checkpoint: " + std::to_string(pinned->step);
-    else if (!o.checkpoint.empty()) y += ", checkpoint: " + quoted(o.checkpoint);
+    if (pinned)
+        y += ", checkpoint: " + std::to_string(pinned->step);
+    else if (!o.checkpoint.empty())
+        y += ", checkpoint: " + quoted(o.checkpoint);
     y += ", form: " + form + "}\n";
     if (pinned && pinned->rule.rfind("checkpoint: ", 0) != 0) {
-        y += "# checkpoint " + std::to_string(pinned->step) + " pinned: " + pinned->rule + " when these recipes were built\n";
+        y += "# checkpoint " + std::to_string(pinned->step) + " pinned: " + pinned->rule +
+             " when these recipes were built\n";
     }
-    y += "dtype: " + quoted(o.dtype) + "\ndevice_numerics: " + quoted(o.deviceNumerics) + "\ntorchao_version: " +
-         quoted(o.torchaoVersion) + "\n";
+    y += "dtype: " + quoted(o.dtype) + "\ndevice_numerics: " + quoted(o.deviceNumerics) +
+         "\ntorchao_version: " + quoted(o.torchaoVersion) + "\n";
     return y + quantizationYaml(o);
 }
 
@@ -82,8 +88,9 @@ Status refuseForeignFile(const fs::path& file) {
     std::string first;
     std::getline(in, first);
     if (first.rfind(kCheckpointRecipeHeader, 0) == 0) return Ok{};
-    return makeError(ErrorCode::InvalidInput, file.string() + ": exists and was not written by QuantLens; choose another "
-                                                              "--save-recipes folder (nothing was written)");
+    return makeError(ErrorCode::InvalidInput, file.string() +
+                                                  ": exists and was not written by QuantLens; choose another "
+                                                  "--save-recipes folder (nothing was written)");
 }
 
 }  // namespace
@@ -108,9 +115,10 @@ Result<CheckpointRecipes> parsePair(std::string trainYaml, std::string evalYaml,
 
 Result<CheckpointRecipes> buildCheckpointRecipes(const CheckpointRecipeOptions& o, const std::string& trainName,
                                                  const std::string& evalName) {
-    if (o.adapter.empty()) return makeError(ErrorCode::InvalidInput, "--adapter: expected an adapter or Trainer output folder");
-    auto asked = parsePair(recipeYaml(o, "train", o.trainForm, std::nullopt), recipeYaml(o, "eval", o.evalForm, std::nullopt),
-                           trainName, evalName);
+    if (o.adapter.empty())
+        return makeError(ErrorCode::InvalidInput, "--adapter: expected an adapter or Trainer output folder");
+    auto asked = parsePair(recipeYaml(o, "train", o.trainForm, std::nullopt),
+                           recipeYaml(o, "eval", o.evalForm, std::nullopt), trainName, evalName);
     if (!asked || !asked->train.adapter || !asked->train.adapter->checkpoint) return asked;
     // Pin the resolved checkpoint-N, then parse the pinned texts: they are what is printed, saved and run.
     const auto pinned = asked->train.adapter->checkpoint;

@@ -49,7 +49,8 @@ void coveragePitfalls(const Recipe& train, const Recipe& eval, std::vector<Confi
         if (it != evalRows.end() && state(*it->second) == state(row)) continue;
         const std::string other = it == evalRows.end() ? "absent" : stateWithReason(*it->second);
         if (++differing <= 3) {
-            examples += (examples.empty() ? "" : "; ") + row.module + ": train " + stateWithReason(row) + ", eval " + other;
+            examples +=
+                (examples.empty() ? "" : "; ") + row.module + ": train " + stateWithReason(row) + ", eval " + other;
         }
     }
     if (differing == 0) return;

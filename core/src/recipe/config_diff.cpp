@@ -14,7 +14,9 @@ using namespace recipe;
 
 namespace {
 
-bool sameSignature(const Recipe& a, const Recipe& b) { return effectiveSignature(a) == effectiveSignature(b); }
+bool sameSignature(const Recipe& a, const Recipe& b) {
+    return effectiveSignature(a) == effectiveSignature(b);
+}
 
 // A declared field matters iff swapping in the other side's value changes that side's effective numerics.
 ConfigFieldDiff declaredRow(const FieldSpec& spec, const Recipe& train, const Recipe& eval) {
@@ -26,9 +28,8 @@ ConfigFieldDiff declaredRow(const FieldSpec& spec, const Recipe& train, const Re
     spec.take(evalSwapped, train);
     if (sameSignature(train, trainSwapped) && sameSignature(eval, evalSwapped)) {
         row.verdict = DiffClass::NoEffect;
-        row.explanation = spec.noEffectReason.empty()
-                              ? "does not change what either side computes"
-                              : spec.noEffectReason;
+        row.explanation =
+            spec.noEffectReason.empty() ? "does not change what either side computes" : spec.noEffectReason;
     } else {
         row.verdict = DiffClass::ChangesNumerics;
         row.explanation = spec.name + " changes the effective numerics (see the effective.* rows)";

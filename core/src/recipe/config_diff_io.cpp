@@ -22,8 +22,8 @@ Result<std::vector<LayerShape>> parseLayerShapes(std::string_view text, const st
         const bool ok = static_cast<bool>(fields >> k) && !(fields >> extra);
         const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), shape.inFeatures);
         if (!ok || ec != std::errc() || end != k.data() + k.size() || shape.inFeatures <= 0) {
-            return makeError(ErrorCode::InvalidInput, sourceName + ":" + std::to_string(lineNo) +
-                                                          ": expected '<module name> <in_features>'");
+            return makeError(ErrorCode::InvalidInput,
+                             sourceName + ":" + std::to_string(lineNo) + ": expected '<module name> <in_features>'");
         }
         out.push_back(std::move(shape));
     }

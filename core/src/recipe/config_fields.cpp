@@ -1,7 +1,7 @@
 // The compared fields of a recipe and the effective-numerics signature (torchao's fake quantizers and convert).
-#include <quantlens/dtype.h>
-
 #include "recipe/config_fields.h"
+
+#include <quantlens/dtype.h>
 
 namespace ql::recipe {
 
@@ -13,7 +13,9 @@ std::string joined(const std::vector<std::string>& v) {
     return out.empty() ? "-" : out;
 }
 
-std::string groupText(int group) { return group > 0 ? std::to_string(group) : "-"; }
+std::string groupText(int group) {
+    return group > 0 ? std::to_string(group) : "-";
+}
 
 std::string activationText(const std::optional<ActivationQuant>& act) {
     if (!act) return "none";
@@ -38,7 +40,8 @@ void addPrepare(const Recipe& r, Signature& s) {
     s.emplace_back("effective.weight_mapping", std::string(mappingTypeName(fq.weightMapping)));
     s.emplace_back("effective.weight_scale_eps", std::string(scaleEpsName(fq.weightEps)));
     s.emplace_back("effective.weight_arithmetic", fq.weightInFp32 ? "fp32" : "weight dtype");
-    s.emplace_back("effective.activation_eps", fq.activationQuantized ? std::string(scaleEpsName(fq.activationEps)) : "-");
+    s.emplace_back("effective.activation_eps",
+                   fq.activationQuantized ? std::string(scaleEpsName(fq.activationEps)) : "-");
 }
 
 void addConvert(const Recipe& r, Signature& s) {
@@ -74,13 +77,15 @@ std::string embeddingText(const Recipe& r) {
     const auto& e = *r.embeddingQuantization;
     const int group = e.qatStep == QatStep::Prepare ? effectiveFakeQuant(e, r.torchaoVersion).weightGroupSize
                                                     : effectiveConvert(e, r.torchaoVersion).weightGroupSize;
-    return std::string(quantSchemeName(e.scheme)) + " " + std::string(quantDTypeName(e.weight.dtype)) + " " + groupText(group) +
-           " " + std::string(qatStepName(e.qatStep)) + (e.qatStep == QatStep::Prepare ? " fake quant " + switchText(e) : "");
+    return std::string(quantSchemeName(e.scheme)) + " " + std::string(quantDTypeName(e.weight.dtype)) + " " +
+           groupText(group) + " " + std::string(qatStepName(e.qatStep)) +
+           (e.qatStep == QatStep::Prepare ? " fake quant " + switchText(e) : "");
 }
 
 std::string formsText(const std::vector<ModuleFormRule>& rules) {
     std::string out;
-    for (const auto& rule : rules) out += (out.empty() ? "" : ", ") + rule.pattern + " -> " + std::string(moduleFormOverrideName(rule.form));
+    for (const auto& rule : rules)
+        out += (out.empty() ? "" : ", ") + rule.pattern + " -> " + std::string(moduleFormOverrideName(rule.form));
     return out.empty() ? "-" : out;
 }
 
@@ -89,7 +94,8 @@ std::string formsText(const std::vector<ModuleFormRule>& rules) {
 void addSelection(const Recipe& r, Signature& s) {
     const auto& c = r.quantization;
     const bool fake = c.scheme != QuantScheme::None && c.qatStep == QatStep::Prepare;
-    if (fake && (!c.fakeQuantEnabled || c.fakeQuantAfterSteps)) s.emplace_back("effective.fake_quant_switch", switchText(c));
+    if (fake && (!c.fakeQuantEnabled || c.fakeQuantAfterSteps))
+        s.emplace_back("effective.fake_quant_switch", switchText(c));
     if (c.minInFeatures) s.emplace_back("effective.qat_filter", "in_features >= " + std::to_string(*c.minInFeatures));
     if (r.embeddingQuantization) s.emplace_back("effective.embedding_quantization", embeddingText(r));
     if (!r.moduleForms.empty()) s.emplace_back("effective.module_forms", formsText(r.moduleForms));
@@ -102,15 +108,18 @@ Signature effectiveSignature(const Recipe& r) {
     Signature s;
     const bool quantized = c.scheme != QuantScheme::None || !c.hasBaseConfig;
     const bool fake = quantized && c.qatStep == QatStep::Prepare;
-    s.emplace_back("effective.weights_path", !quantized ? "float (no quantization)" : fake ? "fake quant (QAT prepare)"
-                                                                                    : "real low-bit weights (convert)");
+    s.emplace_back("effective.weights_path", !quantized ? "float (no quantization)"
+                                             : fake     ? "fake quant (QAT prepare)"
+                                                        : "real low-bit weights (convert)");
     if (c.scheme != QuantScheme::None) {
         s.emplace_back("effective.scheme", std::string(quantSchemeName(c.scheme)));
         s.emplace_back("effective.weight_dtype", std::string(quantDTypeName(c.weight.dtype)));
         s.emplace_back("effective.activation", activationText(c.activation));
     }
-    if (fake) addPrepare(r, s);
-    else if (quantized) addConvert(r, s);
+    if (fake)
+        addPrepare(r, s);
+    else if (quantized)
+        addConvert(r, s);
     if (quantized) s.emplace_back("effective.device_division", std::string(deviceNumericsName(r.deviceNumerics)));
     s.emplace_back("effective.compute_dtype", std::string(dtypeName(r.dtype)));
     s.emplace_back("effective.lora", r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none");
@@ -133,60 +142,123 @@ FieldSpec field(std::string name, Get get, Set set, std::string reason = {}) {
 
 std::vector<FieldSpec> makeFields() {
     std::vector<FieldSpec> f;
-    f.push_back(field("torchao_version", [](const Recipe& r) { return torchaoVersionName(r.torchaoVersion); },
-                      [](Recipe& d, const Recipe& s) { d.torchaoVersion = s.torchaoVersion; },
-                      "both releases run the same code path for this configuration"));
-    f.push_back(field("device_numerics", [](const Recipe& r) { return std::string(deviceNumericsName(r.deviceNumerics)); },
-                      [](Recipe& d, const Recipe& s) { d.deviceNumerics = s.deviceNumerics; }));
-    f.push_back(field("dtype", [](const Recipe& r) { return std::string(dtypeName(r.dtype)); },
-                      [](Recipe& d, const Recipe& s) { d.dtype = s.dtype; }));
-    f.push_back(field("adapter.form", [](const Recipe& r) { return r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none"; },
-                      [](Recipe& d, const Recipe& s) { d.adapter = s.adapter; }));
-    f.push_back(field("quantization.scheme", [](const Recipe& r) { return std::string(quantSchemeName(r.quantization.scheme)); },
-                      QL_QFIELD(scheme)));
-    f.push_back(field("quantization.step", [](const Recipe& r) { return std::string(qatStepName(r.quantization.qatStep)); },
-                      QL_QFIELD(qatStep), "a QAT convert applies the same handler as a plain quantize_ (PTQ)"));
-    f.push_back(field("quantization.base_config", [](const Recipe& r) { return r.quantization.hasBaseConfig ? "yes" : "no"; },
-                      QL_QFIELD(hasBaseConfig)));
-    f.push_back(field("quantization.version", [](const Recipe& r) { return std::to_string(r.quantization.configVersion); },
-                      QL_QFIELD(configVersion)));
-    f.push_back(field("quantization.weight_dtype", [](const Recipe& r) { return std::string(quantDTypeName(r.quantization.weight.dtype)); },
-                      QL_QFIELD(weight.dtype)));
-    f.push_back(field("quantization.granularity", [](const Recipe& r) { return std::string(granularityName(r.quantization.weight.granularity)); },
-                      QL_QFIELD(weight.granularity)));
-    f.push_back(field("quantization.group_size", [](const Recipe& r) { return groupText(r.quantization.weight.groupSize); },
-                      QL_QFIELD(weight.groupSize),
-                      "the fake quantizer of torchao < 0.18 uses group 128 whatever group_size says (pytorch/ao#3572)"));
-    f.push_back(field("quantization.mapping_type", [](const Recipe& r) { return std::string(mappingTypeName(r.quantization.weight.mapping)); },
-                      QL_QFIELD(weight.mapping), "this path fixes the mapping itself"));
-    f.push_back(field("quantization.scale_dtype", [](const Recipe& r) { return r.quantization.weight.scaleDType ? std::string(dtypeName(*r.quantization.weight.scaleDType)) : "-"; },
-                      QL_QFIELD(weight.scaleDType)));
-    f.push_back(field("quantization.activation", [](const Recipe& r) { return activationText(r.quantization.activation); },
-                      QL_QFIELD(activation)));
-    f.push_back(field("quantization.int4_packing_format", [](const Recipe& r) { return usesInt4Fields(r.quantization) ? std::string(int4PackingFormatName(r.quantization.int4Packing)) : "-"; },
-                      QL_QFIELD(int4Packing), "QAT prepare fake-quantizes PLAIN and PRESHUFFLED identically"));
-    f.push_back(field("quantization.int4_choose_qparams_algorithm", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::string(int4ChooseQParamsAlgorithmName(r.quantization.int4Algorithm)) : "-"; },
-                      QL_QFIELD(int4Algorithm), "ignored by QAT prepare and by PLAIN/PRESHUFFLED convert"));
-    f.push_back(field("quantization.int4_tile_packed_ntile", [](const Recipe& r) { return r.quantization.scheme == QuantScheme::Int4WeightOnly ? std::to_string(r.quantization.int4TilePackedNtile) : "-"; },
-                      QL_QFIELD(int4TilePackedNtile), "only the TILE_PACKED_TO_4D layout reads it (storage, not values)"));
-    f.push_back(field("quantization.intx_packing_format", [](const Recipe& r) { return usesIntxFields(r.quantization) ? std::string(intxPackingFormatName(r.quantization.intxPacking)) : "-"; },
-                      QL_QFIELD(intxPacking)));
-    f.push_back(field("quantization.intx_choose_qparams_algorithm", [](const Recipe& r) { return usesIntxFields(r.quantization) ? std::string(intxChooseQParamsAlgorithmName(r.quantization.intxAlgorithm)) : "-"; },
-                      QL_QFIELD(intxAlgorithm), "QAT fake quant is always affine min/max"));
-    f.push_back(field("quantization.include_embeddings", [](const Recipe& r) { return r.quantization.includeEmbeddings ? "true" : "false"; },
-                      QL_QFIELD(includeEmbeddings)));
-    f.push_back(field("quantization.modules_to_not_convert", [](const Recipe& r) { return joined(r.quantization.modulesToNotConvert); },
-                      QL_QFIELD(modulesToNotConvert)));
-    f.push_back(field("quantization.min_in_features", [](const Recipe& r) { return r.quantization.minInFeatures ? std::to_string(*r.quantization.minInFeatures) : "-"; },
-                      QL_QFIELD(minInFeatures)));
-    f.push_back(field("quantization.enabled", [](const Recipe& r) { return r.quantization.fakeQuantEnabled ? "true" : "false"; },
-                      QL_QFIELD(fakeQuantEnabled), "only QAT prepare has fake quantizers to switch off"));
-    f.push_back(field("quantization.fake_quant_after_steps", [](const Recipe& r) { return r.quantization.fakeQuantAfterSteps ? std::to_string(*r.quantization.fakeQuantAfterSteps) : "-"; },
-                      QL_QFIELD(fakeQuantAfterSteps), "only QAT prepare has fake quantizers to switch on late"));
-    f.push_back(field("embedding_quantization", [](const Recipe& r) { return embeddingText(r); },
-                      [](Recipe& d, const Recipe& s) { d.embeddingQuantization = s.embeddingQuantization; }));
-    f.push_back(field("module_forms", [](const Recipe& r) { return formsText(r.moduleForms); },
-                      [](Recipe& d, const Recipe& s) { d.moduleForms = s.moduleForms; }));
+    f.push_back(field(
+        "torchao_version", [](const Recipe& r) { return torchaoVersionName(r.torchaoVersion); },
+        [](Recipe& d, const Recipe& s) { d.torchaoVersion = s.torchaoVersion; },
+        "both releases run the same code path for this configuration"));
+    f.push_back(field(
+        "device_numerics", [](const Recipe& r) { return std::string(deviceNumericsName(r.deviceNumerics)); },
+        [](Recipe& d, const Recipe& s) { d.deviceNumerics = s.deviceNumerics; }));
+    f.push_back(field(
+        "dtype", [](const Recipe& r) { return std::string(dtypeName(r.dtype)); },
+        [](Recipe& d, const Recipe& s) { d.dtype = s.dtype; }));
+    f.push_back(field(
+        "adapter.form",
+        [](const Recipe& r) { return r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none"; },
+        [](Recipe& d, const Recipe& s) { d.adapter = s.adapter; }));
+    f.push_back(field(
+        "quantization.scheme", [](const Recipe& r) { return std::string(quantSchemeName(r.quantization.scheme)); },
+        QL_QFIELD(scheme)));
+    f.push_back(field(
+        "quantization.step", [](const Recipe& r) { return std::string(qatStepName(r.quantization.qatStep)); },
+        QL_QFIELD(qatStep), "a QAT convert applies the same handler as a plain quantize_ (PTQ)"));
+    f.push_back(field(
+        "quantization.base_config", [](const Recipe& r) { return r.quantization.hasBaseConfig ? "yes" : "no"; },
+        QL_QFIELD(hasBaseConfig)));
+    f.push_back(field(
+        "quantization.version", [](const Recipe& r) { return std::to_string(r.quantization.configVersion); },
+        QL_QFIELD(configVersion)));
+    f.push_back(field(
+        "quantization.weight_dtype",
+        [](const Recipe& r) { return std::string(quantDTypeName(r.quantization.weight.dtype)); },
+        QL_QFIELD(weight.dtype)));
+    f.push_back(field(
+        "quantization.granularity",
+        [](const Recipe& r) { return std::string(granularityName(r.quantization.weight.granularity)); },
+        QL_QFIELD(weight.granularity)));
+    f.push_back(field(
+        "quantization.group_size", [](const Recipe& r) { return groupText(r.quantization.weight.groupSize); },
+        QL_QFIELD(weight.groupSize),
+        "the fake quantizer of torchao < 0.18 uses group 128 whatever group_size says (pytorch/ao#3572)"));
+    f.push_back(field(
+        "quantization.mapping_type",
+        [](const Recipe& r) { return std::string(mappingTypeName(r.quantization.weight.mapping)); },
+        QL_QFIELD(weight.mapping), "this path fixes the mapping itself"));
+    f.push_back(field(
+        "quantization.scale_dtype",
+        [](const Recipe& r) {
+            return r.quantization.weight.scaleDType ? std::string(dtypeName(*r.quantization.weight.scaleDType)) : "-";
+        },
+        QL_QFIELD(weight.scaleDType)));
+    f.push_back(field(
+        "quantization.activation", [](const Recipe& r) { return activationText(r.quantization.activation); },
+        QL_QFIELD(activation)));
+    f.push_back(field(
+        "quantization.int4_packing_format",
+        [](const Recipe& r) {
+            return usesInt4Fields(r.quantization) ? std::string(int4PackingFormatName(r.quantization.int4Packing))
+                                                  : "-";
+        },
+        QL_QFIELD(int4Packing), "QAT prepare fake-quantizes PLAIN and PRESHUFFLED identically"));
+    f.push_back(field(
+        "quantization.int4_choose_qparams_algorithm",
+        [](const Recipe& r) {
+            return r.quantization.scheme == QuantScheme::Int4WeightOnly
+                       ? std::string(int4ChooseQParamsAlgorithmName(r.quantization.int4Algorithm))
+                       : "-";
+        },
+        QL_QFIELD(int4Algorithm), "ignored by QAT prepare and by PLAIN/PRESHUFFLED convert"));
+    f.push_back(field(
+        "quantization.int4_tile_packed_ntile",
+        [](const Recipe& r) {
+            return r.quantization.scheme == QuantScheme::Int4WeightOnly
+                       ? std::to_string(r.quantization.int4TilePackedNtile)
+                       : "-";
+        },
+        QL_QFIELD(int4TilePackedNtile), "only the TILE_PACKED_TO_4D layout reads it (storage, not values)"));
+    f.push_back(field(
+        "quantization.intx_packing_format",
+        [](const Recipe& r) {
+            return usesIntxFields(r.quantization) ? std::string(intxPackingFormatName(r.quantization.intxPacking))
+                                                  : "-";
+        },
+        QL_QFIELD(intxPacking)));
+    f.push_back(field(
+        "quantization.intx_choose_qparams_algorithm",
+        [](const Recipe& r) {
+            return usesIntxFields(r.quantization)
+                       ? std::string(intxChooseQParamsAlgorithmName(r.quantization.intxAlgorithm))
+                       : "-";
+        },
+        QL_QFIELD(intxAlgorithm), "QAT fake quant is always affine min/max"));
+    f.push_back(field(
+        "quantization.include_embeddings",
+        [](const Recipe& r) { return r.quantization.includeEmbeddings ? "true" : "false"; },
+        QL_QFIELD(includeEmbeddings)));
+    f.push_back(field(
+        "quantization.modules_to_not_convert",
+        [](const Recipe& r) { return joined(r.quantization.modulesToNotConvert); }, QL_QFIELD(modulesToNotConvert)));
+    f.push_back(field(
+        "quantization.min_in_features",
+        [](const Recipe& r) {
+            return r.quantization.minInFeatures ? std::to_string(*r.quantization.minInFeatures) : "-";
+        },
+        QL_QFIELD(minInFeatures)));
+    f.push_back(field(
+        "quantization.enabled", [](const Recipe& r) { return r.quantization.fakeQuantEnabled ? "true" : "false"; },
+        QL_QFIELD(fakeQuantEnabled), "only QAT prepare has fake quantizers to switch off"));
+    f.push_back(field(
+        "quantization.fake_quant_after_steps",
+        [](const Recipe& r) {
+            return r.quantization.fakeQuantAfterSteps ? std::to_string(*r.quantization.fakeQuantAfterSteps) : "-";
+        },
+        QL_QFIELD(fakeQuantAfterSteps), "only QAT prepare has fake quantizers to switch on late"));
+    f.push_back(field(
+        "embedding_quantization", [](const Recipe& r) { return embeddingText(r); },
+        [](Recipe& d, const Recipe& s) { d.embeddingQuantization = s.embeddingQuantization; }));
+    f.push_back(field(
+        "module_forms", [](const Recipe& r) { return formsText(r.moduleForms); },
+        [](Recipe& d, const Recipe& s) { d.moduleForms = s.moduleForms; }));
     return f;
 }
 

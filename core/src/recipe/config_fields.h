@@ -21,7 +21,7 @@ struct FieldSpec {
     std::string name;
     std::function<std::string(const Recipe&)> get;
     std::function<void(Recipe&, const Recipe&)> take;  // copy this field from the second argument
-    std::string noEffectReason;                         // explanation when it provably does not matter
+    std::string noEffectReason;                        // explanation when it provably does not matter
 };
 
 const std::vector<FieldSpec>& declaredFields();

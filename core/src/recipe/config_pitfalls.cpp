@@ -8,20 +8,26 @@ namespace {
 constexpr TorchaoVersion k017{0, 17};
 constexpr TorchaoVersion k018{0, 18};
 
-void add(std::vector<ConfigFinding>& out, std::string id, std::string side, std::string field,
-         FindingSeverity severity, bool changes, std::string message) {
-    out.push_back(ConfigFinding{std::move(id), std::move(side), std::move(field), severity, changes, std::move(message)});
+void add(std::vector<ConfigFinding>& out, std::string id, std::string side, std::string field, FindingSeverity severity,
+         bool changes, std::string message) {
+    out.push_back(
+        ConfigFinding{std::move(id), std::move(side), std::move(field), severity, changes, std::move(message)});
 }
 
-bool isQat(const QuantConfig& c) { return c.qatStep == QatStep::Prepare || c.qatStep == QatStep::Convert; }
+bool isQat(const QuantConfig& c) {
+    return c.qatStep == QatStep::Prepare || c.qatStep == QatStep::Convert;
+}
 
 void groupSizePitfall(const Recipe& r, const std::string& side, std::vector<ConfigFinding>& out) {
     const auto& c = r.quantization;
-    if (c.scheme != QuantScheme::Int4WeightOnly || !isQat(c) || r.torchaoVersion >= k018 || c.weight.groupSize == 128) return;
+    if (c.scheme != QuantScheme::Int4WeightOnly || !isQat(c) || r.torchaoVersion >= k018 || c.weight.groupSize == 128)
+        return;
     add(out, "fake_group_size_128", side, "quantization.group_size", FindingSeverity::Warning, false,
-        "torchao " + torchaoVersionName(r.torchaoVersion) + " QAT prepare fake-quantizes with group 128 whatever "
-        "group_size says, but convert quantizes with group_size=" + std::to_string(c.weight.groupSize) +
-        ": prepare and convert disagree (pytorch/ao#3572, fixed by #4518 in 0.18)");
+        "torchao " + torchaoVersionName(r.torchaoVersion) +
+            " QAT prepare fake-quantizes with group 128 whatever "
+            "group_size says, but convert quantizes with group_size=" +
+            std::to_string(c.weight.groupSize) +
+            ": prepare and convert disagree (pytorch/ao#3572, fixed by #4518 in 0.18)");
 }
 
 void algorithmPitfalls(const Recipe& r, const std::string& side, std::vector<ConfigFinding>& out) {
@@ -32,14 +38,17 @@ void algorithmPitfalls(const Recipe& r, const std::string& side, std::vector<Con
         add(out, "hqq_unsupported_in_qat", side, "quantization.int4_choose_qparams_algorithm",
             c.qatStep == QatStep::Convert && !cv.supported ? FindingSeverity::Error : FindingSeverity::Warning, false,
             "int4_choose_qparams_algorithm HQQ is not supported in QAT: prepare ignores it (min/max fake quant) and "
-            "convert " + (cv.supported ? std::string("quantizes with HQQ, unlike the fake quant") : "fails: " + cv.rejection));
+            "convert " +
+                (cv.supported ? std::string("quantizes with HQQ, unlike the fake quant") : "fails: " + cv.rejection));
     } else if (c.int4Packing == Int4PackingFormat::Plain || c.int4Packing == Int4PackingFormat::Preshuffled) {
-        add(out, "choose_qparams_ignored", side, "quantization.int4_choose_qparams_algorithm", FindingSeverity::Info, false,
-            "int4_choose_qparams_algorithm is ignored by " + std::string(int4PackingFormatName(c.int4Packing)) + " packing");
+        add(out, "choose_qparams_ignored", side, "quantization.int4_choose_qparams_algorithm", FindingSeverity::Info,
+            false,
+            "int4_choose_qparams_algorithm is ignored by " + std::string(int4PackingFormatName(c.int4Packing)) +
+                " packing");
     }
     if (c.qatStep == QatStep::Prepare) {
-        add(out, "choose_qparams_ignored", side, "quantization.int4_choose_qparams_algorithm", FindingSeverity::Info, false,
-            "int4_choose_qparams_algorithm is ignored by QAT prepare (its fake quantizer always uses min/max)");
+        add(out, "choose_qparams_ignored", side, "quantization.int4_choose_qparams_algorithm", FindingSeverity::Info,
+            false, "int4_choose_qparams_algorithm is ignored by QAT prepare (its fake quantizer always uses min/max)");
     }
 }
 
@@ -51,7 +60,8 @@ void prepareRejected(const Recipe& r, const std::string& side, std::vector<Confi
     if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && r.torchaoVersion >= k017) {
         add(out, "qat_8da4w_removed", side, "torchao_version", FindingSeverity::Error, false,
             "QATConfig(Int8DynamicActivationInt4WeightConfig) was removed in torchao 0.17 (class moved to prototype); "
-            "torchao " + torchaoVersionName(r.torchaoVersion) + " cannot prepare it");
+            "torchao " +
+                torchaoVersionName(r.torchaoVersion) + " cannot prepare it");
     } else if (c.scheme == QuantScheme::Int4WeightOnly) {
         add(out, "packing_rejected_by_prepare", side, "quantization.int4_packing_format", FindingSeverity::Error, false,
             fq.prepareRejection + " (ValueError in _infer_fake_quantize_configs)");
@@ -85,13 +95,14 @@ void layerPitfalls(const Recipe& r, const std::string& side, const std::vector<L
     int count = 0;
     for (const auto& layer : layers) {
         if (layer.inFeatures % group == 0) continue;
-        if (++count <= 3) names += (names.empty() ? "" : ", ") + layer.module + " (K=" + std::to_string(layer.inFeatures) + ")";
+        if (++count <= 3)
+            names += (names.empty() ? "" : ", ") + layer.module + " (K=" + std::to_string(layer.inFeatures) + ")";
     }
     if (count == 0) return;
     add(out, "k_not_divisible", side, "quantization.group_size", FindingSeverity::Warning, false,
-        std::to_string(count) + " layer(s) have in_features not divisible by group size " + std::to_string(group) + ": " +
-        names + (count > 3 ? ", ..." : "") +
-        "; convert leaves them bf16, while QAT prepare fails at the first forward (int4) or at prepare (intx)");
+        std::to_string(count) + " layer(s) have in_features not divisible by group size " + std::to_string(group) +
+            ": " + names + (count > 3 ? ", ..." : "") +
+            "; convert leaves them bf16, while QAT prepare fails at the first forward (int4) or at prepare (intx)");
 }
 
 std::string switchState(const QuantConfig& c) {
@@ -116,10 +127,12 @@ void fakeQuantSwitchPitfall(const Recipe& r, const std::string& side, std::vecto
         add(out, "fake_quant_after_steps", side, "quantization.fake_quant_after_steps",
             before ? FindingSeverity::Warning : FindingSeverity::Info, false,
             "fake quant was switched on after step " + std::to_string(*c.fakeQuantAfterSteps) + " of training" +
-                (known ? (before ? "; this checkpoint (step " + step + ") was trained without it, so the side runs float"
-                                 : "; this checkpoint (step " + step + ") trained with it for its last " +
-                                       std::to_string(at - *c.fakeQuantAfterSteps) + " steps")
-                       : "; the adapter's training step is unknown (no trainer_state.json), so QuantLens assumes it is on"));
+                (known
+                     ? (before ? "; this checkpoint (step " + step + ") was trained without it, so the side runs float"
+                               : "; this checkpoint (step " + step + ") trained with it for its last " +
+                                     std::to_string(at - *c.fakeQuantAfterSteps) + " steps")
+                     : "; the adapter's training step is unknown (no trainer_state.json), so QuantLens assumes it is "
+                       "on"));
     }
 }
 
@@ -145,30 +158,35 @@ bool epsSensitive(const QuantConfig& c) {
 }
 
 void loraPitfall(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out) {
-    const auto form = [](const Recipe& r) { return r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none"; };
+    const auto form = [](const Recipe& r) {
+        return r.adapter ? std::string(adapterFormName(r.adapter->form)) : "none";
+    };
     if (form(train) == form(eval)) return;
     add(out, "lora_form", "both", "adapter.form", FindingSeverity::Warning, true,
         "LoRA enters differently: train " + form(train) + ", eval " + form(eval) +
-        ". unmerged computes FQ(W)x + s·B(Ax); merged computes FQ(bf16(W + s·BA))x (group scales move); "
-        "qat_after_peft also fake-quantizes A and B");
+            ". unmerged computes FQ(W)x + s·B(Ax); merged computes FQ(bf16(W + s·BA))x (group scales move); "
+            "qat_after_peft also fake-quantizes A and B");
 }
 
 }  // namespace
 
 void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out) {
-    const bool bothQuantized = train.quantization.scheme != QuantScheme::None && eval.quantization.scheme != QuantScheme::None;
+    const bool bothQuantized =
+        train.quantization.scheme != QuantScheme::None && eval.quantization.scheme != QuantScheme::None;
     if (bothQuantized && train.deviceNumerics != eval.deviceNumerics) {
         add(out, "device_division", "both", "device_numerics", FindingSeverity::Warning, true,
             "train used " + std::string(deviceNumericsName(train.deviceNumerics)) + " numerics, eval " +
-            std::string(deviceNumericsName(eval.deviceNumerics)) + ": CUDA divides a tensor by a scalar (e.g. the range / 15) "
-            "as a multiply by fp32(1/15), the CPU divides, so scales differ by one ulp in some groups and codes can flip");
+                std::string(deviceNumericsName(eval.deviceNumerics)) +
+                ": CUDA divides a tensor by a scalar (e.g. the range / 15) "
+                "as a multiply by fp32(1/15), the CPU divides, so scales differ by one ulp in some groups and codes "
+                "can flip");
     }
     const bool straddle = (train.torchaoVersion >= k018) != (eval.torchaoVersion >= k018);
     if (straddle && (epsSensitive(train.quantization) || epsSensitive(eval.quantization))) {
         add(out, "eps_change_0_18", "both", "torchao_version", FindingSeverity::Warning, true,
             "torchao 0.18 changed the default scale clamp eps from finfo(dtype).eps to finfo(dtype).smallest_normal "
             "(pytorch/ao#4534) for the Intx / 8da4w / tinygemm qparams: tiny-range groups get different scales (" +
-            torchaoVersionName(train.torchaoVersion) + " vs " + torchaoVersionName(eval.torchaoVersion) + ")");
+                torchaoVersionName(train.torchaoVersion) + " vs " + torchaoVersionName(eval.torchaoVersion) + ")");
     }
     loraPitfall(train, eval, out);
     const auto& a = train.quantization;
@@ -178,7 +196,8 @@ void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFin
     if (bothFake && switchState(a) != switchState(b)) {
         add(out, "fake_quant_switch_differs", "both", "quantization.enabled", FindingSeverity::Warning, true,
             "fake quant is " + switchState(a) + " on the train side and " + switchState(b) +
-                " on the eval side: one side computes with fake-quantized weights, the other (at times) with float ones");
+                " on the eval side: one side computes with fake-quantized weights, the other (at times) with float "
+                "ones");
     }
 }
 

@@ -26,7 +26,9 @@ std::vector<ModuleRef> modelModules(const ModelConfig& config) {
     for (const auto& p : expectedParameters(config)) {
         if (p.shape.size() != 2 || !p.name.ends_with(".weight")) continue;
         const std::string module = p.name.substr(0, p.name.size() - 7);
-        const std::string kind = module == "lm_head" ? "lm_head" : module.ends_with("embed_tokens") ? "embedding" : "linear";
+        const std::string kind = module == "lm_head"                ? "lm_head"
+                                 : module.ends_with("embed_tokens") ? "embedding"
+                                                                    : "linear";
         out.push_back({module, kind, p.shape});
     }
     return out;
@@ -38,10 +40,13 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-bool fakeQuantStep(const QuantConfig& c) { return c.qatStep == QatStep::Prepare; }
+bool fakeQuantStep(const QuantConfig& c) {
+    return c.qatStep == QatStep::Prepare;
+}
 
 int effectiveGroup(const QuantConfig& c, TorchaoVersion version) {
-    return fakeQuantStep(c) ? effectiveFakeQuant(c, version).weightGroupSize : effectiveConvert(c, version).weightGroupSize;
+    return fakeQuantStep(c) ? effectiveFakeQuant(c, version).weightGroupSize
+                            : effectiveConvert(c, version).weightGroupSize;
 }
 
 std::string describe(const QuantConfig& c, TorchaoVersion version) {
@@ -70,7 +75,9 @@ struct Decision {
     std::string reason;
 };
 
-Decision floatBecause(std::string id, std::string reason) { return {false, false, std::move(id), std::move(reason)}; }
+Decision floatBecause(std::string id, std::string reason) {
+    return {false, false, std::move(id), std::move(reason)};
+}
 
 class CoverageBuilder {
 public:
@@ -105,10 +112,14 @@ private:
         if (!m_recipe.adapter || !m_ctx.adapter || !m_ctx.adapter->targets(module)) return std::nullopt;
         std::string pattern;
         switch (overrideFor(module, &pattern).value_or(ModuleFormOverride::Float)) {
-        case ModuleFormOverride::Unmerged: return AdapterForm::Unmerged;
-        case ModuleFormOverride::Merged: return AdapterForm::Merged;
-        case ModuleFormOverride::QatAfterPeft: return AdapterForm::QatAfterPeft;
-        case ModuleFormOverride::Float: break;
+            case ModuleFormOverride::Unmerged:
+                return AdapterForm::Unmerged;
+            case ModuleFormOverride::Merged:
+                return AdapterForm::Merged;
+            case ModuleFormOverride::QatAfterPeft:
+                return AdapterForm::QatAfterPeft;
+            case ModuleFormOverride::Float:
+                break;
         }
         return m_recipe.adapter->form;
     }
@@ -130,24 +141,27 @@ private:
             return floatBecause("filter", "modules_to_not_convert skips it");
         }
         if (m_q.minInFeatures && k < *m_q.minInFeatures) {
-            return floatBecause("filter", "filter in_features >= " + std::to_string(*m_q.minInFeatures) + " (min_in_features): in_features is " +
-                                              std::to_string(k));
+            return floatBecause("filter", "filter in_features >= " + std::to_string(*m_q.minInFeatures) +
+                                              " (min_in_features): in_features is " + std::to_string(k));
         }
         return groupAndSwitch(m_q, k);
     }
 
     std::optional<Decision> hfDecision(const std::string& module, const std::string& kind) const {
         if (m_q.modulesToNotConvertGiven) {
-            if (hfSkips(m_q.modulesToNotConvert, module)) return floatBecause("filter", "modules_to_not_convert skips it");
+            if (hfSkips(m_q.modulesToNotConvert, module))
+                return floatBecause("filter", "modules_to_not_convert skips it");
             return std::nullopt;
         }
         if (kind == "lm_head" && !m_q.includeEmbeddings) {
             if (m_config.tieWordEmbeddings) {
-                return floatBecause("tied_to_embedding", "tied to model.embed_tokens: transformers' TorchAoConfig skips tied "
-                                                         "weights and the output embedding (include_input_output_embeddings false)");
+                return floatBecause("tied_to_embedding",
+                                    "tied to model.embed_tokens: transformers' TorchAoConfig skips tied "
+                                    "weights and the output embedding (include_input_output_embeddings false)");
             }
-            return floatBecause("lm_head_excluded", "transformers' TorchAoConfig skips the output embedding "
-                                                    "(modules_to_not_convert null, include_input_output_embeddings false)");
+            return floatBecause("lm_head_excluded",
+                                "transformers' TorchAoConfig skips the output embedding "
+                                "(modules_to_not_convert null, include_input_output_embeddings false)");
         }
         return std::nullopt;
     }
@@ -156,9 +170,11 @@ private:
     Decision groupAndSwitch(const QuantConfig& c, std::int64_t k) const {
         const int group = effectiveGroup(c, m_recipe.torchaoVersion);
         if (group > 0 && k % group != 0) {
-            const std::string what = "in_features " + std::to_string(k) + " is not divisible by group " + std::to_string(group);
+            const std::string what =
+                "in_features " + std::to_string(k) + " is not divisible by group " + std::to_string(group);
             if (fakeQuantStep(c)) {
-                return {false, true, "k_not_divisible", what + ": torchao QAT prepare raises (intx) or the first forward does (int4)"};
+                return {false, true, "k_not_divisible",
+                        what + ": torchao QAT prepare raises (intx) or the first forward does (int4)"};
             }
             return floatBecause("k_not_divisible", what + ": convert leaves it float");
         }
@@ -170,8 +186,9 @@ private:
                 return {true, false, "", ""};  // unknown step: assume training passed it (the config check says so)
             }
             if (*m_ctx.globalStep < *c.fakeQuantAfterSteps) {
-                return floatBecause("fake_quant_disabled", "fake quant starts after step " + std::to_string(*c.fakeQuantAfterSteps) +
-                                                               "; the adapter is from step " + std::to_string(*m_ctx.globalStep));
+                return floatBecause("fake_quant_disabled",
+                                    "fake quant starts after step " + std::to_string(*c.fakeQuantAfterSteps) +
+                                        "; the adapter is from step " + std::to_string(*m_ctx.globalStep));
             }
         }
         return {true, false, "", ""};
@@ -222,10 +239,11 @@ private:
             const auto d = groupAndSwitch(m_q, m.shape[1]);
             return row(m, d, d.quantized || d.fails ? "Q" : "F", m_q);
         }
-        const auto reason = quantizes() ? floatBecause("embedding_not_selected",
-                                                       "nn.Embedding is not selected: quantize_'s default filter takes nn.Linear "
-                                                       "only (embedding_quantization: selects it)")
-                                        : floatBecause("no_quantization", "no quantization in the recipe");
+        const auto reason =
+            quantizes() ? floatBecause("embedding_not_selected",
+                                       "nn.Embedding is not selected: quantize_'s default filter takes nn.Linear "
+                                       "only (embedding_quantization: selects it)")
+                        : floatBecause("no_quantization", "no quantization in the recipe");
         return row(m, reason, "F", m_q);
     }
 
@@ -242,8 +260,9 @@ private:
         const bool headQuantized = head->quantization != "float";
         if (headQuantized && embed->quantization == "float" && embed->reasonId == "embedding_not_selected") {
             embed->reasonId = "tied_to_embedding";
-            embed->reason = "tied to lm_head, which is quantized: the embedding lookup reads the same weight unquantized "
-                            "(nn.Embedding is not selected by quantize_'s default filter)";
+            embed->reason =
+                "tied to lm_head, which is quantized: the embedding lookup reads the same weight unquantized "
+                "(nn.Embedding is not selected by quantize_'s default filter)";
         }
     }
 
@@ -263,7 +282,8 @@ Result<std::string> readFileText(const fs::path& path) {
 
 }  // namespace
 
-std::vector<CoverageRow> moduleCoverage(const ModelConfig& config, const Recipe& recipe, const CoverageContext& context) {
+std::vector<CoverageRow> moduleCoverage(const ModelConfig& config, const Recipe& recipe,
+                                        const CoverageContext& context) {
     return CoverageBuilder(config, recipe, context).build();
 }
 

@@ -17,16 +17,22 @@ constexpr EnumName<QuantScheme> kSchemes[] = {
 };
 
 constexpr EnumName<QuantDType> kDTypes[] = {
-    {QuantDType::Int1, "int1"}, {QuantDType::Int2, "int2"}, {QuantDType::Int3, "int3"},
-    {QuantDType::Int4, "int4"}, {QuantDType::Int5, "int5"}, {QuantDType::Int6, "int6"},
-    {QuantDType::Int7, "int7"}, {QuantDType::Int8, "int8"}, {QuantDType::UInt4, "uint4"},
-    {QuantDType::Float8E4M3, "float8_e4m3fn"}, {QuantDType::Float8E5M2, "float8_e5m2"},
+    {QuantDType::Int1, "int1"},
+    {QuantDType::Int2, "int2"},
+    {QuantDType::Int3, "int3"},
+    {QuantDType::Int4, "int4"},
+    {QuantDType::Int5, "int5"},
+    {QuantDType::Int6, "int6"},
+    {QuantDType::Int7, "int7"},
+    {QuantDType::Int8, "int8"},
+    {QuantDType::UInt4, "uint4"},
+    {QuantDType::Float8E4M3, "float8_e4m3fn"},
+    {QuantDType::Float8E5M2, "float8_e5m2"},
 };
 
 constexpr EnumName<Granularity> kGranularities[] = {
-    {Granularity::PerGroup, "PerGroup"}, {Granularity::PerAxis, "PerAxis"},
-    {Granularity::PerRow, "PerRow"},     {Granularity::PerTensor, "PerTensor"},
-    {Granularity::PerToken, "PerToken"},
+    {Granularity::PerGroup, "PerGroup"},   {Granularity::PerAxis, "PerAxis"},   {Granularity::PerRow, "PerRow"},
+    {Granularity::PerTensor, "PerTensor"}, {Granularity::PerToken, "PerToken"},
 };
 
 constexpr EnumName<MappingType> kMappings[] = {
@@ -64,14 +70,30 @@ constexpr EnumName<IntxChooseQParamsAlgorithm> kIntxAlgorithms[] = {
 
 }  // namespace
 
-std::span<const EnumName<QuantScheme>> quantSchemeTable() { return kSchemes; }
-std::span<const EnumName<QuantDType>> quantDTypeTable() { return kDTypes; }
-std::span<const EnumName<Granularity>> granularityTable() { return kGranularities; }
-std::span<const EnumName<MappingType>> mappingTypeTable() { return kMappings; }
-std::span<const EnumName<Int4PackingFormat>> int4PackingFormatTable() { return kInt4Packings; }
-std::span<const EnumName<Int4ChooseQParamsAlgorithm>> int4AlgorithmTable() { return kInt4Algorithms; }
-std::span<const EnumName<IntxPackingFormat>> intxPackingFormatTable() { return kIntxPackings; }
-std::span<const EnumName<IntxChooseQParamsAlgorithm>> intxAlgorithmTable() { return kIntxAlgorithms; }
+std::span<const EnumName<QuantScheme>> quantSchemeTable() {
+    return kSchemes;
+}
+std::span<const EnumName<QuantDType>> quantDTypeTable() {
+    return kDTypes;
+}
+std::span<const EnumName<Granularity>> granularityTable() {
+    return kGranularities;
+}
+std::span<const EnumName<MappingType>> mappingTypeTable() {
+    return kMappings;
+}
+std::span<const EnumName<Int4PackingFormat>> int4PackingFormatTable() {
+    return kInt4Packings;
+}
+std::span<const EnumName<Int4ChooseQParamsAlgorithm>> int4AlgorithmTable() {
+    return kInt4Algorithms;
+}
+std::span<const EnumName<IntxPackingFormat>> intxPackingFormatTable() {
+    return kIntxPackings;
+}
+std::span<const EnumName<IntxChooseQParamsAlgorithm>> intxAlgorithmTable() {
+    return kIntxAlgorithms;
+}
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {

@@ -13,8 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Keys whose value says how a side computes; everything else of the recipe names what it computes on.
-constexpr const char* kNumericsKeys[] = {"dtype", "device_numerics", "torchao_version", "quantization",
-                                         "embedding_quantization", "module_forms"};
+constexpr const char* kNumericsKeys[] = {"dtype",        "device_numerics",        "torchao_version",
+                                         "quantization", "embedding_quantization", "module_forms"};
 // Keys of a quantization block that hold a path (resolved against the recipe's folder).
 constexpr const char* kPathKeys[] = {"torchao_config", "hf_config"};
 
@@ -91,8 +91,9 @@ Status writeFixedEvalRecipe(const FixedEvalRecipe& recipe, const std::string& pa
         std::string first;
         std::getline(in, first);
         if (first.rfind(kFixedEvalHeader, 0) != 0) {
-            return makeError(ErrorCode::InvalidInput, path + ": exists and was not written by QuantLens; choose "
-                                                             "another --write-fixed-eval file (nothing was written)");
+            return makeError(ErrorCode::InvalidInput, path +
+                                                          ": exists and was not written by QuantLens; choose "
+                                                          "another --write-fixed-eval file (nothing was written)");
         }
     }
     return writeFileAtomically(path, recipe.yaml);

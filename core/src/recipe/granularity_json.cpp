@@ -31,9 +31,10 @@ ParsedGranularity parseOne(const nlohmann::json& value, const std::string& path,
     }
     TorchaoJsonReader reader(value, path, type, {1});
     ParsedGranularity out{*kind};
-    const char* key = *kind == Granularity::PerGroup ? "group_size"
+    const char* key = *kind == Granularity::PerGroup  ? "group_size"
                       : *kind == Granularity::PerAxis ? "axis"
-                      : *kind == Granularity::PerRow  ? "dim" : nullptr;
+                      : *kind == Granularity::PerRow  ? "dim"
+                                                      : nullptr;
     if (key != nullptr) {
         const auto arg = reader.integer(key);
         if (!arg && *kind == Granularity::PerGroup) failInput(reader.fieldPath(key) + ": missing");
@@ -45,8 +46,8 @@ ParsedGranularity parseOne(const nlohmann::json& value, const std::string& path,
 
 }  // namespace
 
-void applyGranularity(const nlohmann::json& value, const std::string& path,
-                      std::initializer_list<Granularity> allowed, WeightQuant& weight) {
+void applyGranularity(const nlohmann::json& value, const std::string& path, std::initializer_list<Granularity> allowed,
+                      WeightQuant& weight) {
     const auto parsed = parseOne(value, path, allowed);
     weight.granularity = parsed.kind;
     weight.groupSize = 0;
@@ -55,7 +56,8 @@ void applyGranularity(const nlohmann::json& value, const std::string& path,
         if (parsed.argument <= 0) failInput(path + ".group_size: expected a positive integer");
         weight.groupSize = static_cast<int>(parsed.argument);
     } else if (parsed.kind == Granularity::PerAxis) {
-        if (parsed.argument != 0) failInput(path + ".axis: only axis 0 is supported, got " + std::to_string(parsed.argument));
+        if (parsed.argument != 0)
+            failInput(path + ".axis: only axis 0 is supported, got " + std::to_string(parsed.argument));
     }
 }
 

@@ -5,16 +5,15 @@
 
 #include <quantlens/quant_config.h>
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ql::recipe {
 
 // Sets weight.granularity/groupSize/axis from `value`; fails unless its kind is in `allowed`.
-void applyGranularity(const nlohmann::json& value, const std::string& path,
-                      std::initializer_list<Granularity> allowed, WeightQuant& weight);
+void applyGranularity(const nlohmann::json& value, const std::string& path, std::initializer_list<Granularity> allowed,
+                      WeightQuant& weight);
 
 // Float8 granularity: one object or a list of two equal ones (activation, weight); PerTensor or PerRow.
 Granularity float8Granularity(const nlohmann::json& value, const std::string& path);

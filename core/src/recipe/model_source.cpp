@@ -39,8 +39,8 @@ void fromHub(Recipe& r, const std::string& repoId, const std::string& revision, 
              const std::string& alsoTried) {
     auto snapshot = resolveHubSnapshot(repoId, revision, hubCacheLocation());
     if (!snapshot) {
-        fail(snapshot.error().code, field + ": '" + repoId + "' is not a folder (" + alsoTried + ") and " +
-                                        snapshot.error().message);
+        fail(snapshot.error().code,
+             field + ": '" + repoId + "' is not a folder (" + alsoTried + ") and " + snapshot.error().message);
     }
     r.modelDir = snapshot->snapshotDir.string();
     r.modelSource.hubRepoId = snapshot->repoId;
@@ -71,8 +71,8 @@ std::int64_t bestStep(const std::vector<TrainerCheckpointEntry>& found, const st
     return parseStep(leaf.substr(11), field + " (best_model_checkpoint '" + state->bestModelCheckpoint + "')");
 }
 
-void chooseCheckpoint(AdapterSpec& spec, const std::vector<TrainerCheckpointEntry>& found, const std::string& checkpoint,
-                      const std::string& field) {
+void chooseCheckpoint(AdapterSpec& spec, const std::vector<TrainerCheckpointEntry>& found,
+                      const std::string& checkpoint, const std::string& field) {
     CheckpointChoice choice;
     choice.outputDir = spec.path;
     for (const auto& e : found) choice.available.push_back(e.step);
@@ -91,7 +91,8 @@ void chooseCheckpoint(AdapterSpec& spec, const std::vector<TrainerCheckpointEntr
         }
     } else if (checkpoint == "best") {
         step = bestStep(found, field);
-        choice.rule = "best (best_model_checkpoint of checkpoint-" + std::to_string(found.back().step) + "/trainer_state.json)";
+        choice.rule =
+            "best (best_model_checkpoint of checkpoint-" + std::to_string(found.back().step) + "/trainer_state.json)";
     } else {
         step = parseStep(checkpoint, field);
         choice.rule = "checkpoint: " + checkpoint + " in the recipe";
@@ -118,7 +119,8 @@ void resolveModel(Recipe& r, const std::string& written, const std::string& revi
     const bool hubShaped = written.find('/') != std::string::npos && looksLikeHubRepoId(written);
     if (pathExists(local) || !hubShaped) {
         if (!revision.empty()) {
-            failInput(field + ": revision '" + revision + "' applies to hub ids only, but '" + written + "' is a folder");
+            failInput(field + ": revision '" + revision + "' applies to hub ids only, but '" + written +
+                      "' is a folder");
         }
         r.modelDir = local.string();
         return;
@@ -141,11 +143,13 @@ void chooseFolder(AdapterSpec& spec, const std::string& checkpoint, const std::s
     const auto found = listTrainerCheckpoints(dir);
     if (found.empty()) {
         if (!checkpoint.empty()) {
-            failInput(field + ": " + spec.path + " has no checkpoint-N folders to pick checkpoint '" + checkpoint + "' from");
+            failInput(field + ": " + spec.path + " has no checkpoint-N folders to pick checkpoint '" + checkpoint +
+                      "' from");
         }
         if (!isAdapter) {
-            failInput(pathField + ": " + spec.path + ": expected a PEFT adapter folder (adapter_config.json) or a Trainer "
-                                                     "output folder (checkpoint-N/ sub-folders), found neither");
+            failInput(pathField + ": " + spec.path +
+                      ": expected a PEFT adapter folder (adapter_config.json) or a Trainer "
+                      "output folder (checkpoint-N/ sub-folders), found neither");
         }
         return;
     }
@@ -167,13 +171,15 @@ void resolveAdapterFolder(AdapterSpec& spec, const std::string& checkpoint, cons
 void resolveModelFromAdapter(Recipe& r, const std::string& field) {
     const fs::path dir(r.adapter->path);
     const fs::path configFile = (isFolder(dir) ? dir : dir.parent_path()) / "adapter_config.json";
-    const auto text = readTextFileOrFail(configFile.string(), "adapter config (the recipe has no model:, so the "
-                                                              "adapter must name its base)");
+    const auto text = readTextFileOrFail(configFile.string(),
+                                         "adapter config (the recipe has no model:, so the "
+                                         "adapter must name its base)");
     auto config = parseLoraConfig(text, configFile.string());
     if (!config) throw ParseFailure{config.error()};
     const std::string& base = config->baseModelNameOrPath;
     if (base.empty()) {
-        failInput(field + ": missing, and " + configFile.string() + " has no base_model_name_or_path: add model: to the recipe");
+        failInput(field + ": missing, and " + configFile.string() +
+                  " has no base_model_name_or_path: add model: to the recipe");
     }
     r.modelSource.origin = "adapter_config.json base_model_name_or_path (" + configFile.string() + ")";
     const fs::path p(base);
@@ -190,7 +196,8 @@ void resolveModelFromAdapter(Recipe& r, const std::string& field) {
     if (isFolder(relative) || !looksLikeHubRepoId(base) || base.find('/') == std::string::npos) {
         if (!isFolder(relative)) {
             fail(ErrorCode::NotFound, configFile.string() + ": base_model_name_or_path '" + base + "': no folder " +
-                                          relative.string() + " (relative to the adapter folder); add model: to the recipe");
+                                          relative.string() +
+                                          " (relative to the adapter folder); add model: to the recipe");
         }
         r.modelSource.requested = base;
         r.modelDir = relative.string();

@@ -15,8 +15,8 @@ namespace ql::recipe {
 // `written` as the recipe wrote it; relative folders resolve against `baseDir`. A folder that
 // exists wins; otherwise a repo-id-shaped text is looked up in the Hub cache (at `revision`, "" =
 // main). Anything else is kept as a path (opened, and reported missing, when the model is loaded).
-void resolveModel(Recipe& recipe, const std::string& written, const std::string& revision,
-                  const std::string& baseDir, const std::string& field);
+void resolveModel(Recipe& recipe, const std::string& written, const std::string& revision, const std::string& baseDir,
+                  const std::string& field);
 
 // `spec.path` is already resolved. A folder with adapter_config.json is the adapter; a folder with
 // checkpoint-N/ sub-folders is a Trainer output folder: `checkpoint` ("" = latest, "latest",

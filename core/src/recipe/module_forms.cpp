@@ -9,8 +9,10 @@ namespace ql {
 namespace {
 
 constexpr recipe::EnumName<ModuleFormOverride> kOverrideForms[] = {
-    {ModuleFormOverride::Float, "float"}, {ModuleFormOverride::Unmerged, "unmerged"},
-    {ModuleFormOverride::Merged, "merged"}, {ModuleFormOverride::QatAfterPeft, "qat_after_peft"}};
+    {ModuleFormOverride::Float, "float"},
+    {ModuleFormOverride::Unmerged, "unmerged"},
+    {ModuleFormOverride::Merged, "merged"},
+    {ModuleFormOverride::QatAfterPeft, "qat_after_peft"}};
 
 constexpr std::size_t kMaxPatternLength = 256;
 
@@ -35,7 +37,8 @@ std::optional<ModuleFormOverride> moduleFormFor(const std::vector<ModuleFormRule
 namespace recipe {
 
 std::vector<ModuleFormRule> parseModuleForms(const YAML::Node& node, const std::string& where) {
-    if (!node.IsSequence()) failInput(where + ": expected a list of {match: REGEX, form: float|unmerged|merged|qat_after_peft}");
+    if (!node.IsSequence())
+        failInput(where + ": expected a list of {match: REGEX, form: float|unmerged|merged|qat_after_peft}");
     std::vector<ModuleFormRule> rules;
     for (std::size_t i = 0; i < node.size(); ++i) {
         const std::string item = where + "[" + std::to_string(i) + "]";
@@ -48,7 +51,8 @@ std::vector<ModuleFormRule> parseModuleForms(const YAML::Node& node, const std::
                       " characters");
         }
         if (auto compiled = detail::NameRegex::compile(rule.pattern); !compiled) {
-            failInput(m.path("match") + ": '" + rule.pattern + "' is not a regular expression (" + compiled.error().message + ")");
+            failInput(m.path("match") + ": '" + rule.pattern + "' is not a regular expression (" +
+                      compiled.error().message + ")");
         }
         rule.form = m.enumValue("form", std::span<const EnumName<ModuleFormOverride>>(kOverrideForms));
         rules.push_back(std::move(rule));

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <quantlens/recipe.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <string>

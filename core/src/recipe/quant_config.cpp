@@ -106,7 +106,7 @@ EffectiveFakeQuant float8FakeQuant(const QuantConfig& config) {
         out.weightGroupSize = 128;  // fixed by the fp8-int4 kernel
         out.weightMapping = MappingType::Symmetric;
         out.weightEps = ScaleEps::Fixed1e6;
-        out.weightInFp32 = false;   // bf16 arithmetic (_fp8_activations_forward)
+        out.weightInFp32 = false;  // bf16 arithmetic (_fp8_activations_forward)
     }
     out.activationQuantized = true;
     out.activationEps = ScaleEps::None;
@@ -121,8 +121,8 @@ EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) 
     out.usesChooseQParamsAlgorithm = tinygemmLike;
     out.weightEps = packing == Int4PackingFormat::TilePackedTo4d ? dtypeEps(version) : ScaleEps::Fixed1e6;
     if (config.int4Algorithm == Int4ChooseQParamsAlgorithm::Hqq) {
-        const bool ok = packing == Int4PackingFormat::TilePackedTo4d ||
-                        (packing == Int4PackingFormat::Opaque && version < k016);
+        const bool ok =
+            packing == Int4PackingFormat::TilePackedTo4d || (packing == Int4PackingFormat::Opaque && version < k016);
         if (!ok) {
             out.supported = false;
             out.rejection = std::string("HQQ is accepted only with TILE_PACKED_TO_4D") +
@@ -141,17 +141,21 @@ EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) 
 
 EffectiveFakeQuant effectiveFakeQuant(const QuantConfig& config, TorchaoVersion version) {
     switch (config.scheme) {
-    case QuantScheme::None: {
-        EffectiveFakeQuant out;
-        out.weightEps = ScaleEps::None;
-        return out;
-    }
-    case QuantScheme::Int4WeightOnly: return int4FakeQuant(config, version);
-    case QuantScheme::IntxWeightOnly:
-    case QuantScheme::Int8DynamicActivationIntxWeight: return intxFakeQuant(config, version);
-    case QuantScheme::Int8DynamicActivationInt4Weight: return int8Int4FakeQuant(config, version);
-    case QuantScheme::Float8DynamicActivationFloat8Weight:
-    case QuantScheme::Float8DynamicActivationInt4Weight: return float8FakeQuant(config);
+        case QuantScheme::None: {
+            EffectiveFakeQuant out;
+            out.weightEps = ScaleEps::None;
+            return out;
+        }
+        case QuantScheme::Int4WeightOnly:
+            return int4FakeQuant(config, version);
+        case QuantScheme::IntxWeightOnly:
+        case QuantScheme::Int8DynamicActivationIntxWeight:
+            return intxFakeQuant(config, version);
+        case QuantScheme::Int8DynamicActivationInt4Weight:
+            return int8Int4FakeQuant(config, version);
+        case QuantScheme::Float8DynamicActivationFloat8Weight:
+        case QuantScheme::Float8DynamicActivationInt4Weight:
+            return float8FakeQuant(config);
     }
     return {};
 }
@@ -164,48 +168,67 @@ EffectiveConvert effectiveConvert(const QuantConfig& config, TorchaoVersion vers
         return out;
     }
     switch (config.scheme) {
-    case QuantScheme::Int4WeightOnly: return int4Convert(config, version);
-    case QuantScheme::Float8DynamicActivationInt4Weight:
-        out.weightGroupSize = 128;
-        return out;
-    case QuantScheme::Float8DynamicActivationFloat8Weight:
-        out.weightEps = ScaleEps::None;
-        return out;
-    default:
-        out.weightGroupSize = declaredGroup(config.weight);
-        out.weightEps = dtypeEps(version);
-        return out;
+        case QuantScheme::Int4WeightOnly:
+            return int4Convert(config, version);
+        case QuantScheme::Float8DynamicActivationInt4Weight:
+            out.weightGroupSize = 128;
+            return out;
+        case QuantScheme::Float8DynamicActivationFloat8Weight:
+            out.weightEps = ScaleEps::None;
+            return out;
+        default:
+            out.weightGroupSize = declaredGroup(config.weight);
+            out.weightEps = dtypeEps(version);
+            return out;
     }
 }
 
-std::string_view quantSchemeName(QuantScheme scheme) { return enumName(quantSchemeTable(), scheme); }
+std::string_view quantSchemeName(QuantScheme scheme) {
+    return enumName(quantSchemeTable(), scheme);
+}
 
 std::string_view quantSchemeTorchaoClass(QuantScheme scheme) {
     switch (scheme) {
-    case QuantScheme::None: return "";
-    case QuantScheme::Int4WeightOnly: return "Int4WeightOnlyConfig";
-    case QuantScheme::IntxWeightOnly: return "IntxWeightOnlyConfig";
-    case QuantScheme::Int8DynamicActivationIntxWeight: return "Int8DynamicActivationIntxWeightConfig";
-    case QuantScheme::Int8DynamicActivationInt4Weight: return "Int8DynamicActivationInt4WeightConfig";
-    case QuantScheme::Float8DynamicActivationFloat8Weight: return "Float8DynamicActivationFloat8WeightConfig";
-    case QuantScheme::Float8DynamicActivationInt4Weight: return "Float8DynamicActivationInt4WeightConfig";
+        case QuantScheme::None:
+            return "";
+        case QuantScheme::Int4WeightOnly:
+            return "Int4WeightOnlyConfig";
+        case QuantScheme::IntxWeightOnly:
+            return "IntxWeightOnlyConfig";
+        case QuantScheme::Int8DynamicActivationIntxWeight:
+            return "Int8DynamicActivationIntxWeightConfig";
+        case QuantScheme::Int8DynamicActivationInt4Weight:
+            return "Int8DynamicActivationInt4WeightConfig";
+        case QuantScheme::Float8DynamicActivationFloat8Weight:
+            return "Float8DynamicActivationFloat8WeightConfig";
+        case QuantScheme::Float8DynamicActivationInt4Weight:
+            return "Float8DynamicActivationInt4WeightConfig";
     }
     return "";
 }
 
-std::string_view quantDTypeName(QuantDType dtype) { return enumName(quantDTypeTable(), dtype); }
+std::string_view quantDTypeName(QuantDType dtype) {
+    return enumName(quantDTypeTable(), dtype);
+}
 
 int quantDTypeBits(QuantDType dtype) {
     switch (dtype) {
-    case QuantDType::UInt4: return 4;
-    case QuantDType::Float8E4M3:
-    case QuantDType::Float8E5M2: return 8;
-    default: return static_cast<int>(dtype) - static_cast<int>(QuantDType::Int1) + 1;
+        case QuantDType::UInt4:
+            return 4;
+        case QuantDType::Float8E4M3:
+        case QuantDType::Float8E5M2:
+            return 8;
+        default:
+            return static_cast<int>(dtype) - static_cast<int>(QuantDType::Int1) + 1;
     }
 }
 
-std::string_view granularityName(Granularity granularity) { return enumName(granularityTable(), granularity); }
-std::string_view mappingTypeName(MappingType mapping) { return enumName(mappingTypeTable(), mapping); }
+std::string_view granularityName(Granularity granularity) {
+    return enumName(granularityTable(), granularity);
+}
+std::string_view mappingTypeName(MappingType mapping) {
+    return enumName(mappingTypeTable(), mapping);
+}
 std::string_view int4PackingFormatName(Int4PackingFormat format) {
     return enumName(int4PackingFormatTable(), format);
 }
@@ -221,19 +244,26 @@ std::string_view intxChooseQParamsAlgorithmName(IntxChooseQParamsAlgorithm algor
 
 std::string_view qatStepName(QatStep step) {
     switch (step) {
-    case QatStep::None: return "none";
-    case QatStep::Prepare: return "prepare";
-    case QatStep::Convert: return "convert";
+        case QatStep::None:
+            return "none";
+        case QatStep::Prepare:
+            return "prepare";
+        case QatStep::Convert:
+            return "convert";
     }
     return "?";
 }
 
 std::string_view scaleEpsName(ScaleEps eps) {
     switch (eps) {
-    case ScaleEps::None: return "none";
-    case ScaleEps::Fixed1e6: return "1e-6";
-    case ScaleEps::DtypeEps: return "finfo(dtype).eps";
-    case ScaleEps::SmallestNormal: return "finfo(dtype).smallest_normal";
+        case ScaleEps::None:
+            return "none";
+        case ScaleEps::Fixed1e6:
+            return "1e-6";
+        case ScaleEps::DtypeEps:
+            return "finfo(dtype).eps";
+        case ScaleEps::SmallestNormal:
+            return "finfo(dtype).smallest_normal";
     }
     return "?";
 }

@@ -19,13 +19,15 @@ namespace {
 constexpr EnumName<QatStep> kSteps[] = {
     {QatStep::Prepare, "prepare"}, {QatStep::Convert, "convert"}, {QatStep::None, "ptq"}};
 
-constexpr EnumName<Granularity> kWeightGranularities[] = {
-    {Granularity::PerGroup, "per_group"}, {Granularity::PerAxis, "per_axis"},
-    {Granularity::PerRow, "per_row"}, {Granularity::PerTensor, "per_tensor"}};
+constexpr EnumName<Granularity> kWeightGranularities[] = {{Granularity::PerGroup, "per_group"},
+                                                          {Granularity::PerAxis, "per_axis"},
+                                                          {Granularity::PerRow, "per_row"},
+                                                          {Granularity::PerTensor, "per_tensor"}};
 
 std::string resolvePath(const std::string& path, const std::string& baseDir) {
     std::filesystem::path p(path);
-    return p.is_absolute() || baseDir.empty() ? p.string() : (std::filesystem::path(baseDir) / p).lexically_normal().string();
+    return p.is_absolute() || baseDir.empty() ? p.string()
+                                              : (std::filesystem::path(baseDir) / p).lexically_normal().string();
 }
 
 QuantConfig unwrap(Result<QuantConfig> result) {
@@ -65,8 +67,8 @@ nlohmann::json yamlToJson(const YAML::Node& node) {
 void setScheme(const YamlMap& m, QuantConfig& c);
 
 QuantConfig fromScheme(const YamlMap& m) {
-    m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype",
-                 "granularity", "mapping_type", "act_mapping_type", QL_COMMON_QUANT_KEYS});
+    m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
+                 "mapping_type", "act_mapping_type", QL_COMMON_QUANT_KEYS});
     QuantConfig c;
     setScheme(m, c);
     c.origin = "scheme";
@@ -95,13 +97,17 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     requireApplies(m, "weight_dtype", intx, s);
     requireApplies(m, "granularity", intx || s == QuantScheme::Float8DynamicActivationFloat8Weight, s);
     requireApplies(m, "mapping_type", intx || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
-    requireApplies(m, "act_mapping_type", s == QuantScheme::Int8DynamicActivationIntxWeight ||
-                                              s == QuantScheme::Int8DynamicActivationInt4Weight, s);
+    requireApplies(
+        m, "act_mapping_type",
+        s == QuantScheme::Int8DynamicActivationIntxWeight || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
     // Start from torchao 0.18 defaults of the class, via its config_to_dict form with empty _data.
     if (s != QuantScheme::None) {
-        const int version = (s == QuantScheme::Int8DynamicActivationInt4Weight ||
-                             s == QuantScheme::Float8DynamicActivationInt4Weight) ? 1 : 2;
-        nlohmann::json object{{"_type", std::string(quantSchemeTorchaoClass(s))}, {"_version", version},
+        const int version =
+            (s == QuantScheme::Int8DynamicActivationInt4Weight || s == QuantScheme::Float8DynamicActivationInt4Weight)
+                ? 1
+                : 2;
+        nlohmann::json object{{"_type", std::string(quantSchemeTorchaoClass(s))},
+                              {"_version", version},
                               {"_data", nlohmann::json::object()}};
         c = parseBaseConfig(object, m.where());
     }
@@ -123,26 +129,34 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
         const bool fp8 = s == QuantScheme::Float8DynamicActivationFloat8Weight;
         const bool ok = fp8 ? (g == Granularity::PerRow || g == Granularity::PerTensor)
                             : (g == Granularity::PerGroup || g == Granularity::PerAxis);
-        if (!ok) failInput(m.path("granularity") + ": expected " + (fp8 ? "per_row or per_tensor" : "per_group or per_axis"));
+        if (!ok)
+            failInput(m.path("granularity") + ": expected " +
+                      (fp8 ? "per_row or per_tensor" : "per_group or per_axis"));
         c.weight.granularity = g;
         if (fp8 && c.activation) c.activation->granularity = g;
         if (g != Granularity::PerGroup) c.weight.groupSize = 0;
         if (g == Granularity::PerGroup && c.weight.groupSize == 0) c.weight.groupSize = 32;
     }
     if (m.has("group_size")) {
-        if (c.weight.granularity != Granularity::PerGroup) failInput(m.path("group_size") + ": needs granularity per_group");
+        if (c.weight.granularity != Granularity::PerGroup)
+            failInput(m.path("group_size") + ": needs granularity per_group");
         c.weight.groupSize = m.positiveInt("group_size");
     }
     if (m.has("packing_format")) {
-        if (int4) c.int4Packing = m.enumValue("packing_format", int4PackingFormatTable());
-        else c.intxPacking = m.enumValue("packing_format", intxPackingFormatTable());
+        if (int4)
+            c.int4Packing = m.enumValue("packing_format", int4PackingFormatTable());
+        else
+            c.intxPacking = m.enumValue("packing_format", intxPackingFormatTable());
     }
     if (m.has("choose_qparams_algorithm")) {
-        if (intx) c.intxAlgorithm = m.enumValue("choose_qparams_algorithm", intxAlgorithmTable());
-        else c.int4Algorithm = m.enumValue("choose_qparams_algorithm", int4AlgorithmTable());
+        if (intx)
+            c.intxAlgorithm = m.enumValue("choose_qparams_algorithm", intxAlgorithmTable());
+        else
+            c.int4Algorithm = m.enumValue("choose_qparams_algorithm", int4AlgorithmTable());
     }
     if (m.has("mapping_type")) c.weight.mapping = m.enumValue("mapping_type", mappingTypeTable());
-    if (m.has("act_mapping_type") && c.activation) c.activation->mapping = m.enumValue("act_mapping_type", mappingTypeTable());
+    if (m.has("act_mapping_type") && c.activation)
+        c.activation->mapping = m.enumValue("act_mapping_type", mappingTypeTable());
 }
 
 QuantConfig fromTorchaoConfig(const YamlMap& m, const std::string& baseDir) {
@@ -151,7 +165,8 @@ QuantConfig fromTorchaoConfig(const YamlMap& m, const std::string& baseDir) {
     if (node.IsScalar()) {
         return unwrap(loadTorchaoConfigJson(resolvePath(node.Scalar(), baseDir)));
     }
-    if (!node.IsMap()) failInput(m.path("torchao_config") + ": expected a config_to_dict map or a path to a .json file");
+    if (!node.IsMap())
+        failInput(m.path("torchao_config") + ": expected a config_to_dict map or a path to a .json file");
     auto c = parseConfigJson(yamlToJson(node), m.path("torchao_config"));
     c.origin = "torchao_config (inline)";
     return c;
@@ -212,7 +227,8 @@ void applyStep(const YamlMap& m, QuantConfig& c) {
 
 QuantConfig parseQuantizationYaml(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
     YamlMap m(node, where);
-    const int forms = int(m.has("scheme")) + int(m.has("torchao_config")) + int(m.has("hf_config")) + int(m.has("repr"));
+    const int forms =
+        int(m.has("scheme")) + int(m.has("torchao_config")) + int(m.has("hf_config")) + int(m.has("repr"));
     if (forms != 1) {
         failInput(where + ": expected exactly one of scheme, torchao_config, hf_config, repr");
     }

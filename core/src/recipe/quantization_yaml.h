@@ -9,7 +9,6 @@
 #pragma once
 
 #include <quantlens/quant_config.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <string>

@@ -16,8 +16,9 @@ using namespace recipe;
 
 namespace {
 
-constexpr EnumName<AdapterForm> kForms[] = {
-    {AdapterForm::Unmerged, "unmerged"}, {AdapterForm::Merged, "merged"}, {AdapterForm::QatAfterPeft, "qat_after_peft"}};
+constexpr EnumName<AdapterForm> kForms[] = {{AdapterForm::Unmerged, "unmerged"},
+                                            {AdapterForm::Merged, "merged"},
+                                            {AdapterForm::QatAfterPeft, "qat_after_peft"}};
 constexpr EnumName<DeviceNumerics> kDevices[] = {{DeviceNumerics::Cpu, "cpu"}, {DeviceNumerics::Cuda, "cuda"}};
 constexpr EnumName<DType> kDTypes[] = {{DType::BF16, "bfloat16"}, {DType::F16, "float16"}, {DType::F32, "float32"}};
 
@@ -26,7 +27,8 @@ constexpr TorchaoVersion kKnownVersions[] = {{0, 14}, {0, 15}, {0, 16}, {0, 17},
 
 std::string resolve(const std::string& path, const std::string& baseDir) {
     std::filesystem::path p(path);
-    return p.is_absolute() || baseDir.empty() ? p.string() : (std::filesystem::path(baseDir) / p).lexically_normal().string();
+    return p.is_absolute() || baseDir.empty() ? p.string()
+                                              : (std::filesystem::path(baseDir) / p).lexically_normal().string();
 }
 
 TorchaoVersion parseVersion(const YamlMap& m) {
@@ -46,7 +48,8 @@ TorchaoVersion parseVersion(const YamlMap& m) {
     }
     std::string list;
     for (const auto& known : kKnownVersions) list += (list.empty() ? "" : ", ") + torchaoVersionName(known);
-    fail(ErrorCode::Unsupported, m.path("torchao_version") + ": unknown torchao version '" + text + "' (valid: " + list + ")");
+    fail(ErrorCode::Unsupported,
+         m.path("torchao_version") + ": unknown torchao version '" + text + "' (valid: " + list + ")");
 }
 
 AdapterSpec parseAdapter(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
@@ -64,9 +67,10 @@ AdapterSpec parseAdapter(const YAML::Node& node, const std::string& where, const
 QuantConfig parseEmbeddingQuantization(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
     QuantConfig c = parseQuantizationYaml(node, where, baseDir);
     if (c.scheme != QuantScheme::Int4WeightOnly && c.scheme != QuantScheme::IntxWeightOnly) {
-        fail(ErrorCode::Unsupported, where + ": scheme " + std::string(quantSchemeName(c.scheme)) +
-                                         " on nn.Embedding is not supported (expected int4_weight_only or intx_weight_only, "
-                                         "the weight-only configs torchao's FakeQuantizedEmbedding takes)");
+        fail(ErrorCode::Unsupported,
+             where + ": scheme " + std::string(quantSchemeName(c.scheme)) +
+                 " on nn.Embedding is not supported (expected int4_weight_only or intx_weight_only, "
+                 "the weight-only configs torchao's FakeQuantizedEmbedding takes)");
     }
     if (c.weight.granularity != Granularity::PerGroup && c.weight.granularity != Granularity::PerAxis) {
         failInput(where + ": expected per_group or per_axis weights");
@@ -81,7 +85,8 @@ Recipe parseRecipeNode(const YAML::Node& root, const std::string& source) {
     const auto parent = std::filesystem::path(source).parent_path().string();
     Recipe r;
     r.sourceFile = source;
-    if (m.has("adapter") && !m.node("adapter").IsNull()) r.adapter = parseAdapter(m.node("adapter"), m.path("adapter"), parent);
+    if (m.has("adapter") && !m.node("adapter").IsNull())
+        r.adapter = parseAdapter(m.node("adapter"), m.path("adapter"), parent);
     const std::string revision = m.has("revision") ? m.scalar("revision") : std::string();
     if (m.has("model")) {
         resolveModel(r, m.scalar("model"), revision, parent, m.path("model"));
@@ -101,8 +106,8 @@ Recipe parseRecipeNode(const YAML::Node& root, const std::string& source) {
         r.quantization.qatStep = QatStep::None;
     }
     if (m.has("embedding_quantization") && !m.node("embedding_quantization").IsNull()) {
-        r.embeddingQuantization = parseEmbeddingQuantization(m.node("embedding_quantization"),
-                                                             m.path("embedding_quantization"), parent);
+        r.embeddingQuantization =
+            parseEmbeddingQuantization(m.node("embedding_quantization"), m.path("embedding_quantization"), parent);
     }
     if (m.has("module_forms") && !m.node("module_forms").IsNull()) {
         r.moduleForms = parseModuleForms(m.node("module_forms"), m.path("module_forms"));
@@ -140,7 +145,9 @@ Result<Recipe> loadRecipe(const std::string& path) {
     }
 }
 
-std::string_view adapterFormName(AdapterForm form) { return enumName(std::span<const EnumName<AdapterForm>>(kForms), form); }
+std::string_view adapterFormName(AdapterForm form) {
+    return enumName(std::span<const EnumName<AdapterForm>>(kForms), form);
+}
 std::string_view deviceNumericsName(DeviceNumerics device) {
     return enumName(std::span<const EnumName<DeviceNumerics>>(kDevices), device);
 }

@@ -46,7 +46,8 @@ WeightQuant intxWeight(TorchaoJsonReader& r, std::string_view dtypeKey, std::str
     WeightQuant w{QuantDType::Int8, defaultGran, 0, 0, MappingType::Symmetric, std::nullopt};
     if (auto d = r.quantDType(dtypeKey)) w.dtype = *d;
     if (w.dtype == QuantDType::UInt4 || w.dtype == QuantDType::Float8E4M3 || w.dtype == QuantDType::Float8E5M2) {
-        failInput(r.fieldPath(dtypeKey) + ": expected torch.int1..torch.int8, got " + std::string(quantDTypeName(w.dtype)));
+        failInput(r.fieldPath(dtypeKey) + ": expected torch.int1..torch.int8, got " +
+                  std::string(quantDTypeName(w.dtype)));
     }
     if (const auto* g = r.raw(granKey)) {
         applyGranularity(*g, r.fieldPath(granKey), {Granularity::PerGroup, Granularity::PerAxis}, w);
@@ -107,7 +108,8 @@ QuantDType float8DType(TorchaoJsonReader& r, std::string_view key) {
 void parseFloat8Float8(TorchaoJsonReader& r, QuantConfig& c) {
     c.scheme = QuantScheme::Float8DynamicActivationFloat8Weight;
     ActivationQuant act{float8DType(r, "activation_dtype"), Granularity::PerTensor, MappingType::Symmetric, {}, {}};
-    c.weight = WeightQuant{float8DType(r, "weight_dtype"), Granularity::PerTensor, 0, 0, MappingType::Symmetric, std::nullopt};
+    c.weight =
+        WeightQuant{float8DType(r, "weight_dtype"), Granularity::PerTensor, 0, 0, MappingType::Symmetric, std::nullopt};
     if (const auto* g = r.raw("granularity"); g != nullptr && !g->is_null()) {
         const auto gran = float8Granularity(*g, r.fieldPath("granularity"));
         act.granularity = gran;
@@ -152,17 +154,24 @@ QuantConfig parseBaseConfig(const json& object, const std::string& where) {
         parser(reader, config);
         reader.finish();
     };
-    if (type == "Int4WeightOnlyConfig") run({2}, parseInt4WeightOnly);
-    else if (type == "IntxWeightOnlyConfig") run({2}, parseIntxWeightOnly);
-    else if (type == "Int8DynamicActivationIntxWeightConfig") run({2}, parseInt8DynActIntx);
-    else if (type == "Int8DynamicActivationInt4WeightConfig") run({1}, parseInt8DynActInt4);
-    else if (type == "Float8DynamicActivationFloat8WeightConfig") run({2}, parseFloat8Float8);
-    else if (type == "Float8DynamicActivationInt4WeightConfig") run({1}, parseFloat8Int4);
+    if (type == "Int4WeightOnlyConfig")
+        run({2}, parseInt4WeightOnly);
+    else if (type == "IntxWeightOnlyConfig")
+        run({2}, parseIntxWeightOnly);
+    else if (type == "Int8DynamicActivationIntxWeightConfig")
+        run({2}, parseInt8DynActIntx);
+    else if (type == "Int8DynamicActivationInt4WeightConfig")
+        run({1}, parseInt8DynActInt4);
+    else if (type == "Float8DynamicActivationFloat8WeightConfig")
+        run({2}, parseFloat8Float8);
+    else if (type == "Float8DynamicActivationInt4WeightConfig")
+        run({1}, parseFloat8Int4);
     else {
-        fail(ErrorCode::Unsupported, where + "._type: unsupported torchao config '" + type +
-             "' (valid: Int4WeightOnlyConfig, IntxWeightOnlyConfig, Int8DynamicActivationIntxWeightConfig, "
-             "Int8DynamicActivationInt4WeightConfig, Float8DynamicActivationFloat8WeightConfig, "
-             "Float8DynamicActivationInt4WeightConfig, QATConfig)");
+        fail(ErrorCode::Unsupported,
+             where + "._type: unsupported torchao config '" + type +
+                 "' (valid: Int4WeightOnlyConfig, IntxWeightOnlyConfig, Int8DynamicActivationIntxWeightConfig, "
+                 "Int8DynamicActivationInt4WeightConfig, Float8DynamicActivationFloat8WeightConfig, "
+                 "Float8DynamicActivationInt4WeightConfig, QATConfig)");
     }
     recordDeclared(object, config);
     return config;
@@ -172,14 +181,18 @@ QuantConfig parseQatConfig(const json& object, const std::string& where) {
     TorchaoJsonReader reader(object, where + "(QATConfig)", "QATConfig", {1});
     const auto step = reader.string("step").value_or("prepare");
     QatStep qatStep = QatStep::Prepare;
-    if (equalsIgnoreCase(step, "prepare")) qatStep = QatStep::Prepare;
-    else if (equalsIgnoreCase(step, "convert")) qatStep = QatStep::Convert;
-    else failInput(reader.fieldPath("step") + ": unknown step '" + step + "' (valid: prepare, convert)");
+    if (equalsIgnoreCase(step, "prepare"))
+        qatStep = QatStep::Prepare;
+    else if (equalsIgnoreCase(step, "convert"))
+        qatStep = QatStep::Convert;
+    else
+        failInput(reader.fieldPath("step") + ": unknown step '" + step + "' (valid: prepare, convert)");
     for (const char* key : {"activation_config", "weight_config"}) {
         const auto* v = reader.raw(key);
         if (v != nullptr && !v->is_null()) {
-            fail(ErrorCode::Unsupported, reader.fieldPath(key) +
-                 ": directly specified fake-quantize configs are not supported; give base_config");
+            fail(ErrorCode::Unsupported,
+                 reader.fieldPath(key) +
+                     ": directly specified fake-quantize configs are not supported; give base_config");
         }
     }
     const auto* base = reader.raw("base_config");

@@ -54,13 +54,15 @@ QuantConfig hfConfig(const json& doc, const std::string& source) {
     if (!qc->is_object()) failInput(where + ": expected an object");
     const auto method = qc->value("quant_method", json());
     if (!method.is_string() || method != "torchao") {
-        fail(ErrorCode::Unsupported, where + ".quant_method: expected \"torchao\", got " +
-             (method.is_string() ? "\"" + method.get<std::string>() + "\"" : jsonTypeName(method)));
+        fail(ErrorCode::Unsupported,
+             where + ".quant_method: expected \"torchao\", got " +
+                 (method.is_string() ? "\"" + method.get<std::string>() + "\"" : jsonTypeName(method)));
     }
     const auto quantType = qc->value("quant_type", json());
     if (quantType.is_string()) {
-        fail(ErrorCode::Unsupported, where + ".quant_type: string quant types (\"" + quantType.get<std::string>() +
-             "\", 2025-era transformers) are not supported; save with an AOBaseConfig instance");
+        fail(ErrorCode::Unsupported,
+             where + ".quant_type: string quant types (\"" + quantType.get<std::string>() +
+                 "\", 2025-era transformers) are not supported; save with an AOBaseConfig instance");
     }
     if (!quantType.is_object() || quantType.size() != 1 || !quantType.contains("default")) {
         failInput(where + ".quant_type: expected {\"default\": <config_to_dict object>}");

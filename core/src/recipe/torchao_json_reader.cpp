@@ -41,10 +41,9 @@ TorchaoJsonReader::TorchaoJsonReader(const nlohmann::json& object, std::string w
         m_version = version->get<int>();
     }
     if (std::find(versions.begin(), versions.end(), m_version) == versions.end()) {
-        fail(ErrorCode::Unsupported,
-             m_where + "._version: " + m_typeName + " version " + std::to_string(m_version) +
-                 (version == object.end() ? " (no _version: torchao reads it as 1)" : "") +
-                 " is not supported (known: " + versionList(versions) + ")");
+        fail(ErrorCode::Unsupported, m_where + "._version: " + m_typeName + " version " + std::to_string(m_version) +
+                                         (version == object.end() ? " (no _version: torchao reads it as 1)" : "") +
+                                         " is not supported (known: " + versionList(versions) + ")");
     }
     const auto data = object.find("_data");
     if (data == object.end() || !data->is_object()) {
@@ -54,7 +53,9 @@ TorchaoJsonReader::TorchaoJsonReader(const nlohmann::json& object, std::string w
     m_where += "._data";
 }
 
-bool TorchaoJsonReader::has(std::string_view key) const { return m_data->contains(key); }
+bool TorchaoJsonReader::has(std::string_view key) const {
+    return m_data->contains(key);
+}
 
 const nlohmann::json* TorchaoJsonReader::lookup(std::string_view key) {
     m_known.emplace(key);
@@ -62,7 +63,9 @@ const nlohmann::json* TorchaoJsonReader::lookup(std::string_view key) {
     return it == m_data->end() ? nullptr : &*it;
 }
 
-const nlohmann::json* TorchaoJsonReader::raw(std::string_view key) { return lookup(key); }
+const nlohmann::json* TorchaoJsonReader::raw(std::string_view key) {
+    return lookup(key);
+}
 
 std::optional<long long> TorchaoJsonReader::integer(std::string_view key) {
     const auto* value = lookup(key);
@@ -114,17 +117,21 @@ std::optional<DType> TorchaoJsonReader::scaleDType(std::string_view key) {
     const auto* value = lookup(key);
     if (value == nullptr || value->is_null()) return std::nullopt;
     const auto path = fieldPath(key);
-    if (!value->is_object() || value->value("_type", "") != "torch.dtype" || !value->value("_data", nlohmann::json()).is_string()) {
+    if (!value->is_object() || value->value("_type", "") != "torch.dtype" ||
+        !value->value("_data", nlohmann::json()).is_string()) {
         failInput(path + ": expected null or {\"_type\": \"torch.dtype\", \"_data\": ...}");
     }
-    static constexpr std::pair<std::string_view, DType> kScaleTypes[] = {
-        {"bfloat16", DType::BF16}, {"float16", DType::F16}, {"float32", DType::F32},
-        {"float8_e4m3fn", DType::F8_E4M3}, {"float8_e8m0fnu", DType::F8_E8M0}};
+    static constexpr std::pair<std::string_view, DType> kScaleTypes[] = {{"bfloat16", DType::BF16},
+                                                                         {"float16", DType::F16},
+                                                                         {"float32", DType::F32},
+                                                                         {"float8_e4m3fn", DType::F8_E4M3},
+                                                                         {"float8_e8m0fnu", DType::F8_E8M0}};
     const auto name = value->at("_data").get<std::string>();
     for (const auto& [text, dtype] : kScaleTypes) {
         if (text == name) return dtype;
     }
-    failInput(path + ": unknown scale dtype '" + name + "' (valid: bfloat16, float16, float32, float8_e4m3fn, float8_e8m0fnu)");
+    failInput(path + ": unknown scale dtype '" + name +
+              "' (valid: bfloat16, float16, float32, float8_e4m3fn, float8_e8m0fnu)");
 }
 
 void TorchaoJsonReader::tolerate(std::initializer_list<std::string_view> keys) {

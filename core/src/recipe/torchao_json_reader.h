@@ -6,9 +6,8 @@
 
 #include <quantlens/quant_config.h>
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <span>
@@ -31,10 +30,10 @@ public:
     const std::string& where() const { return m_where; }
 
     bool has(std::string_view key) const;
-    const nlohmann::json* raw(std::string_view key);       // nullptr when absent; marks it read
+    const nlohmann::json* raw(std::string_view key);  // nullptr when absent; marks it read
     std::optional<long long> integer(std::string_view key);
     std::optional<bool> boolean(std::string_view key);
-    std::optional<double> number(std::string_view key);     // null -> nullopt
+    std::optional<double> number(std::string_view key);  // null -> nullopt
     std::optional<std::string> string(std::string_view key);
     std::optional<QuantDType> quantDType(std::string_view key);  // {"_type":"torch.dtype"}; null -> nullopt
     std::optional<DType> scaleDType(std::string_view key);       // torch.dtype of a scale; null -> nullopt

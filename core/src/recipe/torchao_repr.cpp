@@ -31,13 +31,18 @@ struct ClassInfo {
 const std::vector<ClassInfo>& classTable() {
     static const std::vector<ClassInfo> table = {
         {"QATConfig", 1, {"base_config", "activation_config", "weight_config", "step"}},
-        {"Int4WeightOnlyConfig", 2, {"group_size", "set_inductor_config", "int4_packing_format",
-                                     "int4_choose_qparams_algorithm", "int4_tile_packed_ntile"}},
-        {"IntxWeightOnlyConfig", 2, {"weight_dtype", "granularity", "mapping_type", "scale_dtype", "intx_packing_format",
-                                     "intx_choose_qparams_algorithm"}},
-        {"Int8DynamicActivationIntxWeightConfig", 2, {"weight_dtype", "weight_granularity", "weight_mapping_type",
-                                                      "weight_scale_dtype", "act_mapping_type", "intx_packing_format",
-                                                      "intx_choose_qparams_algorithm"}},
+        {"Int4WeightOnlyConfig",
+         2,
+         {"group_size", "set_inductor_config", "int4_packing_format", "int4_choose_qparams_algorithm",
+          "int4_tile_packed_ntile"}},
+        {"IntxWeightOnlyConfig",
+         2,
+         {"weight_dtype", "granularity", "mapping_type", "scale_dtype", "intx_packing_format",
+          "intx_choose_qparams_algorithm"}},
+        {"Int8DynamicActivationIntxWeightConfig",
+         2,
+         {"weight_dtype", "weight_granularity", "weight_mapping_type", "weight_scale_dtype", "act_mapping_type",
+          "intx_packing_format", "intx_choose_qparams_algorithm"}},
         {"Int8DynamicActivationInt4WeightConfig", 1, {"group_size", "act_mapping_type", "set_inductor_config"}},
         {"Float8DynamicActivationFloat8WeightConfig", 2, {"activation_dtype", "weight_dtype", "granularity"}},
         {"Float8DynamicActivationInt4WeightConfig", 1, {"int4_packing_format"}},
@@ -58,15 +63,22 @@ const ClassInfo* findClass(std::string_view name) {
 }
 
 // The classes a config text can start with (everything before the first one is a log prefix).
-constexpr std::array<std::string_view, 7> kTopLevel = {
-    "QATConfig", "Int4WeightOnlyConfig", "IntxWeightOnlyConfig", "Int8DynamicActivationIntxWeightConfig",
-    "Int8DynamicActivationInt4WeightConfig", "Float8DynamicActivationFloat8WeightConfig",
-    "Float8DynamicActivationInt4WeightConfig"};
+constexpr std::array<std::string_view, 7> kTopLevel = {"QATConfig",
+                                                       "Int4WeightOnlyConfig",
+                                                       "IntxWeightOnlyConfig",
+                                                       "Int8DynamicActivationIntxWeightConfig",
+                                                       "Int8DynamicActivationInt4WeightConfig",
+                                                       "Float8DynamicActivationFloat8WeightConfig",
+                                                       "Float8DynamicActivationInt4WeightConfig"};
 
 constexpr int kMaxDepth = 32;
 
-bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isIdentChar(char c) { return isIdentStart(c) || (c >= '0' && c <= '9'); }
+bool isIdentStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool isIdentChar(char c) {
+    return isIdentStart(c) || (c >= '0' && c <= '9');
+}
 
 class ReprParser {
 public:
@@ -77,7 +89,8 @@ public:
         json value = parseValue(0);
         skipSpace();
         if (m_pos != m_text.size()) fail("the end of the config", describeHere());
-        if (!value.is_object() || !value.contains("_data")) fail("a torchao config such as QATConfig(...)", "another value");
+        if (!value.is_object() || !value.contains("_data"))
+            fail("a torchao config such as QATConfig(...)", "another value");
         return value;
     }
 
@@ -116,8 +129,8 @@ private:
     }
 
     void skipSpace() {
-        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' ||
-                                         m_text[m_pos] == '\r')) {
+        while (m_pos < m_text.size() &&
+               (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r')) {
             ++m_pos;
         }
     }
@@ -201,9 +214,12 @@ private:
         expect(':');
         skipSpace();
         const char c = m_pos < m_text.size() ? m_text[m_pos] : '\0';
-        if (c == '\'' || c == '"') parseString();
-        else if (c == '-' || (c >= '0' && c <= '9')) parseNumber();
-        else fail("the enum's value", describeHere());
+        if (c == '\'' || c == '"')
+            parseString();
+        else if (c == '-' || (c >= '0' && c <= '9'))
+            parseNumber();
+        else
+            fail("the enum's value", describeHere());
         expect('>');
         return enumValue(parts[parts.size() - 2], parts.back());
     }
@@ -270,7 +286,8 @@ private:
         if (m_text[m_pos] == '-' || m_text[m_pos] == '+') ++m_pos;
         if (m_text.substr(m_pos, 3) == "inf") {
             m_pos += 3;
-            return m_text[start] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+            return m_text[start] == '-' ? -std::numeric_limits<double>::infinity()
+                                        : std::numeric_limits<double>::infinity();
         }
         bool isFloat = false;
         while (m_pos < m_text.size()) {
@@ -280,7 +297,8 @@ private:
             } else if (c == '.' || c == 'e' || c == 'E') {
                 isFloat = true;
                 ++m_pos;
-                if ((c == 'e' || c == 'E') && m_pos < m_text.size() && (m_text[m_pos] == '-' || m_text[m_pos] == '+')) ++m_pos;
+                if ((c == 'e' || c == 'E') && m_pos < m_text.size() && (m_text[m_pos] == '-' || m_text[m_pos] == '+'))
+                    ++m_pos;
             } else {
                 break;
             }
@@ -306,7 +324,8 @@ private:
         if (m_pos + count > m_text.size()) fail(std::to_string(count) + " hex digits", "the end of the text");
         unsigned long v = 0;
         const auto [end, ec] = std::from_chars(m_text.data() + m_pos, m_text.data() + m_pos + count, v, 16);
-        if (ec != std::errc() || end != m_text.data() + m_pos + count) fail(std::to_string(count) + " hex digits", describeHere());
+        if (ec != std::errc() || end != m_text.data() + m_pos + count)
+            fail(std::to_string(count) + " hex digits", describeHere());
         m_pos += count;
         return v;
     }
@@ -326,20 +345,39 @@ private:
             if (m_pos >= m_text.size()) fail("an escape", "the end of the text");
             const char e = m_text[m_pos++];
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case '0': out += '\0'; break;
-            case '\\': case '\'': case '"': out += e; break;
-            case 'x': detail::appendUtf8(out, static_cast<char32_t>(hexDigits(2))); break;
-            case 'u': detail::appendUtf8(out, static_cast<char32_t>(hexDigits(4))); break;
-            case 'U': {
-                const auto cp = hexDigits(8);
-                if (cp > 0x10FFFF) fail("a code point up to U+10FFFF", "\\U" + std::to_string(cp));
-                detail::appendUtf8(out, static_cast<char32_t>(cp));
-                break;
-            }
-            default: out += '\\'; out += e; break;  // Python keeps unknown escapes as written
+                case 'n':
+                    out += '\n';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case '0':
+                    out += '\0';
+                    break;
+                case '\\':
+                case '\'':
+                case '"':
+                    out += e;
+                    break;
+                case 'x':
+                    detail::appendUtf8(out, static_cast<char32_t>(hexDigits(2)));
+                    break;
+                case 'u':
+                    detail::appendUtf8(out, static_cast<char32_t>(hexDigits(4)));
+                    break;
+                case 'U': {
+                    const auto cp = hexDigits(8);
+                    if (cp > 0x10FFFF) fail("a code point up to U+10FFFF", "\\U" + std::to_string(cp));
+                    detail::appendUtf8(out, static_cast<char32_t>(cp));
+                    break;
+                }
+                default:
+                    out += '\\';
+                    out += e;
+                    break;  // Python keeps unknown escapes as written
             }
         }
         return out;

@@ -6,11 +6,16 @@ namespace ql::recipe {
 
 std::string yamlKindName(const YAML::Node& node) {
     switch (node.Type()) {
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    default: return "nothing";
+        case YAML::NodeType::Null:
+            return "null";
+        case YAML::NodeType::Scalar:
+            return "a scalar";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Map:
+            return "a map";
+        default:
+            return "nothing";
     }
 }
 
@@ -20,9 +25,13 @@ YamlMap::YamlMap(const YAML::Node& node, std::string where) : m_node(node), m_wh
     }
 }
 
-bool YamlMap::has(std::string_view key) const { return static_cast<bool>(m_node[std::string(key)]); }
+bool YamlMap::has(std::string_view key) const {
+    return static_cast<bool>(m_node[std::string(key)]);
+}
 
-YAML::Node YamlMap::node(std::string_view key) const { return m_node[std::string(key)]; }
+YAML::Node YamlMap::node(std::string_view key) const {
+    return m_node[std::string(key)];
+}
 
 std::string YamlMap::scalar(std::string_view key) const {
     const auto n = node(key);
@@ -67,7 +76,8 @@ void YamlMap::checkKeys(std::initializer_list<std::string_view> valid) const {
 
 void checkNoDuplicateKeys(const YAML::Node& node, const std::string& where) {
     if (node.IsSequence()) {
-        for (std::size_t i = 0; i < node.size(); ++i) checkNoDuplicateKeys(node[i], where + "[" + std::to_string(i) + "]");
+        for (std::size_t i = 0; i < node.size(); ++i)
+            checkNoDuplicateKeys(node[i], where + "[" + std::to_string(i) + "]");
         return;
     }
     if (!node.IsMap()) return;
@@ -78,8 +88,8 @@ void checkNoDuplicateKeys(const YAML::Node& node, const std::string& where) {
         const std::string path = where + (where.find(':') == std::string::npos ? ": " : ".") + key;
         for (const auto& [other, otherLine] : seen) {
             if (other == key) {
-                failInput(path + ": key given twice (lines " + std::to_string(otherLine) + " and " + std::to_string(line) +
-                          "); keep one");
+                failInput(path + ": key given twice (lines " + std::to_string(otherLine) + " and " +
+                          std::to_string(line) + "); keep one");
             }
         }
         seen.emplace_back(key, line);

@@ -26,10 +26,10 @@ public:
     YAML::Node node(std::string_view key) const;  // marks key as known; null node when absent
     std::string path(std::string_view key) const { return m_where + "." + std::string(key); }
 
-    std::string scalar(std::string_view key) const;          // required scalar string
+    std::string scalar(std::string_view key) const;  // required scalar string
     std::string scalarOr(std::string_view key, std::string fallback) const;
-    int positiveInt(std::string_view key) const;             // required
-    bool boolean(std::string_view key) const;                // required
+    int positiveInt(std::string_view key) const;  // required
+    bool boolean(std::string_view key) const;     // required
 
     template <typename E>
     E enumValue(std::string_view key, std::span<const EnumName<E>> table) const;

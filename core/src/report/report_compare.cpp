@@ -7,7 +7,9 @@
 namespace ql {
 
 namespace {
-bool failing(CheckStatus s) { return s == CheckStatus::Fail || s == CheckStatus::Error; }
+bool failing(CheckStatus s) {
+    return s == CheckStatus::Fail || s == CheckStatus::Error;
+}
 
 std::optional<CheckStatus> statusOf(const VerifyReport& r, CheckKind kind) {
     for (const CheckSummary& c : r.checks) {
@@ -18,8 +20,8 @@ std::optional<CheckStatus> statusOf(const VerifyReport& r, CheckKind kind) {
 
 std::vector<CheckChange> compareChecks(const VerifyReport& a, const VerifyReport& b) {
     std::vector<CheckChange> changes;
-    for (CheckKind kind : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations, CheckKind::Convert,
-                           CheckKind::AdapterMerge}) {
+    for (CheckKind kind : {CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations,
+                           CheckKind::Convert, CheckKind::AdapterMerge}) {
         CheckChange change{kind, statusOf(a, kind), statusOf(b, kind)};
         if (!change.a && !change.b) continue;
         const bool failA = change.a && failing(*change.a), failB = change.b && failing(*change.b);
@@ -58,7 +60,8 @@ std::vector<DeploymentDelta> compareDeployments(const VerifyReport& a, const Ver
     const auto add = [&](const VerifyReport& r, bool isA) {
         if (!r.convert) return;
         for (const ConvertDeployment& d : r.convert->deployments) {
-            auto it = std::find_if(deltas.begin(), deltas.end(), [&](const DeploymentDelta& x) { return x.id == d.id; });
+            auto it =
+                std::find_if(deltas.begin(), deltas.end(), [&](const DeploymentDelta& x) { return x.id == d.id; });
             if (it == deltas.end()) {
                 DeploymentDelta delta;
                 delta.id = d.id;
@@ -80,7 +83,8 @@ std::vector<DeploymentDelta> compareDeployments(const VerifyReport& a, const Ver
 
 std::vector<LayerDelta> compareLayers(const VerifyReport& a, const VerifyReport& b) {
     std::map<int, LayerDelta> layers;
-    const auto add = [&](const VerifyReport& r, std::optional<double> LayerDelta::*maxAbs, std::optional<double> LayerDelta::*relL2) {
+    const auto add = [&](const VerifyReport& r, std::optional<double> LayerDelta::*maxAbs,
+                         std::optional<double> LayerDelta::*relL2) {
         if (!r.activations) return;
         for (const LayerDivergence& l : r.activations->layers) {
             LayerDelta& d = layers[l.layer];
@@ -101,7 +105,8 @@ std::optional<double> field(const std::optional<Section>& section, Get get) {
     return section ? std::optional<double>(get(*section)) : std::nullopt;
 }
 
-std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyReport& b, const std::vector<DeploymentDelta>& deployments) {
+std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyReport& b,
+                                        const std::vector<DeploymentDelta>& deployments) {
     std::vector<ScalarDelta> scalars;
     const auto add = [&](const char* name, auto getSection, auto get) {
         scalars.push_back({name, field(getSection(a), get), field(getSection(b), get)});
@@ -109,7 +114,8 @@ std::vector<ScalarDelta> compareScalars(const VerifyReport& a, const VerifyRepor
     const auto weights = [](const VerifyReport& r) -> const std::optional<WeightsCheck>& { return r.weights; };
     const auto logits = [](const VerifyReport& r) -> const std::optional<LogitsCheck>& { return r.logits; };
     add("weights max |Δ|", weights, [](const WeightsCheck& w) { return w.overall.maxAbs; });
-    add("weights modules differing", weights, [](const WeightsCheck& w) { return static_cast<double>(w.modulesDiffering); });
+    add("weights modules differing", weights,
+        [](const WeightsCheck& w) { return static_cast<double>(w.modulesDiffering); });
     add("logits max |Δ|", logits, [](const LogitsCheck& l) { return l.diff.maxAbs; });
     add("logits mean |Δ|", logits, [](const LogitsCheck& l) { return l.diff.meanAbs; });
     add("KL mean", logits, [](const LogitsCheck& l) { return l.klMean; });
@@ -140,11 +146,13 @@ std::string DeploymentDelta::worseReason() const {
 }
 
 int ReportComparison::modulesWorse() const {
-    return static_cast<int>(std::count_if(modules.begin(), modules.end(), [](const ModuleDelta& m) { return m.worse(); }));
+    return static_cast<int>(
+        std::count_if(modules.begin(), modules.end(), [](const ModuleDelta& m) { return m.worse(); }));
 }
 
 int ReportComparison::modulesBetter() const {
-    return static_cast<int>(std::count_if(modules.begin(), modules.end(), [](const ModuleDelta& m) { return m.better(); }));
+    return static_cast<int>(
+        std::count_if(modules.begin(), modules.end(), [](const ModuleDelta& m) { return m.better(); }));
 }
 
 bool ReportComparison::gotWorse() const {

@@ -1,13 +1,13 @@
-// Report JSON (documented in README "Report JSON", schemas/report.schema.json) and the config diff's JSON. One field list per struct
-// drives both directions, so writer and reader cannot drift apart. Non-finite doubles are written as
+// Report JSON (documented in README "Report JSON", schemas/report.schema.json) and the config diff's JSON. One field
+// list per struct drives both directions, so writer and reader cannot drift apart. Non-finite doubles are written as
 // the strings "inf", "-inf", "nan" (JSON has no literal for them).
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,43 +31,93 @@ Json enc(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     return v;
 }
-Json enc(float v) { return enc(static_cast<double>(v)); }
-Json enc(bool v) { return v; }
-Json enc(int v) { return v; }
-Json enc(std::int64_t v) { return v; }
-Json enc(std::uint64_t v) { return v; }
-Json enc(const std::string& v) { return v; }
-Json enc(CheckKind v) { return std::string(checkKindName(v)); }
-Json enc(CheckStatus v) { return std::string(checkStatusName(v)); }
-Json enc(DiffClass v) { return std::string(diffClassId(v)); }
-Json enc(FindingSeverity v) { return std::string(findingSeverityName(v)); }
+Json enc(float v) {
+    return enc(static_cast<double>(v));
+}
+Json enc(bool v) {
+    return v;
+}
+Json enc(int v) {
+    return v;
+}
+Json enc(std::int64_t v) {
+    return v;
+}
+Json enc(std::uint64_t v) {
+    return v;
+}
+Json enc(const std::string& v) {
+    return v;
+}
+Json enc(CheckKind v) {
+    return std::string(checkKindName(v));
+}
+Json enc(CheckStatus v) {
+    return std::string(checkStatusName(v));
+}
+Json enc(DiffClass v) {
+    return std::string(diffClassId(v));
+}
+Json enc(FindingSeverity v) {
+    return std::string(findingSeverityName(v));
+}
 
 void dec(const Json& j, double& v) {
     if (j.is_string()) {
         const auto s = j.get<std::string>();
-        if (s == "nan") v = std::numeric_limits<double>::quiet_NaN();
-        else if (s == "inf") v = std::numeric_limits<double>::infinity();
-        else if (s == "-inf") v = -std::numeric_limits<double>::infinity();
-        else throw std::runtime_error("expected a number, got \"" + s + "\"");
+        if (s == "nan")
+            v = std::numeric_limits<double>::quiet_NaN();
+        else if (s == "inf")
+            v = std::numeric_limits<double>::infinity();
+        else if (s == "-inf")
+            v = -std::numeric_limits<double>::infinity();
+        else
+            throw std::runtime_error("expected a number, got \"" + s + "\"");
     } else {
         v = j.get<double>();
     }
 }
-void dec(const Json& j, float& v) { double d; dec(j, d); v = static_cast<float>(d); }
-void dec(const Json& j, bool& v) { v = j.get<bool>(); }
-void dec(const Json& j, int& v) { v = j.get<int>(); }
-void dec(const Json& j, std::int64_t& v) { v = j.get<std::int64_t>(); }
-void dec(const Json& j, std::uint64_t& v) { v = j.get<std::uint64_t>(); }
-void dec(const Json& j, std::string& v) { v = j.get<std::string>(); }
-void dec(const Json& j, CheckKind& v) { v = parsed(checkKindFromName(j.get<std::string>()), j); }
-void dec(const Json& j, CheckStatus& v) { v = parsed(checkStatusFromName(j.get<std::string>()), j); }
-void dec(const Json& j, DiffClass& v) { v = parsed(diffClassFromId(j.get<std::string>()), j); }
-void dec(const Json& j, FindingSeverity& v) { v = parsed(findingSeverityFromName(j.get<std::string>()), j); }
+void dec(const Json& j, float& v) {
+    double d;
+    dec(j, d);
+    v = static_cast<float>(d);
+}
+void dec(const Json& j, bool& v) {
+    v = j.get<bool>();
+}
+void dec(const Json& j, int& v) {
+    v = j.get<int>();
+}
+void dec(const Json& j, std::int64_t& v) {
+    v = j.get<std::int64_t>();
+}
+void dec(const Json& j, std::uint64_t& v) {
+    v = j.get<std::uint64_t>();
+}
+void dec(const Json& j, std::string& v) {
+    v = j.get<std::string>();
+}
+void dec(const Json& j, CheckKind& v) {
+    v = parsed(checkKindFromName(j.get<std::string>()), j);
+}
+void dec(const Json& j, CheckStatus& v) {
+    v = parsed(checkStatusFromName(j.get<std::string>()), j);
+}
+void dec(const Json& j, DiffClass& v) {
+    v = parsed(diffClassFromId(j.get<std::string>()), j);
+}
+void dec(const Json& j, FindingSeverity& v) {
+    v = parsed(findingSeverityFromName(j.get<std::string>()), j);
+}
 
-template <typename T> Json enc(const std::vector<T>& v);
-template <typename T> Json enc(const std::optional<T>& v);
-template <typename T> void dec(const Json& j, std::vector<T>& v);
-template <typename T> void dec(const Json& j, std::optional<T>& v);
+template <typename T>
+Json enc(const std::vector<T>& v);
+template <typename T>
+Json enc(const std::optional<T>& v);
+template <typename T>
+void dec(const Json& j, std::vector<T>& v);
+template <typename T>
+void dec(const Json& j, std::optional<T>& v);
 
 Json enc(const std::map<std::string, double>& v) {
     Json j = Json::object();
@@ -154,11 +204,15 @@ void dec(const Json& j, VerifyReport& v);
 
 struct Writer {
     Json& j;
-    template <typename T> void operator()(const char* key, const T& v) { j[key] = enc(v); }
+    template <typename T>
+    void operator()(const char* key, const T& v) {
+        j[key] = enc(v);
+    }
 };
 struct Reader {
     const Json& j;
-    template <typename T> void operator()(const char* key, T& v) {
+    template <typename T>
+    void operator()(const char* key, T& v) {
         if (!j.contains(key)) return;  // absent: the default
         try {
             dec(j.at(key), v);
@@ -169,16 +223,16 @@ struct Reader {
 };
 
 // One field list per struct; the writer only reads through the (const_cast) reference.
-#define QL_STRUCT(Type, ...)                                                       \
-    template <typename F> void fields(F&& f, Type& s) { __VA_ARGS__ }              \
-    Json enc(const Type& v) {                                                      \
-        Json j = Json::object();                                                   \
-        fields(Writer{j}, const_cast<Type&>(v));                                   \
-        return j;                                                                  \
-    }                                                                              \
-    void dec(const Json& j, Type& v) {                                             \
-        if (!j.is_object()) throw std::runtime_error("expected an object");        \
-        fields(Reader{j}, v);                                                      \
+#define QL_STRUCT(Type, ...)                                                \
+    template <typename F>                                                   \
+    void fields(F&& f, Type& s){__VA_ARGS__} Json enc(const Type& v) {      \
+        Json j = Json::object();                                            \
+        fields(Writer{j}, const_cast<Type&>(v));                            \
+        return j;                                                           \
+    }                                                                       \
+    void dec(const Json& j, Type& v) {                                      \
+        if (!j.is_object()) throw std::runtime_error("expected an object"); \
+        fields(Reader{j}, v);                                               \
     }
 
 QL_STRUCT(Tolerance, f("atol", s.atol); f("rtol", s.rtol);)
@@ -207,25 +261,25 @@ void dec(const Json& j, KeyNumber& v) {
     r("value", v.value);
     r("unit", v.unit);
 }
-QL_STRUCT(CheckSummary, f("kind", s.kind); f("status", s.status); f("headline", s.headline);
-          f("numbers", s.numbers); f("rule", s.rule); f("explanation", s.explanation);)
+QL_STRUCT(CheckSummary, f("kind", s.kind); f("status", s.status); f("headline", s.headline); f("numbers", s.numbers);
+          f("rule", s.rule); f("explanation", s.explanation);)
 QL_STRUCT(GroupErrorMap, f("rows", s.rows); f("cols", s.cols); f("row_stride", s.rowStride);
           f("col_stride", s.colStride); f("max_abs", s.maxAbs);)
 QL_STRUCT(WorstElement, f("row", s.row); f("col", s.col); f("original", s.original); f("train", s.train);
           f("eval", s.eval);)
 QL_STRUCT(WeightModuleResult, f("module", s.module); f("layer", s.layerIndex); f("layer_type", s.layerType);
-          f("shape", s.shape); f("group_size", s.groupSize); f("train_group_size", s.trainGroupSize); f("diff", s.diff); f("pass", s.pass);
-          f("group_error", s.groupError); f("worst", s.worst); f("original_histogram", s.originalHistogram);
-          f("quant_grid", s.quantGrid); f("lora_delta_max_abs", s.loraDeltaMaxAbs);
-          f("lora_delta_rms", s.loraDeltaRms);)
+          f("shape", s.shape); f("group_size", s.groupSize); f("train_group_size", s.trainGroupSize); f("diff", s.diff);
+          f("pass", s.pass); f("group_error", s.groupError); f("worst", s.worst);
+          f("original_histogram", s.originalHistogram); f("quant_grid", s.quantGrid);
+          f("lora_delta_max_abs", s.loraDeltaMaxAbs); f("lora_delta_rms", s.loraDeltaRms);)
 QL_STRUCT(WeightsCheck, f("modules", s.modules); f("overall", s.overall); f("modules_differing", s.modulesDiffering);)
 QL_STRUCT(PositionTopTokens, f("train_ids", s.trainIds); f("eval_ids", s.evalIds); f("train_logits", s.trainLogits);
           f("eval_logits", s.evalLogits); f("train_texts", s.trainTexts); f("eval_texts", s.evalTexts);)
 QL_STRUCT(LogitsCheck, f("tokens", s.tokens); f("diff", s.diff); f("abs_diff_histogram", s.absDiff);
           f("per_position_max_abs", s.perPositionMaxAbs); f("per_position_kl", s.perPositionKl);
-          f("prompt_starts", s.promptStarts); f("kl_mean", s.klMean); f("kl_median", s.klMedian);
-          f("kl_p99", s.klP99); f("kl_max", s.klMax); f("top1_agreement", s.top1Agreement);
-          f("top5_agreement", s.top5Agreement); f("top_tokens", s.topTokens);)
+          f("prompt_starts", s.promptStarts); f("kl_mean", s.klMean); f("kl_median", s.klMedian); f("kl_p99", s.klP99);
+          f("kl_max", s.klMax); f("top1_agreement", s.top1Agreement); f("top5_agreement", s.top5Agreement);
+          f("top_tokens", s.topTokens);)
 QL_STRUCT(LayerDivergence, f("layer", s.layer); f("diff", s.diff); f("relative_l2", s.relativeL2);
           f("per_position_relative_l2", s.perPositionRelativeL2);)
 QL_STRUCT(ActivationsCheck, f("layers", s.layers); f("first_diverging_layer", s.firstDivergingLayer);)
@@ -235,10 +289,10 @@ QL_STRUCT(ConvertModuleRow, f("module", s.module); f("type_before", s.typeBefore
           f("scales_rounded_in_bf16", s.scalesRoundedInBf16); f("zeros_rounded_in_bf16", s.zerosRoundedInBf16);
           f("dequant", s.dequant);)
 QL_STRUCT(ArgmaxFlip, f("prompt", s.prompt); f("position", s.position); f("fake_top", s.fakeTop);
-          f("deployed_top", s.deployedTop); f("fake_top_text", s.fakeTopText); f("deployed_top_text", s.deployedTopText);
-          f("fake_top2_margin", s.fakeTop2Margin); f("margin", s.margin); f("allowed", s.allowed);
-          f("deviation_fake_top", s.deviationFakeTop); f("deviation_deployed_top", s.deviationDeployedTop);
-          f("near_tie", s.nearTie);)
+          f("deployed_top", s.deployedTop); f("fake_top_text", s.fakeTopText);
+          f("deployed_top_text", s.deployedTopText); f("fake_top2_margin", s.fakeTop2Margin); f("margin", s.margin);
+          f("allowed", s.allowed); f("deviation_fake_top", s.deviationFakeTop);
+          f("deviation_deployed_top", s.deviationDeployedTop); f("near_tie", s.nearTie);)
 QL_STRUCT(ConvertDeployment, f("id", s.id); f("title", s.title); f("compares", s.compares); f("modules", s.modules);
           f("bytes_before", s.bytesBefore); f("bytes_after", s.bytesAfter);
           f("modules_codes_differ", s.modulesCodesDiffer); f("logits", s.logits);
@@ -271,8 +325,8 @@ QL_STRUCT(CoverageRow, f("module", s.module); f("kind", s.kind); f("shape", s.sh
           f("quantization", s.quantization); f("reason_id", s.reasonId); f("reason", s.reason); f("tied_to", s.tiedTo);)
 QL_STRUCT(SideSummary, f("recipe_file", s.recipeFile); f("model_dir", s.modelDir); f("adapter_dir", s.adapterDir);
           f("adapter_form", s.adapterForm); f("dtype", s.dtype); f("device_numerics", s.deviceNumerics);
-          f("torchao_version", s.torchaoVersion); f("quantization", s.quantization);
-          f("resolution", s.resolution); f("coverage", s.coverage);)
+          f("torchao_version", s.torchaoVersion); f("quantization", s.quantization); f("resolution", s.resolution);
+          f("coverage", s.coverage);)
 QL_STRUCT(Prompt, f("text", s.text); f("ids", s.ids); f("tokens", s.tokens);)
 QL_STRUCT(ConfigFieldDiff, f("field", s.field); f("train", s.train); f("eval", s.eval); f("verdict", s.verdict);
           f("explanation", s.explanation);)
@@ -285,8 +339,13 @@ QL_STRUCT(TrainerState, f("global_step", s.globalStep); f("epoch", s.epoch); f("
           f("best_model_checkpoint", s.bestModelCheckpoint); f("log_history", s.logHistory);)
 // "status" is derived from "pass"; a reader takes the counts as written (the report recomputes them).
 Json enc(const ReportVerdict& v) {
-    return Json{{"status", v.pass ? "pass" : "fail"}, {"pass", v.passed}, {"fail", v.failed}, {"error", v.errors},
-                {"skipped", v.skipped}, {"info", v.info}, {"text", v.text}};
+    return Json{{"status", v.pass ? "pass" : "fail"},
+                {"pass", v.passed},
+                {"fail", v.failed},
+                {"error", v.errors},
+                {"skipped", v.skipped},
+                {"info", v.info},
+                {"text", v.text}};
 }
 void dec(const Json& j, ReportVerdict& v) {
     if (!j.is_object()) throw std::runtime_error("expected an object");
@@ -295,22 +354,27 @@ void dec(const Json& j, ReportVerdict& v) {
 
 // The verdict is derived from the checks: written for readers of the JSON, recomputed on reading.
 QL_STRUCT(VerifyReport, ReportVerdict verdict = s.verdict(); f("schema_version", s.schemaVersion);
-          f("verdict", verdict); f("quantlens_version", s.quantlensVersion);
-          f("created_utc", s.createdUtc); f("device", s.device); f("attention", s.attention);
-          f("wall_seconds", s.wallSeconds);
+          f("verdict", verdict); f("quantlens_version", s.quantlensVersion); f("created_utc", s.createdUtc);
+          f("device", s.device); f("attention", s.attention); f("wall_seconds", s.wallSeconds);
           f("weight_tolerance", s.weightTolerance); f("logit_tolerance", s.logitTolerance);
-          f("convert_tolerance", s.convertTolerance); f("train", s.train);
-          f("eval", s.eval); f("prompts", s.prompts); f("checks", s.checks); f("config", s.config);
-          f("weights", s.weights); f("logits", s.logits); f("activations", s.activations); f("convert", s.convert);
-          f("adapter_merge", s.adapterMerge); f("diagnosis", s.diagnosis); f("walk", s.walk); f("trainer_state", s.trainerState); f("warnings", s.warnings);)
+          f("convert_tolerance", s.convertTolerance); f("train", s.train); f("eval", s.eval); f("prompts", s.prompts);
+          f("checks", s.checks); f("config", s.config); f("weights", s.weights); f("logits", s.logits);
+          f("activations", s.activations); f("convert", s.convert); f("adapter_merge", s.adapterMerge);
+          f("diagnosis", s.diagnosis); f("walk", s.walk); f("trainer_state", s.trainerState);
+          f("warnings", s.warnings);)
 
-template <typename T> Json enc(const std::vector<T>& v) {
+template <typename T>
+Json enc(const std::vector<T>& v) {
     Json j = Json::array();
     for (const auto& x : v) j.push_back(enc(x));
     return j;
 }
-template <typename T> Json enc(const std::optional<T>& v) { return v ? enc(*v) : Json(nullptr); }
-template <typename T> void dec(const Json& j, std::vector<T>& v) {
+template <typename T>
+Json enc(const std::optional<T>& v) {
+    return v ? enc(*v) : Json(nullptr);
+}
+template <typename T>
+void dec(const Json& j, std::vector<T>& v) {
     if (!j.is_array()) throw std::runtime_error("expected an array");
     v.clear();
     for (const auto& x : j) {
@@ -319,8 +383,12 @@ template <typename T> void dec(const Json& j, std::vector<T>& v) {
         v.push_back(std::move(t));
     }
 }
-template <typename T> void dec(const Json& j, std::optional<T>& v) {
-    if (j.is_null()) { v.reset(); return; }
+template <typename T>
+void dec(const Json& j, std::optional<T>& v) {
+    if (j.is_null()) {
+        v.reset();
+        return;
+    }
     T t{};
     dec(j, t);
     v = std::move(t);
@@ -333,7 +401,9 @@ Json reportTree(const VerifyReport& report) {
     return j;
 }
 
-std::string dumped(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+std::string dumped(const Json& j, int indent) {
+    return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
 
 // Checks the version, then decodes; `drilldownProblem` as given.
 Result<VerifyReport> reportFromTree(const Json& j, const std::string& sourceName, std::string drilldownProblem) {
@@ -344,9 +414,10 @@ Result<VerifyReport> reportFromTree(const Json& j, const std::string& sourceName
         VerifyReport r;
         dec(j, r);
         if (r.schemaVersion < kOldestReadableReportSchema || r.schemaVersion > kReportSchemaVersion) {
-            return makeError(ErrorCode::Unsupported, sourceName + ": schema_version " + std::to_string(r.schemaVersion) +
-                                                         ", expected " + std::to_string(kOldestReadableReportSchema) +
-                                                         " to " + std::to_string(kReportSchemaVersion));
+            return makeError(ErrorCode::Unsupported, sourceName + ": schema_version " +
+                                                         std::to_string(r.schemaVersion) + ", expected " +
+                                                         std::to_string(kOldestReadableReportSchema) + " to " +
+                                                         std::to_string(kReportSchemaVersion));
         }
         r.drilldownProblem = std::move(drilldownProblem);
         return r;
@@ -395,7 +466,9 @@ std::string loadSidecar(Json& j, const std::string& reportPath) {
 
 }  // namespace
 
-std::string reportToJson(const VerifyReport& report) { return dumped(reportTree(report), 1); }
+std::string reportToJson(const VerifyReport& report) {
+    return dumped(reportTree(report), 1);
+}
 
 std::string configDiffToJson(const ConfigDiff& diff) {
     Json j{{"schema_version", kConfigDiffSchemaVersion}};

@@ -18,8 +18,10 @@ std::string num(double v) {
 // "Qwen/Qwen3-4B @ main (abc123def456)", "adapter_config.json", or "" for a plain folder.
 std::string source(const SideSummary& s) {
     const auto& r = s.resolution;
-    std::string out = r.hubRepoId.empty() ? "" : r.hubRepoId + " @ " + r.hubRevision + " (" + r.hubCommit.substr(0, 12) + ")";
-    if (r.modelOrigin.rfind("adapter_config.json", 0) == 0) out += (out.empty() ? "" : ", ") + std::string("named by adapter_config.json");
+    std::string out =
+        r.hubRepoId.empty() ? "" : r.hubRepoId + " @ " + r.hubRevision + " (" + r.hubCommit.substr(0, 12) + ")";
+    if (r.modelOrigin.rfind("adapter_config.json", 0) == 0)
+        out += (out.empty() ? "" : ", ") + std::string("named by adapter_config.json");
     return out.empty() ? "-" : out;
 }
 
@@ -31,16 +33,20 @@ std::string checkpoint(const SideSummary& s) {
 // "14 quantized, 2 float" of the coverage table.
 std::string coverage(const SideSummary& s) {
     if (s.coverage.empty()) return "-";
-    const auto quantized = std::count_if(s.coverage.begin(), s.coverage.end(), [](const CoverageRow& c) { return c.reasonId.empty(); });
-    return std::to_string(quantized) + " quantized, " + std::to_string(s.coverage.size() - quantized) + " float or failing";
+    const auto quantized =
+        std::count_if(s.coverage.begin(), s.coverage.end(), [](const CoverageRow& c) { return c.reasonId.empty(); });
+    return std::to_string(quantized) + " quantized, " + std::to_string(s.coverage.size() - quantized) +
+           " float or failing";
 }
 
 // A table cell: '|' would end the cell ("max |Δ|"), a line break the row.
 std::string cell(const std::string& text) {
     std::string out;
     for (const char c : text) {
-        if (c == '|') out += "\\|";
-        else out += c == '\n' ? ' ' : c;
+        if (c == '|')
+            out += "\\|";
+        else
+            out += c == '\n' ? ' ' : c;
     }
     return out;
 }
@@ -64,11 +70,13 @@ void sides(std::ostringstream& o, const VerifyReport& r) {
 
 void details(std::ostringstream& o, const VerifyReport& r) {
     for (const auto& f : r.config.fields) {
-        if (f.verdict != DiffClass::Same) o << "- config `" << f.field << "`: " << f.train << " → " << f.eval << ". " << f.explanation << '\n';
+        if (f.verdict != DiffClass::Same)
+            o << "- config `" << f.field << "`: " << f.train << " → " << f.eval << ". " << f.explanation << '\n';
     }
     if (r.weights) {
         std::vector<const WeightModuleResult*> worst;
-        for (const auto& m : r.weights->modules) if (!m.pass) worst.push_back(&m);
+        for (const auto& m : r.weights->modules)
+            if (!m.pass) worst.push_back(&m);
         std::sort(worst.begin(), worst.end(), [](auto* a, auto* b) { return a->diff.maxAbs > b->diff.maxAbs; });
         for (std::size_t i = 0; i < std::min<std::size_t>(5, worst.size()); ++i) {
             o << "- weights `" << worst[i]->module << "`: max |Δ| " << num(worst[i]->diff.maxAbs) << ", "
@@ -80,19 +88,21 @@ void details(std::ostringstream& o, const VerifyReport& r) {
     }
     if (r.convert) {
         for (const auto& d : r.convert->deployments) {
-            o << "- convert, " << d.title << " (" << d.compares << "): argmax agreement " << num(100.0 * d.argmaxAgreement)
-              << " %, logits max |Δ| " << num(d.logits.maxAbs) << ", " << d.modulesCodesDiffer
-              << " modules change codes — " << (d.pass ? "passes" : "fails") << " the rule\n";
+            o << "- convert, " << d.title << " (" << d.compares << "): argmax agreement "
+              << num(100.0 * d.argmaxAgreement) << " %, logits max |Δ| " << num(d.logits.maxAbs) << ", "
+              << d.modulesCodesDiffer << " modules change codes — " << (d.pass ? "passes" : "fails") << " the rule\n";
             for (std::size_t i = 0; i < std::min<std::size_t>(10, d.flips.size()); ++i) {
                 const ArgmaxFlip& f = d.flips[i];
-                o << "  - prompt " << f.prompt << " position " << f.position << ": `" << f.fakeTopText << "` (" << f.fakeTop
-                  << ") → `" << f.deployedTopText << "` (" << f.deployedTop << "), fake-quant margin " << num(f.margin)
-                  << " (allowed " << num(f.allowed) << "), deviations " << num(f.deviationFakeTop) << " / "
-                  << num(f.deviationDeployedTop) << " — " << (f.nearTie ? "near tie" : "beyond the tolerance") << '\n';
+                o << "  - prompt " << f.prompt << " position " << f.position << ": `" << f.fakeTopText << "` ("
+                  << f.fakeTop << ") → `" << f.deployedTopText << "` (" << f.deployedTop << "), fake-quant margin "
+                  << num(f.margin) << " (allowed " << num(f.allowed) << "), deviations " << num(f.deviationFakeTop)
+                  << " / " << num(f.deviationDeployedTop) << " — " << (f.nearTie ? "near tie" : "beyond the tolerance")
+                  << '\n';
             }
         }
     }
-    if (r.adapterMerge && !r.adapterMerge->recommendation.empty()) o << "- adapter merge: " << r.adapterMerge->recommendation << '\n';
+    if (r.adapterMerge && !r.adapterMerge->recommendation.empty())
+        o << "- adapter merge: " << r.adapterMerge->recommendation << '\n';
     for (const auto& w : r.warnings) o << "- warning (" << w.kind << ") " << w.subject << ": " << w.detail << '\n';
 }
 
@@ -123,9 +133,9 @@ void whatToChange(std::ostringstream& o, const Diagnosis& d) {
 std::string reportToMarkdown(const VerifyReport& r) {
     std::ostringstream o;
     o << "# QuantLens verify report\n\n";
-    o << "Verdict: **" << r.verdictText() << "** — " << r.createdUtc << ", device "
-      << r.device << ", " << num(r.wallSeconds) << " s; " << r.walk.tracks << " forwards in one walk, "
-      << r.walk.linearForwardsShared << " of " << r.walk.linearForwards << " Linear forwards shared\n\n";
+    o << "Verdict: **" << r.verdictText() << "** — " << r.createdUtc << ", device " << r.device << ", "
+      << num(r.wallSeconds) << " s; " << r.walk.tracks << " forwards in one walk, " << r.walk.linearForwardsShared
+      << " of " << r.walk.linearForwards << " Linear forwards shared\n\n";
     o << "Tolerance (Polygraphy: |a-b| ≤ atol OR |a-b| ≤ rtol·|b|): weights atol " << num(r.weightTolerance.atol)
       << " rtol " << num(r.weightTolerance.rtol) << "; logits atol " << num(r.logitTolerance.atol) << " rtol "
       << num(r.logitTolerance.rtol) << "; convert atol " << num(r.convertTolerance.atol) << " rtol "

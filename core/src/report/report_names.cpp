@@ -7,31 +7,42 @@
 namespace ql {
 
 namespace {
-constexpr std::array kAllKinds{CheckKind::Config, CheckKind::Weights, CheckKind::Logits, CheckKind::Activations,
-                               CheckKind::Convert, CheckKind::AdapterMerge};
+constexpr std::array kAllKinds{CheckKind::Config,      CheckKind::Weights, CheckKind::Logits,
+                               CheckKind::Activations, CheckKind::Convert, CheckKind::AdapterMerge};
 constexpr std::array kAllStatuses{CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error,
                                   CheckStatus::Info};
 }  // namespace
 
 std::string_view checkKindName(CheckKind kind) {
     switch (kind) {
-        case CheckKind::Config: return "config";
-        case CheckKind::Weights: return "weights";
-        case CheckKind::Logits: return "logits";
-        case CheckKind::Activations: return "activations";
-        case CheckKind::Convert: return "convert";
-        case CheckKind::AdapterMerge: return "adapter_merge";
+        case CheckKind::Config:
+            return "config";
+        case CheckKind::Weights:
+            return "weights";
+        case CheckKind::Logits:
+            return "logits";
+        case CheckKind::Activations:
+            return "activations";
+        case CheckKind::Convert:
+            return "convert";
+        case CheckKind::AdapterMerge:
+            return "adapter_merge";
     }
     return "config";
 }
 
 std::string_view checkStatusName(CheckStatus status) {
     switch (status) {
-        case CheckStatus::Pass: return "pass";
-        case CheckStatus::Fail: return "fail";
-        case CheckStatus::Skipped: return "skipped";
-        case CheckStatus::Error: return "error";
-        case CheckStatus::Info: return "info";
+        case CheckStatus::Pass:
+            return "pass";
+        case CheckStatus::Fail:
+            return "fail";
+        case CheckStatus::Skipped:
+            return "skipped";
+        case CheckStatus::Error:
+            return "error";
+        case CheckStatus::Info:
+            return "info";
     }
     return "error";
 }
@@ -54,11 +65,21 @@ ReportVerdict VerifyReport::verdict() const {
     ReportVerdict v;
     for (const auto& c : checks) {
         switch (c.status) {
-            case CheckStatus::Pass: ++v.passed; break;
-            case CheckStatus::Fail: ++v.failed; break;
-            case CheckStatus::Error: ++v.errors; break;
-            case CheckStatus::Skipped: ++v.skipped; break;
-            case CheckStatus::Info: ++v.info; break;
+            case CheckStatus::Pass:
+                ++v.passed;
+                break;
+            case CheckStatus::Fail:
+                ++v.failed;
+                break;
+            case CheckStatus::Error:
+                ++v.errors;
+                break;
+            case CheckStatus::Skipped:
+                ++v.skipped;
+                break;
+            case CheckStatus::Info:
+                ++v.info;
+                break;
         }
     }
     v.pass = allPassed();

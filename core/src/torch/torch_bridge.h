@@ -19,6 +19,8 @@ Result<at::ScalarType> scalarType(DType dtype);
 Result<at::Tensor> copyToTensor(const TensorView& view);
 
 // "[4096, 2560]", the same spelling as formatShape() for stored tensors.
-inline std::string shapeText(const at::Tensor& t) { return formatShape(t.sizes().vec()); }
+inline std::string shapeText(const at::Tensor& t) {
+    return formatShape(t.sizes().vec());
+}
 
 }  // namespace ql::torchbridge

@@ -38,11 +38,15 @@ constexpr std::array<DTypeRow, 22> kDTypes{{
     {DType::U64, "U64", "uint64", 64, false},
 }};
 
-const DTypeRow& row(DType dtype) { return kDTypes[static_cast<std::size_t>(dtype)]; }
+const DTypeRow& row(DType dtype) {
+    return kDTypes[static_cast<std::size_t>(dtype)];
+}
 
 }  // namespace
 
-std::string_view dtypeName(DType dtype) { return row(dtype).name; }
+std::string_view dtypeName(DType dtype) {
+    return row(dtype).name;
+}
 
 std::optional<DType> dtypeFromName(std::string_view name) {
     for (const auto& r : kDTypes) {
@@ -53,7 +57,9 @@ std::optional<DType> dtypeFromName(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view torchDtypeName(DType dtype) { return row(dtype).torchName; }
+std::string_view torchDtypeName(DType dtype) {
+    return row(dtype).torchName;
+}
 
 std::optional<DType> dtypeFromTorchName(std::string_view name) {
     for (const auto& r : kDTypes) {
@@ -64,8 +70,12 @@ std::optional<DType> dtypeFromTorchName(std::string_view name) {
     return std::nullopt;
 }
 
-int dtypeBits(DType dtype) { return row(dtype).bits; }
+int dtypeBits(DType dtype) {
+    return row(dtype).bits;
+}
 
-bool dtypeIsFloatingPoint(DType dtype) { return row(dtype).floating; }
+bool dtypeIsFloatingPoint(DType dtype) {
+    return row(dtype).floating;
+}
 
 }  // namespace ql

@@ -26,10 +26,14 @@ spdlog::logger& defaultLogger() {
 
 spdlog::level::level_enum toSpdlog(LogLevel level) {
     switch (level) {
-        case LogLevel::Debug: return spdlog::level::debug;
-        case LogLevel::Info: return spdlog::level::info;
-        case LogLevel::Warning: return spdlog::level::warn;
-        case LogLevel::Error: return spdlog::level::err;
+        case LogLevel::Debug:
+            return spdlog::level::debug;
+        case LogLevel::Info:
+            return spdlog::level::info;
+        case LogLevel::Warning:
+            return spdlog::level::warn;
+        case LogLevel::Error:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -41,7 +45,9 @@ void setLogSink(LogSink sink) {
     g_sink = std::move(sink);
 }
 
-void setLogLevel(LogLevel level) { g_level = level; }
+void setLogLevel(LogLevel level) {
+    g_level = level;
+}
 
 void log(LogLevel level, std::string_view message) {
     if (static_cast<int>(level) < static_cast<int>(g_level.load())) {
@@ -57,10 +63,14 @@ void log(LogLevel level, std::string_view message) {
 
 const char* logLevelName(LogLevel level) {
     switch (level) {
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warning: return "warning";
-        case LogLevel::Error: return "error";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Error:
+            return "error";
     }
     return "info";
 }

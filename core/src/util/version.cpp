@@ -2,6 +2,8 @@
 
 namespace ql {
 
-const char* quantlensVersion() { return QL_VERSION; }
+const char* quantlensVersion() {
+    return QL_VERSION;
+}
 
 }  // namespace ql

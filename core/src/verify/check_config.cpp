@@ -7,7 +7,9 @@
 namespace ql::checks {
 namespace {
 
-bool adapterField(const std::string& field) { return field == "adapter.form" || field == "effective.lora"; }
+bool adapterField(const std::string& field) {
+    return field == "adapter.form" || field == "effective.lora";
+}
 
 std::string joined(const std::vector<std::string>& names, std::size_t most) {
     std::string s;
@@ -30,7 +32,8 @@ CheckSummary configSummary(const ConfigDiff& diff) {
     }
     std::vector<std::string> findings;  // numerics-changing findings about the quantization itself
     for (const ConfigFinding& f : diff.findings) {
-        if ((f.changesNumerics || f.severity == FindingSeverity::Error) && !adapterField(f.field)) findings.push_back(f.id);
+        if ((f.changesNumerics || f.severity == FindingSeverity::Error) && !adapterField(f.field))
+            findings.push_back(f.id);
     }
     std::string headline;
     if (diff.sameNumerics) {
@@ -42,23 +45,27 @@ CheckSummary configSummary(const ConfigDiff& diff) {
     } else {
         headline = "quantization differs: " + joined(findings, 3);
     }
-    std::string what = "Resolved both recipes to the quantization torchao would really run (declared fields with their "
-                       "defaults, then the effective fake-quant and convert numerics of each side's torchao release) "
-                       "and compared them field by field; findings are known pitfalls that apply even to one side. ";
+    std::string what =
+        "Resolved both recipes to the quantization torchao would really run (declared fields with their "
+        "defaults, then the effective fake-quant and convert numerics of each side's torchao release) "
+        "and compared them field by field; findings are known pitfalls that apply even to one side. ";
     if (diff.sameNumerics) {
         what += "Nothing that changes numerics differs.";
     } else if (numeric.empty() && findings.empty()) {
-        what += "Every quantization field agrees; only how the adapter enters the model differs (merged into the base "
-                "before fake quant vs kept unmerged). The adapter-merge check shows what that changes per module.";
+        what +=
+            "Every quantization field agrees; only how the adapter enters the model differs (merged into the base "
+            "before fake quant vs kept unmerged). The adapter-merge check shows what that changes per module.";
     } else {
-        what += "Make the differing fields equal in the evaluation code (each row says why it matters), then run "
-                "again; the weights check shows which modules each difference reaches.";
+        what +=
+            "Make the differing fields equal in the evaluation code (each row says why it matters), then run "
+            "again; the weights check shows which modules each difference reaches.";
     }
-    return makeSummary(CheckKind::Config, diff.sameNumerics ? CheckStatus::Pass : CheckStatus::Fail, headline,
-                       {keyCount("fields compared", static_cast<std::int64_t>(diff.fields.size())),
-                        keyCount("fields changing numerics", static_cast<std::int64_t>(numeric.size() + adapter.size())),
-                        keyCount("findings", static_cast<std::int64_t>(diff.findings.size()))},
-                       "pass when no field or finding changes numerics between the two recipes", what);
+    return makeSummary(
+        CheckKind::Config, diff.sameNumerics ? CheckStatus::Pass : CheckStatus::Fail, headline,
+        {keyCount("fields compared", static_cast<std::int64_t>(diff.fields.size())),
+         keyCount("fields changing numerics", static_cast<std::int64_t>(numeric.size() + adapter.size())),
+         keyCount("findings", static_cast<std::int64_t>(diff.findings.size()))},
+        "pass when no field or finding changes numerics between the two recipes", what);
 }
 
 }  // namespace ql::checks

@@ -13,12 +13,18 @@ constexpr std::array kAllChecks{CheckKind::Config,      CheckKind::Weights, Chec
 
 bool& flagOf(CheckKind kind, VerifyRequest& r) {
     switch (kind) {
-        case CheckKind::Config: return r.checkConfig;
-        case CheckKind::Weights: return r.checkWeights;
-        case CheckKind::Logits: return r.checkLogits;
-        case CheckKind::Activations: return r.checkActivations;
-        case CheckKind::Convert: return r.checkConvert;
-        case CheckKind::AdapterMerge: return r.checkAdapterMerge;
+        case CheckKind::Config:
+            return r.checkConfig;
+        case CheckKind::Weights:
+            return r.checkWeights;
+        case CheckKind::Logits:
+            return r.checkLogits;
+        case CheckKind::Activations:
+            return r.checkActivations;
+        case CheckKind::Convert:
+            return r.checkConvert;
+        case CheckKind::AdapterMerge:
+            return r.checkAdapterMerge;
     }
     return r.checkConfig;
 }
@@ -41,9 +47,11 @@ Status selectChecks(std::string_view list, VerifyRequest& request) {
         while (i < kAllChecks.size() && checkKindName(kAllChecks[i]) != name) ++i;
         if (i == kAllChecks.size()) {
             return makeError(ErrorCode::InvalidInput, "--checks: unknown check '" + std::string(name) +
-                                                          "' (expected a comma-separated list of " + knownNames() + ")");
+                                                          "' (expected a comma-separated list of " + knownNames() +
+                                                          ")");
         }
-        if (chosen[i]) return makeError(ErrorCode::InvalidInput, "--checks: '" + std::string(name) + "' is listed twice");
+        if (chosen[i])
+            return makeError(ErrorCode::InvalidInput, "--checks: '" + std::string(name) + "' is listed twice");
         chosen[i] = true;
         start = comma + 1;
     }

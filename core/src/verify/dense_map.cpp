@@ -21,8 +21,8 @@ at::Tensor effectiveWeight(const model::PreparedLinear& p) {
     if (lora.fanInFanOut) {
         combined = combined.t();
     }
-    at::Tensor factor = (lora.magnitude->to(at::kFloat) / at::linalg_vector_norm(combined, 2, at::IntArrayRef{1}))
-                            .view({-1, 1});
+    at::Tensor factor =
+        (lora.magnitude->to(at::kFloat) / at::linalg_vector_norm(combined, 2, at::IntArrayRef{1})).view({-1, 1});
     return (lora.fanInFanOut ? factor.t() : factor) * (w + delta);
 }
 

@@ -60,8 +60,9 @@ bool hasCause(const std::vector<DiagnosisCause>& causes, const std::string& fiel
 std::string interactionNote(const DiagnosisCause& c, const std::vector<DiagnosisCause>& all) {
     std::string note = "reverting it alone changes nothing measured: another difference masks it";
     if (c.field == "quantization.group_size" && hasCause(all, "torchao_version")) {
-        note += " (torchao_version: the fake quantizer of torchao < 0.18 uses group 128 whatever group_size says, "
-                "pytorch/ao#3572, so the group only matters once the release is reverted too)";
+        note +=
+            " (torchao_version: the fake quantizer of torchao < 0.18 uses group 128 whatever group_size says, "
+            "pytorch/ao#3572, so the group only matters once the release is reverted too)";
     }
     return note;
 }
@@ -139,8 +140,10 @@ Diagnosis makeDiagnosis(const DiagnosisPlan& plan, const TrackEffect& before,
     }
     for (DiagnosisCause& c : d.causes) {
         if (!c.effect) continue;
-        if (sameEffect(*c.effect, before)) c.note = interactionNote(c, d.causes);
-        else if (c.effect->matchesTrain()) c.note = "reverting it alone makes eval match train";
+        if (sameEffect(*c.effect, before))
+            c.note = interactionNote(c, d.causes);
+        else if (c.effect->matchesTrain())
+            c.note = "reverting it alone makes eval match train";
     }
     // Measured causes first, masked ones (no effect alone) after them, unmeasured last; within a group
     // the smallest gap left first.
@@ -148,8 +151,10 @@ Diagnosis makeDiagnosis(const DiagnosisPlan& plan, const TrackEffect& before,
     std::stable_sort(d.causes.begin(), d.causes.end(), [&](const DiagnosisCause& a, const DiagnosisCause& b) {
         if (group(a) != group(b)) return group(a) < group(b);
         if (!a.effect) return false;
-        return std::make_tuple(a.effect->logitsMaxAbs, a.effect->weightsModulesDiffering, -a.effect->logitsTop1Agreement) <
-               std::make_tuple(b.effect->logitsMaxAbs, b.effect->weightsModulesDiffering, -b.effect->logitsTop1Agreement);
+        return std::make_tuple(a.effect->logitsMaxAbs, a.effect->weightsModulesDiffering,
+                               -a.effect->logitsTop1Agreement) < std::make_tuple(b.effect->logitsMaxAbs,
+                                                                                 b.effect->weightsModulesDiffering,
+                                                                                 -b.effect->logitsTop1Agreement);
     });
     d.allReverted = allReverted;
     d.fixedRecipeMatchesTrain = allReverted && allReverted->matchesTrain();

@@ -20,11 +20,11 @@ struct CausePlan {
 };
 
 struct DiagnosisPlan {
-    std::vector<CausePlan> causes;            // config field order
-    std::optional<FixedEvalRecipe> fixed;     // absent when it could not be built (see fixedError)
-    std::optional<Recipe> fixedRecipe;        // `fixed` parsed: the all-reverted track
+    std::vector<CausePlan> causes;         // config field order
+    std::optional<FixedEvalRecipe> fixed;  // absent when it could not be built (see fixedError)
+    std::optional<Recipe> fixedRecipe;     // `fixed` parsed: the all-reverted track
     std::string fixedError;
-    std::vector<std::string> remaining;       // what the recipe fields do not cover (model, adapter folder)
+    std::vector<std::string> remaining;  // what the recipe fields do not cover (model, adapter folder)
 };
 
 DiagnosisPlan planDiagnosis(const Recipe& train, const Recipe& eval, const ConfigDiff& diff);

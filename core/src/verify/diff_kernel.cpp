@@ -123,7 +123,8 @@ __attribute__((target("avx512f,avx512dq"))) inline __m512 load16(RowValues v, st
     if (!v.bf16) {
         return _mm512_loadu_ps(static_cast<const float*>(v.data) + e);
     }
-    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const std::uint16_t*>(v.data) + e));
+    const __m256i h =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const std::uint16_t*>(v.data) + e));
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
@@ -133,9 +134,8 @@ bool haveAvx512() {
 }
 
 __attribute__((target("avx512f,avx512dq"))) void lanesAvx512(RowValues a, RowValues b, RowValues original,
-                                                              std::int64_t n, std::int64_t base,
-                                                              const RowDiffParams& p, Lanes& s, std::uint64_t* hist,
-                                                              WorstSink& worst) {
+                                                             std::int64_t n, std::int64_t base, const RowDiffParams& p,
+                                                             Lanes& s, std::uint64_t* hist, WorstSink& worst) {
     const __m512d zero = _mm512_setzero_pd(), atol = _mm512_set1_pd(p.atol), rtol = _mm512_set1_pd(p.rtol);
     const __m512d last = _mm512_set1_pd(p.lastEdge);
     const bool histogram = p.bins != nullptr, keepWorst = worst.enabled();
@@ -158,8 +158,8 @@ __attribute__((target("avx512f,avx512dq"))) void lanesAvx512(RowValues a, RowVal
         bad += static_cast<std::uint64_t>(__builtin_popcount(static_cast<__mmask8>(over | (notFinite & unequal))));
         nonFinite += static_cast<std::uint64_t>(__builtin_popcount(notFinite));
         zeros += static_cast<std::uint64_t>(__builtin_popcount(static_cast<__mmask8>(finite & eq)));
-        overflow += static_cast<std::uint64_t>(__builtin_popcount(
-            static_cast<__mmask8>(notFinite | _mm512_cmp_pd_mask(ad, last, _CMP_GE_OQ))));
+        overflow += static_cast<std::uint64_t>(
+            __builtin_popcount(static_cast<__mmask8>(notFinite | _mm512_cmp_pd_mask(ad, last, _CMP_GE_OQ))));
         vmax = _mm512_max_pd(vmax, ad);
         sAbs = _mm512_add_pd(sAbs, ad);
         sSq = _mm512_add_pd(sSq, _mm512_mul_pd(d, d));
@@ -198,7 +198,7 @@ __attribute__((target("avx512f,avx512dq"))) void lanesAvx512(RowValues a, RowVal
 }
 
 __attribute__((target("avx512f,avx512dq"))) void groupMaximaAvx512(RowValues a, RowValues b, std::int64_t k,
-                                                                    std::int64_t g, float* groupMax) {
+                                                                   std::int64_t g, float* groupMax) {
     for (std::int64_t start = 0; start < k; start += g) {
         __m512 vm = _mm512_setzero_ps();
         __mmask16 nan = 0;
@@ -212,7 +212,7 @@ __attribute__((target("avx512f,avx512dq"))) void groupMaximaAvx512(RowValues a, 
 }
 
 __attribute__((target("avx512f,avx512dq"))) void histcAvx512(RowValues x, std::int64_t n, float lo, float hi,
-                                                              std::int64_t bins, std::uint64_t* counts) {
+                                                             std::int64_t bins, std::uint64_t* counts) {
     const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
     const __m512 vbins = _mm512_set1_ps(static_cast<float>(bins)), width = _mm512_set1_ps(hi - lo);
     const __m512i last = _mm512_set1_epi32(static_cast<int>(bins - 1));
@@ -304,9 +304,8 @@ void WorstSink::merge(const WorstSink& other) {
     std::vector<WorstCandidate> all = sorted();
     const auto more = other.sorted();
     all.insert(all.end(), more.begin(), more.end());
-    std::sort(all.begin(), all.end(), [](const auto& l, const auto& r) {
-        return l.key > r.key || (l.key == r.key && l.index < r.index);
-    });
+    std::sort(all.begin(), all.end(),
+              [](const auto& l, const auto& r) { return l.key > r.key || (l.key == r.key && l.index < r.index); });
     if (all.size() > m_capacity) {
         all.resize(m_capacity);
     }
@@ -316,9 +315,8 @@ void WorstSink::merge(const WorstSink& other) {
 
 std::vector<WorstCandidate> WorstSink::sorted() const {
     std::vector<WorstCandidate> out = m_items;
-    std::sort(out.begin(), out.end(), [](const auto& l, const auto& r) {
-        return l.key > r.key || (l.key == r.key && l.index < r.index);
-    });
+    std::sort(out.begin(), out.end(),
+              [](const auto& l, const auto& r) { return l.key > r.key || (l.key == r.key && l.index < r.index); });
     return out;
 }
 

@@ -34,9 +34,7 @@ class WorstSink {
 public:
     explicit WorstSink(std::size_t capacity = 32) : m_capacity(capacity) {}
     // Elements with key <= threshold() cannot enter the sink (+inf for a sink of capacity 0).
-    double threshold() const {
-        return m_capacity == 0 ? kNever : (m_items.size() < m_capacity ? -1.0 : m_minKey);
-    }
+    double threshold() const { return m_capacity == 0 ? kNever : (m_items.size() < m_capacity ? -1.0 : m_minKey); }
     bool enabled() const { return m_capacity > 0; }
     void offer(const WorstCandidate& c);
     void merge(const WorstSink& other);

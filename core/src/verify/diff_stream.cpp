@@ -18,7 +18,9 @@ const kernels::HistogramBins& logBins() {
     return kBins;
 }
 
-const std::vector<double>& edges() { return logBins().edges(); }
+const std::vector<double>& edges() {
+    return logBins().edges();
+}
 
 // The kernel reads fp32 and bf16 rows in place; other dtypes are converted to fp32 first.
 at::Tensor asKernelRows(const at::Tensor& t, std::int64_t rows, std::int64_t cols) {
@@ -48,8 +50,12 @@ std::int64_t deviceMapGroup(std::int64_t group) {
 }  // namespace
 
 DiffStream::DiffStream(std::int64_t rows, std::int64_t cols, const Options& options)
-    : m_rows(rows), m_cols(cols), m_options(options), m_rowSums(static_cast<std::size_t>(rows)),
-      m_rowAdded(static_cast<std::size_t>(rows), 0), m_hist(edges().size() - 1, 0),
+    : m_rows(rows),
+      m_cols(cols),
+      m_options(options),
+      m_rowSums(static_cast<std::size_t>(rows)),
+      m_rowAdded(static_cast<std::size_t>(rows), 0),
+      m_hist(edges().size() - 1, 0),
       m_worst(static_cast<std::size_t>(std::max(0, options.worstCount))) {
     if (m_options.mapGroup > 0) {
         m_options.mapGroup = quant::effectiveMapGroup(cols, static_cast<int>(m_options.mapGroup));
@@ -98,7 +104,8 @@ bool DiffStream::addOnDevice(const at::Tensor& aIn, const at::Tensor& bIn, std::
         const auto take = std::min<std::int64_t>(m_options.worstCount, key.numel());
         auto [values, index] = at::topk(key, take);
         const at::Tensor original = originalIn.defined() ? originalIn.reshape(-1).to(at::kFloat) : at::Tensor();
-        const at::Tensor av = a.reshape(-1).index_select(0, index).cpu(), bv = b.reshape(-1).index_select(0, index).cpu();
+        const at::Tensor av = a.reshape(-1).index_select(0, index).cpu(),
+                         bv = b.reshape(-1).index_select(0, index).cpu();
         const at::Tensor ov = original.defined() ? original.index_select(0, index).cpu() : at::Tensor();
         const at::Tensor iv = index.cpu(), kv = values.cpu();
         std::vector<kernels::WorstCandidate> found;

@@ -40,8 +40,8 @@ public:
     DiffStream(std::int64_t rows, std::int64_t cols, const Options& options);
 
     // Rows [row0, row0 + r) of both sides, [r, K] each, any floating dtype (compared as fp32:
-    // exact for fp32, bf16 and fp16 inputs; fp32 and bf16 are read in place). `original` ([r, K] or undefined) is recorded with the
-    // worst elements. Blocks may come in any order but each row once. CUDA tensors are compared on
+    // exact for fp32, bf16 and fp16 inputs; fp32 and bf16 are read in place). `original` ([r, K] or undefined) is
+    // recorded with the worst elements. Blocks may come in any order but each row once. CUDA tensors are compared on
     // their device by the CUDA compare kernel where this build has it (same definitions; the float64
     // sums then come in the kernel's fixed block order, so their last bits may differ from the CPU's).
     void add(const at::Tensor& a, const at::Tensor& b, std::int64_t row0, const at::Tensor& original = {},
@@ -64,7 +64,7 @@ private:
     Options m_options;
     std::vector<kernels::RowDiff> m_rowSums;  // per row of the host path, summed in row order by sums()
     std::vector<char> m_rowAdded;
-    DiffAccumulator m_deviceSums;             // blocks compared on a CUDA device, in the order they came
+    DiffAccumulator m_deviceSums;  // blocks compared on a CUDA device, in the order they came
     std::uint64_t m_deviceZeros = 0, m_deviceOverflow = 0;
     std::vector<std::uint64_t> m_hist;
     at::Tensor m_groupMax;  // fp32 [N, K / mapGroup]

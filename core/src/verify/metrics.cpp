@@ -1,14 +1,14 @@
 #include "verify/metrics.h"
 
-#include "verify/diff_kernel.h"
-#include "verify/diff_stream.h"
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
 
-#include <ATen/Parallel.h>
+#include "verify/diff_kernel.h"
+#include "verify/diff_stream.h"
 
 namespace ql::checks {
 
@@ -85,7 +85,8 @@ void histcChunks(const kernels::RowValues& x, std::int64_t n, float lo, float hi
     std::mutex merge;
     at::parallel_for(0, n, 1 << 16, [&](std::int64_t begin, std::int64_t end) {
         std::vector<std::uint64_t> local(counts.size(), 0);
-        kernels::histcCount(x.offset(begin), end - begin, lo, hi, static_cast<std::int64_t>(counts.size()), local.data());
+        kernels::histcCount(x.offset(begin), end - begin, lo, hi, static_cast<std::int64_t>(counts.size()),
+                            local.data());
         std::lock_guard<std::mutex> lock(merge);
         for (std::size_t j = 0; j < local.size(); ++j) {
             counts[j] += local[j];

@@ -8,7 +8,9 @@
 namespace ql::checks {
 namespace {
 
-bool quantized(const CoverageRow& row) { return row.quantization != "float"; }
+bool quantized(const CoverageRow& row) {
+    return row.quantization != "float";
+}
 
 const CoverageRow* find(const std::vector<CoverageRow>& rows, const std::string& module) {
     for (const auto& r : rows) {

@@ -22,7 +22,9 @@ namespace qk = quant::kernels;
 
 constexpr std::int64_t kGrain = 1 << 15;  // elements per parallel chunk of the row kernels
 
-bool cudaDivision(const FakeQuantSpec& s) { return s.device == quant::DeviceSemantics::Cuda; }
+bool cudaDivision(const FakeQuantSpec& s) {
+    return s.device == quant::DeviceSemantics::Cuda;
+}
 
 bool sameInt4(const FakeQuantSpec& a, const FakeQuantSpec& b) {
     return a.kind == quant::FqKind::Int4Plain && b.kind == quant::FqKind::Int4Plain && a.groupSize == b.groupSize &&
@@ -38,8 +40,12 @@ std::uint64_t roundedIn(const at::Tensor& values, at::ScalarType dtype) {
     return countNe(values.to(dtype).to(at::kFloat), values);
 }
 
-const std::uint16_t* bf16Data(const at::Tensor& t) { return static_cast<const std::uint16_t*>(t.data_ptr()); }
-std::uint16_t* bf16Data(at::Tensor& t) { return static_cast<std::uint16_t*>(t.data_ptr()); }
+const std::uint16_t* bf16Data(const at::Tensor& t) {
+    return static_cast<const std::uint16_t*>(t.data_ptr());
+}
+std::uint16_t* bf16Data(at::Tensor& t) {
+    return static_cast<std::uint16_t*>(t.data_ptr());
+}
 
 // Runs fn(begin, end) over [0, n) element ranges aligned to `align` (whole groups / rows).
 template <typename Fn>
@@ -67,9 +73,8 @@ at::Tensor mergedRows(const at::Tensor& w, const at::Tensor& delta) {
     const std::uint16_t* in = bf16Data(w);
     std::uint16_t* o = bf16Data(out);
     const float* d = delta.data_ptr<float>();
-    parallelAligned(w.numel(), w.size(1), [&](std::int64_t b, std::int64_t e) {
-        qk::mergeIntoBf16(in + b, d + b, o + b, e - b);
-    });
+    parallelAligned(w.numel(), w.size(1),
+                    [&](std::int64_t b, std::int64_t e) { qk::mergeIntoBf16(in + b, d + b, o + b, e - b); });
     return out;
 }
 
@@ -78,9 +83,8 @@ at::Tensor plusDelta(const at::Tensor& fq, const at::Tensor& delta) {
     const std::uint16_t* in = bf16Data(fq);
     const float* d = delta.data_ptr<float>();
     float* o = out.data_ptr<float>();
-    parallelAligned(fq.numel(), fq.size(1), [&](std::int64_t b, std::int64_t e) {
-        qk::addDeltaBf16(in + b, d + b, o + b, e - b);
-    });
+    parallelAligned(fq.numel(), fq.size(1),
+                    [&](std::int64_t b, std::int64_t e) { qk::addDeltaBf16(in + b, d + b, o + b, e - b); });
     return out;
 }
 
@@ -140,10 +144,10 @@ struct SourceKey {
 
 // What one row block derived so far, so that sides, deployments and check 6 share every product.
 struct ModuleRowsBuilder::Memo {
-    std::map<int, at::Tensor> deltas;                     // by adapter
-    std::map<SourceKey, at::Tensor> merged;               // by (base, adapter)
-    std::map<std::tuple<SourceKey, int, bool>, Int4Request> wants;  // what each fake quant is asked for
-    std::map<std::tuple<SourceKey, int, bool>, Int4Rows> fakes;  // by (source, group, cuda division)
+    std::map<int, at::Tensor> deltas;                                   // by adapter
+    std::map<SourceKey, at::Tensor> merged;                             // by (base, adapter)
+    std::map<std::tuple<SourceKey, int, bool>, Int4Request> wants;      // what each fake quant is asked for
+    std::map<std::tuple<SourceKey, int, bool>, Int4Rows> fakes;         // by (source, group, cuda division)
     std::map<std::tuple<SourceKey, int, bool>, at::Tensor> effectives;  // fake + another adapter's delta
 };
 
@@ -156,8 +160,8 @@ bool LoraDeltaCheck::rowKernelExact(Track side, const model::LoraFactors& lora) 
     if (it != m_verdict.end()) {
         return it->second;
     }
-    const bool exact = lora.a.scalar_type() == at::kFloat && lora.b.scalar_type() == at::kFloat &&
-                       lora.a.is_cpu() && at::equal(loraDeltaRows(lora, 0, lora.b.size(0)), model::loraDelta(lora));
+    const bool exact = lora.a.scalar_type() == at::kFloat && lora.b.scalar_type() == at::kFloat && lora.a.is_cpu() &&
+                       at::equal(loraDeltaRows(lora, 0, lora.b.size(0)), model::loraDelta(lora));
     m_verdict[key] = exact;
     if (!exact) {
         m_failed.push_back(side);
@@ -283,8 +287,8 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
     const SideSlot& eval = b.m_sides[1];
     for (const SideSlot& s : b.m_sides) {
         if (!train.slot.weight.sizes().equals(s.slot.weight.sizes()) || s.slot.weight.dim() != 2) {
-            return makeError(ErrorCode::InvalidInput, module.name + ": train and " + s.side->label +
-                                                          " weights differ in shape");
+            return makeError(ErrorCode::InvalidInput,
+                             module.name + ": train and " + s.side->label + " weights differ in shape");
         }
     }
     b.assignSourceIds();
@@ -295,7 +299,8 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
     if (kernels) {
         blockElements = plan.blockElements;
     } else if (!anyLora && rowLocalSpecs && plan.blockElements > 0) {
-        blockElements = eval.slot.weight.is_cuda() ? std::max(plan.blockElements, kDeviceBlockElements) : plan.blockElements;
+        blockElements =
+            eval.slot.weight.is_cuda() ? std::max(plan.blockElements, kDeviceBlockElements) : plan.blockElements;
     }
     b.m_blockRows = blockElements > 0 ? blockRowsFor(blockElements, b.m_rows, b.m_cols) : b.m_rows;
     return b;
@@ -442,7 +447,8 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
             r.scalesRounded = roundedIn(real.scale, at::kBFloat16);
             r.zerosRounded = roundedIn(real.zero, at::kBFloat16);
             if (!d.compareEffective) {
-                r.codeMismatches = countNe(quant::int4PlainCodes(src, evalSpec->groupSize, evalSpec->device), real.codes);
+                r.codeMismatches =
+                    countNe(quant::int4PlainCodes(src, evalSpec->groupSize, evalSpec->device), real.codes);
             }
         }
         out.deployments.push_back(std::move(r));
@@ -462,7 +468,8 @@ Result<ModuleRows> ModuleRowsBuilder::kernelRows(std::int64_t row0, std::int64_t
             r.prepared = r.base;
         }
         if (s.unmergedLora) {
-            r.effective = s.quantized ? fakePlusDelta(s, s.side->run.form.quant->weight) : plusDelta(r.prepared, r.delta);
+            r.effective =
+                s.quantized ? fakePlusDelta(s, s.side->run.form.quant->weight) : plusDelta(r.prepared, r.delta);
         } else {
             r.effective = r.prepared;
         }
@@ -504,7 +511,8 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
     out.rows = n;
     out.variants.resize(m_plan->variants.size());
     for (SideSlot& s : m_sides) {
-        auto p = model::prepareLinear(whole ? s.slot : sliceSlot(s.slot, row0, n), s.side->formOf(m_module), s.quantized);
+        auto p =
+            model::prepareLinear(whole ? s.slot : sliceSlot(s.slot, row0, n), s.side->formOf(m_module), s.quantized);
         if (!p) {
             return makeError(p.error().code, s.side->label + ": " + p.error().message);
         }
@@ -529,7 +537,8 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
         r.converted = eval.quantized && convertsModule(d, *eval.side, m_module);
         at::Tensor src = whole ? eval.slot.weight : eval.slot.weight.narrow(0, row0, n);
         if (mergesFirst(d) && eval.slot.lora) {
-            src = eval.merges ? out.eval.base : model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).weight;
+            src = eval.merges ? out.eval.base
+                              : model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).weight;
         }
         const at::ScalarType dtype = src.scalar_type();
         if (r.converted && d.intx) {

@@ -1,9 +1,9 @@
 // Prepares one Linear for the verify walk, row block by row block: what both sides, every deployment,
 // every counterfactual eval side (variant) and check 6 make of rows [r0, r0 + n) (ModuleRows, handed to
-// the passes), and the block each forward multiplies. Everything a side derives from a weight is computed once and shared: two sides that read
-// the same mapped checkpoint with the same adapter and fake-quant spec share their fake quant, a
-// deployment whose convert quantizes like the eval side's fake quant comes out of the same kernel pass,
-// and check 6 reuses the sides' rows.
+// the passes), and the block each forward multiplies. Everything a side derives from a weight is computed once and
+// shared: two sides that read the same mapped checkpoint with the same adapter and fake-quant spec share their fake
+// quant, a deployment whose convert quantizes like the eval side's fake quant comes out of the same kernel pass, and
+// check 6 reuses the sides' rows.
 //
 // Two paths with the same results:
 //   kernels: CPU, bf16, int4 PLAIN (or no) fake quant, plain LoRA: the block kernels of quant/ on blocks
@@ -17,8 +17,8 @@
 #include <ATen/ATen.h>
 
 #include <map>
-#include <tuple>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "model/lockstep_forward.h"
@@ -47,14 +47,14 @@ public:
     struct SideSlot {
         Track track = Track::Train;
         const Side* side = nullptr;
-        model::LinearSlot slot;          // mapped base weight, bias, LoRA factors (whole)
-        bool quantized = false;          // the side fake-quantizes this module
-        bool merges = false;             // form M: the LoRA is merged before fake quant
-        bool unmergedLora = false;       // the LoRA runs unmerged (F, T, T')
+        model::LinearSlot slot;                         // mapped base weight, bias, LoRA factors (whole)
+        bool quantized = false;                         // the side fake-quantizes this module
+        bool merges = false;                            // form M: the LoRA is merged before fake quant
+        bool unmergedLora = false;                      // the LoRA runs unmerged (F, T, T')
         std::optional<model::PreparedLinear> prepared;  // prepared path: the current block's Linear
-        int variant = -1;                // index into WalkPlan::variants; -1 for train and eval
-        int baseId = 0;                  // slots with the same id read the same base weight
-        int adapterId = 0;               // ... the same adapter factors
+        int variant = -1;                               // index into WalkPlan::variants; -1 for train and eval
+        int baseId = 0;                                 // slots with the same id read the same base weight
+        int adapterId = 0;                              // ... the same adapter factors
     };
 
     // Whether deployment `d` merges this module's LoRA before converting / serves it unmerged on top:

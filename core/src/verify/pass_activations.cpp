@@ -16,8 +16,8 @@ void ActivationsPass::addLayer(int layer, const std::vector<std::vector<at::Tens
         acc.add(a, b, m_tolerance);
         const at::Tensor bd = b.to(at::kDouble).reshape({-1, b.size(-1)});
         const at::Tensor ad = a.to(at::kDouble).reshape({-1, a.size(-1)});
-        const at::Tensor rel = at::linalg_vector_norm(ad - bd, 2, at::IntArrayRef{1}) /
-                               at::linalg_vector_norm(bd, 2, at::IntArrayRef{1});
+        const at::Tensor rel =
+            at::linalg_vector_norm(ad - bd, 2, at::IntArrayRef{1}) / at::linalg_vector_norm(bd, 2, at::IntArrayRef{1});
         d.perPositionRelativeL2.insert(d.perPositionRelativeL2.end(), rel.data_ptr<double>(),
                                        rel.data_ptr<double>() + rel.numel());
     }

@@ -1,10 +1,10 @@
 #include "verify/pass_adapter_merge.h"
 
+#include <cmath>
+
 #include "model/linear_forms.h"
 #include "quant/lora_kernels.h"
 #include "verify/summary.h"
-
-#include <cmath>
 
 namespace ql::checks {
 namespace {
@@ -94,7 +94,8 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
         const std::string why = m_request.checkAdapterMerge ? m_plan.mergeSkipReason : "not requested";
         return {makeSummary(CheckKind::AdapterMerge, CheckStatus::Skipped, why, {}, "",
                             "The adapter-merge check compares a LoRA merged into the fake-quantized base with the "
-                            "same LoRA kept unmerged; it did not run: " + why + "."),
+                            "same LoRA kept unmerged; it did not run: " +
+                                why + "."),
                 std::nullopt};
     }
     AdapterMergeCheck check = m_check;
@@ -104,10 +105,12 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
     check.recommendation = recommendation(m_differing > 0);
     const std::string headline = std::to_string(m_differing) + " of " + std::to_string(check.modules.size()) +
                                  " adapted modules change when merged (max output |Δ| " + fmt(m_worstOutput) + ")";
-    std::string rule = "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a "
-                       "module's fake-quantized weight beyond the weight tolerance (" +
-                       toleranceText(m_request.weightTolerance) + "); passes when the forms differ and no module "
-                       "changes; information only when both sides use the same form";
+    std::string rule =
+        "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a "
+        "module's fake-quantized weight beyond the weight tolerance (" +
+        toleranceText(m_request.weightTolerance) +
+        "); passes when the forms differ and no module "
+        "changes; information only when both sides use the same form";
     std::string what = "Compared, for each adapted module of the " + side.label +
                        " side, the merged map FQ(W + s·BA) with the unmerged FQ(W) + s·BA, in weight space and on the "
                        "module's inputs from the prompts. ";
@@ -118,8 +121,10 @@ std::pair<CheckSummary, std::optional<AdapterMergeCheck>> AdapterMergePass::fini
     } else if (mergeMismatch) {
         what += "One side merges and the other does not, but no module's weights change: the merge is harmless here.";
     } else {
-        what += "Both sides use the same LoRA form, so this does not affect their agreement; it shows what merging "
-                "would change. " + check.recommendation;
+        what +=
+            "Both sides use the same LoRA form, so this does not affect their agreement; it shows what merging "
+            "would change. " +
+            check.recommendation;
     }
     // Same LoRA form on both sides: merging is not part of their comparison, so the numbers are information.
     const CheckStatus status = fail ? CheckStatus::Fail : mergeMismatch ? CheckStatus::Pass : CheckStatus::Info;

@@ -10,7 +10,9 @@
 namespace ql::checks {
 namespace {
 
-std::string groupText(int group) { return group > 0 ? "g" + std::to_string(group) : "per row"; }
+std::string groupText(int group) {
+    return group > 0 ? "g" + std::to_string(group) : "per row";
+}
 
 }  // namespace
 
@@ -51,9 +53,10 @@ ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const Deployme
     if (d.intx) {
         const std::int64_t groups = d.convert.groupSize > 0 ? cols / d.convert.groupSize : 1;
         row.typeAfter = "Linear[IntxUnpackedToInt8Tensor " + scheme + "]" + lora;
-        row.dtypeAfter = "int8 (int" + std::to_string(d.convert.bits) + " values) + " + std::string(c10::toString(dtype)) +
-                         " scale + int8 zero point";
-        row.bytesAfter = static_cast<std::uint64_t>(rows * cols) + static_cast<std::uint64_t>(rows * groups) * (elementSize + 1);
+        row.dtypeAfter = "int8 (int" + std::to_string(d.convert.bits) + " values) + " +
+                         std::string(c10::toString(dtype)) + " scale + int8 zero point";
+        row.bytesAfter =
+            static_cast<std::uint64_t>(rows * cols) + static_cast<std::uint64_t>(rows * groups) * (elementSize + 1);
     } else {
         row.typeAfter = "Linear[Int4Tensor plain g" + std::to_string(d.convert.groupSize) + "]" + lora;
         row.dtypeAfter = "int8 (packed int4) + " + std::string(c10::toString(dtype)) + " scale/zero";
@@ -70,7 +73,8 @@ void ConvertPass::beginModule(const model::ModuleRef& m, const ModuleInputs&) {
         const DeploymentPlan& plan = m_plan.deployments[d];
         cur.row = startRow(m, plan, cur.converted);
         const int group = plan.convert.groupSize;
-        cur.groups = cur.converted ? static_cast<std::uint64_t>(m.outFeatures * (group > 0 ? m.inFeatures / group : 1)) : 0;
+        cur.groups =
+            cur.converted ? static_cast<std::uint64_t>(m.outFeatures * (group > 0 ? m.inFeatures / group : 1)) : 0;
         cur.dequant.emplace(m.outFeatures, m.inFeatures, DiffStream::Options{m_request.weightTolerance, 0, 0, false});
     }
 }
@@ -177,15 +181,18 @@ std::string nearTieRange(const ConvertDeployment& d) {
 std::string formatCostText(const ConvertDeployment& d, bool intx) {
     if (intx) {
         return "IntxUnpackedToInt8Tensor keeps the int8 codes and the scale the fake quantizer computes: the "
-               "format costs nothing (dequant max |Δ| " + fmt(d.dequantMaxAbs) + ", logits max |Δ| " +
-               fmt(d.logits.maxAbs) + "). ";
+               "format costs nothing (dequant max |Δ| " +
+               fmt(d.dequantMaxAbs) + ", logits max |Δ| " + fmt(d.logits.maxAbs) + "). ";
     }
     return "What the int4 storage format costs (measured, not a failure): Int4Tensor stores each group's scale and "
-           "zero in bf16, so " + std::to_string(d.scalesRoundedInBf16) + " of " + std::to_string(d.groupsTotal) +
-           " group scales and " + std::to_string(d.zerosRoundedInBf16) + " zero points change when stored; the "
-           "dequantized weights move by up to " + fmt(d.dequantMaxAbs) + " and the logits by up to " +
-           fmt(d.logits.maxAbs) + " (mean " + fmt(d.logits.meanAbs) + "); argmax agreement " +
-           percent(d.argmaxAgreement) + " (the notebook's \"Predictions match\"); " + flipsText(d) + ". ";
+           "zero in bf16, so " +
+           std::to_string(d.scalesRoundedInBf16) + " of " + std::to_string(d.groupsTotal) + " group scales and " +
+           std::to_string(d.zerosRoundedInBf16) +
+           " zero points change when stored; the "
+           "dequantized weights move by up to " +
+           fmt(d.dequantMaxAbs) + " and the logits by up to " + fmt(d.logits.maxAbs) + " (mean " +
+           fmt(d.logits.meanAbs) + "); argmax agreement " + percent(d.argmaxAgreement) +
+           " (the notebook's \"Predictions match\"); " + flipsText(d) + ". ";
 }
 
 }  // namespace
@@ -195,7 +202,8 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
         const std::string why = m_request.checkConvert ? m_plan.convertSkipReason : "not requested";
         return {makeSummary(CheckKind::Convert, CheckStatus::Skipped, why, {}, "",
                             "The convert check compares the eval side's fake-quantized model with the model "
-                            "QATConfig(step=\"convert\") deploys; it did not run: " + why + "."),
+                            "QATConfig(step=\"convert\") deploys; it did not run: " +
+                                why + "."),
                 std::nullopt};
     }
     ConvertCheck check;
@@ -207,7 +215,8 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
     const std::string weightsRule = intx ? "the converted weights equal the fake-quantized ones in every module"
                                          : "the converted int4 codes equal the fake quant's codes in every module";
     std::string rule = "pass when " + weightsRule + ", every deployed logit is within the convert tolerance (" +
-                       tolerance + ") of the fake-quant one, and no position changes its top token where the "
+                       tolerance +
+                       ") of the fake-quant one, and no position changes its top token where the "
                        "fake-quant model preferred it by more than that tolerance";
     if (m_request.argmaxThreshold) {
         rule += ", and (--argmax-threshold) argmax agreement >= " + percent(*m_request.argmaxThreshold);
@@ -216,7 +225,8 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
     std::string what = "Converted the eval model as torchao's QATConfig(step=\"convert\") would (" + main.compares +
                        ") and ran it on the prompts. ";
     if (main.modulesCodesDiffer > 0) {
-        what += std::to_string(main.modulesCodesDiffer) + " modules change codes: convert does not quantize like "
+        what += std::to_string(main.modulesCodesDiffer) +
+                " modules change codes: convert does not quantize like "
                 "the fake quant (group size or device numerics; see the config check), so the deployed model is not "
                 "the model you evaluated. Make convert use the fake quant's group size and numerics. ";
     } else {
@@ -225,17 +235,19 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
                        "module. ";
     }
     if (main.logits.outOfTolerance > 0) {
-        what += std::to_string(main.logits.outOfTolerance) + " logits move by more than the convert tolerance (max |Δ| " +
-                fmt(main.logits.maxAbs) + "). ";
+        what += std::to_string(main.logits.outOfTolerance) +
+                " logits move by more than the convert tolerance (max |Δ| " + fmt(main.logits.maxAbs) + "). ";
     }
     if (main.flipsBeyondTolerance > 0) {
-        what += std::to_string(main.flipsBeyondTolerance) + " positions change a top token the fake-quant model "
+        what += std::to_string(main.flipsBeyondTolerance) +
+                " positions change a top token the fake-quant model "
                 "preferred by more than the convert tolerance: what you deploy does not behave like what you "
                 "evaluated. ";
     }
     what += formatCostText(main, intx);
     if (main.flipsNearTie > 0) {
-        what += "The near-tie flips (" + nearTieRange(main) + ") are what bf16 scale/zero rounding does to top "
+        what += "The near-tie flips (" + nearTieRange(main) +
+                ") are what bf16 scale/zero rounding does to top "
                 "tokens that were already nearly tied; they are not a defect of the pipeline. ";
     }
     if (m_request.argmaxThreshold && main.argmaxAgreement < *m_request.argmaxThreshold) {
@@ -250,8 +262,8 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
         what += "Merging the LoRA before converting (" + merged.compares + ") gives logits max |Δ| " +
                 fmt(merged.logits.maxAbs) + ", argmax agreement " + percent(merged.argmaxAgreement) + " and " +
                 std::to_string(merged.flipsBeyondTolerance) + " flips beyond the tolerance" +
-                (merged.pass ? ": that deployment would also pass." :
-                               ": that deployment would fail the rule; serve the adapter unmerged on the int4 base, or "
+                (merged.pass ? ": that deployment would also pass."
+                             : ": that deployment would fail the rule; serve the adapter unmerged on the int4 base, or "
                                "train with the merged weight quantized (merge before QAT).");
     }
     std::vector<KeyNumber> numbers{keyCount("modules changing codes", main.modulesCodesDiffer),
@@ -266,12 +278,13 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
     if (check.deployments.size() > 1) {
         numbers.push_back(keyFraction("merge, then convert: argmax agreement", check.deployments[1].argmaxAgreement));
     }
-    std::string headline = (main.modulesCodesDiffer == 0 ? std::string(intx ? "converted weights as fake-quantized"
-                                                                            : "codes identical in every module")
-                                                         : std::to_string(main.modulesCodesDiffer) + " modules change codes") +
-                           "; deployed logits max |Δ| " + fmt(main.logits.maxAbs) + ", argmax agreement " +
-                           percent(main.argmaxAgreement) + " (" + std::to_string(main.flipsNearTie) + " near-tie, " +
-                           std::to_string(main.flipsBeyondTolerance) + " real flips)";
+    std::string headline =
+        (main.modulesCodesDiffer == 0
+             ? std::string(intx ? "converted weights as fake-quantized" : "codes identical in every module")
+             : std::to_string(main.modulesCodesDiffer) + " modules change codes") +
+        "; deployed logits max |Δ| " + fmt(main.logits.maxAbs) + ", argmax agreement " + percent(main.argmaxAgreement) +
+        " (" + std::to_string(main.flipsNearTie) + " near-tie, " + std::to_string(main.flipsBeyondTolerance) +
+        " real flips)";
     return {makeSummary(CheckKind::Convert, main.pass ? CheckStatus::Pass : CheckStatus::Fail, headline,
                         std::move(numbers), rule, what),
             std::move(check)};

@@ -13,7 +13,9 @@ bool identical(const at::Tensor& a, const at::Tensor& b) {
 }  // namespace
 
 DiagnosisPass::DiagnosisPass(const WalkPlan& plan, const Tolerance& logitTolerance)
-    : m_plan(plan), m_tolerance(logitTolerance), m_effects(1 + plan.variants.size()),
+    : m_plan(plan),
+      m_tolerance(logitTolerance),
+      m_effects(1 + plan.variants.size()),
       m_moduleDiffers(1 + plan.variants.size(), 0) {}
 
 void DiagnosisPass::beginModule(const model::ModuleRef&, const ModuleInputs&) {

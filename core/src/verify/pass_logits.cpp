@@ -75,8 +75,8 @@ std::pair<CheckSummary, LogitsCheck> LogitsPass::finish() const {
                 "differ and the activations check for the first layer where the hidden states part.";
     }
     return {makeSummary(CheckKind::Logits, pass ? CheckStatus::Pass : CheckStatus::Fail,
-                        "logits max |Δ| " + fmt(c.diff.maxAbs) + ", mean " + fmt(c.diff.meanAbs) + ", top-1 agreement " +
-                            percent(c.top1Agreement),
+                        "logits max |Δ| " + fmt(c.diff.maxAbs) + ", mean " + fmt(c.diff.meanAbs) +
+                            ", top-1 agreement " + percent(c.top1Agreement),
                         {keyCount("positions", c.tokens), keyMeasure("max |Δ|", c.diff.maxAbs, "absolute"),
                          keyMeasure("mean |Δ|", c.diff.meanAbs, "absolute"), keyMeasure("KL mean", c.klMean, "nats"),
                          keyMeasure("KL max", c.klMax, "nats"), keyFraction("top-1", c.top1Agreement),

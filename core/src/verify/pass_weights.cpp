@@ -10,14 +10,17 @@
 namespace ql::checks {
 namespace {
 
-int groupOf(const Side& side) { return side.quantized() ? side.run.form.quant->weight.groupSize : 0; }
+int groupOf(const Side& side) {
+    return side.quantized() ? side.run.form.quant->weight.groupSize : 0;
+}
 
 bool int4(const Side& side) {
     return side.quantized() && side.run.form.quant->weight.kind == quant::FqKind::Int4Plain;
 }
 
 // max |d| and sum d² of each row of an fp32 block, into rows [row0, row0 + n) of the arrays.
-void deltaRowStats(const at::Tensor& delta, std::int64_t row0, std::vector<double>& rowMax, std::vector<double>& rowSq) {
+void deltaRowStats(const at::Tensor& delta, std::int64_t row0, std::vector<double>& rowMax,
+                   std::vector<double>& rowSq) {
     if (!delta.is_cpu()) {  // on the device, row by row, then the two [n] results to the host
         const at::Tensor d = delta.to(at::kDouble);
         const at::Tensor m = d.abs().amax(1).cpu().contiguous(), s = d.pow(2).sum(1).cpu().contiguous();
@@ -50,7 +53,6 @@ void WeightsPass::beginModule(const model::ModuleRef& m, const ModuleInputs&) {
     m_deltaRowSq.assign(static_cast<std::size_t>(m.outFeatures), 0.0);
     m_hasDelta = false;
 }
-
 
 void WeightsPass::addRows(const model::ModuleRef&, const ModuleRows& rows) {
     // The eval side's int4 grid rides along with the worst elements (the report's quant_grid).
@@ -108,27 +110,30 @@ std::pair<CheckSummary, WeightsCheck> WeightsPass::finish() const {
                                      " modules differ (max |Δ| " + fmt(check.overall.maxAbs) + ")";
     std::string rule = "pass when every module's train and eval dense maps agree within the weight tolerance (" +
                        toleranceText(m_tolerance) + "; Polygraphy rule |a-b| <= atol OR |a-b| <= rtol·|b|)";
-    std::string what = "Compared, per quantized Linear, the weight each side's forward really applies: its fake-quantized "
-                       "base plus, for an adapter kept unmerged, s·BA (FQ(W) + s·BA), or the fake quant of the merged "
-                       "weight FQ(W + s·BA) for a side that merges. ";
+    std::string what =
+        "Compared, per quantized Linear, the weight each side's forward really applies: its fake-quantized "
+        "base plus, for an adapter kept unmerged, s·BA (FQ(W) + s·BA), or the fake quant of the merged "
+        "weight FQ(W + s·BA) for a side that merges. ";
     if (n == 0) {
         what += "No module could be compared (see warnings).";
     } else if (pass) {
-        what += "Every module agrees, so both sides quantize and apply the adapter alike: differences in the logits "
-                "come from elsewhere (attention, dtype, prompts).";
+        what +=
+            "Every module agrees, so both sides quantize and apply the adapter alike: differences in the logits "
+            "come from elsewhere (attention, dtype, prompts).";
     } else {
-        what += std::to_string(failing) + " modules exceed the tolerance: the two sides do not compute the same "
+        what += std::to_string(failing) +
+                " modules exceed the tolerance: the two sides do not compute the same "
                 "weights. The config check names the setting that differs; when only the adapter form differs, the "
                 "adapter-merge check shows what merging changes. Open the worst module to see which groups moved.";
     }
-    return {makeSummary(CheckKind::Weights, n == 0 ? CheckStatus::Error : (pass ? CheckStatus::Pass : CheckStatus::Fail),
-                        headline,
-                        {keyCount("modules", static_cast<std::int64_t>(n)),
-                         keyCount("differing modules", check.modulesDiffering),
-                         keyMeasure("max |Δ|", check.overall.maxAbs, "absolute"),
-                         keyMeasure("SQNR dB", check.overall.sqnrDb, "decibel")},
-                        rule, what),
-            std::move(check)};
+    return {
+        makeSummary(
+            CheckKind::Weights, n == 0 ? CheckStatus::Error : (pass ? CheckStatus::Pass : CheckStatus::Fail), headline,
+            {keyCount("modules", static_cast<std::int64_t>(n)), keyCount("differing modules", check.modulesDiffering),
+             keyMeasure("max |Δ|", check.overall.maxAbs, "absolute"),
+             keyMeasure("SQNR dB", check.overall.sqnrDb, "decibel")},
+            rule, what),
+        std::move(check)};
 }
 
 }  // namespace ql::checks

@@ -18,9 +18,12 @@ LinearForm sideForm(const Recipe& recipe) {
         return recipe.adapter->form == AdapterForm::Merged ? LinearForm::M : LinearForm::T;
     }
     switch (recipe.adapter->form) {
-        case AdapterForm::Unmerged: return LinearForm::T;
-        case AdapterForm::Merged: return LinearForm::M;
-        case AdapterForm::QatAfterPeft: return LinearForm::TPrime;
+        case AdapterForm::Unmerged:
+            return LinearForm::T;
+        case AdapterForm::Merged:
+            return LinearForm::M;
+        case AdapterForm::QatAfterPeft:
+            return LinearForm::TPrime;
     }
     return LinearForm::T;
 }
@@ -50,15 +53,15 @@ Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::
     side.lm.emplace(std::move(*lm));
     auto dtype = torchbridge::scalarType(recipe.dtype);
     if (!dtype) {
-        return makeError(ErrorCode::Unsupported, label + " recipe " + recipe.sourceFile + ": dtype " +
-                                                     dtype.error().message);
+        return makeError(ErrorCode::Unsupported,
+                         label + " recipe " + recipe.sourceFile + ": dtype " + dtype.error().message);
     }
     side.run.dtype = *dtype;
     side.run.device = device;
     side.run.form.form = sideForm(recipe);
     if (recipe.quantization.scheme != QuantScheme::None) {
-        auto spec = quant::toFakeQuantSpec(recipe.quantization, recipe.torchaoVersion,
-                                           deviceSemantics(recipe.deviceNumerics));
+        auto spec =
+            quant::toFakeQuantSpec(recipe.quantization, recipe.torchaoVersion, deviceSemantics(recipe.deviceNumerics));
         if (!spec) {
             return makeError(spec.error().code, label + " recipe " + recipe.sourceFile + ": " + spec.error().message);
         }
@@ -66,7 +69,8 @@ Result<Side> openSide(const Recipe& recipe, const std::string& label, const at::
     }
     auto coverage = loadModuleCoverage(recipe);
     if (!coverage) {
-        return makeError(coverage.error().code, label + " recipe " + recipe.sourceFile + ": " + coverage.error().message);
+        return makeError(coverage.error().code,
+                         label + " recipe " + recipe.sourceFile + ": " + coverage.error().message);
     }
     if (auto s = planModules(recipe, *coverage, side.run); !s) {
         return makeError(s.error().code, label + " recipe " + s.error().message);

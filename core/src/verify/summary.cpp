@@ -32,7 +32,9 @@ std::string percent(double fraction) {
     return buf;
 }
 
-std::string toleranceText(const Tolerance& t) { return "atol " + fmt(t.atol) + ", rtol " + fmt(t.rtol); }
+std::string toleranceText(const Tolerance& t) {
+    return "atol " + fmt(t.atol) + ", rtol " + fmt(t.rtol);
+}
 
 std::string formatBytes(std::uint64_t bytes) {
     const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -67,8 +69,12 @@ KeyNumber keyMeasure(std::string label, double value, std::string unit) {
     return {std::move(label), fmt(value), value, std::move(unit)};
 }
 
-KeyNumber keyText(std::string label, std::string text) { return {std::move(label), std::move(text), std::nullopt, "text"}; }
+KeyNumber keyText(std::string label, std::string text) {
+    return {std::move(label), std::move(text), std::nullopt, "text"};
+}
 
-Error cancelled() { return makeError(ErrorCode::Cancelled, "verify cancelled"); }
+Error cancelled() {
+    return makeError(ErrorCode::Cancelled, "verify cancelled");
+}
 
 }  // namespace ql::checks

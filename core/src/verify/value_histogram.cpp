@@ -112,7 +112,8 @@ Histogram ValueHistogram::finish() const {
     const double wlo = lo == hi ? lo - 1 : lo, whi = lo == hi ? hi + 1 : hi;  // histc widens an empty range
     for (std::uint32_t p = 0; p < patterns.size(); ++p) {
         if (patterns[p] == 0) continue;
-        const std::int64_t bin = kernels::histcBin(bf16Value(p), static_cast<float>(wlo), static_cast<float>(whi), m_bins);
+        const std::int64_t bin =
+            kernels::histcBin(bf16Value(p), static_cast<float>(wlo), static_cast<float>(whi), m_bins);
         if (bin >= 0) counts[static_cast<std::size_t>(bin)] += patterns[p];
     }
     return withEdges(lo, hi, std::move(counts));

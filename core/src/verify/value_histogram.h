@@ -27,7 +27,7 @@ private:
     // bf16: count per bit pattern, per worker thread (32 bits: half the cache footprint of 64; a thread
     // adds fewer than 2^32 values to one module's tally: 4 billion elements per Linear)
     std::vector<std::vector<std::uint32_t>> m_patterns;
-    std::vector<at::Tensor> m_blocks;       // any other dtype: every block, flattened
+    std::vector<at::Tensor> m_blocks;  // any other dtype: every block, flattened
     std::mutex m_blocksMutex;
 };
 

@@ -11,9 +11,9 @@
 #include "quantlens/tokenizer.h"
 #include "quantlens/version.h"
 #include "verify/check_config.h"
+#include "verify/diagnosis_plan.h"
 #include "verify/pass_activations.h"
 #include "verify/pass_adapter_merge.h"
-#include "verify/diagnosis_plan.h"
 #include "verify/pass_convert.h"
 #include "verify/pass_diagnosis.h"
 #include "verify/pass_logits.h"
@@ -81,14 +81,15 @@ Result<std::vector<Prompt>> resolvePrompts(const VerifyRequest& req, const std::
             Prompt p;
             for (int i = 0; i < 16; ++i) p.ids.push_back((i * 7919 + 13) % 256);
             prompts.push_back(p);
-            report.warnings.push_back({"no_prompts", req.train.modelDir,
-                                       "no prompts and no tokenizer.json: used 16 fixed token ids"});
+            report.warnings.push_back(
+                {"no_prompts", req.train.modelDir, "no prompts and no tokenizer.json: used 16 fixed token ids"});
         }
     }
     for (auto& p : prompts) {
         if (p.ids.empty()) {
             if (!tok) {
-                return makeError(ErrorCode::NotFound, tokenizerPath(req).string() + ": needed to tokenize the text prompts");
+                return makeError(ErrorCode::NotFound,
+                                 tokenizerPath(req).string() + ": needed to tokenize the text prompts");
             }
             auto ids = tok->encode(p.text, true);
             if (!ids) return ids.error();
@@ -159,10 +160,10 @@ void collectSection(Pass& pass, std::vector<CheckSummary>& checks, std::optional
 // fixed recipe's. A side that cannot be opened is left out with the reason (its cause stays unmeasured).
 struct DiagnosisSides {
     checks::DiagnosisPlan plan;
-    std::deque<Recipe> recipes;        // the sides point at these
+    std::deque<Recipe> recipes;  // the sides point at these
     std::deque<checks::Side> sides;
-    std::vector<int> causeVariant;     // per cause: its index in WalkPlan::variants, -1 when not run
-    std::vector<std::string> why;      // per cause: why not run
+    std::vector<int> causeVariant;  // per cause: its index in WalkPlan::variants, -1 when not run
+    std::vector<std::string> why;   // per cause: why not run
     int fixedVariant = -1;
 };
 
@@ -227,9 +228,12 @@ CheckSummary notRequested(CheckKind kind) {
 
 // Runs `pass` when `wanted`, else leaves `section` empty and reports the check as not requested.
 template <class Pass, class Section>
-void collectIf(bool wanted, CheckKind kind, Pass& pass, std::vector<CheckSummary>& checks, std::optional<Section>& section) {
-    if (wanted) collectSection(pass, checks, section);
-    else checks.push_back(notRequested(kind));
+void collectIf(bool wanted, CheckKind kind, Pass& pass, std::vector<CheckSummary>& checks,
+               std::optional<Section>& section) {
+    if (wanted)
+        collectSection(pass, checks, section);
+    else
+        checks.push_back(notRequested(kind));
 }
 
 // The forwards are needed by every check but config and weights (and by the diagnosis).

@@ -18,27 +18,29 @@ namespace ql::checks {
 
 // The forwards of the walk, in this order; deployments follow the two sides.
 enum class Track : std::size_t { Train = 0, Eval = 1, FirstDeployment = 2 };
-inline std::size_t trackIndex(Track t) { return static_cast<std::size_t>(t); }
+inline std::size_t trackIndex(Track t) {
+    return static_cast<std::size_t>(t);
+}
 
 // Rows [row0, row0 + rows) of one Linear as one side runs it.
 struct SideRows {
-    bool quantized = false;  // the side fake-quantizes this module
+    bool quantized = false;     // the side fake-quantizes this module
     bool loraUnmerged = false;  // the side runs a LoRA unmerged (its dense map adds `delta`)
-    at::Tensor base;         // unquantized rows the side starts from: W, or bf16(W + s·BA) when it merges
-    at::Tensor prepared;     // rows its forward multiplies: FQ(base), or base when not quantized
-    at::Tensor effective;    // the dense map: prepared + s·BA for an unmerged LoRA (DoRA-scaled), else prepared
-    at::Tensor delta;        // fp32 s·BA of the side's adapter (undefined without one)
-    at::Tensor groupScale;   // fp32 [rows, K/g] int4 scale of `base` when int4-quantized, else undefined
-    at::Tensor groupZero;    // fp32 [rows, K/g] int4 zero of `base`, likewise
+    at::Tensor base;            // unquantized rows the side starts from: W, or bf16(W + s·BA) when it merges
+    at::Tensor prepared;        // rows its forward multiplies: FQ(base), or base when not quantized
+    at::Tensor effective;       // the dense map: prepared + s·BA for an unmerged LoRA (DoRA-scaled), else prepared
+    at::Tensor delta;           // fp32 s·BA of the side's adapter (undefined without one)
+    at::Tensor groupScale;      // fp32 [rows, K/g] int4 scale of `base` when int4-quantized, else undefined
+    at::Tensor groupZero;       // fp32 [rows, K/g] int4 zero of `base`, likewise
 };
 
 // Rows of one deployment of the eval side (ConvertDeployment), compared with the eval side.
 struct DeploymentRows {
-    bool converted = false;        // the module is converted (else it stays float: `deployed` = eval's)
-    at::Tensor reference;          // eval's fake-quant rows this deployment is compared with
-    at::Tensor deployed;           // the deployed weight's rows (fp32 dequant, or the float weight)
+    bool converted = false;                       // the module is converted (else it stays float: `deployed` = eval's)
+    at::Tensor reference;                         // eval's fake-quant rows this deployment is compared with
+    at::Tensor deployed;                          // the deployed weight's rows (fp32 dequant, or the float weight)
     std::optional<std::uint64_t> codeMismatches;  // fake-quant codes vs converted codes (absent: n/a)
-    std::uint64_t scalesRounded = 0;  // groups whose fp32 scale changes when stored in the weight dtype
+    std::uint64_t scalesRounded = 0;              // groups whose fp32 scale changes when stored in the weight dtype
     std::uint64_t zerosRounded = 0;
     // On a CUDA device: the packed Int4Tensor, which the deployed forward multiplies with the CUDA int4
     // kernel (on the CPU the forward multiplies `deployed`, the same fp32 product).

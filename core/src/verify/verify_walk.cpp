@@ -97,7 +97,9 @@ Status VerifyWalk::run(const std::vector<at::Tensor>& prompts, AttentionImpl att
     }
     m_layerHidden.assign(tracks().size(), std::vector<at::Tensor>(prompts.size()));
     model::LockstepHooks hooks;
-    hooks.afterLayer = [this](std::size_t t, int layer, std::size_t p, const at::Tensor& h) { layerDone(t, layer, p, h); };
+    hooks.afterLayer = [this](std::size_t t, int layer, std::size_t p, const at::Tensor& h) {
+        layerDone(t, layer, p, h);
+    };
     hooks.keepGoing = [this](const model::ModuleRef& m, std::size_t done, std::size_t total) {
         return !m_progress || m_progress(Progress{"verify", m.name, static_cast<std::int64_t>(done),
                                                   static_cast<std::int64_t>(total)});

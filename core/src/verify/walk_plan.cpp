@@ -3,7 +3,9 @@
 namespace ql::checks {
 namespace {
 
-bool merges(const Side& s) { return s.run.form.form == LinearForm::M; }
+bool merges(const Side& s) {
+    return s.run.form.form == LinearForm::M;
+}
 
 bool unmergedAdapter(const Side& s) {
     return s.hasAdapter() && (s.run.form.form == LinearForm::T || s.run.form.form == LinearForm::TPrime);
@@ -14,7 +16,8 @@ std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Si
     const Recipe& recipe = *eval.recipe;
     const QuantConfig& q = recipe.quantization;
     const bool int4 = q.scheme == QuantScheme::Int4WeightOnly && q.int4Packing == Int4PackingFormat::Plain;
-    const bool intx = q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    const bool intx =
+        q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
     if (!eval.quantized()) {
         why = "the eval recipe has no quantization: nothing to convert";
         return std::nullopt;
@@ -85,10 +88,14 @@ WalkPlan makeWalkPlan(const VerifyRequest& request, const Side& train, const Sid
     if (request.checkAdapterMerge) {
         const Side* side = nullptr;
         Track which = Track::Eval;
-        if (eval.hasAdapter() && merges(eval)) side = &eval;
-        else if (train.hasAdapter() && merges(train)) side = &train, which = Track::Train;
-        else if (eval.hasAdapter()) side = &eval;
-        else if (train.hasAdapter()) side = &train, which = Track::Train;
+        if (eval.hasAdapter() && merges(eval))
+            side = &eval;
+        else if (train.hasAdapter() && merges(train))
+            side = &train, which = Track::Train;
+        else if (eval.hasAdapter())
+            side = &eval;
+        else if (train.hasAdapter())
+            side = &train, which = Track::Train;
         if (!side) {
             plan.mergeSkipReason = "no adapter on either side";
         } else if (!side->quantized()) {

@@ -1,10 +1,11 @@
 // PEFT LoRA adapters: adapter_config.json rules (PEFT 0.21 get_pattern_key /
 // check_target_module_exists), key mapping, shape checks, base checks.
+#include "quantlens/adapter.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "quantlens/adapter.h"
 #include "support/safetensors_writer.h"
 
 namespace {
@@ -59,18 +60,21 @@ TEST(LoraConfig, Errors) {
     };
     EXPECT_NE(error(R"({"peft_type": "LOHA"})").find("peft_type 'LOHA' is not supported"), std::string::npos);
     EXPECT_NE(error(R"({"r": 4})").find("missing required field 'peft_type'"), std::string::npos);
-    EXPECT_NE(error(R"({"peft_type": "LORA", "r": 0})").find("field 'r': expected a positive integer"), std::string::npos);
+    EXPECT_NE(error(R"({"peft_type": "LORA", "r": 0})").find("field 'r': expected a positive integer"),
+              std::string::npos);
     EXPECT_NE(error(R"({"peft_type": "LORA", "r": "8"})").find("field 'r': expected an integer"), std::string::npos);
     EXPECT_NE(error(R"j({"peft_type": "LORA", "target_modules": "(q_proj"})j").find("field 'target_modules'"),
               std::string::npos);
     // Python re syntax that ECMAScript lacks (named groups) is accepted, as PEFT accepts it.
     EXPECT_EQ(error(R"j({"peft_type": "LORA", "target_modules": "(?P<x>q)_proj"})j"), "");
-    EXPECT_NE(error(R"({"peft_type": "LORA", "layer_replication": [[0, 1]]})").find("'layer_replication' is not supported"),
-              std::string::npos);
-    EXPECT_NE(error(R"({"peft_type": "LORA", "trainable_token_indices": [5, 7]})")
-                  .find("'trainable_token_indices' is not supported (expected null): embedding rows retrained and stored "
-                        "in the adapter"),
-              std::string::npos);
+    EXPECT_NE(
+        error(R"({"peft_type": "LORA", "layer_replication": [[0, 1]]})").find("'layer_replication' is not supported"),
+        std::string::npos);
+    EXPECT_NE(
+        error(R"({"peft_type": "LORA", "trainable_token_indices": [5, 7]})")
+            .find("'trainable_token_indices' is not supported (expected null): embedding rows retrained and stored "
+                  "in the adapter"),
+        std::string::npos);
 }
 
 struct AdapterFixture : ::testing::Test {
@@ -130,8 +134,10 @@ TEST_F(AdapterFixture, LoraOnATiedLmHeadIsRefused) {
     auto refused = ql::checkAdapterAgainstBase(*a, tied);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ql::ErrorCode::Unsupported);
-    EXPECT_NE(refused.error().message.find("the adapter adapts lm_head, which this base model ties to model.embed_tokens"),
-              std::string::npos) << refused.error().message;
+    EXPECT_NE(
+        refused.error().message.find("the adapter adapts lm_head, which this base model ties to model.embed_tokens"),
+        std::string::npos)
+        << refused.error().message;
     const std::vector<ql::ParameterShape> untied{{"model.embed_tokens.weight", {10, 16}}, {"lm_head.weight", {10, 16}}};
     EXPECT_TRUE(ql::checkAdapterAgainstBase(*a, untied).ok());
 }
@@ -141,8 +147,10 @@ TEST_F(AdapterFixture, ShapeErrors) {
                  {"base_model.model.m.q_proj.lora_B.weight", "F32", {32, 3}, {}}});
     auto a = ql::openLoraAdapter(tmp.path());
     ASSERT_FALSE(a.ok());
-    EXPECT_NE(a.error().message.find("'base_model.model.m.q_proj.lora_B.weight': expected lora_B of shape [out_features, r] with r = 4"),
-              std::string::npos) << a.error().message;
+    EXPECT_NE(a.error().message.find(
+                  "'base_model.model.m.q_proj.lora_B.weight': expected lora_B of shape [out_features, r] with r = 4"),
+              std::string::npos)
+        << a.error().message;
 
     write(kCfg, {{"base_model.model.m.q_proj.lora_A.weight", "F32", {4, 16}, {}}});
     a = ql::openLoraAdapter(tmp.path());
@@ -188,7 +196,7 @@ TEST(LoraConfig, PathologicalPatternsDoNotHang) {
                                     "adapter_config.json");
     ASSERT_TRUE(slow.ok()) << slow.error().message;
     const std::string name(64, 'a');
-    EXPECT_EQ(slow->rankFor(name), 8);   // the backtracking limit is reached: no match, the default rank
+    EXPECT_EQ(slow->rankFor(name), 8);  // the backtracking limit is reached: no match, the default rank
     EXPECT_FALSE(slow->targets(name));
 }
 

@@ -1,12 +1,11 @@
 #include "quantlens/byte_source.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "quantlens/tensor_info.h"
 #include "support/safetensors_writer.h"

@@ -1,9 +1,9 @@
 #include "quantlens/checkpoint.h"
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <type_traits>
-
-#include <gtest/gtest.h>
 
 #include "support/safetensors_writer.h"
 
@@ -127,8 +127,9 @@ TEST(Checkpoint, MoveKeepsViewsValid) {
 TEST(CheckpointIndex, MissingShardAndMissingTensor) {
     test::TempDir dir;
     writeSharded(dir.path(), indexWith("model-00003-of-00002.safetensors"));
-    expectOpenError(dir.path(), ErrorCode::NotFound,
-                    {"model.safetensors.index.json", "missing shard", "'lm_head.weight'", "'model-00003-of-00002.safetensors'"});
+    expectOpenError(
+        dir.path(), ErrorCode::NotFound,
+        {"model.safetensors.index.json", "missing shard", "'lm_head.weight'", "'model-00003-of-00002.safetensors'"});
     test::TempDir dir2;
     writeSharded(dir2.path(), indexWith("model-00001-of-00002.safetensors"));
     // lm_head is listed under shard 1 but lives in shard 2 (which the index does not name):
@@ -141,9 +142,11 @@ TEST(CheckpointIndex, ShardTensorListedElsewhereOrNotAtAll) {
     writeShard(dir.path() / "s2.safetensors", {kC});
     test::writeBytes(dir.path() / "model.safetensors.index.json",
                      R"({"weight_map":{"model.a.weight":"s1.safetensors","lm_head.weight":"s2.safetensors"}})");
-    expectOpenError(dir.path(), ErrorCode::InvalidInput,
-                    {"not where the index puts it", "'lm_head.weight'", "under 's1.safetensors'", "listed under 's2.safetensors'"});
-    test::writeBytes(dir.path() / "model.safetensors.index.json", R"({"weight_map":{"model.a.weight":"s1.safetensors"}})");
+    expectOpenError(
+        dir.path(), ErrorCode::InvalidInput,
+        {"not where the index puts it", "'lm_head.weight'", "under 's1.safetensors'", "listed under 's2.safetensors'"});
+    test::writeBytes(dir.path() / "model.safetensors.index.json",
+                     R"({"weight_map":{"model.a.weight":"s1.safetensors"}})");
     expectOpenError(dir.path(), ErrorCode::InvalidInput, {"'lm_head.weight'", "got not listed"});
 }
 
@@ -153,7 +156,8 @@ TEST(CheckpointIndex, ShardPathsMustStayInside) {
     writeSharded(dir);
     writeShard(root.path() / "outside.safetensors", {kC});
     test::writeBytes(dir / "model.safetensors.index.json", indexWith("../outside.safetensors"));
-    expectOpenError(dir, ErrorCode::InvalidInput, {"bad shard file in weight_map", "'lm_head.weight'", "'..' component"});
+    expectOpenError(dir, ErrorCode::InvalidInput,
+                    {"bad shard file in weight_map", "'lm_head.weight'", "'..' component"});
     test::writeBytes(dir / "model.safetensors.index.json", indexWith((root.path() / "outside.safetensors").string()));
     expectOpenError(dir, ErrorCode::InvalidInput, {"an absolute path"});
     fs::create_symlink(root.path() / "outside.safetensors", dir / "link.safetensors");

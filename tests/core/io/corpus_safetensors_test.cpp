@@ -1,10 +1,10 @@
 // Runs every safetensors / index case of tests/corpus (st_*, idx_*; written by make_corpus.py)
 // through Checkpoint::open and checks the one-line error contains the case's `expect`.
-#include <fstream>
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "quantlens/checkpoint.h"
 
@@ -49,13 +49,33 @@ TEST(CorpusSafetensors, CoversTheRequiredProblems) {
     for (const fs::path& dir : safetensorsCases()) {
         names.insert(dir.filename().string());
     }
-    for (const char* required :
-         {"st_truncated", "st_too_small", "st_header_past_eof", "st_header_too_large", "st_invalid_json",
-          "st_not_object", "st_non_utf8_header", "st_non_utf8_name", "st_unknown_dtype", "st_missing_field",
-          "st_negative_dim", "st_huge_dims", "st_offsets_overlap", "st_offsets_gap", "st_offsets_out_of_range",
-          "st_wrong_byte_count", "st_trailing_bytes", "st_duplicate_key", "st_metadata_non_string",
-          "idx_invalid_json", "idx_escape_dotdot", "idx_escape_absolute", "idx_escape_symlink", "idx_missing_shard",
-          "idx_tensor_missing_from_shard", "idx_pickle_only", "idx_empty_dir"}) {
+    for (const char* required : {"st_truncated",
+                                 "st_too_small",
+                                 "st_header_past_eof",
+                                 "st_header_too_large",
+                                 "st_invalid_json",
+                                 "st_not_object",
+                                 "st_non_utf8_header",
+                                 "st_non_utf8_name",
+                                 "st_unknown_dtype",
+                                 "st_missing_field",
+                                 "st_negative_dim",
+                                 "st_huge_dims",
+                                 "st_offsets_overlap",
+                                 "st_offsets_gap",
+                                 "st_offsets_out_of_range",
+                                 "st_wrong_byte_count",
+                                 "st_trailing_bytes",
+                                 "st_duplicate_key",
+                                 "st_metadata_non_string",
+                                 "idx_invalid_json",
+                                 "idx_escape_dotdot",
+                                 "idx_escape_absolute",
+                                 "idx_escape_symlink",
+                                 "idx_missing_shard",
+                                 "idx_tensor_missing_from_shard",
+                                 "idx_pickle_only",
+                                 "idx_empty_dir"}) {
         EXPECT_TRUE(names.contains(required)) << required;
     }
 }

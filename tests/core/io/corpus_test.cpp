@@ -6,9 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "quantlens/inspect.h"
 #include "quantlens/recipe.h"
@@ -65,8 +64,10 @@ public:
     }
     ~CaseEnvironment() {
         for (const auto& [name, old] : m_saved) {
-            if (old) ::setenv(name.c_str(), old->c_str(), 1);
-            else ::unsetenv(name.c_str());
+            if (old)
+                ::setenv(name.c_str(), old->c_str(), 1);
+            else
+                ::unsetenv(name.c_str());
         }
     }
 

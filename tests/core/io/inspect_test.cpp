@@ -1,9 +1,10 @@
 // inspectPath on small checkpoints written with the safetensors writer.
+#include "quantlens/inspect.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "quantlens/inspect.h"
 #include "support/safetensors_writer.h"
 
 namespace {
@@ -16,12 +17,13 @@ const char* kConfig = R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 
 
 std::vector<TensorSpec> llamaTensors() {
     const std::string p = "model.layers.0.";
-    return {{"model.embed_tokens.weight", "BF16", {10, 8}, {}}, {"model.norm.weight", "BF16", {8}, {}},
-            {p + "input_layernorm.weight", "BF16", {8}, {}}, {p + "post_attention_layernorm.weight", "BF16", {8}, {}},
-            {p + "self_attn.q_proj.weight", "BF16", {8, 8}, {}}, {p + "self_attn.k_proj.weight", "BF16", {4, 8}, {}},
-            {p + "self_attn.v_proj.weight", "BF16", {4, 8}, {}}, {p + "self_attn.o_proj.weight", "BF16", {8, 8}, {}},
-            {p + "mlp.gate_proj.weight", "BF16", {16, 8}, {}}, {p + "mlp.up_proj.weight", "BF16", {16, 8}, {}},
-            {p + "mlp.down_proj.weight", "BF16", {8, 16}, {}}};
+    return {
+        {"model.embed_tokens.weight", "BF16", {10, 8}, {}},  {"model.norm.weight", "BF16", {8}, {}},
+        {p + "input_layernorm.weight", "BF16", {8}, {}},     {p + "post_attention_layernorm.weight", "BF16", {8}, {}},
+        {p + "self_attn.q_proj.weight", "BF16", {8, 8}, {}}, {p + "self_attn.k_proj.weight", "BF16", {4, 8}, {}},
+        {p + "self_attn.v_proj.weight", "BF16", {4, 8}, {}}, {p + "self_attn.o_proj.weight", "BF16", {8, 8}, {}},
+        {p + "mlp.gate_proj.weight", "BF16", {16, 8}, {}},   {p + "mlp.up_proj.weight", "BF16", {16, 8}, {}},
+        {p + "mlp.down_proj.weight", "BF16", {8, 16}, {}}};
 }
 
 TEST(Inspect, ModelCheckpoint) {
@@ -80,9 +82,10 @@ TEST(Inspect, TrainerCheckpointWithAdapterAndBase) {
     ql::test::writeBytes(ckpt / "adapter_config.json", R"({"peft_type": "LORA", "r": 2, "lora_alpha": 4})");
     const std::string m = "base_model.model.model.layers.0.mlp.down_proj.";
     ql::test::writeBytes(ckpt / "adapter_model.safetensors",
-                         ql::test::buildSafetensors({{m + "lora_A.weight", "F32", {2, 16}, {}},
-                                                     {m + "lora_B.weight", "F32", {8, 2}, {}}}));
-    ql::test::writeBytes(ckpt / "trainer_state.json", R"({"global_step": 3, "log_history": [{"loss": 1.5, "step": 3}]})");
+                         ql::test::buildSafetensors(
+                             {{m + "lora_A.weight", "F32", {2, 16}, {}}, {m + "lora_B.weight", "F32", {8, 2}, {}}}));
+    ql::test::writeBytes(ckpt / "trainer_state.json",
+                         R"({"global_step": 3, "log_history": [{"loss": 1.5, "step": 3}]})");
     ql::InspectOptions options;
     options.base = tmp.path() / "base";
     auto r = ql::inspectPath(ckpt, options);

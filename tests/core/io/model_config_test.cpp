@@ -1,7 +1,7 @@
 // config.json parsing: v4 and v5 spellings, family rules, validation errors, expected parameters.
-#include <gtest/gtest.h>
-
 #include "quantlens/model_config.h"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -90,17 +90,20 @@ TEST(ModelConfig, Qwen2BiasRuleAndMistralWindow) {
 TEST(ModelConfig, Errors) {
     EXPECT_NE(parseError("{").find("config.json: invalid JSON"), std::string::npos);
     EXPECT_NE(parseError("[1]").find("expected a JSON object"), std::string::npos);
-    EXPECT_NE(parseError(R"({"architectures": ["BertModel"]})").find("supported: Qwen3ForCausalLM, Qwen2ForCausalLM, LlamaForCausalLM, MistralForCausalLM"),
+    EXPECT_NE(parseError(R"({"architectures": ["BertModel"]})")
+                  .find("supported: Qwen3ForCausalLM, Qwen2ForCausalLM, LlamaForCausalLM, MistralForCausalLM"),
               std::string::npos);
     std::string yarn = kQwen3V4;
     yarn.replace(yarn.find(R"("rope_scaling": null)"), 20, R"("rope_scaling": {"rope_type": "yarn", "factor": 4})");
     EXPECT_NE(parseError(yarn).find("rope type 'yarn' is not supported"), std::string::npos);
     std::string zero = kQwen3V4;
     zero.replace(zero.find(R"("num_hidden_layers": 2)"), 22, R"("num_hidden_layers": 0)");
-    EXPECT_NE(parseError(zero).find("field 'num_hidden_layers': expected a positive integer, got 0"), std::string::npos);
+    EXPECT_NE(parseError(zero).find("field 'num_hidden_layers': expected a positive integer, got 0"),
+              std::string::npos);
     std::string llama3 = R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
       "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 100, "rope_scaling": {"rope_type": "llama3", "factor": 8}})";
-    EXPECT_NE(parseError(llama3).find("'rope_scaling.low_freq_factor': required for rope_type 'llama3'"), std::string::npos);
+    EXPECT_NE(parseError(llama3).find("'rope_scaling.low_freq_factor': required for rope_type 'llama3'"),
+              std::string::npos);
     std::string mismatch = kQwen3V4;
     mismatch.replace(mismatch.find(R"("model_type": "qwen3")"), 21, R"("model_type": "llama")");
     EXPECT_NE(parseError(mismatch).find("field 'model_type': expected 'qwen3'"), std::string::npos);

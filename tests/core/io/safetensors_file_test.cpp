@@ -1,8 +1,8 @@
 #include "quantlens/safetensors_file.h"
 
-#include <cstring>
-
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 #include "support/safetensors_writer.h"
 
@@ -43,10 +43,11 @@ std::string header(std::uint64_t n) {
     return out;
 }
 
-constexpr DType kAllDTypes[] = {
-    DType::Bool, DType::F4, DType::F6_E2M3, DType::F6_E3M2, DType::U8, DType::I8, DType::F8_E5M2,
-    DType::F8_E4M3, DType::F8_E8M0, DType::F8_E4M3FNUZ, DType::F8_E5M2FNUZ, DType::I16, DType::U16,
-    DType::F16, DType::BF16, DType::I32, DType::U32, DType::F32, DType::C64, DType::F64, DType::I64, DType::U64};
+constexpr DType kAllDTypes[] = {DType::Bool,        DType::F4,      DType::F6_E2M3, DType::F6_E3M2, DType::U8,
+                                DType::I8,          DType::F8_E5M2, DType::F8_E4M3, DType::F8_E8M0, DType::F8_E4M3FNUZ,
+                                DType::F8_E5M2FNUZ, DType::I16,     DType::U16,     DType::F16,     DType::BF16,
+                                DType::I32,         DType::U32,     DType::F32,     DType::C64,     DType::F64,
+                                DType::I64,         DType::U64};
 
 TEST(SafetensorsFile, ReadsEveryDType) {
     std::vector<TensorSpec> specs;
@@ -180,11 +181,11 @@ TEST(SafetensorsFileRules, HeaderLength) {
 // Rule 4: UTF-8 (tensor names included).
 TEST(SafetensorsFileRules, Utf8) {
     expectError(withHeader("{\"a\xff\":1}"), {"not valid UTF-8", "offset 3"});
-    expectError(withHeader("{\"\xc0\x80\":1}"), {"not valid UTF-8"});         // overlong NUL
-    expectError(withHeader("{\"\xed\xa0\x80\":1}"), {"not valid UTF-8"});     // surrogate
-    expectError(withHeader("{\"\xf4\x90\x80\x80\":1}"), {"not valid UTF-8"}); // above U+10FFFF
-    expectError(withHeader("{\"\xe2\x82\":1}"), {"not valid UTF-8"});         // cut sequence
-    expectError(withHeader(R"({"\ud800":1})"), {"not valid JSON"});           // escaped lone surrogate
+    expectError(withHeader("{\"\xc0\x80\":1}"), {"not valid UTF-8"});          // overlong NUL
+    expectError(withHeader("{\"\xed\xa0\x80\":1}"), {"not valid UTF-8"});      // surrogate
+    expectError(withHeader("{\"\xf4\x90\x80\x80\":1}"), {"not valid UTF-8"});  // above U+10FFFF
+    expectError(withHeader("{\"\xe2\x82\":1}"), {"not valid UTF-8"});          // cut sequence
+    expectError(withHeader(R"({"\ud800":1})"), {"not valid JSON"});            // escaped lone surrogate
     auto ok = parse(buildSafetensors({{"wäöü€😀", "U8", {1}, std::nullopt}}));
     ASSERT_TRUE(ok.ok()) << ok.error().message;
     EXPECT_NE(ok->find("wäöü€😀"), nullptr);
@@ -199,9 +200,9 @@ TEST(SafetensorsFileRules, JsonShape) {
     expectError(withHeader(R"({"w":{"shape":[],"data_offsets":[0,0]}})"), {"missing field", "'w'", "got no dtype"});
     expectError(withHeader(R"({"w":{"dtype":"U8","data_offsets":[0,0]}})"), {"missing field", "got no shape"});
     expectError(withHeader(R"({"w":{"dtype":"U8","shape":[]}})"), {"missing field", "got no data_offsets"});
-    expectError(withHeader(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[0,0],"x":1}})"),
-                {"unknown field", "'x'"});
-    expectError(withHeader(R"({"w":{"dtype":8,"shape":[0],"data_offsets":[0,0]}})"), {"bad dtype", "expected a string"});
+    expectError(withHeader(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[0,0],"x":1}})"), {"unknown field", "'x'"});
+    expectError(withHeader(R"({"w":{"dtype":8,"shape":[0],"data_offsets":[0,0]}})"),
+                {"bad dtype", "expected a string"});
     expectError(withHeader(R"({"w":{"dtype":"F128","shape":[0],"data_offsets":[0,0]}})"),
                 {"unknown dtype", "'w'", "expected one of BOOL, F4, F6_E2M3", "BF16", "U64", "got 'F128'"});
     expectError(withHeader(R"({"w":{"dtype":"bf16","shape":[0],"data_offsets":[0,0]}})"), {"unknown dtype"});

@@ -1,13 +1,14 @@
 // Unit tests of ql::Tokenizer components on tiny hand-built tokenizer.json texts. Expected ids
 // here follow from the definitions (huggingface/tokenizers); the bit-exactness proof against HF
 // tokenizers is tests/golden/tokenizer_golden_test.cpp.
+#include "quantlens/tokenizer.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "io/tokenizer_text.h"
-#include "quantlens/tokenizer.h"
 
 namespace {
 
@@ -18,8 +19,10 @@ std::string tinyJson(const std::string& merges, const std::string& extra = "",
                      const std::string& model = "\"type\": \"BPE\"") {
     return R"({"version": "1.0", "added_tokens": [)" + extra + R"(], "normalizer": null,
       "pre_tokenizer": null, "post_processor": null, "decoder": {"type": "ByteLevel"},
-      "model": {)" + model + R"(, "vocab": {"a": 0, "b": 1, "c": 2, "ab": 3, "bc": 4, "abc": 5, "Ġ": 6, "aa": 7, "xyz": 8,
-      "x": 9, "y": 10, "z": 11, "\u00c3": 12, "\u00a9": 13}, "merges": )" + merges + "}}";
+      "model": {)" +
+           model + R"(, "vocab": {"a": 0, "b": 1, "c": 2, "ab": 3, "bc": 4, "abc": 5, "Ġ": 6, "aa": 7, "xyz": 8,
+      "x": 9, "y": 10, "z": 11, "\u00c3": 12, "\u00a9": 13}, "merges": )" +
+           merges + "}}";
 }
 
 ql::Tokenizer mustLoad(const std::string& json) {
@@ -46,15 +49,15 @@ TEST(TokenizerText, ByteLevelAlphabetRoundTripsEveryByte) {
 
 TEST(TokenizerText, LossyUtf8ReplacesMaximalInvalidSubparts) {
     EXPECT_EQ(ql::detail::utf8Lossy("a\xC3"), "a\xEF\xBF\xBD");
-    EXPECT_EQ(ql::detail::utf8Lossy("\xE2\x82x"), "\xEF\xBF\xBDx");            // truncated 3-byte: one U+FFFD
+    EXPECT_EQ(ql::detail::utf8Lossy("\xE2\x82x"), "\xEF\xBF\xBDx");  // truncated 3-byte: one U+FFFD
     EXPECT_EQ(ql::detail::utf8Lossy("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
     EXPECT_EQ(ql::detail::nfc("e\xCC\x81"), "\xC3\xA9");
 }
 
 TEST(TokenizerBpe, LowestRankMergesFirstAndLeftmostOnTies) {
     const auto t = mustLoad(tinyJson(R"([["b", "c"], ["a", "b"], ["ab", "c"], ["a", "a"]])"));
-    EXPECT_EQ(encode(t, "abc"), (Ids{0, 4}));     // "b c" (rank 0) wins over "a b"
-    EXPECT_EQ(encode(t, "aaa"), (Ids{7, 0}));     // leftmost "a a" first
+    EXPECT_EQ(encode(t, "abc"), (Ids{0, 4}));  // "b c" (rank 0) wins over "a b"
+    EXPECT_EQ(encode(t, "aaa"), (Ids{7, 0}));  // leftmost "a a" first
     EXPECT_EQ(encode(t, "abab"), (Ids{3, 3}));
 }
 
@@ -92,8 +95,9 @@ TEST(TokenizerAdded, SpecialTokensSplitFirstAndGetIdsAfterTheVocab) {
 
 TEST(TokenizerPost, TemplateAddsBosOnlyWithSpecialTokens) {
     std::string json = tinyJson("[]", R"({"id": 14, "content": "<s>", "special": true, "normalized": false})");
-    json.replace(json.find("\"post_processor\": null"), 22,
-                 R"("post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}},
+    json.replace(
+        json.find("\"post_processor\": null"), 22,
+        R"("post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}},
                     {"Sequence": {"id": "A", "type_id": 0}}], "special_tokens": {"<s>": {"id": "<s>", "ids": [14], "tokens": ["<s>"]}}})");
     const auto t = mustLoad(json);
     EXPECT_EQ(encode(t, "a", true), (Ids{14, 0}));

@@ -1,9 +1,10 @@
 // trainer_state.json: fields, log_history, non-finite literals, errors, checkpoint-N detection.
+#include "quantlens/trainer_state.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "quantlens/trainer_state.h"
 #include "support/safetensors_writer.h"
 
 namespace {

@@ -1,8 +1,9 @@
 // CausalLm on a tiny generated checkpoint: bad input gives one-line errors naming what is wrong;
 // streaming hooks see every layer; forms agree where the math says they must.
+#include "model/causal_lm.h"
+
 #include <gtest/gtest.h>
 
-#include "model/causal_lm.h"
 #include "tiny_model.h"
 
 namespace ql::model {

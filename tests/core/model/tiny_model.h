@@ -11,10 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/safetensors_writer.h"
 
@@ -24,7 +23,7 @@ struct TinyModelOptions {
     std::string architecture = "Qwen3ForCausalLM";
     std::string modelType = "qwen3";
     int maxPositions = 64;
-    std::string dropTensor;                                 // omit this tensor
+    std::string dropTensor;                                    // omit this tensor
     std::map<std::string, std::vector<std::int64_t>> reshape;  // write this tensor with another shape
 };
 
@@ -39,24 +38,38 @@ inline TensorSpec f32Tensor(const std::string& name, std::vector<std::int64_t> s
 // H 32, I 64, 2 layers, 2 heads x D 16, 1 kv head, vocab 50, untied.
 inline void writeTinyModel(const std::filesystem::path& dir, const TinyModelOptions& o = {}) {
     at::manual_seed(7);
-    nlohmann::json cfg = {{"architectures", {o.architecture}}, {"model_type", o.modelType}, {"hidden_size", 32},
-                          {"intermediate_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
-                          {"num_key_value_heads", 1}, {"head_dim", 16}, {"vocab_size", 50},
-                          {"max_position_embeddings", o.maxPositions}, {"rms_norm_eps", 1e-6},
-                          {"tie_word_embeddings", false}, {"rope_theta", 10000.0}, {"torch_dtype", "float32"}};
+    nlohmann::json cfg = {{"architectures", {o.architecture}},
+                          {"model_type", o.modelType},
+                          {"hidden_size", 32},
+                          {"intermediate_size", 64},
+                          {"num_hidden_layers", 2},
+                          {"num_attention_heads", 2},
+                          {"num_key_value_heads", 1},
+                          {"head_dim", 16},
+                          {"vocab_size", 50},
+                          {"max_position_embeddings", o.maxPositions},
+                          {"rms_norm_eps", 1e-6},
+                          {"tie_word_embeddings", false},
+                          {"rope_theta", 10000.0},
+                          {"torch_dtype", "float32"}};
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "config.json") << cfg.dump(1);
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> shapes = {
         {"model.embed_tokens.weight", {50, 32}}, {"model.norm.weight", {32}}, {"lm_head.weight", {50, 32}}};
     for (int i = 0; i < 2; ++i) {
         const std::string p = "model.layers." + std::to_string(i) + ".";
-        for (auto [n, s] : std::vector<std::pair<std::string, std::vector<std::int64_t>>>{
-                 {"input_layernorm.weight", {32}}, {"post_attention_layernorm.weight", {32}},
-                 {"self_attn.q_proj.weight", {32, 32}}, {"self_attn.k_proj.weight", {16, 32}},
-                 {"self_attn.v_proj.weight", {16, 32}}, {"self_attn.o_proj.weight", {32, 32}},
-                 {"self_attn.q_norm.weight", {16}}, {"self_attn.k_norm.weight", {16}},
-                 {"mlp.gate_proj.weight", {64, 32}}, {"mlp.up_proj.weight", {64, 32}},
-                 {"mlp.down_proj.weight", {32, 64}}}) {
+        for (auto [n, s] :
+             std::vector<std::pair<std::string, std::vector<std::int64_t>>>{{"input_layernorm.weight", {32}},
+                                                                            {"post_attention_layernorm.weight", {32}},
+                                                                            {"self_attn.q_proj.weight", {32, 32}},
+                                                                            {"self_attn.k_proj.weight", {16, 32}},
+                                                                            {"self_attn.v_proj.weight", {16, 32}},
+                                                                            {"self_attn.o_proj.weight", {32, 32}},
+                                                                            {"self_attn.q_norm.weight", {16}},
+                                                                            {"self_attn.k_norm.weight", {16}},
+                                                                            {"mlp.gate_proj.weight", {64, 32}},
+                                                                            {"mlp.up_proj.weight", {64, 32}},
+                                                                            {"mlp.down_proj.weight", {32, 64}}}) {
             shapes.emplace_back(p + n, s);
         }
     }
@@ -77,7 +90,10 @@ inline void writeTinyModel(const std::filesystem::path& dir, const TinyModelOpti
 inline void writeTinyAdapter(const std::filesystem::path& dir, int r, int factorRank, int inFeatures = 32,
                              int outFeatures = 32) {
     std::filesystem::create_directories(dir);
-    nlohmann::json cfg = {{"peft_type", "LORA"}, {"r", r}, {"lora_alpha", 16}, {"target_modules", {"q_proj"}},
+    nlohmann::json cfg = {{"peft_type", "LORA"},
+                          {"r", r},
+                          {"lora_alpha", 16},
+                          {"target_modules", {"q_proj"}},
                           {"task_type", "CAUSAL_LM"}};
     std::ofstream(dir / "adapter_config.json") << cfg.dump(1);
     std::vector<TensorSpec> tensors;

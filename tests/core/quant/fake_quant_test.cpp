@@ -1,11 +1,12 @@
 // Fused Int4Plain fake quant vs the ATen op-for-op reference on random data (both device semantics),
 // plus the int4 nibble packing round trip and error paths.
+#include "quant/fake_quant.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
 
 namespace ql::quant {
@@ -98,7 +99,6 @@ TEST(Int4Pack, RoundTripAndEvenIndexInLowNibble) {
     EXPECT_EQ(packed.index({0, 0}).item<int8_t>(), static_cast<int8_t>((-8 & 0xF) | (-7 << 4)));
 }
 
-
 // The one-pass convert-check kernel gives the same bits as the separate fused fake quant, the
 // ATen-reference codes and the kernel dequant (incl. NaN/inf groups and a group size with a tail).
 TEST(Int4FakeAndConverted, SameBitsAsTheSeparatePaths) {
@@ -117,7 +117,8 @@ TEST(Int4FakeAndConverted, SameBitsAsTheSeparatePaths) {
             EXPECT_EQ(bitDiff(both.fake, *fakeQuantizeReference(w, spec)), 0) << g;
             const Int4Codes codes = int4PlainQuantize(w, g, dev);
             EXPECT_EQ(bitDiff(both.dequant, int4PlainDequantizeCodes(codes, at::kBFloat16)), 0) << g;
-            EXPECT_EQ(bitDiff(both.dequant, int4PlainDequantize(int4PlainPack(codes, at::kBFloat16)).to(at::kFloat)), 0);
+            EXPECT_EQ(bitDiff(both.dequant, int4PlainDequantize(int4PlainPack(codes, at::kBFloat16)).to(at::kFloat)),
+                      0);
             EXPECT_EQ(bitDiff(both.scale, codes.scale), 0);
             EXPECT_EQ(bitDiff(both.zero, codes.zero), 0);
         }

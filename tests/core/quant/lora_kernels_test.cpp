@@ -2,15 +2,15 @@
 // get_delta_weight product (B @ A) * scaling on whole modules of LLM shapes (bit-identical with this
 // build's BLAS: the assumption the walk checks at run time), blocks of rows of it, the bf16 merge
 // (PEFT's in-place add, lora_merge.h) and the fp32 dense map, with ties, NaN, inf and denormals.
-#include <gtest/gtest.h>
+#include "quant/lora_kernels.h"
 
 #include <ATen/ATen.h>
+#include <gtest/gtest.h>
 
 #include <limits>
 
 #include "model/adapter_weights.h"
 #include "model/lora_merge.h"
-#include "quant/lora_kernels.h"
 
 namespace ql {
 namespace {
@@ -33,8 +33,8 @@ TEST(LoraKernels, DeltaEqualsTheBlasProductOfWholeModules) {
         f.scaling = 16.0 / r;
         const at::Tensor expected = model::loraDelta(f);  // PEFT: (B @ A) * scaling
         const at::Tensor whole = kernelDelta(f.b, f.a, static_cast<float>(f.scaling), 0, out);
-        EXPECT_TRUE(at::equal(whole, expected)) << out << "x" << r << "x" << in << ": "
-                                                << whole.ne(expected).sum().item<std::int64_t>() << " differ";
+        EXPECT_TRUE(at::equal(whole, expected))
+            << out << "x" << r << "x" << in << ": " << whole.ne(expected).sum().item<std::int64_t>() << " differ";
         // Any block of rows is those rows of the whole.
         const at::Tensor block = kernelDelta(f.b, f.a, static_cast<float>(f.scaling), 7, 13);
         EXPECT_TRUE(at::equal(block, whole.narrow(0, 7, 13)));

@@ -54,7 +54,8 @@ TEST(EffectiveFakeQuant, EpsFollowsRelease) {
 TEST(ConfigDiff, IdenticalPairIsSame) {
     const auto d = diffPair("same_int4");
     EXPECT_TRUE(d.sameNumerics);
-    EXPECT_TRUE(std::all_of(d.fields.begin(), d.fields.end(), [](const auto& r) { return r.verdict == DiffClass::Same; }));
+    EXPECT_TRUE(
+        std::all_of(d.fields.begin(), d.fields.end(), [](const auto& r) { return r.verdict == DiffClass::Same; }));
 }
 
 TEST(ConfigDiff, EveryPitfallProducesItsFinding) {

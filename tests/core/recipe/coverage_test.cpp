@@ -16,7 +16,8 @@ std::string configJson(bool tied) {
     return std::string(R"({"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 128,
         "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
         "head_dim": 32, "vocab_size": 256, "max_position_embeddings": 512, "rms_norm_eps": 1e-6,
-        "tie_word_embeddings": )") + (tied ? "true" : "false") + "}";
+        "tie_word_embeddings": )") +
+           (tied ? "true" : "false") + "}";
 }
 
 ModelConfig model(bool tied) {
@@ -41,7 +42,8 @@ const CoverageRow& find(const std::vector<CoverageRow>& rows, const std::string&
 }
 
 TEST(Coverage, DefaultQatReachesEveryLinearNotTheEmbedding) {
-    const auto rows = moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32}\n"));
+    const auto rows =
+        moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32}\n"));
     ASSERT_EQ(rows.size(), 1u + 2u * 7u + 1u);
     EXPECT_EQ(rows.front().module, "model.embed_tokens");
     EXPECT_EQ(rows.back().module, "lm_head");
@@ -66,15 +68,17 @@ TEST(Coverage, TiedEmbeddingReadsTheWeightUnquantized) {
 }
 
 TEST(Coverage, FilterAndGroupDivisibility) {
-    const auto filtered = moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32, "
-                                                              "min_in_features: 128}\n"));
+    const auto filtered =
+        moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32, "
+                                            "min_in_features: 128}\n"));
     const auto& down = find(filtered, "model.layers.1.mlp.down_proj");
     EXPECT_EQ(down.quantization, "float");
     EXPECT_EQ(down.reasonId, "filter");
     EXPECT_NE(down.reason.find("in_features is 96"), std::string::npos) << down.reason;
     EXPECT_TRUE(find(filtered, "model.layers.1.mlp.up_proj").reason.empty());
 
-    const auto prepare = moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 64}\n"));
+    const auto prepare =
+        moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 64}\n"));
     const auto& failing = find(prepare, "model.layers.0.mlp.down_proj");
     EXPECT_EQ(failing.reasonId, "k_not_divisible");
     EXPECT_EQ(failing.quantization.rfind("fails: ", 0), 0u) << failing.quantization;
@@ -88,7 +92,8 @@ TEST(Coverage, FilterAndGroupDivisibility) {
 }
 
 TEST(Coverage, DisabledFakeQuantizers) {
-    const auto off = moduleCoverage(model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32, enabled: false}\n"));
+    const auto off = moduleCoverage(
+        model(false), recipe("quantization: {scheme: int4_weight_only, group_size: 32, enabled: false}\n"));
     EXPECT_EQ(find(off, "lm_head").reasonId, "fake_quant_disabled");
     const auto late = recipe("quantization: {scheme: int4_weight_only, group_size: 32, fake_quant_after_steps: 500}\n");
     const auto before = moduleCoverage(model(false), late, CoverageContext{nullptr, 200});
@@ -99,11 +104,13 @@ TEST(Coverage, DisabledFakeQuantizers) {
 }
 
 TEST(Coverage, QatAfterPeftFakeQuantizesLoraAButNotASmallRankLoraB) {
-    auto lora = parseLoraConfig(R"({"peft_type": "LORA", "r": 16, "lora_alpha": 32, "target_modules": ["q_proj", "down_proj"]})",
-                                "adapter_config.json");
+    auto lora = parseLoraConfig(
+        R"({"peft_type": "LORA", "r": 16, "lora_alpha": 32, "target_modules": ["q_proj", "down_proj"]})",
+        "adapter_config.json");
     ASSERT_TRUE(lora.ok());
-    Recipe r = recipe("adapter: {path: /nonexistent/a, form: qat_after_peft}\n"
-                      "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n");
+    Recipe r = recipe(
+        "adapter: {path: /nonexistent/a, form: qat_after_peft}\n"
+        "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n");
     const auto rows = moduleCoverage(model(false), r, CoverageContext{&*lora, std::nullopt});
     EXPECT_EQ(find(rows, "model.layers.0.self_attn.q_proj").form, "T'");
     const auto& a = find(rows, "model.layers.0.self_attn.q_proj.lora_A");
@@ -115,7 +122,8 @@ TEST(Coverage, QatAfterPeftFakeQuantizesLoraAButNotASmallRankLoraB) {
     // down_proj's lora_A has in_features 96 < 128: filtered like its base layer.
     EXPECT_EQ(find(rows, "model.layers.0.mlp.down_proj.lora_A").reasonId, "filter");
     // Unmerged LoRA (QAT before PEFT): no factor rows, the base is form T.
-    Recipe t = recipe("adapter: {path: /nonexistent/a, form: unmerged}\nquantization: {scheme: int4_weight_only, group_size: 32}\n");
+    Recipe t = recipe(
+        "adapter: {path: /nonexistent/a, form: unmerged}\nquantization: {scheme: int4_weight_only, group_size: 32}\n");
     const auto plain = moduleCoverage(model(false), t, CoverageContext{&*lora, std::nullopt});
     EXPECT_EQ(plain.size(), 16u);
     EXPECT_EQ(find(plain, "model.layers.0.self_attn.q_proj").form, "T");
@@ -124,7 +132,8 @@ TEST(Coverage, QatAfterPeftFakeQuantizesLoraAButNotASmallRankLoraB) {
 
 TEST(Coverage, TransformersTorchAoConfigSkipsTheOutputEmbedding) {
     test::TempDir dir;
-    test::writeBytes(dir.path() / "q.json", R"({"quantization_config": {"quant_method": "torchao", "modules_to_not_convert": null,
+    test::writeBytes(dir.path() / "q.json",
+                     R"({"quantization_config": {"quant_method": "torchao", "modules_to_not_convert": null,
         "include_input_output_embeddings": false, "quant_type": {"default": {"_type": "Int4WeightOnlyConfig", "_version": 2,
         "_data": {"group_size": 32}}}}})");
     const std::string yaml = "quantization: {hf_config: " + (dir.path() / "q.json").string() + ", step: ptq}\n";
@@ -136,10 +145,11 @@ TEST(Coverage, TransformersTorchAoConfigSkipsTheOutputEmbedding) {
 }
 
 TEST(Coverage, ModuleFormsAndEmbeddingQuantization) {
-    const auto rows = moduleCoverage(model(true), recipe("quantization: {scheme: int4_weight_only, group_size: 32}\n"
-                                                         "embedding_quantization: {scheme: intx_weight_only, weight_dtype: int4, "
-                                                         "granularity: per_group, group_size: 32}\n"
-                                                         "module_forms: [{match: lm_head, form: float}]\n"));
+    const auto rows =
+        moduleCoverage(model(true), recipe("quantization: {scheme: int4_weight_only, group_size: 32}\n"
+                                           "embedding_quantization: {scheme: intx_weight_only, weight_dtype: int4, "
+                                           "granularity: per_group, group_size: 32}\n"
+                                           "module_forms: [{match: lm_head, form: float}]\n"));
     const auto& e = find(rows, "model.embed_tokens");
     EXPECT_EQ(e.form, "FQ");
     EXPECT_EQ(e.quantization, "int4 symmetric g32, fake quant");
@@ -153,7 +163,8 @@ TEST(Coverage, DifferenceBetweenSidesIsAConfigFinding) {
     test::TempDir dir;
     test::writeBytes(dir.path() / "model" / "config.json", configJson(false));
     const std::string base = "model: " + (dir.path() / "model").string() + "\n";
-    auto train = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n", "/r/train.yaml");
+    auto train = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 128}\n",
+                             "/r/train.yaml");
     auto eval = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32}\n", "/r/eval.yaml");
     ASSERT_TRUE(train.ok() && eval.ok());
     auto d = diffConfigs(*train, *eval);
@@ -165,7 +176,8 @@ TEST(Coverage, DifferenceBetweenSidesIsAConfigFinding) {
     }
     ASSERT_NE(coverage, nullptr);
     EXPECT_NE(coverage->message.find("2 module(s)"), std::string::npos) << coverage->message;
-    EXPECT_NE(coverage->message.find("model.layers.0.mlp.down_proj: train float (filter), eval quantized"), std::string::npos)
+    EXPECT_NE(coverage->message.find("model.layers.0.mlp.down_proj: train float (filter), eval quantized"),
+              std::string::npos)
         << coverage->message;
     bool filterRow = false;
     for (const auto& f : d->fields) {
@@ -180,9 +192,12 @@ TEST(Coverage, FloatOnBothSidesForDifferentReasonsIsNoDifference) {
     test::TempDir dir;
     test::writeBytes(dir.path() / "model" / "config.json", configJson(false));
     const std::string base = "model: " + (dir.path() / "model").string() + "\n";
-    auto train = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32}\n"
-                                    "module_forms: [{match: lm_head, form: float}]\n", "/r/train.yaml");
-    auto eval = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 512}\n", "/r/eval.yaml");
+    auto train = parseRecipe(base +
+                                 "quantization: {scheme: int4_weight_only, group_size: 32}\n"
+                                 "module_forms: [{match: lm_head, form: float}]\n",
+                             "/r/train.yaml");
+    auto eval = parseRecipe(base + "quantization: {scheme: int4_weight_only, group_size: 32, min_in_features: 512}\n",
+                            "/r/eval.yaml");
     ASSERT_TRUE(train.ok() && eval.ok());
     const auto trainRows = moduleCoverage(model(false), *train);
     const auto evalRows = moduleCoverage(model(false), *eval);

@@ -30,11 +30,13 @@ TEST(FixedEvalRecipe, EvalModelAndAdapterWithTrainNumerics) {
     fs::create_directories(dir.path() / "train");
     fs::create_directories(dir.path() / "eval");
     std::ofstream(dir.path() / "train" / "qat.json") << kConfigJson;
-    const std::string trainYaml = "model: ../m\nadapter: {path: ../run/checkpoint-20, form: unmerged}\ndtype: bfloat16\n"
-                                  "device_numerics: cuda\ntorchao_version: \"0.18\"\nquantization: {torchao_config: qat.json}\n";
-    const std::string evalYaml = "model: ../m2\nadapter: {path: ../run/checkpoint-10, form: merged}\ndtype: bfloat16\n"
-                                 "device_numerics: cpu\ntorchao_version: \"0.15\"\n"
-                                 "quantization: {scheme: int4_weight_only, group_size: 128}\n";
+    const std::string trainYaml =
+        "model: ../m\nadapter: {path: ../run/checkpoint-20, form: unmerged}\ndtype: bfloat16\n"
+        "device_numerics: cuda\ntorchao_version: \"0.18\"\nquantization: {torchao_config: qat.json}\n";
+    const std::string evalYaml =
+        "model: ../m2\nadapter: {path: ../run/checkpoint-10, form: merged}\ndtype: bfloat16\n"
+        "device_numerics: cpu\ntorchao_version: \"0.15\"\n"
+        "quantization: {scheme: int4_weight_only, group_size: 128}\n";
     auto train = parseRecipe(trainYaml, (dir.path() / "train" / "train.yaml").string());
     auto eval = parseRecipe(evalYaml, (dir.path() / "eval" / "eval.yaml").string());
     ASSERT_TRUE(train.ok() && eval.ok()) << (train.ok() ? eval.error().message : train.error().message);

@@ -18,8 +18,10 @@ void expectError(const Result<Recipe>& r, const std::string& field, const std::s
 }
 
 TEST(RecipeParse, TopLevelFieldsAndRelativePaths) {
-    auto r = parseRecipe("model: ../m\nadapter: {path: a, form: qat_after_peft}\ndtype: float32\n"
-                         "device_numerics: cpu\ntorchao_version: 0.14.1\n", "/w/recipes/t.yaml");
+    auto r = parseRecipe(
+        "model: ../m\nadapter: {path: a, form: qat_after_peft}\ndtype: float32\n"
+        "device_numerics: cpu\ntorchao_version: 0.14.1\n",
+        "/w/recipes/t.yaml");
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->modelDir, "/w/m");
     EXPECT_EQ(r->adapter->path, "/w/recipes/a");
@@ -42,7 +44,8 @@ TEST(RecipeParse, EverySchemeParses) {
 
 TEST(RecipeParse, Int4EnumsAndSteps) {
     for (const char* p : {"plain", "preshuffled", "tile_packed_to_4d", "plain_int32", "marlin_sparse", "opaque"}) {
-        auto r = parse(std::string("{scheme: int4_weight_only, group_size: 64, packing_format: ") + p + ", step: convert}");
+        auto r =
+            parse(std::string("{scheme: int4_weight_only, group_size: 64, packing_format: ") + p + ", step: convert}");
         ASSERT_TRUE(r.ok()) << r.error().message;
         EXPECT_TRUE(r->quantization.int4Packing == Int4PackingFormat::Plain || std::string(p) != "plain");
         EXPECT_EQ(r->quantization.weight.groupSize, 64);
@@ -55,8 +58,9 @@ TEST(RecipeParse, Int4EnumsAndSteps) {
 }
 
 TEST(RecipeParse, IntxFields) {
-    auto r = parse("{scheme: int8_dynamic_activation_intx_weight, weight_dtype: int2, granularity: per_axis, "
-                   "act_mapping_type: symmetric, packing_format: opaque_torchao_auto, choose_qparams_algorithm: hqq_scale_only}");
+    auto r = parse(
+        "{scheme: int8_dynamic_activation_intx_weight, weight_dtype: int2, granularity: per_axis, "
+        "act_mapping_type: symmetric, packing_format: opaque_torchao_auto, choose_qparams_algorithm: hqq_scale_only}");
     ASSERT_TRUE(r.ok()) << r.error().message;
     const auto& q = r->quantization;
     EXPECT_EQ(q.weight.dtype, QuantDType::Int2);
@@ -69,7 +73,8 @@ TEST(RecipeParse, IntxFields) {
 
 TEST(RecipeParse, BadInputsNameTheFieldAndListValidValues) {
     expectError(parse("{scheme: int5_weight_only}"), "quantization.scheme", "int4_weight_only");
-    expectError(parse("{scheme: int4_weight_only, packing_format: tiled}"), "quantization.packing_format", "preshuffled");
+    expectError(parse("{scheme: int4_weight_only, packing_format: tiled}"), "quantization.packing_format",
+                "preshuffled");
     expectError(parse("{scheme: int4_weight_only, choose_qparams_algorithm: x}"), "choose_qparams_algorithm", "hqq");
     expectError(parse("{scheme: int4_weight_only, group_size: abc}"), "quantization.group_size", "positive integer");
     expectError(parse("{scheme: int4_weight_only, group_size: [1]}"), "quantization.group_size", "scalar");
@@ -88,7 +93,9 @@ TEST(RecipeParse, BadInputsNameTheFieldAndListValidValues) {
     expectError(parse("{torchao_config: missing.json}"), "missing.json", "not found");
 }
 
-Result<QuantConfig> json(const std::string& text) { return parseTorchaoConfigJson(text, "c.json"); }
+Result<QuantConfig> json(const std::string& text) {
+    return parseTorchaoConfigJson(text, "c.json");
+}
 
 TEST(TorchaoJson, BadInputs) {
     auto noVersion = json(R"({"_type":"Int4WeightOnlyConfig","_data":{}})");
@@ -101,7 +108,8 @@ TEST(TorchaoJson, BadInputs) {
     ASSERT_FALSE(field.ok());
     EXPECT_NE(field.error().message.find("group_sise"), std::string::npos);
     EXPECT_NE(field.error().message.find("int4_packing_format"), std::string::npos);
-    auto member = json(R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"int4_packing_format":{"_type":"Int4PackingFormat","_data":"TILED"}}})");
+    auto member = json(
+        R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"int4_packing_format":{"_type":"Int4PackingFormat","_data":"TILED"}}})");
     ASSERT_FALSE(member.ok());
     EXPECT_NE(member.error().message.find("PRESHUFFLED"), std::string::npos);
     auto type = json(R"({"_type":"Int4WeightOnlyConfig","_version":2,"_data":{"group_size":"32"}})");
@@ -110,7 +118,8 @@ TEST(TorchaoJson, BadInputs) {
     auto cls = json(R"({"_type":"NVFP4InferenceConfig","_version":1,"_data":{}})");
     ASSERT_FALSE(cls.ok());
     EXPECT_NE(cls.error().message.find("QATConfig"), std::string::npos);
-    auto gran = json(R"({"_type":"IntxWeightOnlyConfig","_version":2,"_data":{"granularity":{"_type":"PerRow","_version":1,"_data":{"dim":-1}}}})");
+    auto gran = json(
+        R"({"_type":"IntxWeightOnlyConfig","_version":2,"_data":{"granularity":{"_type":"PerRow","_version":1,"_data":{"dim":-1}}}})");
     ASSERT_FALSE(gran.ok());
     EXPECT_NE(gran.error().message.find("PerGroup, PerAxis"), std::string::npos);
     EXPECT_FALSE(json("{not json").ok());
@@ -120,7 +129,8 @@ TEST(TorchaoJson, BadInputs) {
 }
 
 TEST(TorchaoJson, QatWrapperAndLegacyFields) {
-    auto r = json(R"({"_type":"QATConfig","_version":1,"_data":{"base_config":{"_type":"Int4WeightOnlyConfig","_version":2,
+    auto r =
+        json(R"({"_type":"QATConfig","_version":1,"_data":{"base_config":{"_type":"Int4WeightOnlyConfig","_version":2,
       "_data":{"group_size":32,"layout":{"_type":"TensorCoreTiledLayout","_version":1,"_data":{"inner_k_tiles":8}},"use_hqq":false,
       "zero_point_domain":{"_type":"ZeroPointDomain","_data":"NONE"},"preserve_zero":null,
       "int4_packing_format":{"_type":"Int4PackingFormat","_data":"PRESHUFFLED"}}},"activation_config":null,"weight_config":null,"step":"convert"}})");
@@ -137,10 +147,12 @@ TEST(TorchaoJson, QatWrapperAndLegacyFields) {
 }  // namespace
 // A key given twice is refused with both lines (yaml-cpp would read the first, PyYAML the last).
 TEST(RecipeParse, DuplicateKeysAreAnError) {
-    auto top = parseRecipe("model: m\nquantization: {scheme: int4_weight_only}\nquantization: {scheme: none}\n", "r.yaml");
+    auto top =
+        parseRecipe("model: m\nquantization: {scheme: int4_weight_only}\nquantization: {scheme: none}\n", "r.yaml");
     ASSERT_FALSE(top.ok());
     EXPECT_EQ(top.error().message, "r.yaml: quantization: key given twice (lines 2 and 3); keep one");
-    auto nested = parseRecipe("model: m\nquantization:\n  scheme: int4_weight_only\n  group_size: 32\n  group_size: 64\n", "r.yaml");
+    auto nested = parseRecipe(
+        "model: m\nquantization:\n  scheme: int4_weight_only\n  group_size: 32\n  group_size: 64\n", "r.yaml");
     ASSERT_FALSE(nested.ok());
     EXPECT_EQ(nested.error().message, "r.yaml: quantization.group_size: key given twice (lines 4 and 5); keep one");
 }

@@ -29,8 +29,10 @@ public:
         ::setenv(name, value.c_str(), 1);
     }
     ~ScopedEnv() {
-        if (m_old) ::setenv(m_name, m_old->c_str(), 1);
-        else ::unsetenv(m_name);
+        if (m_old)
+            ::setenv(m_name, m_old->c_str(), 1);
+        else
+            ::unsetenv(m_name);
     }
 
 private:
@@ -51,15 +53,17 @@ void writeHubRepo(const fs::path& cache, const std::string& folder) {
 }
 
 std::string trainerState(int step, const std::string& best = "") {
-    return "{\"global_step\": " + std::to_string(step) + ", \"log_history\": [{\"loss\": 1.5, \"step\": " +
-           std::to_string(step) + "}], \"best_model_checkpoint\": " + (best.empty() ? "null" : "\"" + best + "\"") + "}";
+    return "{\"global_step\": " + std::to_string(step) +
+           ", \"log_history\": [{\"loss\": 1.5, \"step\": " + std::to_string(step) +
+           "}], \"best_model_checkpoint\": " + (best.empty() ? "null" : "\"" + best + "\"") + "}";
 }
 
 void writeCheckpoint(const fs::path& dir, int step, const std::string& base, const std::string& best = "") {
     const fs::path ck = dir / ("checkpoint-" + std::to_string(step));
-    writeBytes(ck / "adapter_config.json",
-               R"({"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "base_model_name_or_path": ")" +
-                   base + "\"}");
+    writeBytes(
+        ck / "adapter_config.json",
+        R"({"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "base_model_name_or_path": ")" +
+            base + "\"}");
     writeBytes(ck / "trainer_state.json", trainerState(step, best));
 }
 
@@ -124,7 +128,7 @@ TEST(RecipeSources, FolderWinsOverHubIdAndRevisionNeedsAHubId) {
 TEST(RecipeSources, TrainerOutputFolderTakesTheLatestCheckpoint) {
     TempDir dir;
     for (int step : {5, 100, 20}) writeCheckpoint(dir.path() / "run", step, "../../base");
-    fs::create_directories(dir.path() / "run" / "checkpoint-x");   // not checkpoint-<digits>
+    fs::create_directories(dir.path() / "run" / "checkpoint-x");  // not checkpoint-<digits>
     writeBytes(dir.path() / "run" / "checkpoint-999", "a file, not a folder");
     auto r = parseRecipe("model: m\nadapter: {path: run}\n", (dir.path() / "t.yaml").string());
     ASSERT_TRUE(r.ok()) << r.error().message;
@@ -176,7 +180,8 @@ TEST(RecipeSources, FolderWithoutAdapterOrCheckpointsIsOneLineError) {
 TEST(RecipeSources, AdapterFolderNextToCheckpointsIsTheAdapter) {
     TempDir dir;
     writeCheckpoint(dir.path() / "run", 10, "b");
-    writeBytes(dir.path() / "run" / "adapter_config.json", R"({"peft_type": "LORA", "r": 8, "target_modules": ["q_proj"]})");
+    writeBytes(dir.path() / "run" / "adapter_config.json",
+               R"({"peft_type": "LORA", "r": 8, "target_modules": ["q_proj"]})");
     auto r = parseRecipe("model: m\nadapter: {path: run}\n", (dir.path() / "t.yaml").string());
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->adapter->path, (dir.path() / "run").string());
@@ -208,8 +213,9 @@ TEST(RecipeSources, BaseModelFromAdapterConfig) {
     writeCheckpoint(dir.path() / "gone", 1, "/no/such/base");
     auto gone = parseRecipe("adapter: {path: gone}\n", (dir.path() / "t.yaml").string());
     ASSERT_FALSE(gone.ok());
-    EXPECT_NE(gone.error().message.find("base_model_name_or_path '/no/such/base': no such folder; add model: to the recipe"),
-              std::string::npos)
+    EXPECT_NE(
+        gone.error().message.find("base_model_name_or_path '/no/such/base': no such folder; add model: to the recipe"),
+        std::string::npos)
         << gone.error().message;
     writeCheckpoint(dir.path() / "nothere", 1, "ql-org/not-cached");
     auto notCached = parseRecipe("adapter: {path: nothere}\n", (dir.path() / "t.yaml").string());
@@ -245,7 +251,8 @@ TEST(HubCache, RepoIdShapeAndSafeRevisions) {
     }
     EXPECT_TRUE(isSafeHubRevision("main"));
     EXPECT_TRUE(isSafeHubRevision("refs/pr/1"));
-    for (const char* bad : {"", "../../etc", "/abs", "a/../b", "x\ny", "dir/"}) EXPECT_FALSE(isSafeHubRevision(bad)) << bad;
+    for (const char* bad : {"", "../../etc", "/abs", "a/../b", "x\ny", "dir/"})
+        EXPECT_FALSE(isSafeHubRevision(bad)) << bad;
 }
 
 }  // namespace

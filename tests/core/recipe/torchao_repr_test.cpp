@@ -95,8 +95,8 @@ TEST(TorchaoRepr, ConstructorCallsAsWrittenInCode) {
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->scheme, QuantScheme::Int4WeightOnly);
     EXPECT_EQ(r->configVersion, 2);  // the class default, as config_to_dict would write it
-    auto intx = parseTorchaoConfigRepr("IntxWeightOnlyConfig(torch.int4, PerGroup(32), mapping_type=MappingType.ASYMMETRIC)",
-                                       "code");
+    auto intx = parseTorchaoConfigRepr(
+        "IntxWeightOnlyConfig(torch.int4, PerGroup(32), mapping_type=MappingType.ASYMMETRIC)", "code");
     ASSERT_TRUE(intx.ok()) << intx.error().message;
     EXPECT_EQ(intx->weight.dtype, QuantDType::Int4);
     EXPECT_EQ(intx->weight.groupSize, 32);
@@ -104,12 +104,13 @@ TEST(TorchaoRepr, ConstructorCallsAsWrittenInCode) {
 }
 
 TEST(TorchaoRepr, RecipeTakesTheReprForm) {
-    const std::string yaml = std::string("model: m\nquantization:\n  repr: \"") +
-                             "QATConfig(base_config=IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(group_size=32), "
-                             "mapping_type=<MappingType.SYMMETRIC: 1>, scale_dtype=None, intx_packing_format=<IntxPackingFormat."
-                             "UNPACKED_TO_INT8: 'unpacked_to_int8'>, intx_choose_qparams_algorithm=<IntxChooseQParamsAlgorithm.AFFINE: "
-                             "'affine'>, version=2), activation_config=None, weight_config=None, step='prepare')\"\n"
-                             "  min_in_features: 128\n  fake_quant_after_steps: 1000\n";
+    const std::string yaml =
+        std::string("model: m\nquantization:\n  repr: \"") +
+        "QATConfig(base_config=IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(group_size=32), "
+        "mapping_type=<MappingType.SYMMETRIC: 1>, scale_dtype=None, intx_packing_format=<IntxPackingFormat."
+        "UNPACKED_TO_INT8: 'unpacked_to_int8'>, intx_choose_qparams_algorithm=<IntxChooseQParamsAlgorithm.AFFINE: "
+        "'affine'>, version=2), activation_config=None, weight_config=None, step='prepare')\"\n"
+        "  min_in_features: 128\n  fake_quant_after_steps: 1000\n";
     auto r = parseRecipe(yaml, "/r/t.yaml");
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->quantization.scheme, QuantScheme::IntxWeightOnly);
@@ -117,8 +118,10 @@ TEST(TorchaoRepr, RecipeTakesTheReprForm) {
     EXPECT_EQ(r->quantization.minInFeatures, 128);
     EXPECT_EQ(r->quantization.fakeQuantAfterSteps, 1000);
     EXPECT_TRUE(r->quantization.fakeQuantEnabled);
-    auto contradict = parseRecipe("model: m\nquantization: {repr: \"QATConfig(Int4WeightOnlyConfig(), step='convert')\", "
-                                  "step: prepare}\n", "/r/t.yaml");
+    auto contradict = parseRecipe(
+        "model: m\nquantization: {repr: \"QATConfig(Int4WeightOnlyConfig(), step='convert')\", "
+        "step: prepare}\n",
+        "/r/t.yaml");
     ASSERT_FALSE(contradict.ok());
     EXPECT_NE(contradict.error().message.find("contradicts the QATConfig step"), std::string::npos);
 }
@@ -136,15 +139,19 @@ TEST(TorchaoRepr, MalformedTextIsOneLineNamingWhere) {
         {"Int4WeightOnlyConfig(group_size='128')", "group_size: expected an integer, got a string"},
         {"Int4WeightOnlyConfig(group_sise=128)", "unknown field of Int4WeightOnlyConfig"},
         {"Int4WeightOnlyConfig(group_size=128, group_size=64)", "expected each field once"},
-        {"Int4WeightOnlyConfig(int4_packing_format=<Int4PackingFormat.ZIGZAG: 'zigzag'>)", "unknown Int4PackingFormat 'ZIGZAG'"},
+        {"Int4WeightOnlyConfig(int4_packing_format=<Int4PackingFormat.ZIGZAG: 'zigzag'>)",
+         "unknown Int4PackingFormat 'ZIGZAG'"},
         {"Int4WeightOnlyConfig(version=1)", "version 1 is not supported"},
         {"QATConfig(base_config=None, step='prepare')", "QATConfig prepare needs a base_config"},
-        {"QATConfig(base_config=Int4WeightOnlyConfig(), weight_config=IntxFakeQuantizeConfig(dtype=torch.int4), step='prepare')",
+        {"QATConfig(base_config=Int4WeightOnlyConfig(), weight_config=IntxFakeQuantizeConfig(dtype=torch.int4), "
+         "step='prepare')",
          "directly specified fake-quantize configs are not supported"},
         {"Int4WeightOnlyConfig(group_size=128) trailing", "expected the end of the config"},
         {"Int4WeightOnlyConfig(layout='unterminated)", "expected the closing '"},
-        {"IntxWeightOnlyConfig(torch.int4, PerGroup(32), MappingType.SYMMETRIC, None, 1, 2, 3)", "positional arguments"},
-        {"Int4WeightOnlyConfig(group_size=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])", "nested"},
+        {"IntxWeightOnlyConfig(torch.int4, PerGroup(32), MappingType.SYMMETRIC, None, 1, 2, 3)",
+         "positional arguments"},
+        {"Int4WeightOnlyConfig(group_size=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])",
+         "nested"},
     };
     for (const auto& c : cases) {
         auto r = parseTorchaoConfigRepr(c.text, "train.yaml.quantization.repr");
@@ -157,9 +164,10 @@ TEST(TorchaoRepr, MalformedTextIsOneLineNamingWhere) {
 }
 
 TEST(ModuleForms, ParsedAndMatchedInOrder) {
-    auto r = parseRecipe("model: m\nmodule_forms:\n  - {match: lm_head, form: float}\n"
-                         "  - {match: '.*\\.layers\\.0\\..*', form: merged}\n  - {match: '.*', form: unmerged}\n",
-                         "/r/t.yaml");
+    auto r = parseRecipe(
+        "model: m\nmodule_forms:\n  - {match: lm_head, form: float}\n"
+        "  - {match: '.*\\.layers\\.0\\..*', form: merged}\n  - {match: '.*', form: unmerged}\n",
+        "/r/t.yaml");
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_EQ(r->moduleForms.size(), 3u);
     EXPECT_EQ(moduleFormFor(r->moduleForms, "lm_head"), ModuleFormOverride::Float);
@@ -180,10 +188,11 @@ TEST(ModuleForms, ParsedAndMatchedInOrder) {
 }
 
 TEST(SelectionKeys, ValidatedWithTheirField) {
-    auto r = parseRecipe("model: m\nquantization: {scheme: int4_weight_only, enabled: false}\n"
-                         "embedding_quantization: {scheme: intx_weight_only, weight_dtype: int4, granularity: per_group, "
-                         "group_size: 32}\n",
-                         "/r/t.yaml");
+    auto r = parseRecipe(
+        "model: m\nquantization: {scheme: int4_weight_only, enabled: false}\n"
+        "embedding_quantization: {scheme: intx_weight_only, weight_dtype: int4, granularity: per_group, "
+        "group_size: 32}\n",
+        "/r/t.yaml");
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_FALSE(r->quantization.fakeQuantEnabled);
     ASSERT_TRUE(r->embeddingQuantization.has_value());
@@ -192,9 +201,11 @@ TEST(SelectionKeys, ValidatedWithTheirField) {
     const std::pair<const char*, const char*> bad[] = {
         {"quantization: {scheme: int4_weight_only, min_in_features: 0}", "t.yaml.quantization.min_in_features"},
         {"quantization: {scheme: int4_weight_only, enabled: maybe}", "t.yaml.quantization.enabled"},
-        {"quantization: {scheme: int4_weight_only, fake_quant_after_steps: -3}", "t.yaml.quantization.fake_quant_after_steps"},
+        {"quantization: {scheme: int4_weight_only, fake_quant_after_steps: -3}",
+         "t.yaml.quantization.fake_quant_after_steps"},
         {"quantization: {scheme: none, enabled: false}", "need a quantization scheme"},
-        {"embedding_quantization: {scheme: float8_dynamic_activation_float8_weight}", "on nn.Embedding is not supported"},
+        {"embedding_quantization: {scheme: float8_dynamic_activation_float8_weight}",
+         "on nn.Embedding is not supported"},
     };
     for (const auto& [yaml, expected] : bad) {
         auto e = parseRecipe(std::string("model: m\n") + yaml + "\n", "/r/t.yaml");

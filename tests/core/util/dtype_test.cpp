@@ -1,7 +1,6 @@
 // dtype spellings and sizes follow safetensors' Rust enum (safetensors/src/tensor.rs, enum Dtype).
-#include <quantlens/dtype.h>
-
 #include <gtest/gtest.h>
+#include <quantlens/dtype.h>
 
 namespace {
 

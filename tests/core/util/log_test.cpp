@@ -1,7 +1,6 @@
 // The core log facade: a host-installed sink receives messages at or above the level.
-#include <quantlens/log.h>
-
 #include <gtest/gtest.h>
+#include <quantlens/log.h>
 
 #include <string>
 #include <utility>
@@ -19,9 +18,8 @@ struct SinkGuard {
 TEST(Log, ReplacementSinkReceivesMessagesAtOrAboveLevel) {
     SinkGuard guard;
     std::vector<std::pair<ql::LogLevel, std::string>> seen;
-    ql::setLogSink([&](ql::LogLevel level, std::string_view message) {
-        seen.emplace_back(level, std::string(message));
-    });
+    ql::setLogSink(
+        [&](ql::LogLevel level, std::string_view message) { seen.emplace_back(level, std::string(message)); });
     ql::setLogLevel(ql::LogLevel::Warning);
     ql::log(ql::LogLevel::Info, "dropped");
     ql::log(ql::LogLevel::Warning, "kept warning");

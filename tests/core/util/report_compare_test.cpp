@@ -1,12 +1,11 @@
 // compareReports: which verdicts got worse or better (the CLI's exit code), per-module and
 // per-layer deltas matched by name / index, modules present in one report only, and the JSON form.
+#include "quantlens/report_compare.h"
+
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <limits>
-
-#include "quantlens/report_compare.h"
+#include <nlohmann/json.hpp>
 
 namespace ql {
 namespace {
@@ -103,7 +102,8 @@ TEST(ReportCompare, LayersAndKeyNumbersSideBySide) {
     ASSERT_EQ(c.layers.size(), 2u);
     EXPECT_DOUBLE_EQ(*c.layers[1].maxAbsA, 0.25);
     EXPECT_EQ(c.firstDivergingLayerB, 1);
-    const auto top1 = std::find_if(c.scalars.begin(), c.scalars.end(), [](const ScalarDelta& s) { return s.name == "top-1 agreement"; });
+    const auto top1 = std::find_if(c.scalars.begin(), c.scalars.end(),
+                                   [](const ScalarDelta& s) { return s.name == "top-1 agreement"; });
     ASSERT_NE(top1, c.scalars.end());
     EXPECT_DOUBLE_EQ(*top1->a, 1.0);
     EXPECT_DOUBLE_EQ(*top1->b, 0.75);
@@ -125,8 +125,10 @@ ConvertDeployment deployment(const std::string& id, bool pass, double argmax) {
 TEST(ReportCompare, ADeploymentWhoseVerdictGetsWorseIsWorse) {
     VerifyReport a = report(CheckStatus::Pass, CheckStatus::Pass, {}, 1.0);
     VerifyReport b = a;
-    a.convert.emplace().deployments = {deployment("like_for_like", true, 1.0), deployment("merge_then_convert", true, 1.0)};
-    b.convert.emplace().deployments = {deployment("like_for_like", true, 1.0), deployment("merge_then_convert", false, 0.9375)};
+    a.convert.emplace().deployments = {deployment("like_for_like", true, 1.0),
+                                       deployment("merge_then_convert", true, 1.0)};
+    b.convert.emplace().deployments = {deployment("like_for_like", true, 1.0),
+                                       deployment("merge_then_convert", false, 0.9375)};
     const ReportComparison c = compareReports(a, b);
     ASSERT_EQ(c.deployments.size(), 2u);
     EXPECT_FALSE(c.deployments[0].worse());
@@ -135,8 +137,9 @@ TEST(ReportCompare, ADeploymentWhoseVerdictGetsWorseIsWorse) {
     EXPECT_TRUE(c.gotWorse());
     ASSERT_EQ(c.worseReasons().size(), 1u);
     EXPECT_EQ(c.worseReasons()[0], "convert deployment merge_then_convert: pass -> fail");
-    const auto agreement = std::find_if(c.scalars.begin(), c.scalars.end(),
-                                        [](const ScalarDelta& s) { return s.name == "convert merge_then_convert: argmax agreement"; });
+    const auto agreement = std::find_if(c.scalars.begin(), c.scalars.end(), [](const ScalarDelta& s) {
+        return s.name == "convert merge_then_convert: argmax agreement";
+    });
     ASSERT_NE(agreement, c.scalars.end());
     EXPECT_DOUBLE_EQ(*agreement->a, 1.0);
     EXPECT_DOUBLE_EQ(*agreement->b, 0.9375);
@@ -167,8 +170,9 @@ TEST(ReportCompare, AFailingDeploymentThatFailsMoreIsWorse) {
     b.convert.emplace().deployments = {db};
     const ReportComparison c = compareReports(a, b);
     ASSERT_EQ(c.worseReasons().size(), 1u);
-    EXPECT_EQ(c.worseReasons()[0], "convert deployment like_for_like: fail -> fail, modules changing codes 0 -> 29, "
-                                   "argmax flips beyond the convert tolerance 0 -> 40");
+    EXPECT_EQ(c.worseReasons()[0],
+              "convert deployment like_for_like: fail -> fail, modules changing codes 0 -> 29, "
+              "argmax flips beyond the convert tolerance 0 -> 40");
     const auto j = nlohmann::json::parse(comparisonToJson(c, "a.json", "b.json"));
     EXPECT_EQ(j["deployments"][0]["flips_beyond_tolerance_b"], 40);
     EXPECT_TRUE(j["deployments"][0]["worse"].get<bool>());

@@ -1,14 +1,14 @@
 // Report JSON write -> read -> write is identical (incl. non-finite numbers and optional parts);
 // bad JSON and wrong schema versions are one-line errors; atomic writes never leave partial files.
+#include "quantlens/report_io.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
-#include "quantlens/report_io.h"
 #include "support/safetensors_writer.h"
 
 namespace ql {
@@ -114,7 +114,8 @@ TEST(ReportIo, TopLevelVerdictCountsChecksByStatus) {
     const auto keys = j.items().begin();
     EXPECT_EQ(keys.key(), "schema_version");
     EXPECT_EQ(std::next(keys).key(), "verdict");
-    EXPECT_EQ(nlohmann::json(j["verdict"]), nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
+    EXPECT_EQ(nlohmann::json(j["verdict"]),
+              nlohmann::json::parse(R"({"status": "fail", "pass": 1, "fail": 1, "error": 0, "skipped": 1,
                                                      "info": 1, "text": "1 check failed: weights"})"));
     r.checks[1].status = CheckStatus::Pass;
     EXPECT_EQ(nlohmann::json::parse(reportToJson(r))["verdict"]["status"], "pass");
@@ -151,8 +152,8 @@ TEST(ReportIo, EnumNamesHaveOneSpellingEachWay) {
                               CheckKind::Convert, CheckKind::AdapterMerge}) {
         EXPECT_EQ(checkKindFromName(checkKindName(k)), k);
     }
-    for (const CheckStatus s : {CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error,
-                                CheckStatus::Info}) {
+    for (const CheckStatus s :
+         {CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skipped, CheckStatus::Error, CheckStatus::Info}) {
         EXPECT_EQ(checkStatusFromName(checkStatusName(s)), s);
     }
     EXPECT_EQ(checkKindName(CheckKind::AdapterMerge), "adapter_merge");
@@ -190,10 +191,12 @@ TEST(ReportIo, SideResolutionAndCoverageRoundTrip) {
     r.train.resolution.hubRepoId = "Qwen/Qwen3-4B";
     r.train.resolution.hubRevision = "main";
     r.train.resolution.hubCommit = "aaaaaaaa0123456789abcdef0123456789abcdef";
-    r.train.resolution.modelOrigin = "adapter_config.json base_model_name_or_path (run/checkpoint-20/adapter_config.json)";
+    r.train.resolution.modelOrigin =
+        "adapter_config.json base_model_name_or_path (run/checkpoint-20/adapter_config.json)";
     r.train.resolution.checkpointStep = 20;
     r.train.resolution.checkpointsAvailable = {10, 20};
-    r.train.coverage.push_back({"model.embed_tokens", "embedding", {128, 64}, "F", "float", "tied_to_embedding", "why", "lm_head"});
+    r.train.coverage.push_back(
+        {"model.embed_tokens", "embedding", {128, 64}, "F", "float", "tied_to_embedding", "why", "lm_head"});
     const std::string text = reportToJson(r);
     auto back = reportFromJson(text, "mem.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
@@ -212,7 +215,8 @@ TEST(ReportIo, SideResolutionAndCoverageRoundTrip) {
     EXPECT_TRUE(older->train.coverage.empty());
     EXPECT_TRUE(older->train.resolution.hubRepoId.empty());
     const auto markdown = reportToMarkdown(r);
-    EXPECT_NE(markdown.find("Qwen/Qwen3-4B @ main (aaaaaaaa0123), named by adapter_config.json"), std::string::npos) << markdown;
+    EXPECT_NE(markdown.find("Qwen/Qwen3-4B @ main (aaaaaaaa0123), named by adapter_config.json"), std::string::npos)
+        << markdown;
     EXPECT_NE(markdown.find("checkpoint-20"), std::string::npos);
     EXPECT_NE(markdown.find("0 quantized, 1 float or failing"), std::string::npos);
 }
@@ -227,9 +231,11 @@ TEST(ReportIo, BadInputIsOneLineError) {
     ASSERT_FALSE(version.ok());
     EXPECT_EQ(version.error().code, ErrorCode::Unsupported);
     EXPECT_FALSE(reportFromJson("not json", "r.json").ok());
-    auto foreign = reportFromJson("{\"format\": \"QuantLens session\", \"version\": 1}", "s.json");  // another JSON object
+    auto foreign =
+        reportFromJson("{\"format\": \"QuantLens session\", \"version\": 1}", "s.json");  // another JSON object
     ASSERT_FALSE(foreign.ok());
-    EXPECT_NE(foreign.error().message.find("s.json: not a QuantLens report"), std::string::npos) << foreign.error().message;
+    EXPECT_NE(foreign.error().message.find("s.json: not a QuantLens report"), std::string::npos)
+        << foreign.error().message;
 }
 
 TEST(ReportIo, MarkdownNamesEveryCheck) {
@@ -276,7 +282,8 @@ TEST(ReportIo, DrilldownGoesToASidecarNamedAndHashedByTheReport) {
     EXPECT_EQ(main["drilldown"]["file"], "run.report.drilldown.json");
     EXPECT_EQ(main["drilldown"]["modules"], 1);
     const auto& module = main["weights"]["modules"][0];
-    for (const char* key : {"group_error", "worst", "original_histogram", "quant_grid"}) EXPECT_FALSE(module.contains(key)) << key;
+    for (const char* key : {"group_error", "worst", "original_histogram", "quant_grid"})
+        EXPECT_FALSE(module.contains(key)) << key;
     EXPECT_TRUE(module.contains("diff"));
     const auto side = nlohmann::json::parse(readFile(sidecar));
     EXPECT_EQ(side["weights"][0]["module"], "model.layers.0.self_attn.q_proj");
@@ -285,7 +292,8 @@ TEST(ReportIo, DrilldownGoesToASidecarNamedAndHashedByTheReport) {
     VerifyReport other = sampleReport();
     other.weights->modules[0].groupError.maxAbs[0] = 0.75f;
     ASSERT_TRUE(writeReportJson(other, (dir.path() / "other.report.json").string()).ok());
-    std::filesystem::copy_file(dir.path() / "other.report.drilldown.json", sidecar, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(dir.path() / "other.report.drilldown.json", sidecar,
+                               std::filesystem::copy_options::overwrite_existing);
     auto stale = readReportJson(path.string());
     ASSERT_TRUE(stale.ok()) << stale.error().message;
     EXPECT_NE(stale->drilldownProblem.find("belongs to another report"), std::string::npos) << stale->drilldownProblem;
@@ -293,7 +301,8 @@ TEST(ReportIo, DrilldownGoesToASidecarNamedAndHashedByTheReport) {
     std::filesystem::remove(sidecar);
     auto missing = readReportJson(path.string());
     ASSERT_TRUE(missing.ok()) << missing.error().message;
-    EXPECT_NE(missing->drilldownProblem.find("run.report.drilldown.json is missing"), std::string::npos) << missing->drilldownProblem;
+    EXPECT_NE(missing->drilldownProblem.find("run.report.drilldown.json is missing"), std::string::npos)
+        << missing->drilldownProblem;
     EXPECT_TRUE(missing->weights->modules[0].worst.empty());
     EXPECT_EQ(missing->weights->modules[0].diff.maxAbs, 0.1 + 0.2);
 }
@@ -308,7 +317,8 @@ TEST(ReportIo, ReportForStdoutHasNoDrilldown) {
     EXPECT_TRUE(nlohmann::json::parse(reportToJson(sampleReport()))["weights"]["modules"][0].contains("group_error"));
     auto back = reportFromJson(files.report, "stdout.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_NE(back->drilldownProblem.find("written without its drill-down"), std::string::npos) << back->drilldownProblem;
+    EXPECT_NE(back->drilldownProblem.find("written without its drill-down"), std::string::npos)
+        << back->drilldownProblem;
 }
 
 TEST(ReportIo, FailingAtomicWriteLeavesNoFile) {

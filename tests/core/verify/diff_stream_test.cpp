@@ -2,21 +2,23 @@
 // written as whole-tensor float64 ATen ops (what metrics.h states, and what scenarios.py computes):
 // counts and maxima exact, sums to 1e-12 relative; results independent of row blocking and of the
 // kernel path (AVX-512 vs portable scalar: bit-identical); addHistc equal to torch.histc.
-#include <gtest/gtest.h>
+#include "verify/diff_stream.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "verify/diff_stream.h"
 #include "verify/metrics.h"
 
 namespace ql::checks {
 namespace {
 
-at::Generator gen(std::uint64_t seed) { return at::detail::createCPUGenerator(seed); }
+at::Generator gen(std::uint64_t seed) {
+    return at::detail::createCPUGenerator(seed);
+}
 
 // A train/eval pair like a weight comparison: bf16-valued, most elements equal, some one grid step
 // apart, a few large gaps; `special` adds NaN/inf in both and in one side only.
@@ -50,12 +52,20 @@ Reference reference(const at::Tensor& a, const at::Tensor& b, const Tolerance& t
     at::Tensor d = at::where(finite, x - y, at::zeros({}, x.options()));
     at::Tensor ad = d.abs();
     at::Tensor bad = ((ad > tol.atol) & (ad > tol.rtol * y.abs())) | (finite.logical_not() & unequal);
-    at::Tensor xf = at::where(finite, x, at::zeros({}, x.options())), yf = at::where(finite, y, at::zeros({}, x.options()));
+    at::Tensor xf = at::where(finite, x, at::zeros({}, x.options())),
+               yf = at::where(finite, y, at::zeros({}, x.options()));
     auto count = [](const at::Tensor& m) { return static_cast<std::uint64_t>(m.sum().item<std::int64_t>()); };
     const double last = logHistogramEdges().back();
-    return {count(unequal), count(bad), count(finite.logical_not()), count(finite & x.eq(y)),
-            count(finite.logical_not() | (ad >= last)), ad.max().item<double>(), ad.sum().item<double>(),
-            (d * d).sum().item<double>(), (yf * yf).sum().item<double>(), (xf * xf).sum().item<double>(),
+    return {count(unequal),
+            count(bad),
+            count(finite.logical_not()),
+            count(finite & x.eq(y)),
+            count(finite.logical_not() | (ad >= last)),
+            ad.max().item<double>(),
+            ad.sum().item<double>(),
+            (d * d).sum().item<double>(),
+            (yf * yf).sum().item<double>(),
+            (xf * xf).sum().item<double>(),
             (xf * yf).sum().item<double>()};
 }
 
@@ -92,7 +102,8 @@ TEST(DiffStream, MatchesFloat64DefinitionsWithSpecialValues) {
         at::Tensor idx = (at::bucketize(pos, edges, false, true) - 1).clamp_min(0);
         at::Tensor counts = at::bincount(idx.masked_select(idx.lt(52)), {}, 52);
         for (std::int64_t i = 0; i < 52; ++i) {
-            EXPECT_EQ(h.counts[static_cast<std::size_t>(i)], static_cast<std::uint64_t>(counts[i].item<std::int64_t>())) << i;
+            EXPECT_EQ(h.counts[static_cast<std::size_t>(i)], static_cast<std::uint64_t>(counts[i].item<std::int64_t>()))
+                << i;
         }
     }
 }

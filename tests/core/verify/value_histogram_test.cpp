@@ -2,13 +2,12 @@
 // definition the report documents), for bf16, fp16 and fp32 blocks in any split, constant tensors
 // (histc widens the range) and non-finite values. The reference is ATen's own histc (torch.histc),
 // not the code under test.
-#include <gtest/gtest.h>
+#include "verify/value_histogram.h"
 
 #include <ATen/ATen.h>
+#include <gtest/gtest.h>
 
 #include <limits>
-
-#include "verify/value_histogram.h"
 
 namespace ql::checks {
 namespace {

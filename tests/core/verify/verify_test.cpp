@@ -1,7 +1,10 @@
 // verify() on the demo workspace (written by C++ alone): the workspace is deterministic and readable
 // by the io layer, every check runs, a known mismatch is found, cancellation stops at once, and
 // progress is reported per module of the walk.
+#include "quantlens/verify.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,9 +14,6 @@
 #include "quantlens/recipe.h"
 #include "quantlens/report_io.h"
 #include "quantlens/tokenizer.h"
-#include "quantlens/verify.h"
-#include <unistd.h>
-
 #include "support/safetensors_writer.h"
 
 namespace ql {

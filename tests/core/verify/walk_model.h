@@ -8,10 +8,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/safetensors_writer.h"
 
@@ -28,16 +27,25 @@ inline TensorSpec walkTensor(const std::string& name, std::vector<std::int64_t> 
 // H 128, I 256, 2 layers, 2 heads x D 64, 1 kv head, vocab 256, untied; LoRA r 8 alpha 16 (fp32).
 inline void writeWalkModel(const std::filesystem::path& model, const std::filesystem::path& adapter) {
     at::manual_seed(11);
-    nlohmann::json cfg = {{"architectures", {"Qwen3ForCausalLM"}}, {"model_type", "qwen3"}, {"hidden_size", 128},
-                          {"intermediate_size", 256}, {"num_hidden_layers", 2}, {"num_attention_heads", 2},
-                          {"num_key_value_heads", 1}, {"head_dim", 64}, {"vocab_size", 256},
-                          {"max_position_embeddings", 64}, {"rms_norm_eps", 1e-6}, {"tie_word_embeddings", false},
-                          {"rope_theta", 10000.0}, {"torch_dtype", "bfloat16"}};
+    nlohmann::json cfg = {{"architectures", {"Qwen3ForCausalLM"}},
+                          {"model_type", "qwen3"},
+                          {"hidden_size", 128},
+                          {"intermediate_size", 256},
+                          {"num_hidden_layers", 2},
+                          {"num_attention_heads", 2},
+                          {"num_key_value_heads", 1},
+                          {"head_dim", 64},
+                          {"vocab_size", 256},
+                          {"max_position_embeddings", 64},
+                          {"rms_norm_eps", 1e-6},
+                          {"tie_word_embeddings", false},
+                          {"rope_theta", 10000.0},
+                          {"torch_dtype", "bfloat16"}};
     std::filesystem::create_directories(model);
     std::ofstream(model / "config.json") << cfg.dump(1);
     const std::vector<std::pair<std::string, std::vector<std::int64_t>>> linears = {
         {"self_attn.q_proj", {128, 128}}, {"self_attn.k_proj", {64, 128}}, {"self_attn.v_proj", {64, 128}},
-        {"self_attn.o_proj", {128, 128}}, {"mlp.gate_proj", {256, 128}}, {"mlp.up_proj", {256, 128}},
+        {"self_attn.o_proj", {128, 128}}, {"mlp.gate_proj", {256, 128}},   {"mlp.up_proj", {256, 128}},
         {"mlp.down_proj", {128, 256}}};
     std::vector<TensorSpec> base = {walkTensor("model.embed_tokens.weight", {256, 128}, at::kBFloat16, 0.5),
                                     walkTensor("model.norm.weight", {128}, at::kBFloat16, 0.1),
@@ -53,15 +61,20 @@ inline void writeWalkModel(const std::filesystem::path& model, const std::filesy
         }
         for (const auto& [name, shape] : linears) {
             base.push_back(walkTensor(p + name + ".weight", shape, at::kBFloat16, 0.05));
-            lora.push_back(walkTensor("base_model.model." + p + name + ".lora_A.weight", {8, shape[1]}, at::kFloat, 0.1));
-            lora.push_back(walkTensor("base_model.model." + p + name + ".lora_B.weight", {shape[0], 8}, at::kFloat, 0.02));
+            lora.push_back(
+                walkTensor("base_model.model." + p + name + ".lora_A.weight", {8, shape[1]}, at::kFloat, 0.1));
+            lora.push_back(
+                walkTensor("base_model.model." + p + name + ".lora_B.weight", {shape[0], 8}, at::kFloat, 0.02));
         }
     }
     writeBytes(model / "model.safetensors", buildSafetensors(base));
     std::filesystem::create_directories(adapter);
-    nlohmann::json acfg = {{"peft_type", "LORA"}, {"r", 8}, {"lora_alpha", 16},
-                           {"target_modules", {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}},
-                           {"task_type", "CAUSAL_LM"}};
+    nlohmann::json acfg = {
+        {"peft_type", "LORA"},
+        {"r", 8},
+        {"lora_alpha", 16},
+        {"target_modules", {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}},
+        {"task_type", "CAUSAL_LM"}};
     std::ofstream(adapter / "adapter_config.json") << acfg.dump(1);
     writeBytes(adapter / "adapter_model.safetensors", buildSafetensors(lora));
 }

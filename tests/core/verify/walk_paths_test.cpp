@@ -5,16 +5,15 @@
 // per row in row order).
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
+#include "core/verify/walk_model.h"
 #include "quantlens/recipe.h"
 #include "quantlens/report_io.h"
 #include "quantlens/verify.h"
 #include "support/safetensors_writer.h"
-#include "core/verify/walk_model.h"
 
 namespace ql {
 namespace {
@@ -49,10 +48,9 @@ protected:
         for (const ReportWarning& w : rows.warnings) {
             EXPECT_NE(w.kind, "lora_delta_whole_module") << "the row path was not taken: " << w.detail;
         }
-        const nlohmann::json diff = nlohmann::json::diff(nlohmann::json::parse(reportToJson(whole)),
-                                                         nlohmann::json::parse(reportToJson(rows)));
-        EXPECT_TRUE(diff.empty()) << diff.size() << " differences, first: "
-                                  << diff.dump();
+        const nlohmann::json diff =
+            nlohmann::json::diff(nlohmann::json::parse(reportToJson(whole)), nlohmann::json::parse(reportToJson(rows)));
+        EXPECT_TRUE(diff.empty()) << diff.size() << " differences, first: " << diff.dump();
     }
 
     static test::TempDir* s_dir;
@@ -60,11 +58,13 @@ protected:
 test::TempDir* WalkPaths::s_dir = nullptr;
 
 TEST_F(WalkPaths, UnmergedTrainVsMergedEval) {
-    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64), test::walkRecipe(s_dir->path(), "e", "merged", 64));
+    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64),
+               test::walkRecipe(s_dir->path(), "e", "merged", 64));
 }
 
 TEST_F(WalkPaths, BothUnmergedWithTwoDeployments) {
-    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64), test::walkRecipe(s_dir->path(), "e", "unmerged", 64));
+    expectSame(test::walkRecipe(s_dir->path(), "t", "unmerged", 64),
+               test::walkRecipe(s_dir->path(), "e", "unmerged", 64));
 }
 
 TEST_F(WalkPaths, GroupAndNumericsDifferBetweenSides) {
