@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include "ui/session/form_rows.h"
+#include "ui/session/numerics_form.h"
 
 namespace ql::ui {
 
@@ -78,30 +79,12 @@ CheckpointDialog::CheckpointDialog(QWidget* parent) : QDialog(parent) {
     m_revision = new QLineEdit(this);
     m_revision->setPlaceholderText(tr("main"));
     form->addRow(tr("Revision"), m_revision);
-    m_scheme = choiceBox(this,
-                         {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
-                          QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")},
-                         QString::fromStdString(defaults.scheme));
-    form->addRow(tr("Scheme"), m_scheme);
-    m_groupSize = new QSpinBox(this);
-    m_groupSize->setRange(8, 4096);
-    m_groupSize->setValue(128);
-    form->addRow(tr("Group size"), m_groupSize);
-    m_repr = new QPlainTextEdit(this);
-    m_repr->setPlaceholderText(tr("or paste the config your training log printed: QATConfig(base_config=...)"));
-    m_repr->setMaximumHeight(70);
-    form->addRow(tr("torchao config"), m_repr);
-    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")},
-                        QString::fromStdString(defaults.dtype));
-    form->addRow(tr("dtype"), m_dtype);
-    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")},
-                         QString::fromStdString(defaults.deviceNumerics));
-    form->addRow(tr("Device numerics"), m_device);
-    m_torchao = choiceBox(this,
-                          {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"),
-                           QStringLiteral("0.17"), QStringLiteral("0.18")},
-                          QString::fromStdString(defaults.torchaoVersion));
-    form->addRow(tr("torchao version"), m_torchao);
+    NumericsChoice numerics;
+    numerics.scheme = QString::fromStdString(defaults.scheme);
+    numerics.dtype = QString::fromStdString(defaults.dtype);
+    numerics.deviceNumerics = QString::fromStdString(defaults.deviceNumerics);
+    numerics.torchaoVersion = QString::fromStdString(defaults.torchaoVersion);
+    m_numerics = new NumericsForm(this, form, numerics);
     const QStringList forms{QStringLiteral("unmerged"), QStringLiteral("merged"), QStringLiteral("qat_after_peft")};
     m_trainForm = choiceBox(this, forms, QString::fromStdString(defaults.trainForm),
                             tr("How training ran the adapter: unmerged on the QAT-prepared base (peft default), or QAT "
@@ -144,12 +127,13 @@ CheckpointRecipeOptions CheckpointDialog::options() const {
     o.checkpoint = m_checkpoint->text().trimmed().toStdString();
     o.model = m_model->text().trimmed().toStdString();
     o.revision = m_revision->text().trimmed().toStdString();
-    o.scheme = m_scheme->currentText().toStdString();
-    o.groupSize = m_groupSize->value();
-    o.repr = m_repr->toPlainText().trimmed().toStdString();
-    o.dtype = m_dtype->currentText().toStdString();
-    o.deviceNumerics = m_device->currentText().toStdString();
-    o.torchaoVersion = m_torchao->currentText().toStdString();
+    const NumericsChoice numerics = m_numerics->values();
+    o.scheme = numerics.scheme.toStdString();
+    o.groupSize = m_numerics->groupSizeIfApplies();
+    o.repr = numerics.repr.toStdString();
+    o.dtype = numerics.dtype.toStdString();
+    o.deviceNumerics = numerics.deviceNumerics.toStdString();
+    o.torchaoVersion = numerics.torchaoVersion.toStdString();
     o.trainForm = m_trainForm->currentText().toStdString();
     o.evalForm = m_evalForm->currentText().toStdString();
     return o;
@@ -182,8 +166,7 @@ void CheckpointDialog::setModel(const QString& model) {
 }
 
 void CheckpointDialog::setScheme(const QString& scheme, int groupSize) {
-    m_scheme->setCurrentText(scheme);
-    m_groupSize->setValue(groupSize);
+    m_numerics->setScheme(scheme, groupSize);
 }
 
 bool CheckpointDialog::createRecipes() {

@@ -17,10 +17,10 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
-class QSpinBox;
 
 namespace ql::ui {
+
+class NumericsForm;
 
 // Where the recipes built under `folder` go: <folder>/checkpoint-N when the adapter resolved to a
 // Trainer output folder's checkpoint-N, else `folder` itself.
@@ -61,12 +61,7 @@ private:
     QLineEdit* m_checkpoint;
     QLineEdit* m_model;
     QLineEdit* m_revision;
-    QComboBox* m_scheme;
-    QSpinBox* m_groupSize;
-    QPlainTextEdit* m_repr;
-    QComboBox* m_dtype;
-    QComboBox* m_device;
-    QComboBox* m_torchao;
+    NumericsForm* m_numerics;
     QComboBox* m_trainForm;
     QComboBox* m_evalForm;
     QLineEdit* m_folder;

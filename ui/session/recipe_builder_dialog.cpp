@@ -18,6 +18,7 @@
 #include <QSpinBox>
 
 #include "ui/session/form_rows.h"
+#include "ui/session/numerics_form.h"
 
 namespace ql::ui {
 
@@ -51,7 +52,9 @@ QString recipeYaml(const RecipeFields& f) {
     if (!f.repr.trimmed().isEmpty()) {
         yaml += QStringLiteral("quantization: {repr: %1}\n").arg(yamlQuoted(f.repr.trimmed()));
     } else if (f.scheme != QLatin1String("none")) {
-        yaml += QStringLiteral("quantization: {scheme: %1, group_size: %2}\n").arg(f.scheme).arg(f.groupSize);
+        const QString group =
+            schemeTakesGroupSize(f.scheme) ? QStringLiteral(", group_size: %1").arg(f.groupSize) : QString();
+        yaml += QStringLiteral("quantization: {scheme: %1%2}\n").arg(f.scheme, group);
     }
     return yaml;
 }
@@ -95,35 +98,13 @@ RecipeBuilderDialog::RecipeBuilderDialog(const QString& side, QWidget* parent) :
                   defaults.adapterForm,
                   tr("unmerged: FQ(W)x + s·B(Ax); merged: FQ(W + s·BA)x; qat_after_peft: LoRA A/B fake-quantized too"));
     form->addRow(tr("LoRA form"), m_form);
-    m_scheme = choiceBox(this,
-                         {QStringLiteral("int4_weight_only"), QStringLiteral("intx_weight_only"),
-                          QStringLiteral("int8_dynamic_activation_int4_weight"),
-                          QStringLiteral("int8_dynamic_activation_intx_weight"), QStringLiteral("none")},
-                         defaults.scheme, tr("torchao base config of QATConfig"));
-    form->addRow(tr("Scheme"), m_scheme);
-    m_groupSize = new QSpinBox(this);
-    m_groupSize->setRange(8, 4096);
-    m_groupSize->setValue(defaults.groupSize);
-    m_groupSize->setToolTip(tr("elements per quantization group along K"));
-    form->addRow(tr("Group size"), m_groupSize);
-    m_repr = new QPlainTextEdit(this);
-    m_repr->setPlaceholderText(
-        tr("or paste the config your training log printed, e.g. QATConfig(base_config="
-           "Int4WeightOnlyConfig(group_size=128, ...), step='prepare')"));
-    m_repr->setToolTip(tr("torchao's printed config (print(config)); when given it replaces scheme and group size"));
-    m_repr->setMaximumHeight(70);
-    form->addRow(tr("torchao config"), m_repr);
-    m_dtype = choiceBox(this, {QStringLiteral("bfloat16"), QStringLiteral("float16"), QStringLiteral("float32")},
-                        defaults.dtype, {});
-    form->addRow(tr("dtype"), m_dtype);
-    m_device = choiceBox(this, {QStringLiteral("cuda"), QStringLiteral("cpu")}, defaults.deviceNumerics,
-                         tr("which device's rounding the run used (CUDA divides by 15 as a multiply by fp32(1/15))"));
-    form->addRow(tr("Device numerics"), m_device);
-    m_torchao = choiceBox(this,
-                          {QStringLiteral("0.14"), QStringLiteral("0.15"), QStringLiteral("0.16"),
-                           QStringLiteral("0.17"), QStringLiteral("0.18")},
-                          defaults.torchaoVersion, tr("emulate that torchao release's behaviour"));
-    form->addRow(tr("torchao version"), m_torchao);
+    NumericsChoice numerics;
+    numerics.scheme = defaults.scheme;
+    numerics.groupSize = defaults.groupSize;
+    numerics.dtype = defaults.dtype;
+    numerics.deviceNumerics = defaults.deviceNumerics;
+    numerics.torchaoVersion = defaults.torchaoVersion;
+    m_numerics = new NumericsForm(this, form, numerics);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_error = errorLabel(this);
     auto* layout = new QVBoxLayout(this);
@@ -141,12 +122,13 @@ RecipeFields RecipeBuilderDialog::fields() const {
     f.adapterDir = m_adapter->text().trimmed();
     f.checkpoint = m_checkpoint->text().trimmed();
     f.adapterForm = m_form->currentText();
-    f.dtype = m_dtype->currentText();
-    f.deviceNumerics = m_device->currentText();
-    f.torchaoVersion = m_torchao->currentText();
-    f.scheme = m_scheme->currentText();
-    f.groupSize = m_groupSize->value();
-    f.repr = m_repr->toPlainText();
+    const NumericsChoice numerics = m_numerics->values();
+    f.dtype = numerics.dtype;
+    f.deviceNumerics = numerics.deviceNumerics;
+    f.torchaoVersion = numerics.torchaoVersion;
+    f.scheme = numerics.scheme;
+    f.groupSize = numerics.groupSize;
+    f.repr = numerics.repr;
     return f;
 }
 

@@ -9,10 +9,10 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
-class QSpinBox;
 
 namespace ql::ui {
+
+class NumericsForm;
 
 struct RecipeFields {
     QString modelDir;    // folder or hub id (org/name); empty with an adapter: its base
@@ -24,8 +24,8 @@ struct RecipeFields {
     QString deviceNumerics = QStringLiteral("cuda");
     QString torchaoVersion = QStringLiteral("0.18");
     QString scheme = QStringLiteral("int4_weight_only");
-    int groupSize = 128;
-    QString repr;  // torchao's printed config; when set it replaces scheme/group size
+    int groupSize = 128;  // written only for schemes that take a group size
+    QString repr;         // torchao's printed config; when set it replaces scheme/group size
 };
 
 // The recipe YAML of recipe.h for `fields` (paths written as given, every text value quoted).
@@ -51,14 +51,9 @@ private:
     QLineEdit* m_revision;
     QLineEdit* m_adapter;
     QLineEdit* m_checkpoint;
-    QPlainTextEdit* m_repr;
     QLabel* m_error;
     QComboBox* m_form;
-    QComboBox* m_dtype;
-    QComboBox* m_device;
-    QComboBox* m_torchao;
-    QComboBox* m_scheme;
-    QSpinBox* m_groupSize;
+    NumericsForm* m_numerics;
     QString m_side;
     QString m_savedPath;
 };

@@ -1,5 +1,8 @@
 #include "quant/fake_quant_spec.h"
 
+#include <quantlens/quant_schemes.h>
+#include <quantlens/torchao_releases.h>
+
 #include <string>
 
 namespace ql::quant {
@@ -31,7 +34,7 @@ Result<FakeQuantSpec> intxWeightSpec(const QuantConfig& config, TorchaoVersion v
     } else {
         return unsupported(config, "supports weight granularity PerGroup or PerAxis(0) only");
     }
-    spec.eps = version < TorchaoVersion{0, 18} ? EpsPolicy::DtypeEps : EpsPolicy::SmallestNormal;
+    spec.eps = version < kTorchaoSmallestNormalEps ? EpsPolicy::DtypeEps : EpsPolicy::SmallestNormal;
     return spec;
 }
 
@@ -42,7 +45,7 @@ Result<LinearFakeQuant> int4Spec(const QuantConfig& config, TorchaoVersion versi
     LinearFakeQuant out;
     out.weight.kind = FqKind::Int4Plain;
     // pytorch/ao#4518: before 0.18 the fake quantizer used group 128 whatever the config said.
-    out.weight.groupSize = version < TorchaoVersion{0, 18} ? 128 : config.weight.groupSize;
+    out.weight.groupSize = version < kTorchaoQatHonoursGroupSize ? 128 : config.weight.groupSize;
     return out;
 }
 
@@ -50,19 +53,18 @@ Result<LinearFakeQuant> int4Spec(const QuantConfig& config, TorchaoVersion versi
 
 Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version, DeviceSemantics device) {
     Result<LinearFakeQuant> result = unsupported(config, "is not supported for this scheme");
-    switch (config.scheme) {
-        case QuantScheme::Int4WeightOnly:
+    switch (schemeFamily(config.scheme)) {
+        case SchemeFamily::Int4:
             result = int4Spec(config, version);
             break;
-        case QuantScheme::IntxWeightOnly:
-        case QuantScheme::Int8DynamicActivationIntxWeight: {
+        case SchemeFamily::Intx: {
             auto weight = intxWeightSpec(config, version);
             if (!weight) {
                 return weight.error();
             }
             LinearFakeQuant out;
             out.weight = *weight;
-            if (config.scheme == QuantScheme::Int8DynamicActivationIntxWeight) {
+            if (quantSchemeInfo(config.scheme).activationQuantized) {
                 out.hasActivation = true;
                 out.activation.kind = FqKind::Int8Activation;
                 out.activation.eps = weight->eps;
@@ -70,7 +72,7 @@ Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersio
             result = out;
             break;
         }
-        case QuantScheme::Float8DynamicActivationFloat8Weight: {
+        case SchemeFamily::Float8: {
             LinearFakeQuant out;
             out.weight.kind = FqKind::Float8;
             out.weight.perRow = config.weight.granularity == Granularity::PerRow;
@@ -79,7 +81,7 @@ Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersio
             result = out;
             break;
         }
-        case QuantScheme::Float8DynamicActivationInt4Weight: {
+        case SchemeFamily::Float8Int4: {
             LinearFakeQuant out;
             out.weight.kind = FqKind::Float8Int4;
             out.weight.groupSize = 128;  // hard-coded in _infer_fake_quantize_configs
@@ -89,12 +91,12 @@ Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersio
             result = out;
             break;
         }
-        case QuantScheme::Int8DynamicActivationInt4Weight:
-            if (version >= TorchaoVersion{0, 17}) {
+        case SchemeFamily::Int8Int4:
+            if (version >= kTorchao8da4wQatRemoved) {
                 return unsupported(config, "was removed for this config in torchao 0.17");
             }
             return unsupported(config, "(legacy 8da4w) is not implemented; use Int8DynamicActivationIntxWeightConfig");
-        case QuantScheme::None:
+        case SchemeFamily::None:
             return unsupported(config, "needs a base config");
     }
     if (result) {

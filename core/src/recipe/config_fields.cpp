@@ -2,6 +2,7 @@
 #include "recipe/config_fields.h"
 
 #include <quantlens/dtype.h>
+#include <quantlens/quant_schemes.h>
 
 namespace ql::recipe {
 
@@ -24,10 +25,10 @@ std::string activationText(const std::optional<ActivationQuant>& act) {
 }
 
 bool usesInt4Fields(const QuantConfig& c) {
-    return c.scheme == QuantScheme::Int4WeightOnly || c.scheme == QuantScheme::Float8DynamicActivationInt4Weight;
+    return schemeTakes(c.scheme, kKeyPackingFormat) && schemeFamily(c.scheme) != SchemeFamily::Intx;
 }
 bool usesIntxFields(const QuantConfig& c) {
-    return c.scheme == QuantScheme::IntxWeightOnly || c.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    return schemeFamily(c.scheme) == SchemeFamily::Intx;
 }
 
 void addPrepare(const Recipe& r, Signature& s) {
@@ -203,7 +204,7 @@ std::vector<FieldSpec> makeFields() {
     f.push_back(field(
         "quantization.int4_choose_qparams_algorithm",
         [](const Recipe& r) {
-            return r.quantization.scheme == QuantScheme::Int4WeightOnly
+            return schemeFamily(r.quantization.scheme) == SchemeFamily::Int4
                        ? std::string(int4ChooseQParamsAlgorithmName(r.quantization.int4Algorithm))
                        : "-";
         },
@@ -211,7 +212,7 @@ std::vector<FieldSpec> makeFields() {
     f.push_back(field(
         "quantization.int4_tile_packed_ntile",
         [](const Recipe& r) {
-            return r.quantization.scheme == QuantScheme::Int4WeightOnly
+            return schemeFamily(r.quantization.scheme) == SchemeFamily::Int4
                        ? std::to_string(r.quantization.int4TilePackedNtile)
                        : "-";
         },

@@ -1,12 +1,12 @@
 // Known torchao / LoRA pitfalls (each names the torchao behaviour it reports).
 #include "recipe/config_pitfalls.h"
 
+#include <quantlens/quant_schemes.h>
+#include <quantlens/torchao_releases.h>
+
 namespace ql::recipe {
 
 namespace {
-
-constexpr TorchaoVersion k017{0, 17};
-constexpr TorchaoVersion k018{0, 18};
 
 void add(std::vector<ConfigFinding>& out, std::string id, std::string side, std::string field, FindingSeverity severity,
          bool changes, std::string message) {
@@ -20,7 +20,8 @@ bool isQat(const QuantConfig& c) {
 
 void groupSizePitfall(const Recipe& r, const std::string& side, std::vector<ConfigFinding>& out) {
     const auto& c = r.quantization;
-    if (c.scheme != QuantScheme::Int4WeightOnly || !isQat(c) || r.torchaoVersion >= k018 || c.weight.groupSize == 128)
+    if (c.scheme != QuantScheme::Int4WeightOnly || !isQat(c) || r.torchaoVersion >= kTorchaoQatHonoursGroupSize ||
+        c.weight.groupSize == 128)
         return;
     add(out, "fake_group_size_128", side, "quantization.group_size", FindingSeverity::Warning, false,
         "torchao " + torchaoVersionName(r.torchaoVersion) +
@@ -57,7 +58,7 @@ void prepareRejected(const Recipe& r, const std::string& side, std::vector<Confi
     if (c.qatStep != QatStep::Prepare || c.scheme == QuantScheme::None) return;
     const auto fq = effectiveFakeQuant(c, r.torchaoVersion);
     if (fq.prepareSupported) return;
-    if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && r.torchaoVersion >= k017) {
+    if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && r.torchaoVersion >= kTorchao8da4wQatRemoved) {
         add(out, "qat_8da4w_removed", side, "torchao_version", FindingSeverity::Error, false,
             "QATConfig(Int8DynamicActivationInt4WeightConfig) was removed in torchao 0.17 (class moved to prototype); "
             "torchao " +
@@ -77,7 +78,8 @@ void convertPitfalls(const Recipe& r, const std::string& side, std::vector<Confi
             "QATConfig(step=\"convert\") without base_config only swaps FakeQuantizedLinear back to nn.Linear: "
             "the weights stay bf16 (unslothai/unsloth#3948)");
     }
-    if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && isQat(c) && r.torchaoVersion < k017) {
+    if (c.scheme == QuantScheme::Int8DynamicActivationInt4Weight && isQat(c) &&
+        r.torchaoVersion < kTorchao8da4wQatRemoved) {
         add(out, "8da4w_activation_eps", side, "quantization.scheme", FindingSeverity::Info, false,
             "8da4w QAT fake-quantizes activations with eps = finfo(bf16).eps but the converted model uses "
             "finfo(fp32).eps: prepare and convert differ for tiny-range tokens");
@@ -151,10 +153,15 @@ void sidePitfalls(const Recipe& r, const std::string& side, const std::vector<La
 namespace {
 
 bool epsSensitive(const QuantConfig& c) {
-    return c.scheme == QuantScheme::IntxWeightOnly || c.scheme == QuantScheme::Int8DynamicActivationIntxWeight ||
-           c.scheme == QuantScheme::Int8DynamicActivationInt4Weight ||
-           (c.scheme == QuantScheme::Int4WeightOnly && c.qatStep != QatStep::Prepare &&
-            c.int4Packing == Int4PackingFormat::TilePackedTo4d);
+    switch (schemeFamily(c.scheme)) {
+        case SchemeFamily::Intx:
+        case SchemeFamily::Int8Int4:
+            return true;
+        case SchemeFamily::Int4:  // only tinygemm's TILE_PACKED_TO_4D convert clamps with the dtype's eps
+            return c.qatStep != QatStep::Prepare && c.int4Packing == Int4PackingFormat::TilePackedTo4d;
+        default:
+            return false;
+    }
 }
 
 void loraPitfall(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out) {
@@ -181,7 +188,8 @@ void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFin
                 "as a multiply by fp32(1/15), the CPU divides, so scales differ by one ulp in some groups and codes "
                 "can flip");
     }
-    const bool straddle = (train.torchaoVersion >= k018) != (eval.torchaoVersion >= k018);
+    const bool straddle =
+        (train.torchaoVersion >= kTorchaoSmallestNormalEps) != (eval.torchaoVersion >= kTorchaoSmallestNormalEps);
     if (straddle && (epsSensitive(train.quantization) || epsSensitive(eval.quantization))) {
         add(out, "eps_change_0_18", "both", "torchao_version", FindingSeverity::Warning, true,
             "torchao 0.18 changed the default scale clamp eps from finfo(dtype).eps to finfo(dtype).smallest_normal "

@@ -1,20 +1,13 @@
 #include "recipe/enum_names.h"
 
+#include <quantlens/quant_schemes.h>
+
 #include <cctype>
+#include <vector>
 
 namespace ql::recipe {
 
 namespace {
-
-constexpr EnumName<QuantScheme> kSchemes[] = {
-    {QuantScheme::None, "none"},
-    {QuantScheme::Int4WeightOnly, "int4_weight_only"},
-    {QuantScheme::IntxWeightOnly, "intx_weight_only"},
-    {QuantScheme::Int8DynamicActivationIntxWeight, "int8_dynamic_activation_intx_weight"},
-    {QuantScheme::Int8DynamicActivationInt4Weight, "int8_dynamic_activation_int4_weight"},
-    {QuantScheme::Float8DynamicActivationFloat8Weight, "float8_dynamic_activation_float8_weight"},
-    {QuantScheme::Float8DynamicActivationInt4Weight, "float8_dynamic_activation_int4_weight"},
-};
 
 constexpr EnumName<QuantDType> kDTypes[] = {
     {QuantDType::Int1, "int1"},
@@ -71,7 +64,12 @@ constexpr EnumName<IntxChooseQParamsAlgorithm> kIntxAlgorithms[] = {
 }  // namespace
 
 std::span<const EnumName<QuantScheme>> quantSchemeTable() {
-    return kSchemes;
+    static const std::vector<EnumName<QuantScheme>> names = [] {
+        std::vector<EnumName<QuantScheme>> out;
+        for (const QuantSchemeInfo& info : quantSchemes()) out.push_back({info.scheme, info.name});
+        return out;
+    }();
+    return names;
 }
 std::span<const EnumName<QuantDType>> quantDTypeTable() {
     return kDTypes;

@@ -1,6 +1,8 @@
 // Names of the quantization enums and the resolution of effective numerics per torchao release
 // (torchao/quantization/qat/ and quantize_/workflows/ of each release; the pytorch/ao changes are named where used).
 #include <quantlens/quant_config.h>
+#include <quantlens/quant_schemes.h>
+#include <quantlens/torchao_releases.h>
 
 #include "recipe/enum_names.h"
 
@@ -10,13 +12,9 @@ using namespace recipe;
 
 namespace {
 
-constexpr TorchaoVersion k017{0, 17};
-constexpr TorchaoVersion k016{0, 16};
-constexpr TorchaoVersion k018{0, 18};
-
 // Intx / 8da4w / tinygemm qparams clamp: finfo(dtype).eps before 0.18, smallest_normal from 0.18 (#4534).
 ScaleEps dtypeEps(TorchaoVersion version) {
-    return version >= k018 ? ScaleEps::SmallestNormal : ScaleEps::DtypeEps;
+    return version >= kTorchaoSmallestNormalEps ? ScaleEps::SmallestNormal : ScaleEps::DtypeEps;
 }
 
 int declaredGroup(const WeightQuant& weight) {
@@ -41,7 +39,7 @@ EffectiveFakeQuant int4FakeQuant(const QuantConfig& config, TorchaoVersion versi
     }
     EffectiveFakeQuant out;
     // 0.14-0.17 hard-code 128 in _infer_fake_quantize_configs (pytorch/ao#3572, fixed by #4518 in 0.18).
-    out.weightGroupSize = version >= k018 ? config.weight.groupSize : 128;
+    out.weightGroupSize = version >= kTorchaoQatHonoursGroupSize ? config.weight.groupSize : 128;
     out.weightMapping = MappingType::Asymmetric;
     out.weightEps = ScaleEps::Fixed1e6;
     out.weightInFp32 = true;
@@ -49,7 +47,7 @@ EffectiveFakeQuant int4FakeQuant(const QuantConfig& config, TorchaoVersion versi
 }
 
 EffectiveFakeQuant intxFakeQuant(const QuantConfig& config, TorchaoVersion version) {
-    const bool withActivation = config.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    const bool withActivation = quantSchemeInfo(config.scheme).activationQuantized;
     if (config.configVersion < 2) {
         return rejected("only version 2+ of the Intx configs is supported by QAT");
     }
@@ -79,7 +77,7 @@ EffectiveFakeQuant intxFakeQuant(const QuantConfig& config, TorchaoVersion versi
 }
 
 EffectiveFakeQuant int8Int4FakeQuant(const QuantConfig& config, TorchaoVersion version) {
-    if (version >= k017) {
+    if (version >= kTorchao8da4wQatRemoved) {
         return rejected("QAT support for Int8DynamicActivationInt4WeightConfig (8da4w) was removed in torchao 0.17");
     }
     EffectiveFakeQuant out;
@@ -93,21 +91,25 @@ EffectiveFakeQuant int8Int4FakeQuant(const QuantConfig& config, TorchaoVersion v
 }
 
 EffectiveFakeQuant float8FakeQuant(const QuantConfig& config) {
-    EffectiveFakeQuant out;
-    if (config.scheme == QuantScheme::Float8DynamicActivationFloat8Weight) {
-        if (config.configVersion != 2) {
-            return rejected("only version 2 of Float8DynamicActivationFloat8WeightConfig is supported by QAT");
-        }
-        out.weightGroupSize = 0;
-        out.weightMapping = MappingType::Symmetric;
-        out.weightEps = ScaleEps::None;
-        out.weightInFp32 = false;
-    } else {
-        out.weightGroupSize = 128;  // fixed by the fp8-int4 kernel
-        out.weightMapping = MappingType::Symmetric;
-        out.weightEps = ScaleEps::Fixed1e6;
-        out.weightInFp32 = false;  // bf16 arithmetic (_fp8_activations_forward)
+    if (config.configVersion != 2) {
+        return rejected("only version 2 of Float8DynamicActivationFloat8WeightConfig is supported by QAT");
     }
+    EffectiveFakeQuant out;
+    out.weightGroupSize = 0;
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = ScaleEps::None;
+    out.weightInFp32 = false;
+    out.activationQuantized = true;
+    out.activationEps = ScaleEps::None;
+    return out;
+}
+
+EffectiveFakeQuant float8Int4FakeQuant() {
+    EffectiveFakeQuant out;
+    out.weightGroupSize = 128;  // fixed by the fp8-int4 kernel
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = ScaleEps::Fixed1e6;
+    out.weightInFp32 = false;  // bf16 arithmetic (_fp8_activations_forward)
     out.activationQuantized = true;
     out.activationEps = ScaleEps::None;
     return out;
@@ -121,16 +123,16 @@ EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) 
     out.usesChooseQParamsAlgorithm = tinygemmLike;
     out.weightEps = packing == Int4PackingFormat::TilePackedTo4d ? dtypeEps(version) : ScaleEps::Fixed1e6;
     if (config.int4Algorithm == Int4ChooseQParamsAlgorithm::Hqq) {
-        const bool ok =
-            packing == Int4PackingFormat::TilePackedTo4d || (packing == Int4PackingFormat::Opaque && version < k016);
+        const bool ok = packing == Int4PackingFormat::TilePackedTo4d ||
+                        (packing == Int4PackingFormat::Opaque && version < kTorchaoInt4PackingsRemoved);
         if (!ok) {
             out.supported = false;
             out.rejection = std::string("HQQ is accepted only with TILE_PACKED_TO_4D") +
-                            (version < k016 ? " or OPAQUE" : "") + ", not " +
+                            (version < kTorchaoInt4PackingsRemoved ? " or OPAQUE" : "") + ", not " +
                             std::string(int4PackingFormatName(packing));
         }
     }
-    if (packing == Int4PackingFormat::MarlinSparse && version >= k016) {
+    if (packing == Int4PackingFormat::MarlinSparse && version >= kTorchaoInt4PackingsRemoved) {
         out.supported = false;
         out.rejection = "MARLIN_SPARSE int4 packing was removed in torchao 0.16";
     }
@@ -140,22 +142,22 @@ EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) 
 }  // namespace
 
 EffectiveFakeQuant effectiveFakeQuant(const QuantConfig& config, TorchaoVersion version) {
-    switch (config.scheme) {
-        case QuantScheme::None: {
+    switch (schemeFamily(config.scheme)) {
+        case SchemeFamily::None: {
             EffectiveFakeQuant out;
             out.weightEps = ScaleEps::None;
             return out;
         }
-        case QuantScheme::Int4WeightOnly:
+        case SchemeFamily::Int4:
             return int4FakeQuant(config, version);
-        case QuantScheme::IntxWeightOnly:
-        case QuantScheme::Int8DynamicActivationIntxWeight:
+        case SchemeFamily::Intx:
             return intxFakeQuant(config, version);
-        case QuantScheme::Int8DynamicActivationInt4Weight:
+        case SchemeFamily::Int8Int4:
             return int8Int4FakeQuant(config, version);
-        case QuantScheme::Float8DynamicActivationFloat8Weight:
-        case QuantScheme::Float8DynamicActivationInt4Weight:
+        case SchemeFamily::Float8:
             return float8FakeQuant(config);
+        case SchemeFamily::Float8Int4:
+            return float8Int4FakeQuant();
     }
     return {};
 }
@@ -167,13 +169,13 @@ EffectiveConvert effectiveConvert(const QuantConfig& config, TorchaoVersion vers
         out.weightEps = ScaleEps::None;
         return out;
     }
-    switch (config.scheme) {
-        case QuantScheme::Int4WeightOnly:
+    switch (schemeFamily(config.scheme)) {
+        case SchemeFamily::Int4:
             return int4Convert(config, version);
-        case QuantScheme::Float8DynamicActivationInt4Weight:
+        case SchemeFamily::Float8Int4:
             out.weightGroupSize = 128;
             return out;
-        case QuantScheme::Float8DynamicActivationFloat8Weight:
+        case SchemeFamily::Float8:
             out.weightEps = ScaleEps::None;
             return out;
         default:
@@ -188,23 +190,7 @@ std::string_view quantSchemeName(QuantScheme scheme) {
 }
 
 std::string_view quantSchemeTorchaoClass(QuantScheme scheme) {
-    switch (scheme) {
-        case QuantScheme::None:
-            return "";
-        case QuantScheme::Int4WeightOnly:
-            return "Int4WeightOnlyConfig";
-        case QuantScheme::IntxWeightOnly:
-            return "IntxWeightOnlyConfig";
-        case QuantScheme::Int8DynamicActivationIntxWeight:
-            return "Int8DynamicActivationIntxWeightConfig";
-        case QuantScheme::Int8DynamicActivationInt4Weight:
-            return "Int8DynamicActivationInt4WeightConfig";
-        case QuantScheme::Float8DynamicActivationFloat8Weight:
-            return "Float8DynamicActivationFloat8WeightConfig";
-        case QuantScheme::Float8DynamicActivationInt4Weight:
-            return "Float8DynamicActivationInt4WeightConfig";
-    }
-    return "";
+    return quantSchemeInfo(scheme).torchaoClass;
 }
 
 std::string_view quantDTypeName(QuantDType dtype) {

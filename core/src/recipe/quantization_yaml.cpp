@@ -1,5 +1,6 @@
 #include "recipe/quantization_yaml.h"
 
+#include <quantlens/quant_schemes.h>
 #include <quantlens/torchao_config.h>
 
 #include <charconv>
@@ -88,26 +89,18 @@ void declare(QuantConfig& c, const YamlMap& m, std::string_view key) {
 void setScheme(const YamlMap& m, QuantConfig& c) {
     c.scheme = m.enumValue("scheme", quantSchemeTable());
     const auto s = c.scheme;
-    const bool int4 = s == QuantScheme::Int4WeightOnly || s == QuantScheme::Float8DynamicActivationInt4Weight;
-    const bool intx = s == QuantScheme::IntxWeightOnly || s == QuantScheme::Int8DynamicActivationIntxWeight;
-    const bool grouped = s == QuantScheme::Int4WeightOnly || intx || s == QuantScheme::Int8DynamicActivationInt4Weight;
-    requireApplies(m, "group_size", grouped, s);
-    requireApplies(m, "packing_format", int4 || intx, s);
-    requireApplies(m, "choose_qparams_algorithm", s == QuantScheme::Int4WeightOnly || intx, s);
-    requireApplies(m, "weight_dtype", intx, s);
-    requireApplies(m, "granularity", intx || s == QuantScheme::Float8DynamicActivationFloat8Weight, s);
-    requireApplies(m, "mapping_type", intx || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
-    requireApplies(
-        m, "act_mapping_type",
-        s == QuantScheme::Int8DynamicActivationIntxWeight || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
+    const QuantSchemeInfo& info = quantSchemeInfo(s);
+    requireApplies(m, "group_size", schemeTakes(s, kKeyGroupSize), s);
+    requireApplies(m, "packing_format", schemeTakes(s, kKeyPackingFormat), s);
+    requireApplies(m, "choose_qparams_algorithm", schemeTakes(s, kKeyChooseQParamsAlgorithm), s);
+    requireApplies(m, "weight_dtype", schemeTakes(s, kKeyWeightDtype), s);
+    requireApplies(m, "granularity", schemeTakes(s, kKeyGranularity), s);
+    requireApplies(m, "mapping_type", schemeTakes(s, kKeyMappingType), s);
+    requireApplies(m, "act_mapping_type", schemeTakes(s, kKeyActMappingType), s);
     // Start from torchao 0.18 defaults of the class, via its config_to_dict form with empty _data.
     if (s != QuantScheme::None) {
-        const int version =
-            (s == QuantScheme::Int8DynamicActivationInt4Weight || s == QuantScheme::Float8DynamicActivationInt4Weight)
-                ? 1
-                : 2;
-        nlohmann::json object{{"_type", std::string(quantSchemeTorchaoClass(s))},
-                              {"_version", version},
+        nlohmann::json object{{"_type", std::string(info.torchaoClass)},
+                              {"_version", info.configVersion},
                               {"_data", nlohmann::json::object()}};
         c = parseBaseConfig(object, m.where());
     }
@@ -126,7 +119,7 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     }
     if (m.has("granularity")) {
         const auto g = m.enumValue("granularity", std::span<const EnumName<Granularity>>(kWeightGranularities));
-        const bool fp8 = s == QuantScheme::Float8DynamicActivationFloat8Weight;
+        const bool fp8 = info.family == SchemeFamily::Float8;
         const bool ok = fp8 ? (g == Granularity::PerRow || g == Granularity::PerTensor)
                             : (g == Granularity::PerGroup || g == Granularity::PerAxis);
         if (!ok)
@@ -138,18 +131,20 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
         if (g == Granularity::PerGroup && c.weight.groupSize == 0) c.weight.groupSize = 32;
     }
     if (m.has("group_size")) {
+        // group_size alone means per-group weights where the granularity is a choice (intx: PerAxis by default).
+        if (!m.has("granularity") && schemeTakes(s, kKeyGranularity)) c.weight.granularity = Granularity::PerGroup;
         if (c.weight.granularity != Granularity::PerGroup)
             failInput(m.path("group_size") + ": needs granularity per_group");
         c.weight.groupSize = m.positiveInt("group_size");
     }
     if (m.has("packing_format")) {
-        if (int4)
+        if (info.family != SchemeFamily::Intx)
             c.int4Packing = m.enumValue("packing_format", int4PackingFormatTable());
         else
             c.intxPacking = m.enumValue("packing_format", intxPackingFormatTable());
     }
     if (m.has("choose_qparams_algorithm")) {
-        if (intx)
+        if (info.family == SchemeFamily::Intx)
             c.intxAlgorithm = m.enumValue("choose_qparams_algorithm", intxAlgorithmTable());
         else
             c.int4Algorithm = m.enumValue("choose_qparams_algorithm", int4AlgorithmTable());

@@ -1,5 +1,7 @@
 // Recipe YAML -> Recipe (the keys are listed in quantlens/recipe.h). Unknown keys and values fail naming the field.
+#include <quantlens/quant_schemes.h>
 #include <quantlens/recipe.h>
+#include <quantlens/torchao_releases.h>
 
 #include <charconv>
 #include <filesystem>
@@ -22,9 +24,6 @@ constexpr EnumName<AdapterForm> kForms[] = {{AdapterForm::Unmerged, "unmerged"},
 constexpr EnumName<DeviceNumerics> kDevices[] = {{DeviceNumerics::Cpu, "cpu"}, {DeviceNumerics::Cuda, "cuda"}};
 constexpr EnumName<DType> kDTypes[] = {{DType::BF16, "bfloat16"}, {DType::F16, "float16"}, {DType::F32, "float32"}};
 
-// torchao releases whose behaviour QuantLens models (0.14-0.18).
-constexpr TorchaoVersion kKnownVersions[] = {{0, 14}, {0, 15}, {0, 16}, {0, 17}, {0, 18}};
-
 std::string resolve(const std::string& path, const std::string& baseDir) {
     std::filesystem::path p(path);
     return p.is_absolute() || baseDir.empty() ? p.string()
@@ -43,11 +42,8 @@ TorchaoVersion parseVersion(const YamlMap& m) {
         const bool tailOk = r2.ec == std::errc() && (r2.ptr == end || *r2.ptr == '.');
         if (!tailOk) v = {-1, -1};
     }
-    for (const auto& known : kKnownVersions) {
-        if (known == v) return v;
-    }
-    std::string list;
-    for (const auto& known : kKnownVersions) list += (list.empty() ? "" : ", ") + torchaoVersionName(known);
+    if (isModelledTorchao(v)) return v;
+    const std::string list = modelledTorchaoList();
     fail(ErrorCode::Unsupported,
          m.path("torchao_version") + ": unknown torchao version '" + text + "' (valid: " + list + ")");
 }
@@ -66,11 +62,14 @@ AdapterSpec parseAdapter(const YAML::Node& node, const std::string& where, const
 // `embedding_quantization:`: the QAT config applied to nn.Embedding (FakeQuantizedEmbedding).
 QuantConfig parseEmbeddingQuantization(const YAML::Node& node, const std::string& where, const std::string& baseDir) {
     QuantConfig c = parseQuantizationYaml(node, where, baseDir);
-    if (c.scheme != QuantScheme::Int4WeightOnly && c.scheme != QuantScheme::IntxWeightOnly) {
-        fail(ErrorCode::Unsupported,
-             where + ": scheme " + std::string(quantSchemeName(c.scheme)) +
-                 " on nn.Embedding is not supported (expected int4_weight_only or intx_weight_only, "
-                 "the weight-only configs torchao's FakeQuantizedEmbedding takes)");
+    if (!quantSchemeInfo(c.scheme).embeddingQat) {
+        std::string takes;
+        for (const QuantSchemeInfo& info : quantSchemes()) {
+            if (info.embeddingQat) takes += (takes.empty() ? "" : " or ") + std::string(info.name);
+        }
+        fail(ErrorCode::Unsupported, where + ": scheme " + std::string(quantSchemeName(c.scheme)) +
+                                         " on nn.Embedding is not supported (expected " + takes +
+                                         ", the weight-only configs torchao's FakeQuantizedEmbedding takes)");
     }
     if (c.weight.granularity != Granularity::PerGroup && c.weight.granularity != Granularity::PerAxis) {
         failInput(where + ": expected per_group or per_axis weights");

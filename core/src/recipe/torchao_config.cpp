@@ -1,6 +1,7 @@
 // config_to_dict JSON -> QuantConfig (torchao/core/config.py config_to_dict), one function per torchao config class.
 // Field names, defaults and versions follow torchao 0.18.0 (quant_api.py, qat/api.py); keys that only
 // older releases (0.14-0.17) write are tolerated and recorded as declared.
+#include <quantlens/quant_schemes.h>
 #include <quantlens/torchao_config.h>
 
 #include "recipe/granularity_json.h"
@@ -154,24 +155,37 @@ QuantConfig parseBaseConfig(const json& object, const std::string& where) {
         parser(reader, config);
         reader.finish();
     };
-    if (type == "Int4WeightOnlyConfig")
-        run({2}, parseInt4WeightOnly);
-    else if (type == "IntxWeightOnlyConfig")
-        run({2}, parseIntxWeightOnly);
-    else if (type == "Int8DynamicActivationIntxWeightConfig")
-        run({2}, parseInt8DynActIntx);
-    else if (type == "Int8DynamicActivationInt4WeightConfig")
-        run({1}, parseInt8DynActInt4);
-    else if (type == "Float8DynamicActivationFloat8WeightConfig")
-        run({2}, parseFloat8Float8);
-    else if (type == "Float8DynamicActivationInt4WeightConfig")
-        run({1}, parseFloat8Int4);
-    else {
+    const std::optional<QuantScheme> scheme = quantSchemeForTorchaoClass(type);
+    if (!scheme) {
+        std::string valid;
+        for (const QuantSchemeInfo& info : quantSchemes()) {
+            if (!info.torchaoClass.empty()) valid += std::string(info.torchaoClass) + ", ";
+        }
         fail(ErrorCode::Unsupported,
-             where + "._type: unsupported torchao config '" + type +
-                 "' (valid: Int4WeightOnlyConfig, IntxWeightOnlyConfig, Int8DynamicActivationIntxWeightConfig, "
-                 "Int8DynamicActivationInt4WeightConfig, Float8DynamicActivationFloat8WeightConfig, "
-                 "Float8DynamicActivationInt4WeightConfig, QATConfig)");
+             where + "._type: unsupported torchao config '" + type + "' (valid: " + valid + "QATConfig)");
+    }
+    const std::initializer_list<int> versions{quantSchemeInfo(*scheme).configVersion};
+    switch (*scheme) {
+        case QuantScheme::Int4WeightOnly:
+            run(versions, parseInt4WeightOnly);
+            break;
+        case QuantScheme::IntxWeightOnly:
+            run(versions, parseIntxWeightOnly);
+            break;
+        case QuantScheme::Int8DynamicActivationIntxWeight:
+            run(versions, parseInt8DynActIntx);
+            break;
+        case QuantScheme::Int8DynamicActivationInt4Weight:
+            run(versions, parseInt8DynActInt4);
+            break;
+        case QuantScheme::Float8DynamicActivationFloat8Weight:
+            run(versions, parseFloat8Float8);
+            break;
+        case QuantScheme::Float8DynamicActivationInt4Weight:
+            run(versions, parseFloat8Int4);
+            break;
+        case QuantScheme::None:
+            break;
     }
     recordDeclared(object, config);
     return config;

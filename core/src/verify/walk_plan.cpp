@@ -1,5 +1,7 @@
 #include "verify/walk_plan.h"
 
+#include <quantlens/quant_schemes.h>
+
 namespace ql::checks {
 namespace {
 
@@ -11,24 +13,35 @@ bool unmergedAdapter(const Side& s) {
     return s.hasAdapter() && (s.run.form.form == LinearForm::T || s.run.form.form == LinearForm::TPrime);
 }
 
-// The convert step of the eval recipe: int4 PLAIN (Int4Tensor) or intx (IntxUnpackedToInt8Tensor).
+// The schemes whose convert the convert check models, for the message when it cannot run.
+std::string checkedConverts() {
+    std::string out;
+    for (const QuantSchemeInfo& info : quantSchemes()) {
+        if (!info.convertChecked) continue;
+        out += (out.empty() ? "" : ", ") + std::string(info.name);
+        if (info.family == SchemeFamily::Int4) out += " (PLAIN packing)";
+    }
+    return out;
+}
+
+// The convert step of the eval recipe, for the schemes the table marks convertChecked: int4 PLAIN
+// (Int4Tensor) or intx (IntxUnpackedToInt8Tensor).
 std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Side& eval, std::string& why) {
     const Recipe& recipe = *eval.recipe;
     const QuantConfig& q = recipe.quantization;
-    const bool int4 = q.scheme == QuantScheme::Int4WeightOnly && q.int4Packing == Int4PackingFormat::Plain;
-    const bool intx =
-        q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    const QuantSchemeInfo& scheme = quantSchemeInfo(q.scheme);
+    const bool int4 = scheme.family == SchemeFamily::Int4;
     if (!eval.quantized()) {
         why = "the eval recipe has no quantization: nothing to convert";
         return std::nullopt;
     }
-    if (!int4 && !intx) {
-        why = "convert check covers int4_weight_only PLAIN and intx weights only (eval scheme: " +
-              std::string(quantSchemeName(q.scheme)) + ")";
+    if (!scheme.convertChecked || (int4 && q.int4Packing != Int4PackingFormat::Plain)) {
+        why = "the convert check covers " + checkedConverts() + " (eval scheme: " + std::string(scheme.name) +
+              (int4 ? ", packing " + std::string(int4PackingFormatName(q.int4Packing)) : "") + ")";
         return std::nullopt;
     }
     DeploymentPlan d;
-    d.intx = intx;
+    d.intx = scheme.family == SchemeFamily::Intx;
     d.convert = eval.run.form.quant->weight;
     if (int4) {
         d.convert.groupSize = effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;

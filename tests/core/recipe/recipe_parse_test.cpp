@@ -42,6 +42,15 @@ TEST(RecipeParse, EverySchemeParses) {
     }
 }
 
+TEST(RecipeParse, IntxGroupSizeAloneMeansPerGroup) {
+    auto r = parse("{scheme: intx_weight_only, group_size: 64}");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->quantization.weight.granularity, Granularity::PerGroup);
+    EXPECT_EQ(r->quantization.weight.groupSize, 64);
+    expectError(parse("{scheme: intx_weight_only, granularity: per_axis, group_size: 64}"), "quantization.group_size",
+                "needs granularity per_group");
+}
+
 TEST(RecipeParse, Int4EnumsAndSteps) {
     for (const char* p : {"plain", "preshuffled", "tile_packed_to_4d", "plain_int32", "marlin_sparse", "opaque"}) {
         auto r =
