@@ -1,5 +1,7 @@
 // The numerics rows shared by both recipe dialogs list what the scheme and release tables hold, enable
 // the group size only for schemes that take one, and every scheme they offer writes a recipe that parses.
+#include "ui/session/numerics_form.h"
+
 #include <gtest/gtest.h>
 #include <quantlens/quant_schemes.h>
 #include <quantlens/recipe.h>
@@ -11,7 +13,6 @@
 #include <QWidget>
 
 #include "ui/session/checkpoint_dialog.h"
-#include "ui/session/numerics_form.h"
 #include "ui/session/recipe_builder_dialog.h"
 
 namespace ql::ui {

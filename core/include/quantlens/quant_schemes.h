@@ -41,12 +41,12 @@ struct QuantSchemeInfo {
     std::string_view torchaoClass;  // the torchao base config class ("" for none)
     int configVersion;              // the class version torchao 0.18 writes by default (and QuantLens reads)
     SchemeFamily family;
-    bool activationQuantized;         // the forward quantizes activations dynamically
-    unsigned recipeKeys;              // SchemeKey bits
-    bool embeddingQat;                // torchao's FakeQuantizedEmbedding takes it (embedding_quantization:)
-    std::string_view convertTensor;   // the tensor subclass convert leaves in a Linear's weight
-    bool convertChecked;              // the convert check runs the deployed forward (see walk_plan.cpp)
-    std::string_view summary;         // one line for dialogs and help texts
+    bool activationQuantized;        // the forward quantizes activations dynamically
+    unsigned recipeKeys;             // SchemeKey bits
+    bool embeddingQat;               // torchao's FakeQuantizedEmbedding takes it (embedding_quantization:)
+    std::string_view convertTensor;  // the tensor subclass convert leaves in a Linear's weight
+    bool convertChecked;             // the convert check runs the deployed forward (see walk_plan.cpp)
+    std::string_view summary;        // one line for dialogs and help texts
 };
 
 // Every scheme, in the order dialogs list them (none last).

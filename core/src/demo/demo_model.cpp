@@ -74,8 +74,13 @@ std::string configJson() {
 }
 
 // The demo's Linears as the model table lists them (names, shapes), layer by layer in forward order.
-std::vector<model::ModuleRef> decoderModules(int layer) {
+const ModelConfig& demoConfig() {
     static const ModelConfig config = *parseModelConfig(configJson(), "demo config.json");
+    return config;
+}
+
+std::vector<model::ModuleRef> decoderModules(int layer) {
+    const ModelConfig& config = demoConfig();
     std::vector<model::ModuleRef> out;
     for (const model::DecoderLinear& linear : model::decoderLinears())
         out.push_back(model::decoderModule(config, layer, linear));
@@ -90,10 +95,9 @@ Status writeDemoModel(const std::string& dir) {
     t.push_back(matrix(rng, "model.embed_tokens.weight", kVocab, kHidden, 0.5, false));
     for (int l = 0; l < kLayers; ++l) {
         const std::string p = "model.layers." + std::to_string(l) + ".";
-        t.push_back(norm(rng, p + "input_layernorm.weight", kHidden));
-        t.push_back(norm(rng, p + "post_attention_layernorm.weight", kHidden));
-        t.push_back(norm(rng, p + "self_attn.q_norm.weight", kHeadDim));
-        t.push_back(norm(rng, p + "self_attn.k_norm.weight", kHeadDim));
+        for (const model::DecoderNorm& n : model::layerNorms(demoConfig())) {
+            t.push_back(norm(rng, model::normWeightName(l, n), static_cast<int>(model::normSize(demoConfig(), n))));
+        }
         for (const model::ModuleRef& m : decoderModules(l)) {
             t.push_back(matrix(rng, m.name + ".weight", static_cast<int>(m.outFeatures), static_cast<int>(m.inFeatures),
                                0.02, true));

@@ -20,20 +20,15 @@ void addLinear(std::vector<ParameterShape>& out, const model::ModuleRef& m) {
     }
 }
 
-// One decoder layer's parameters: the norms where the layer applies them, the Linears from the one
-// Linear table (model/linear_table.h).
+// One decoder layer's parameters: its norms, then its Linears, both from the one table
+// (model/linear_table.h).
 void addLayer(std::vector<ParameterShape>& out, const ModelConfig& c, std::int64_t i) {
-    const std::string p = "model.layers." + std::to_string(i) + ".";
-    out.push_back({p + "input_layernorm.weight", {c.hiddenSize}});
+    const int layer = static_cast<int>(i);
+    for (const model::DecoderNorm& norm : model::layerNorms(c)) {
+        out.push_back({model::normWeightName(layer, norm), {model::normSize(c, norm)}});
+    }
     for (const model::DecoderLinear& linear : model::decoderLinears()) {
-        if (linear.kind == model::LinearKind::Gate) {  // the norms between attention and MLP
-            if (c.family == ModelFamily::Qwen3) {
-                out.push_back({p + "self_attn.q_norm.weight", {c.headDim}});
-                out.push_back({p + "self_attn.k_norm.weight", {c.headDim}});
-            }
-            out.push_back({p + "post_attention_layernorm.weight", {c.hiddenSize}});
-        }
-        addLinear(out, model::decoderModule(c, static_cast<int>(i), linear));
+        addLinear(out, model::decoderModule(c, layer, linear));
     }
 }
 

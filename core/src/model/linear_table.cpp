@@ -21,6 +21,28 @@ const DecoderLinear& decoderLinear(LinearKind kind) {
     return decoderLinears()[static_cast<std::size_t>(kind)];
 }
 
+std::vector<DecoderNorm> layerNorms(const ModelConfig& c) {
+    static constexpr DecoderNorm kNorms[] = {
+        {NormKind::Input, "input_layernorm", false, false},
+        {NormKind::PostAttention, "post_attention_layernorm", false, false},
+        {NormKind::Q, "self_attn.q_norm", true, true},
+        {NormKind::K, "self_attn.k_norm", true, true},
+    };
+    std::vector<DecoderNorm> out;
+    for (const DecoderNorm& n : kNorms) {
+        if (!n.qwen3Only || c.family == ModelFamily::Qwen3) out.push_back(n);
+    }
+    return out;
+}
+
+std::int64_t normSize(const ModelConfig& c, const DecoderNorm& n) {
+    return n.perHead ? c.headDim : c.hiddenSize;
+}
+
+std::string normWeightName(int layer, const DecoderNorm& n) {
+    return "model.layers." + std::to_string(layer) + "." + std::string(n.path) + ".weight";
+}
+
 ModuleRef decoderModule(const ModelConfig& c, int layer, const DecoderLinear& linear) {
     const std::int64_t attention = c.numAttentionHeads * c.headDim;
     const std::int64_t keyValue = c.numKeyValueHeads * c.headDim;

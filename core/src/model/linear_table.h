@@ -37,6 +37,24 @@ inline constexpr std::size_t kDecoderLinearCount = 7;
 const std::array<DecoderLinear, kDecoderLinearCount>& decoderLinears();
 const DecoderLinear& decoderLinear(LinearKind kind);
 
+// A decoder layer's RMSNorm weights (same transformers classes): the input norm before the attention,
+// the post-attention norm before the MLP, and Qwen3's per-head q/k norms inside the attention. Never
+// quantized; listed here so that loading, the expected parameters and the demo model read one list.
+enum class NormKind { Input, PostAttention, Q, K };
+
+struct DecoderNorm {
+    NormKind kind;
+    std::string_view path;  // inside the layer: "input_layernorm"
+    bool perHead;           // size head_dim (q/k norms), else hidden_size
+    bool qwen3Only;
+};
+
+// The norms of a layer of `config`, in table order (input, post-attention, q, k; q/k for Qwen3 only).
+std::vector<DecoderNorm> layerNorms(const ModelConfig& config);
+std::int64_t normSize(const ModelConfig& config, const DecoderNorm& norm);
+// "model.layers.3.input_layernorm.weight"
+std::string normWeightName(int layer, const DecoderNorm& norm);
+
 // One quantizable Linear of a model: a decoder projection or the output head.
 struct ModuleRef {
     std::string name;                 // "model.layers.3.self_attn.q_proj", "lm_head"

@@ -39,22 +39,24 @@ bool sameShapes(const ModelConfig& a, const ModelConfig& b) {
 }
 
 Result<LayerNorms> loadNorms(const CausalLm& lm, int layer, const RunSpec& run) {
-    const std::string p = "model.layers." + std::to_string(layer) + ".";
     LayerNorms n;
-    auto get = [&](const std::string& name) { return lm.loader().parameter(p + name, run); };
-    auto input = get("input_layernorm.weight");
-    if (!input) return input.error();
-    auto post = get("post_attention_layernorm.weight");
-    if (!post) return post.error();
-    n.input = *input;
-    n.postAttention = *post;
-    if (lm.config().family == ModelFamily::Qwen3) {
-        auto q = get("self_attn.q_norm.weight");
-        if (!q) return q.error();
-        auto k = get("self_attn.k_norm.weight");
-        if (!k) return k.error();
-        n.q = *q;
-        n.k = *k;
+    for (const DecoderNorm& norm : layerNorms(lm.config())) {
+        auto weight = lm.loader().parameter(normWeightName(layer, norm), run);
+        if (!weight) return weight.error();
+        switch (norm.kind) {
+            case NormKind::Input:
+                n.input = *weight;
+                break;
+            case NormKind::PostAttention:
+                n.postAttention = *weight;
+                break;
+            case NormKind::Q:
+                n.q = *weight;
+                break;
+            case NormKind::K:
+                n.k = *weight;
+                break;
+        }
     }
     return n;
 }

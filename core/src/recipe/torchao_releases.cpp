@@ -36,7 +36,8 @@ bool isModelledTorchao(TorchaoVersion version) {
 
 std::string modelledTorchaoList() {
     std::string out;
-    for (const TorchaoRelease& release : kReleases) out += (out.empty() ? "" : ", ") + torchaoVersionName(release.version);
+    for (const TorchaoRelease& release : kReleases)
+        out += (out.empty() ? "" : ", ") + torchaoVersionName(release.version);
     return out;
 }
 

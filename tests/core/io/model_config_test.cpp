@@ -112,10 +112,12 @@ TEST(ModelConfig, Errors) {
 TEST(ModelConfig, ExpectedParameters) {
     const auto c = parseOk(kQwen3V4);
     const auto params = ql::expectedParameters(c);
-    // embed + 2 layers x 11 (2 norms, q/k/v/o, q_norm/k_norm, gate/up/down) + norm + lm_head
+    // embed + 2 layers x 11 (input/post-attention norms, q_norm/k_norm, q/k/v/o, gate/up/down) + norm + lm_head
     ASSERT_EQ(params.size(), 1u + 2u * 11u + 2u);
-    EXPECT_EQ(params[2].name, "model.layers.0.self_attn.q_proj.weight");
-    EXPECT_EQ(params[2].shape, (std::vector<std::int64_t>{16 * 128, 1024}));
+    EXPECT_EQ(params[3].name, "model.layers.0.self_attn.q_norm.weight");
+    EXPECT_EQ(params[3].shape, (std::vector<std::int64_t>{128}));
+    EXPECT_EQ(params[5].name, "model.layers.0.self_attn.q_proj.weight");
+    EXPECT_EQ(params[5].shape, (std::vector<std::int64_t>{16 * 128, 1024}));
     EXPECT_EQ(params.back().name, "lm_head.weight");
     EXPECT_TRUE(params.back().optional);  // tied
 }

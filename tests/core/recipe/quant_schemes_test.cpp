@@ -49,18 +49,20 @@ TEST(QuantSchemes, RowsAreUniqueAndParseBackToTheirScheme) {
 
 TEST(QuantSchemes, AKeyAppliesExactlyToTheSchemesWhoseRowListsIt) {
     const std::pair<SchemeKey, const char*> keys[] = {
-        {kKeyGroupSize, "group_size: 64"},          {kKeyPackingFormat, "packing_format: plain"},
+        {kKeyGroupSize, "group_size: 64"},
+        {kKeyPackingFormat, "packing_format: plain"},
         {kKeyChooseQParamsAlgorithm, "choose_qparams_algorithm: affine"},
-        {kKeyWeightDtype, "weight_dtype: int4"},    {kKeyGranularity, "granularity: per_group"},
-        {kKeyMappingType, "mapping_type: symmetric"}, {kKeyActMappingType, "act_mapping_type: asymmetric"},
+        {kKeyWeightDtype, "weight_dtype: int4"},
+        {kKeyGranularity, "granularity: per_group"},
+        {kKeyMappingType, "mapping_type: symmetric"},
+        {kKeyActMappingType, "act_mapping_type: asymmetric"},
     };
     int accepted = 0, refused = 0;
     for (const QuantSchemeInfo& info : quantSchemes()) {
         for (const auto& [key, entry] : keys) {
             auto r = parseQuantization("{scheme: " + std::string(info.name) + ", " + entry + "}");
-            const bool saysNotApplies =
-                !r.ok() && r.error().message.find("does not apply to scheme " + std::string(info.name)) !=
-                               std::string::npos;
+            const bool saysNotApplies = !r.ok() && r.error().message.find("does not apply to scheme " +
+                                                                          std::string(info.name)) != std::string::npos;
             EXPECT_EQ(saysNotApplies, (info.recipeKeys & key) == 0) << info.name << " / " << entry;
             ((info.recipeKeys & key) ? accepted : refused)++;
         }
