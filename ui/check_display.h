@@ -1,7 +1,9 @@
-// What the inspector shows for a check's result: the headline and key numbers, formatted from the
-// report's structured data with the inspector's own spelling of each number kind (fractions as %,
-// bytes in KiB/MiB, "none" for a layer that does not exist), so the Overview, the tabs and the
-// exports agree. Falls back to the engine's strings when the check's section is absent.
+// What the inspector shows for a check's result: the engine's headline and key numbers, as the check
+// summary of the report states them (the engine is the one author of every headline, label and
+// number). The inspector only spells each number its own way from the number's value and unit
+// (fractions as %, bytes in KiB/MiB, decibels, other measures with 4 significant digits), so the
+// Overview, the tabs and the exports agree; a number without a value (text, or a report written before
+// key numbers carried units) shows the engine's display text.
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -12,10 +14,11 @@
 
 namespace ql::ui {
 
-using DisplayNumber = QPair<QString, QString>;  // name, value
+using DisplayNumber = QPair<QString, QString>;  // label, value
 
-QString displayHeadline(const VerifyReport& report, const CheckSummary& check);
-QList<DisplayNumber> displayNumbers(const VerifyReport& report, const CheckSummary& check);
-QString displayNumbersText(const VerifyReport& report, const CheckSummary& check);  // "a: 1 · b: 2"
+QString displayHeadline(const CheckSummary& check);
+QString displayValue(const KeyNumber& number);
+QList<DisplayNumber> displayNumbers(const CheckSummary& check);
+QString displayNumbersText(const CheckSummary& check);  // "a: 1 · b: 2"
 
 }  // namespace ql::ui

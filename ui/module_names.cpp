@@ -26,8 +26,4 @@ QString layerText(int layerIndex) {
     return layerIndex < 0 ? QStringLiteral("—") : QString::number(layerIndex);
 }
 
-QString firstDivergingLayerText(int layer) {
-    return layer < 0 ? QObject::tr("none") : QString::number(layer);
-}
-
 }  // namespace ql::ui

@@ -14,7 +14,5 @@ int projectionRank(const QString& layerType);
 QString shortModuleLabel(const WeightModuleResult& module);
 // A decoder layer index for display: "3", or "—" for -1 (lm_head, embeddings: not in a layer).
 QString layerText(int layerIndex);
-// "none" for -1, else the index (activations' first diverging layer).
-QString firstDivergingLayerText(int layer);
 
 }  // namespace ql::ui

@@ -258,20 +258,35 @@ TEST(RecipeBuilder, RefusesAModelPathThatIsNotACheckpoint) {
     EXPECT_TRUE(recipeFieldsProblem(fields).contains(QStringLiteral("adapter_config.json")));
 }
 
-TEST(CheckDisplay, OneSpellingOfEachNumberAcrossTabs) {
+// The engine words every headline and key number; the inspector only spells each value by its unit.
+TEST(CheckDisplay, TheEngineSummaryIsShownAndEachNumberSpelledByItsUnit) {
+    CheckSummary check;
+    check.headline = "logits max |Δ| 0.125, top-1 agreement 24.4 %";
+    check.numbers = {{"top-1", "raw 0.2439", 0.2439, "fraction"},
+                     {"bytes before", "raw", 3.0 * 1024 * 1024, "bytes"},
+                     {"SQNR dB", "raw", 42.31, "decibel"},
+                     {"modules", "12 of 196", 12.0, "count"},
+                     {"max |Δ|", "raw", 0.0312512, "absolute"},
+                     {"first diverging layer", "none", std::nullopt, "text"},
+                     {"a number from a schema-3 report", "7.5e-3", std::nullopt, "text"}};
+    EXPECT_EQ(displayHeadline(check), QString::fromStdString(check.headline));
+    const QString text = displayNumbersText(check);
+    for (const QString& expected :
+         {QStringLiteral("top-1: 24.4 %"), formatBytes(3 * 1024 * 1024).prepend(QStringLiteral("bytes before: ")),
+          QStringLiteral("SQNR dB: 42.3 dB"), QStringLiteral("modules: 12 of 196"), QStringLiteral("max |Δ|: 0.03125"),
+          QStringLiteral("first diverging layer: none"), QStringLiteral("a number from a schema-3 report: 7.5e-3")}) {
+        EXPECT_TRUE(text.contains(expected)) << expected.toStdString() << " in " << text.toStdString();
+    }
+    EXPECT_FALSE(text.contains(QStringLiteral("raw")));
+    // The Overview shows exactly that: the engine's labels, in the engine's order.
     auto report = std::make_shared<VerifyReport>(test::scaleReport(4));
-    report->logits->top1Agreement = 0.2439;
-    report->activations->firstDivergingLayer = -1;
     CheckSummaryModel model;
     model.setReport(report);
-    const QString logits = displayNumbersText(*report, report->checks[2]);
-    EXPECT_TRUE(logits.contains(QStringLiteral("top-1 agreement: 24.4 %"))) << logits.toStdString();
-    EXPECT_FALSE(logits.contains(QStringLiteral("0.2439")));
-    EXPECT_TRUE(displayHeadline(*report, report->checks[2]).contains(formatPercent(0.2439)));
-    const QString convert = displayNumbersText(*report, report->checks[4]);
-    EXPECT_TRUE(convert.contains(QStringLiteral("MiB"))) << convert.toStdString();
-    const QString activations = displayNumbersText(*report, report->checks[3]);
-    EXPECT_TRUE(activations.contains(QStringLiteral("first diverging layer: none"))) << activations.toStdString();
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const CheckSummary& c = report->checks[static_cast<std::size_t>(row)];
+        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::Result)).toString(), displayHeadline(c));
+        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::KeyNumbers)).toString(), displayNumbersText(c));
+    }
 }
 
 TEST(CheckDisplay, EveryVerdictHasItsRuleAndEveryCheckAnExplanationInTheBody) {

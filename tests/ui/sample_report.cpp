@@ -4,6 +4,54 @@
 #include <cmath>
 #include <limits>
 
+#include "verify/summary.h"
+
+namespace ql::ui::test {
+
+// Each check's key numbers with the engine's labels and units (verify/summary.h), from the fixture's
+// sections, as the passes' finish() words them; headlines stay the fixture's own.
+void setKeyNumbers(VerifyReport& r) {
+    using namespace ql::checks;
+    std::int64_t differing = 0;
+    for (const ConfigFieldDiff& f : r.config.fields) differing += f.verdict == DiffClass::Same ? 0 : 1;
+    r.checks[0].numbers = {keyCount("fields compared", static_cast<std::int64_t>(r.config.fields.size())),
+                           keyCount("fields changing numerics", differing),
+                           keyCount("findings", static_cast<std::int64_t>(r.config.findings.size()))};
+    const WeightsCheck& w = *r.weights;
+    r.checks[1].numbers = {keyCount("modules", static_cast<std::int64_t>(w.modules.size())),
+                           keyCount("differing modules", w.modulesDiffering),
+                           keyMeasure("max |Δ|", w.overall.maxAbs, "absolute"),
+                           keyMeasure("SQNR dB", w.overall.sqnrDb, "decibel")};
+    const LogitsCheck& l = *r.logits;
+    r.checks[2].numbers = {keyCount("positions", l.tokens),
+                           keyMeasure("max |Δ|", l.diff.maxAbs, "absolute"),
+                           keyMeasure("mean |Δ|", l.diff.meanAbs, "absolute"),
+                           keyMeasure("KL mean", l.klMean, "nats"),
+                           keyMeasure("KL max", l.klMax, "nats"),
+                           keyFraction("top-1", l.top1Agreement),
+                           keyFraction("top-5", l.top5Agreement)};
+    const ActivationsCheck& a = *r.activations;
+    r.checks[3].numbers = {keyCount("layers", static_cast<std::int64_t>(a.layers.size())),
+                           a.firstDivergingLayer < 0
+                               ? keyText("first diverging layer", "none")
+                               : keyMeasure("first diverging layer", a.firstDivergingLayer, "layer")};
+    const ConvertDeployment& d = r.convert->deployments.front();
+    r.checks[4].numbers = {keyCount("modules changing codes", d.modulesCodesDiffer),
+                           keyMeasure("logits max |Δ|", d.logits.maxAbs, "absolute"),
+                           keyFraction("argmax agreement", d.argmaxAgreement), keyBytes("bytes before", d.bytesBefore),
+                           keyBytes("bytes after", d.bytesAfter)};
+    for (std::size_t i = 1; i < r.convert->deployments.size(); ++i) {
+        const ConvertDeployment& other = r.convert->deployments[i];
+        r.checks[4].numbers.push_back(keyFraction(other.title + ": argmax agreement", other.argmaxAgreement));
+        r.checks[4].numbers.push_back(keyText(other.title + ": verdict", other.pass ? "pass" : "fail"));
+    }
+    if (r.adapterMerge) {
+        r.checks[5].numbers = {keyCount("adapted modules", static_cast<std::int64_t>(r.adapterMerge->modules.size()))};
+    }
+}
+
+}  // namespace ql::ui::test
+
 namespace ql::ui::test {
 
 namespace {
@@ -194,6 +242,7 @@ VerifyReport sampleReport() {
     }
     r.trainerState = state;
     r.warnings = {{"tied_embeddings", "lm_head", "fixture warning"}};
+    setKeyNumbers(r);
     return r;
 }
 
@@ -353,6 +402,7 @@ VerifyReport scaleReport(int layers) {
                    "fails when one side merges the LoRA and the other keeps it unmerged, and merging changes a module; "
                    "otherwise informational (fixture rule)",
                    "Fixture: compared the merged map with the unmerged one for each adapted module."};
+    setKeyNumbers(r);
     return r;
 }
 
@@ -418,6 +468,7 @@ VerifyReport identicalReport(int layers) {
     }
     for (AdapterMergeModule& m : r.adapterMerge->modules) m.weight = m.output = identicalDiff(m.weight.total);
     r.warnings.clear();
+    setKeyNumbers(r);
     return r;
 }
 
@@ -439,6 +490,7 @@ VerifyReport allFailingReport() {
         d.argmaxAgreement = 0.5;
         d.modulesCodesDiffer = static_cast<std::int64_t>(d.modules.size());
     }
+    setKeyNumbers(r);
     return r;
 }
 

@@ -49,8 +49,8 @@ CheckSummaryModel::CheckSummaryModel(QObject* parent) : RowTableModel(parent) {
          tr("pass: within tolerance; fail: out of tolerance; skipped: not applicable; info: measured, not a verdict"),
          [](const CheckSummary& c) { return statusSymbol(c.status); }},
         {tr("Rule"), tr("what the verdict is based on"), [this](const CheckSummary& c) { return checkRule(c); }},
-        {tr("Result"), {}, [this](const CheckSummary& c) { return displayHeadline(*m_report, c); }},
-        {tr("Key numbers"), {}, [this](const CheckSummary& c) { return displayNumbersText(*m_report, c); }},
+        {tr("Result"), {}, [](const CheckSummary& c) { return displayHeadline(c); }},
+        {tr("Key numbers"), {}, [](const CheckSummary& c) { return displayNumbersText(c); }},
     });
 }
 

@@ -275,8 +275,10 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
                                    keyCountOf("bf16-rounded scales", main.scalesRoundedInBf16, main.groupsTotal),
                                    keyBytes("bytes before", main.bytesBefore),
                                    keyBytes("bytes after", main.bytesAfter)};
-    if (check.deployments.size() > 1) {
-        numbers.push_back(keyFraction("merge, then convert: argmax agreement", check.deployments[1].argmaxAgreement));
+    for (std::size_t i = 1; i < check.deployments.size(); ++i) {  // the other deployments, with their verdicts
+        const ConvertDeployment& other = check.deployments[i];
+        numbers.push_back(keyFraction(other.title + ": argmax agreement", other.argmaxAgreement));
+        numbers.push_back(keyText(other.title + ": verdict", other.pass ? "pass" : "fail"));
     }
     std::string headline =
         (main.modulesCodesDiffer == 0
