@@ -284,8 +284,10 @@ TEST(CheckDisplay, TheEngineSummaryIsShownAndEachNumberSpelledByItsUnit) {
     model.setReport(report);
     for (int row = 0; row < model.rowCount(); ++row) {
         const CheckSummary& c = report->checks[static_cast<std::size_t>(row)];
-        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::Result)).toString(), displayHeadline(c));
-        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::KeyNumbers)).toString(), displayNumbersText(c));
+        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::Result), Qt::DisplayRole).toString(),
+                  displayHeadline(c));
+        EXPECT_EQ(model.data(model.index(row, CheckSummaryModel::KeyNumbers), Qt::DisplayRole).toString(),
+                  displayNumbersText(c));
     }
 }
 
