@@ -1,7 +1,8 @@
 // Two reports side by side (A before, B after: checkpoint-10 vs checkpoint-20, or before vs after a
 // fix to the eval path): the checks and convert deployments that changed verdict, per-module metric deltas (table and
 // an A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state divergence,
-// per-position max |Δlogit|). Reports are read off the GUI thread.
+// per-position max |Δlogit|). Reports are read off the GUI thread. Export… writes what the window shows
+// (compare_export.h).
 #pragma once
 
 #include <quantlens/report_compare.h>
@@ -15,6 +16,7 @@
 class QCheckBox;
 class QCustomPlot;
 class QLabel;
+class QPushButton;
 class QTableView;
 class QSortFilterProxyModel;
 
@@ -33,6 +35,10 @@ public:
     void setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB);
     void openReports(const QString& pathA, const QString& pathB);  // async; errors in a message box
     void chooseReports();                                          // file dialogs for A, then B
+    void chooseExport();  // a file dialog, then writeComparison() (compare_export.h); errors in a message box
+    const QString& nameA() const { return m_nameA; }
+    const QString& nameB() const { return m_nameB; }
+    QPushButton* exportButton() const { return m_export; }
     const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
     CompareChecksModel* checksModel() const { return m_checks; }
     CompareDeploymentsModel* deploymentsModel() const { return m_deployments; }
@@ -56,6 +62,7 @@ private:
     int scatterPointAt(const QPointF& pixel) const;  // index into m_scatterPoints, -1 for none
 
     ReportPtr m_a, m_b;
+    QString m_nameA, m_nameB;
     std::shared_ptr<const ReportComparison> m_comparison;
     QLabel* m_names;
     QLabel* m_verdict;
@@ -64,6 +71,7 @@ private:
     CompareModulesModel* m_modules;
     CompareNumbersModel* m_numbers;
     QSortFilterProxyModel* m_modulesProxy;
+    QPushButton* m_export;
     QCheckBox* m_changedOnly;
     QCustomPlot* m_scatter;
     QCustomPlot* m_histograms;
