@@ -50,6 +50,14 @@ TEST_F(CompareExport, DocumentHasTheHeadlineTheTablesAndThePlotsTheWindowShows) 
     EXPECT_TRUE(document.sections[0].explanationHtml.contains(QStringLiteral("within → out of tolerance")));
     ASSERT_EQ(document.sections[1].tables.size(), 1);
     EXPECT_EQ(document.sections[1].tables[0], window.modulesProxy());  // as filtered and sorted
+    // On paper: the same rows in the seven columns an A4 page has room for.
+    ASSERT_EQ(document.sections[1].paperTables.size(), 1);
+    const QAbstractItemModel* paper = document.sections[1].paperTables[0].model;
+    EXPECT_EQ(paper->columnCount(), 7);
+    EXPECT_EQ(paper->rowCount(), window.modulesProxy()->rowCount());
+    EXPECT_EQ(
+        paper->headerData(6, Qt::Horizontal).toString(),
+        window.modulesModel()->headerData(CompareModulesModel::Change, Qt::Horizontal, Qt::DisplayRole).toString());
     EXPECT_EQ(document.sections[1].plots.size() + document.sections[2].plots.size(), window.plots().size());
     EXPECT_TRUE(window.exportButton()->isEnabled());
 }

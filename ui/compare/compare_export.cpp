@@ -61,6 +61,7 @@ ExportDocument comparisonDocument(const CompareWindow& window) {
                                               .arg(comparison->modulesWorse())
                                               .arg(comparison->modulesBetter()),
                                           {window.modulesProxy()});
+    modules.paperTables = {ExportTable{window.modulesPaperModel(), {}}};  // every column in the HTML and Markdown
     modules.plots = {plots.at(0)};
     document.sections.push_back(modules);
     document.sections.push_back({QObject::tr("Curves"), {}, {}, plots.mid(1), {}, {}});

@@ -26,6 +26,7 @@
 #include "ui/compare/compare_models.h"
 #include "ui/format.h"
 #include "ui/models/check_summary_model.h"
+#include "ui/models/column_subset_proxy.h"
 #include "ui/plots/histogram_curve.h"
 #include "ui/plots/plot_pointer.h"
 #include "ui/plots/plot_style.h"
@@ -76,6 +77,12 @@ CompareWindow::CompareWindow(QWidget* parent)
       m_modules(new CompareModulesModel(this)),
       m_numbers(new CompareNumbersModel(this)),
       m_modulesProxy(new ChangedModulesProxy(this)),
+      m_modulesPaper(
+          new ColumnSubsetProxy(m_modulesProxy,
+                                {CompareModulesModel::Module, CompareModulesModel::Type, CompareModulesModel::MaxAbsA,
+                                 CompareModulesModel::MaxAbsB, CompareModulesModel::VerdictA,
+                                 CompareModulesModel::VerdictB, CompareModulesModel::Change},
+                                -1, this)),
       m_export(new QPushButton(tr("Export…"), this)),
       m_changedOnly(new QCheckBox(tr("Changed modules only"), this)),
       m_scatter(plotStyle::makePlot(this, QStringLiteral("compareScatter"))),

@@ -19,6 +19,7 @@ class QLabel;
 class QPushButton;
 class QTableView;
 class QSortFilterProxyModel;
+class QAbstractItemModel;
 
 namespace ql::ui {
 
@@ -45,6 +46,9 @@ public:
     CompareModulesModel* modulesModel() const { return m_modules; }
     CompareNumbersModel* numbersModel() const { return m_numbers; }
     QSortFilterProxyModel* modulesProxy() const { return m_modulesProxy; }
+    // The module table as shown, in the columns an A4 page has room for (module, type, max |Δ| and
+    // verdict in A and B, change): what the paper exports draw.
+    QAbstractItemModel* modulesPaperModel() const { return m_modulesPaper; }
     QList<QCustomPlot*> plots() const;
     QLabel* verdictLabel() const { return m_verdict; }
     void setChangedOnly(bool only);
@@ -71,6 +75,7 @@ private:
     CompareModulesModel* m_modules;
     CompareNumbersModel* m_numbers;
     QSortFilterProxyModel* m_modulesProxy;
+    QAbstractItemModel* m_modulesPaper;
     QPushButton* m_export;
     QCheckBox* m_changedOnly;
     QCustomPlot* m_scatter;
