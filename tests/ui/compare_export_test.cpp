@@ -17,6 +17,7 @@
 #include "sample_report.h"
 #include "ui/compare/compare_models.h"
 #include "ui/compare/compare_window.h"
+#include "ui/plots/qcp.h"
 
 namespace ql::ui {
 namespace {
@@ -89,6 +90,17 @@ TEST_F(CompareExport, HtmlMarkdownAndPdfFromOneDocument) {
     ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
     EXPECT_TRUE(pdf.read(5).startsWith("%PDF-"));
     EXPECT_GT(pdf.size(), 10000);
+}
+
+// sample -> all failing: five modules go from max |Δ| 0 (bit-identical) to out of tolerance; a log
+// scatter cannot draw them, so the legend counts them instead of showing an empty "worse".
+TEST_F(CompareExport, TheScatterNamesTheModulesItCannotDraw) {
+    QCustomPlot* scatter = window.plots().at(0);
+    QStringList names;
+    for (int i = 0; i < scatter->graphCount(); ++i) names << scatter->graph(i)->name();
+    EXPECT_TRUE(names.contains(QStringLiteral("worse (+5 with max |Δ| 0 in A or B, not on the log axes)")))
+        << names.join(QStringLiteral("; ")).toStdString();
+    EXPECT_TRUE(names.contains(QStringLiteral("unchanged verdict"))) << names.join(QStringLiteral("; ")).toStdString();
 }
 
 TEST_F(CompareExport, AnUnknownSuffixWritesNothing) {

@@ -246,9 +246,14 @@ void CompareWindow::drawScatter() {
     std::vector<const ModuleDelta*>& points = m_scatterPoints;
     points.clear();
     double low = std::numeric_limits<double>::infinity(), high = 0;
+    int zerosSame = 0, zerosWorse = 0, zerosBetter = 0;  // in both reports, a zero max |Δ| in one: not drawn
     if (m_comparison) {
         for (const ModuleDelta& m : m_comparison->modules) {
-            if (!m.a || !m.b || m.a->maxAbs <= 0 || m.b->maxAbs <= 0) continue;  // zeros have no place on log axes
+            if (!m.a || !m.b) continue;
+            if (m.a->maxAbs <= 0 || m.b->maxAbs <= 0) {  // zeros have no place on log axes: counted, named below
+                ++(m.worse() ? zerosWorse : m.better() ? zerosBetter : zerosSame);
+                continue;
+            }
             points.push_back(&m);
             low = std::min({low, m.a->maxAbs, m.b->maxAbs});
             high = std::max({high, m.a->maxAbs, m.b->maxAbs});
@@ -258,9 +263,12 @@ void CompareWindow::drawScatter() {
                                points.empty() ? tr("No module with a non-zero max |Δ| in both reports") : QString());
     for (QCPAxis* axis : {m_scatter->xAxis, m_scatter->yAxis}) plotStyle::setLogAxis(axis);
     if (points.empty()) return;
-    QCPGraph* same = addCurve(m_scatter, tr("unchanged verdict"), plotStyle::kNeutral);
-    QCPGraph* worse = addCurve(m_scatter, tr("worse"), plotStyle::kFail);
-    QCPGraph* better = addCurve(m_scatter, tr("better"), plotStyle::kPass);
+    const auto name = [this](const QString& what, int zeros) {
+        return zeros == 0 ? what : tr("%1 (+%2 with max |Δ| 0 in A or B, not on the log axes)").arg(what).arg(zeros);
+    };
+    QCPGraph* same = addCurve(m_scatter, name(tr("unchanged verdict"), zerosSame), plotStyle::kNeutral);
+    QCPGraph* worse = addCurve(m_scatter, name(tr("worse"), zerosWorse), plotStyle::kFail);
+    QCPGraph* better = addCurve(m_scatter, name(tr("better"), zerosBetter), plotStyle::kPass);
     for (QCPGraph* g : {same, worse, better}) {
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, g->pen().color(), 5));
