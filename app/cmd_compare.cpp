@@ -1,6 +1,9 @@
-// `quantlens compare A.json B.json [--json]`: two reports side by side (checks that changed
-// verdict, convert deployments' verdicts, per-module weight deltas, per-layer activation deltas, key numbers). Exit 0
-// when no verdict got worse from A to B, 1 when one did (report_compare.h states the rule), 2 bad input.
+// `quantlens compare A.json B.json [--json] [--export OUT.pdf|png|html|md]`: two reports side by side
+// (checks that changed verdict, convert deployments' verdicts, per-module weight deltas, per-layer activation
+// deltas, key numbers). --export writes what the GUI's compare window shows (its verdict, tables and plots; the
+// same exporter as the report's) atomically. Exit 0 when no verdict got worse from A to B, 1 when one did
+// (report_compare.h states the rule), 2 bad input: unreadable report, or an --export target with an unknown
+// suffix or a missing folder (checked first; nothing is written then).
 #include <quantlens/report_compare.h>
 #include <quantlens/report_io.h>
 
@@ -11,6 +14,11 @@
 #include <memory>
 
 #include "commands.h"
+#include "export_target.h"
+
+#ifdef QL_HAVE_UI
+#include <ui/compare/compare_export.h>
+#endif
 
 namespace ql::cli {
 
@@ -20,7 +28,17 @@ struct CompareOptions {
     std::string a, b;
     bool json = false;
     int top = 10;
+    std::string exportPath;
 };
+
+Status exportComparison(const VerifyReport& a, const VerifyReport& b, const CompareOptions& o) {
+#ifdef QL_HAVE_UI
+    return ui::exportComparison(a, o.a, b, o.b, o.exportPath);
+#else
+    (void)a, (void)b;
+    return makeError(ErrorCode::Unsupported, "--export " + o.exportPath + ": this build has no comparison exporter");
+#endif
+}
 
 std::string statusText(const std::optional<CheckStatus>& s) {
     return s ? std::string(checkStatusName(*s)) : "-";
@@ -91,7 +109,18 @@ void printNumbers(const ReportComparison& c) {
                 layer(c.firstDivergingLayerB).c_str());
 }
 
+Status checkCompareExport(const std::string& path) {
+#ifndef QL_HAVE_UI
+    return makeError(ErrorCode::Unsupported,
+                     "--export " + path + ": this build has no comparison exporter (built with QL_BUILD_UI=OFF)");
+#endif
+    return checkExportTarget("--export " + path, path);
+}
+
 int runCompare(const CompareOptions& o) {
+    if (!o.exportPath.empty()) {
+        if (auto s = checkCompareExport(o.exportPath); !s) return reportError(s.error());
+    }
     auto a = readReportJson(o.a, /*drilldown=*/false);  // the comparison reads no drill-down
     if (!a) return reportError(a.error());
     auto b = readReportJson(o.b, /*drilldown=*/false);
@@ -111,6 +140,10 @@ int runCompare(const CompareOptions& o) {
             std::printf("  %s\n", reasons[i].c_str());
         if (reasons.size() > 20) std::printf("  ... %zu more\n", reasons.size() - 20);
     }
+    if (!o.exportPath.empty()) {
+        if (auto s = exportComparison(*a, *b, o); !s) return reportError(s.error());
+        std::fprintf(stderr, "export: %s\n", o.exportPath.c_str());
+    }
     return c.gotWorse() ? kExitFail : kExitPass;
 }
 
@@ -126,6 +159,8 @@ Command addCompareCommand(CLI::App& parent) {
     c.app->add_flag("--json", o->json, "Print the comparison as JSON");
     c.app->add_option("--top", o->top, "How many of the largest module changes to list (default 10)")
         ->check(CLI::Range(0, 100000));
+    c.app->add_option("--export", o->exportPath,
+                      "Also write the comparison as the GUI shows it: .pdf, .png, .html or .md (atomically)");
     c.run = [o] { return runCompare(*o); };
     return c;
 }

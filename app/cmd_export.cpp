@@ -4,13 +4,11 @@
 // Exit 0 written, 2 bad input (unreadable report, unknown suffix, missing folder): one line on stderr.
 #include <quantlens/report_io.h>
 
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
+#include "export_target.h"
 
 #ifdef QL_HAVE_UI
 #include <ui/export/report_exporter.h>
@@ -24,35 +22,6 @@ struct ExportOptions {
     std::string report, out;
 };
 
-std::string lowerSuffix(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    if (!ext.empty()) ext.erase(0, 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
-
-// The output's suffix and folder, checked before the report is read.
-Status checkOutput(const std::string& path) {
-    const std::string ext = lowerSuffix(path);
-    const bool pages = ext == "pdf" || ext == "png" || ext == "html" || ext == "htm";
-    if (ext != "md" && !pages) {
-        return makeError(ErrorCode::InvalidInput, "export " + path + ": expected a .pdf, .png, .html or .md file name");
-    }
-#ifndef QL_HAVE_UI
-    if (pages) {
-        return makeError(
-            ErrorCode::Unsupported,
-            "export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
-    }
-#endif
-    const auto folder = std::filesystem::absolute(path).parent_path();
-    if (!std::filesystem::is_directory(folder)) {
-        return makeError(ErrorCode::NotFound, "export " + path + ": the folder " + folder.string() + " does not exist");
-    }
-    return Ok{};
-}
-
 Status write(const VerifyReport& report, const std::string& path) {
     if (lowerSuffix(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
 #ifdef QL_HAVE_UI
@@ -63,7 +32,7 @@ Status write(const VerifyReport& report, const std::string& path) {
 }
 
 int runExport(const ExportOptions& o) {
-    if (auto s = checkOutput(o.out); !s) return reportError(s.error());
+    if (auto s = checkExportTarget("export " + o.out, o.out); !s) return reportError(s.error());
     auto report = readReportJson(o.report);
     if (!report) return reportError(report.error());
     if (auto s = write(*report, o.out); !s) return reportError(s.error());

@@ -26,7 +26,7 @@ ReportView::ReportView(QWidget* parent) : QTabWidget(parent), m_filter(new Modul
     m_overview = addPage(new OverviewPage(this));
     m_config = addPage(new ConfigPage(this));
     m_weights = addPage(new WeightsPage(m_filter, this));
-    m_layer = addPage(new LayerPage(m_filter, this));
+    m_layer = addPage(new LayerPage(this));
     m_logits = addPage(new LogitsPage(this));
     m_activations = addPage(new ActivationsPage(this));
     m_layers = addPage(new LayersPage(this));

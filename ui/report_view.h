@@ -1,7 +1,7 @@
 // The tabs of one report. Hands the snapshot to every page and wires the cross-page navigation
 // (Overview row -> that check's tab; a Weights mark or row -> Layer drill-down of that module,
-// with the module linked back into the Weights table), the module filter shared by the Weights tab
-// and the drill-down's picker, and back/forward over the places visited.
+// with the module linked back into the Weights table), the module filter shared by the Weights
+// table and its plots, and back/forward over the places visited.
 #pragma once
 
 #include <quantlens/verify_report.h>

@@ -1,5 +1,6 @@
-// `quantlens compare A.json B.json [--json]` end to end: exit 0 when no verdict got worse, 1 when
-// one did, 2 (one line naming the file) for a missing or foreign file.
+// `quantlens compare A.json B.json [--json] [--export OUT]` end to end: exit 0 when no verdict got
+// worse, 1 when one did, 2 (one line naming the file) for a missing or foreign file or a bad export
+// target (nothing written then).
 #include <gtest/gtest.h>
 #include <quantlens/report_io.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -103,6 +105,50 @@ TEST_F(CompareCli, BadInputIsOneLineAndExitTwo) {
         EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
         EXPECT_NE(r.output.find(".json"), std::string::npos) << r.output;
     }
+}
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The exit code stays the comparison's (1: a verdict got worse); the file has what the window shows.
+TEST_F(CompareCli, ExportWritesTheComparisonAsTheWindowShowsIt) {
+    if (!QL_EXE_HAS_UI) GTEST_SKIP() << "built without the UI";
+    const std::string ab = path("before.json") + " " + path("after.json");
+    const auto md = run(ab + " --export " + path("c.md"));
+    EXPECT_EQ(md.exitCode, 1) << md.output;
+    const std::string text = read(path("c.md"));
+    EXPECT_NE(text.find("# QuantLens report comparison"), std::string::npos) << text;
+    EXPECT_NE(text.find("got worse from A to B: Weights check ✓ pass → ✗ fail"), std::string::npos) << text;
+    EXPECT_NE(text.find("| model.layers.0.self_attn.q_proj |"), std::string::npos) << text;
+    EXPECT_NE(text.find(path("before.json")), std::string::npos) << text;
+    for (const char* name : {"c.html", "c.pdf"}) {
+        const auto r = run(ab + " --export " + path(name));
+        EXPECT_EQ(r.exitCode, 1) << r.output;
+        EXPECT_GT(fs::file_size(path(name)), 1000u) << name;
+    }
+    EXPECT_NE(read(path("c.html")).find("<svg"), std::string::npos);
+    EXPECT_EQ(read(path("c.pdf")).rfind("%PDF-", 0), 0u);
+}
+
+TEST_F(CompareCli, BadExportTargetIsExitTwoAndWritesNothing) {
+    const std::string ab = path("before.json") + " " + path("after.json");
+    const auto listing = [&] {
+        std::vector<fs::path> files;
+        for (const auto& entry : fs::recursive_directory_iterator(dir)) files.push_back(entry.path());
+        std::sort(files.begin(), files.end());
+        return files;
+    };
+    const std::vector<fs::path> before = listing();
+    for (const std::string& out : {path("c.txt"), path("c"), path("missing/c.pdf")}) {
+        const auto r = run(ab + " --export " + out);
+        EXPECT_EQ(r.exitCode, 2) << r.output;
+        EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+        EXPECT_NE(r.output.find("--export " + out), std::string::npos) << r.output;
+        EXPECT_EQ(r.output.find("compare: A ="), std::string::npos) << "nothing compared before the check";
+    }
+    EXPECT_EQ(listing(), before);
 }
 
 }  // namespace

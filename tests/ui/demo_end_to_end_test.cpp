@@ -9,7 +9,9 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTest>
 
+#include "overview_rows.h"
 #include "ui/main_window.h"
 #include "ui/pages/overview_page.h"
 #include "ui/pages/report_page.h"
@@ -28,6 +30,9 @@ TEST(DemoEndToEnd, RunPopulatesEveryTab) {
     const auto demo = writeDemoWorkspace(dir.path().toStdString());
     ASSERT_TRUE(demo.ok()) << demo.error().message;
     MainWindow window(&makeVerifyJob);
+    window.resize(1280, 800);  // the working size: the Overview below is checked at it
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
     ASSERT_TRUE(window.sessionPanel()->loadFolder(dir.path()));
     QSignalSpy finished(window.runner(), &JobRunner::finished);
     QSignalSpy failed(window.runner(), &JobRunner::failed);
@@ -60,6 +65,9 @@ TEST(DemoEndToEnd, RunPopulatesEveryTab) {
     ASSERT_NE(overview, nullptr);
     WhatToChangeCard* card = overview->whatToChange();
     EXPECT_FALSE(card->isHidden());
+    // Under the card, every check's row is visible at 1280×800, one line each.
+    EXPECT_EQ(window.size(), QSize(1280, 800));
+    test::expectEveryCheckRowVisible(window);
     EXPECT_TRUE(card->writeButton()->isEnabled());
     for (const DiagnosisCause& c : report->diagnosis->causes) {
         EXPECT_TRUE(card->table()->text().contains(QString::fromStdString(c.field))) << c.field;

@@ -139,11 +139,10 @@ TEST_P(ScaleTest, SelectingATableRowOutlinesItsCellAndBar) {
     EXPECT_DOUBLE_EQ(outline->topLeft->coords().y(), 4 - 0.5);  // gate_proj's row
 }
 
-TEST_P(ScaleTest, FilterIsSharedByTableChartAndPicker) {
+TEST_P(ScaleTest, FilterIsSharedByTableAndChart) {
     const int layers = GetParam();
     setFilter(ModuleFilter{.projection = QStringLiteral("q_proj")});
     EXPECT_EQ(weights()->table()->model()->rowCount(), layers);
-    EXPECT_EQ(view.layer()->picker()->listedCount(), layers);
     showBars();
     EXPECT_EQ(weights()->barChart()->barCount(), layers);
     setFilter(ModuleFilter{.text = QStringLiteral("layers\\.1[0-9]\\.self_attn"), .regex = true});
@@ -163,6 +162,25 @@ TEST_P(ScaleTest, FilterBarEditsTheSharedFilter) {
     QTest::keyClicks(search, QStringLiteral("LAYERS.3.MLP"));
     EXPECT_EQ(view.moduleFilter()->filter().text, QStringLiteral("LAYERS.3.MLP"));
     EXPECT_EQ(weights()->table()->model()->rowCount(), 3);  // gate, up, down of layer 3 (not of 30..39)
+}
+
+// The Layer tab shows no filter, so its picker lists every module whatever the Weights tab filters:
+// a module the type filter hides is still found by typing its name.
+TEST_P(ScaleTest, ModulePickerListsEveryModuleWhateverTheWeightsFilter) {
+    ModulePicker* picker = view.layer()->picker();
+    setFilter(ModuleFilter{.projection = QStringLiteral("q_proj")});
+    ASSERT_EQ(weights()->table()->model()->rowCount(), GetParam());  // the Weights tab is narrowed
+    EXPECT_EQ(picker->listedCount(), static_cast<int>(modules().size()));
+    EXPECT_EQ(picker->count(), static_cast<int>(modules().size()));
+    picker->completer()->setCompletionPrefix(QStringLiteral("layers.2.mlp.down_proj"));
+    ASSERT_EQ(picker->completer()->completionCount(), 1);
+    QSignalSpy picked(picker, &ModulePicker::modulePicked);
+    Q_EMIT picker->completer()->activated(picker->completer()->currentIndex());
+    ASSERT_EQ(picked.count(), 1);
+    EXPECT_EQ(view.layer()->currentModule(), moduleIndex("model.layers.2.mlp.down_proj"));
+    EXPECT_EQ(picker->itemData(picker->currentIndex()).toInt(), moduleIndex("model.layers.2.mlp.down_proj"));
+    setFilter(ModuleFilter{.failingOnly = true});
+    EXPECT_EQ(picker->listedCount(), static_cast<int>(modules().size()));
 }
 
 TEST_P(ScaleTest, ModulePickerSearchesAnyPartOfTheName) {

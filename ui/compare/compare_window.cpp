@@ -21,9 +21,12 @@
 #include <tuple>
 
 #include "ui/async.h"
+#include "ui/compare/compare_export.h"
+#include "ui/compare/compare_headline.h"
 #include "ui/compare/compare_models.h"
 #include "ui/format.h"
 #include "ui/models/check_summary_model.h"
+#include "ui/models/column_subset_proxy.h"
 #include "ui/plots/histogram_curve.h"
 #include "ui/plots/plot_pointer.h"
 #include "ui/plots/plot_style.h"
@@ -35,66 +38,6 @@ namespace ql::ui {
 namespace {
 const QColor kColourA = plotStyle::kPrimary;
 const QColor kColourB = plotStyle::kSecondary;
-const QColor kStillFailing{0xb2, 0x6a, 0x00};  // amber: nothing got worse, but B does not pass
-
-bool failing(const std::optional<CheckStatus>& status) {
-    return status && (*status == CheckStatus::Fail || *status == CheckStatus::Error);
-}
-
-// The verdicts that got worse from A to B, in the inspector's words: check and deployment titles,
-// never the engine's ids ("like_for_like").
-QStringList worseLines(const ReportComparison& c) {
-    QStringList lines;
-    for (const CheckChange& check : c.checks) {
-        if (!check.worse) continue;
-        lines << QObject::tr("%1 check %2 → %3")
-                     .arg(checkTitle(check.kind), check.a ? statusSymbol(*check.a) : QObject::tr("absent"),
-                          statusSymbol(*check.b));
-    }
-    for (const DeploymentDelta& d : c.deployments) {
-        if (d.worse())
-            lines << QObject::tr("convert deployment “%1” ✓ pass → ✗ fail")
-                         .arg(QString::fromStdString(d.title.empty() ? d.id : d.title));
-    }
-    for (const ModuleDelta& m : c.modules) {
-        if (m.worse())
-            lines << QObject::tr("module %1 within → out of tolerance").arg(QString::fromStdString(m.module));
-    }
-    return lines;
-}
-
-// The headline over the tables and its colour: red when a verdict got worse; amber when none did
-// but checks still fail in B (a green "nothing got worse" would read as "all is well"); green only
-// when every check of B passes.
-std::pair<QString, QColor> verdictHeadline(const ReportComparison& c) {
-    const QStringList worse = worseLines(c);
-    if (!worse.isEmpty()) {
-        return {(worse.size() == 1 ? QObject::tr("1 verdict got worse from A to B: %1")
-                                   : QObject::tr("%1 verdicts got worse from A to B: %2, …").arg(worse.size()))
-                    .arg(worse.front()),
-                plotStyle::kFail};
-    }
-    QStringList failingB, failingBoth;
-    for (const CheckChange& check : c.checks) {
-        if (!failing(check.b)) continue;
-        failingB << checkTitle(check.kind);
-        if (failing(check.a)) failingBoth << checkTitle(check.kind);
-    }
-    const QString better =
-        c.modulesBetter() > 0 ? QObject::tr(" (%1 modules got better)").arg(c.modulesBetter()) : QString();
-    if (failingB.isEmpty()) {
-        return {QObject::tr("No verdict got worse from A to B, and every check passes in B%1").arg(better),
-                plotStyle::kPass};
-    }
-    const bool allAlsoInA = failingBoth.size() == failingB.size();
-    return {QObject::tr("No verdict got worse from A to B%1, but %2 of %3 checks fail in %4: %5")
-                .arg(better)
-                .arg(failingB.size())
-                .arg(c.checks.size())
-                .arg(allAlsoInA ? QObject::tr("both") : QObject::tr("B"), failingB.join(QStringLiteral(", "))),
-            kStillFailing};
-}
-
 // Shows only rows whose verdict changed or whose max |Δ| changed.
 class ChangedModulesProxy : public QSortFilterProxyModel {
 public:
@@ -134,6 +77,13 @@ CompareWindow::CompareWindow(QWidget* parent)
       m_modules(new CompareModulesModel(this)),
       m_numbers(new CompareNumbersModel(this)),
       m_modulesProxy(new ChangedModulesProxy(this)),
+      m_modulesPaper(
+          new ColumnSubsetProxy(m_modulesProxy,
+                                {CompareModulesModel::Module, CompareModulesModel::Type, CompareModulesModel::MaxAbsA,
+                                 CompareModulesModel::MaxAbsB, CompareModulesModel::VerdictA,
+                                 CompareModulesModel::VerdictB, CompareModulesModel::Change},
+                                -1, this)),
+      m_export(new QPushButton(tr("Export…"), this)),
       m_changedOnly(new QCheckBox(tr("Changed modules only"), this)),
       m_scatter(plotStyle::makePlot(this, QStringLiteral("compareScatter"))),
       m_histograms(plotStyle::makePlot(this, QStringLiteral("compareHistograms"))),
@@ -194,11 +144,14 @@ CompareWindow::CompareWindow(QWidget* parent)
     auto* header = new QHBoxLayout;
     header->addWidget(m_names, 1);
     header->addWidget(open);
+    header->addWidget(m_export);
+    m_export->setToolTip(tr("Write the comparison as PDF, HTML, PNG or Markdown"));
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_verdict);
     layout->addWidget(tabs, 1);
     connect(open, &QPushButton::clicked, this, &CompareWindow::chooseReports);
+    connect(m_export, &QPushButton::clicked, this, &CompareWindow::chooseExport);
     connect(m_changedOnly, &QCheckBox::toggled, this, &CompareWindow::setChangedOnly);
     new PlotPointer(
         m_scatter, [this](const QPointF& p) { return scatterPointAt(p); },
@@ -216,6 +169,14 @@ void CompareWindow::chooseReports() {
     if (a.isEmpty()) return;
     const QString b = QFileDialog::getOpenFileName(this, tr("Report B (after)"), {}, tr("QuantLens reports (*.json)"));
     if (!b.isEmpty()) openReports(a, b);
+}
+
+void CompareWindow::chooseExport() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.pdf"),
+                                                      tr("PDF (*.pdf);;HTML (*.html);;Markdown (*.md);;PNG (*.png)"));
+    if (path.isEmpty()) return;
+    if (const Status status = writeComparison(*this, path); !status)
+        QMessageBox::critical(this, tr("Export comparison"), QString::fromStdString(status.error().message));
 }
 
 void CompareWindow::openReports(const QString& pathA, const QString& pathB) {
@@ -238,6 +199,8 @@ void CompareWindow::openReports(const QString& pathA, const QString& pathB) {
 void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB) {
     m_a = a;
     m_b = b;
+    m_nameA = nameA;
+    m_nameB = nameB;
     m_comparison = a && b ? std::make_shared<const ReportComparison>(compareReports(*a, *b)) : nullptr;
     m_checks->setComparison(m_comparison);
     m_deployments->setComparison(m_comparison);
@@ -251,10 +214,11 @@ void CompareWindow::setReports(const ReportPtr& a, const QString& nameA, const R
     } else {
         m_names->setText(tr("<b style='color:%1'>A</b> %2<br><b style='color:%3'>B</b> %4")
                              .arg(kColourA.name(), nameA.toHtmlEscaped(), kColourB.name(), nameB.toHtmlEscaped()));
-        const auto [headline, colour] = verdictHeadline(*m_comparison);
-        m_verdict->setText(headline);
-        m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(colour.name()));
+        const VerdictHeadline headline = comparisonHeadline(*m_comparison);
+        m_verdict->setText(headline.text);
+        m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(headline.colour.name()));
     }
+    m_export->setEnabled(m_comparison != nullptr);
     redraw();
     Q_EMIT comparisonReady();
 }
@@ -282,9 +246,14 @@ void CompareWindow::drawScatter() {
     std::vector<const ModuleDelta*>& points = m_scatterPoints;
     points.clear();
     double low = std::numeric_limits<double>::infinity(), high = 0;
+    int zerosSame = 0, zerosWorse = 0, zerosBetter = 0;  // in both reports, a zero max |Δ| in one: not drawn
     if (m_comparison) {
         for (const ModuleDelta& m : m_comparison->modules) {
-            if (!m.a || !m.b || m.a->maxAbs <= 0 || m.b->maxAbs <= 0) continue;  // zeros have no place on log axes
+            if (!m.a || !m.b) continue;
+            if (m.a->maxAbs <= 0 || m.b->maxAbs <= 0) {  // zeros have no place on log axes: counted, named below
+                ++(m.worse() ? zerosWorse : m.better() ? zerosBetter : zerosSame);
+                continue;
+            }
             points.push_back(&m);
             low = std::min({low, m.a->maxAbs, m.b->maxAbs});
             high = std::max({high, m.a->maxAbs, m.b->maxAbs});
@@ -294,9 +263,12 @@ void CompareWindow::drawScatter() {
                                points.empty() ? tr("No module with a non-zero max |Δ| in both reports") : QString());
     for (QCPAxis* axis : {m_scatter->xAxis, m_scatter->yAxis}) plotStyle::setLogAxis(axis);
     if (points.empty()) return;
-    QCPGraph* same = addCurve(m_scatter, tr("unchanged verdict"), plotStyle::kNeutral);
-    QCPGraph* worse = addCurve(m_scatter, tr("worse"), plotStyle::kFail);
-    QCPGraph* better = addCurve(m_scatter, tr("better"), plotStyle::kPass);
+    const auto name = [this](const QString& what, int zeros) {
+        return zeros == 0 ? what : tr("%1 (+%2 with max |Δ| 0 in A or B, not on the log axes)").arg(what).arg(zeros);
+    };
+    QCPGraph* same = addCurve(m_scatter, name(tr("unchanged verdict"), zerosSame), plotStyle::kNeutral);
+    QCPGraph* worse = addCurve(m_scatter, name(tr("worse"), zerosWorse), plotStyle::kFail);
+    QCPGraph* better = addCurve(m_scatter, name(tr("better"), zerosBetter), plotStyle::kPass);
     for (QCPGraph* g : {same, worse, better}) {
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, g->pen().color(), 5));

@@ -1,7 +1,8 @@
 // Two reports side by side (A before, B after: checkpoint-10 vs checkpoint-20, or before vs after a
 // fix to the eval path): the checks and convert deployments that changed verdict, per-module metric deltas (table and
 // an A-vs-B scatter of max |Δ|), and overlaid curves (logit |Δ| histograms, per-layer hidden-state divergence,
-// per-position max |Δlogit|). Reports are read off the GUI thread.
+// per-position max |Δlogit|). Reports are read off the GUI thread. Export… writes what the window shows
+// (compare_export.h).
 #pragma once
 
 #include <quantlens/report_compare.h>
@@ -15,8 +16,10 @@
 class QCheckBox;
 class QCustomPlot;
 class QLabel;
+class QPushButton;
 class QTableView;
 class QSortFilterProxyModel;
+class QAbstractItemModel;
 
 namespace ql::ui {
 
@@ -33,12 +36,19 @@ public:
     void setReports(const ReportPtr& a, const QString& nameA, const ReportPtr& b, const QString& nameB);
     void openReports(const QString& pathA, const QString& pathB);  // async; errors in a message box
     void chooseReports();                                          // file dialogs for A, then B
+    void chooseExport();  // a file dialog, then writeComparison() (compare_export.h); errors in a message box
+    const QString& nameA() const { return m_nameA; }
+    const QString& nameB() const { return m_nameB; }
+    QPushButton* exportButton() const { return m_export; }
     const std::shared_ptr<const ReportComparison>& comparison() const { return m_comparison; }
     CompareChecksModel* checksModel() const { return m_checks; }
     CompareDeploymentsModel* deploymentsModel() const { return m_deployments; }
     CompareModulesModel* modulesModel() const { return m_modules; }
     CompareNumbersModel* numbersModel() const { return m_numbers; }
     QSortFilterProxyModel* modulesProxy() const { return m_modulesProxy; }
+    // The module table as shown, in the columns an A4 page has room for (module, type, max |Δ| and
+    // verdict in A and B, change): what the paper exports draw.
+    QAbstractItemModel* modulesPaperModel() const { return m_modulesPaper; }
     QList<QCustomPlot*> plots() const;
     QLabel* verdictLabel() const { return m_verdict; }
     void setChangedOnly(bool only);
@@ -56,6 +66,7 @@ private:
     int scatterPointAt(const QPointF& pixel) const;  // index into m_scatterPoints, -1 for none
 
     ReportPtr m_a, m_b;
+    QString m_nameA, m_nameB;
     std::shared_ptr<const ReportComparison> m_comparison;
     QLabel* m_names;
     QLabel* m_verdict;
@@ -64,6 +75,8 @@ private:
     CompareModulesModel* m_modules;
     CompareNumbersModel* m_numbers;
     QSortFilterProxyModel* m_modulesProxy;
+    QAbstractItemModel* m_modulesPaper;
+    QPushButton* m_export;
     QCheckBox* m_changedOnly;
     QCustomPlot* m_scatter;
     QCustomPlot* m_histograms;

@@ -4,12 +4,10 @@
 #include <QBrush>
 #include <QRegularExpression>
 
+#include "ui/export/export_document.h"
 #include "ui/export/report_layout.h"
 #include "ui/export/svg_writer.h"
-#include "ui/export/verdict_headline.h"
-#include "ui/pages/report_page.h"
 #include "ui/plots/qcp.h"
-#include "ui/report_view.h"
 
 namespace ql::ui {
 
@@ -80,38 +78,41 @@ QString tableHtml(const QAbstractItemModel& model) {
     return html + QStringLiteral("</tbody></table></div>\n");
 }
 
-QString sectionHtml(ReportPage* page) {
+QString sectionHtml(const ExportSection& section) {
     QString html = QStringLiteral("<section id=\"%1\">\n<h2>%2</h2>\n<p class=\"summary\">%3</p>\n")
-                       .arg(sectionId(page->title()), page->title().toHtmlEscaped(), page->summary().toHtmlEscaped());
-    html += page->explanationHtml() + QLatin1Char('\n');
-    for (QCustomPlot* plot : page->exportPlots()) html += svgFigure(plot);
-    for (QAbstractItemModel* model : page->tables()) {
+                       .arg(sectionId(section.title), section.title.toHtmlEscaped(), section.summary.toHtmlEscaped());
+    html += section.explanationHtml + QLatin1Char('\n');
+    for (QCustomPlot* plot : section.plots) html += svgFigure(plot);
+    for (QAbstractItemModel* model : section.tables) {
         if (model->rowCount() > 0) html += tableHtml(*model);
     }
     return html + QStringLiteral("</section>\n");
 }
 }  // namespace
 
-QString reportToHtml(const ReportView& view) {
-    const ReportPtr& report = view.report();
+QString documentToHtml(const ExportDocument& document) {
+    const QString title = document.title.toHtmlEscaped();
     QString html = QStringLiteral(
                        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                       "<title>QuantLens verification report</title>\n<style>%1</style>\n</head>\n<body>\n")
-                       .arg(QString::fromLatin1(kStyle));
-    html += QStringLiteral("<h1>QuantLens verification report</h1>\n");
-    if (report) {
-        const VerdictHeadline headline = verdictHeadline(*report);
-        html += QStringLiteral("<p class=\"%1\">%2</p>\n")
-                    .arg(headline.passed ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"),
-                         headline.text.toHtmlEscaped());
+                       "<title>%1</title>\n<style>%2</style>\n</head>\n<body>\n")
+                       .arg(title, QString::fromLatin1(kStyle));
+    html += QStringLiteral("<h1>%1</h1>\n").arg(title);
+    if (!document.headline.text.isEmpty()) {
+        html += QStringLiteral("<p class=\"%1\" style=\"color:%2\">%3</p>\n")
+                    .arg(document.headline.passed ? QStringLiteral("verdict-pass") : QStringLiteral("verdict-fail"),
+                         document.headline.colour.name(), document.headline.text.toHtmlEscaped());
     }
     html += QStringLiteral("<nav>");
-    for (ReportPage* page : view.pages()) {
-        html += QStringLiteral("<a href=\"#%1\">%2</a>").arg(sectionId(page->title()), page->title().toHtmlEscaped());
+    for (const ExportSection& section : document.sections) {
+        html += QStringLiteral("<a href=\"#%1\">%2</a>").arg(sectionId(section.title), section.title.toHtmlEscaped());
     }
     html += QStringLiteral("</nav>\n");
-    for (ReportPage* page : view.pages()) html += sectionHtml(page);
+    for (const ExportSection& section : document.sections) html += sectionHtml(section);
     return html + QStringLiteral("</body>\n</html>\n");
+}
+
+QString reportToHtml(const ReportView& view) {
+    return documentToHtml(exportDocument(view));
 }
 
 }  // namespace ql::ui

@@ -1,15 +1,17 @@
-// The report as one self-contained HTML file to attach to a pull request: no external files or
-// scripts; a verdict banner and a table of contents, then per tab its key numbers, explanations
-// and recommendations, its plots as inline SVG (clipped like the screen) and its tables in full.
+// A document (export_document.h: the report, or a comparison) as one self-contained HTML file to attach to a pull
+// request: no external files or scripts; a verdict banner and a table of contents, then per tab its key numbers,
+// explanations and recommendations, its plots as inline SVG (clipped like the screen) and its tables in full.
 #pragma once
 
 #include <QString>
 
 namespace ql::ui {
 
+struct ExportDocument;
 class ReportView;
 
-QString reportToHtml(const ReportView& view);
+QString documentToHtml(const ExportDocument& document);
+QString reportToHtml(const ReportView& view);  // documentToHtml(exportDocument(view))
 
 // A text table cell: escaped, with a <wbr> after each run of '.', '_', '/' or ',' that a non-digit
 // follows, so identifiers (module names, config fields, paths) wrap at their separators rather than

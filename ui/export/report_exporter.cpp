@@ -1,7 +1,5 @@
 #include "ui/export/report_exporter.h"
 
-#include <quantlens/log.h>
-
 #include <QApplication>
 #include <QFileInfo>
 #include <QImage>
@@ -11,6 +9,7 @@
 #include <memory>
 
 #include "ui/export/atomic_file.h"
+#include "ui/export/headless_gui.h"
 #include "ui/export/html_report.h"
 #include "ui/export/report_layout.h"
 #include "ui/plots/qcp.h"
@@ -21,7 +20,7 @@ namespace ql::ui {
 namespace {
 constexpr double kFooterHeight = 22;  // page number line at the bottom of every PDF page
 
-void drawFooter(QPainter* painter, double width, double y, int page, int pages) {
+void drawFooter(QPainter* painter, double width, double y, int page, int pages, const QString& title) {
     QFont font = QApplication::font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
     painter->save();
@@ -29,12 +28,14 @@ void drawFooter(QPainter* painter, double width, double y, int page, int pages) 
     painter->setPen(QColor(0x75, 0x75, 0x75));
     // 4 px inside the page's bottom and right edges: a glyph's ink may reach past its advance.
     painter->drawText(QRectF(0, y, width - 4, kFooterHeight - 4), Qt::AlignRight | Qt::AlignBottom,
-                      QObject::tr("QuantLens verification report · page %1 of %2").arg(page + 1).arg(pages));
+                      QObject::tr("%1 · page %2 of %3").arg(title).arg(page + 1).arg(pages));
     painter->restore();
 }
 }  // namespace
 
-ReportExporter::ReportExporter(const ReportView& view) : m_view(view) {}
+ReportExporter::ReportExporter(const ReportView& view) : m_document(exportDocument(view)) {}
+
+ReportExporter::ReportExporter(ExportDocument document) : m_document(std::move(document)) {}
 
 QSize pdfPrintableArea() {
     const QPageLayout page(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(12, 12, 12, 12),
@@ -48,17 +49,22 @@ double logicalPageHeight(const QSize& printableArea) {
 }
 }  // namespace
 
-std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea) {
-    return std::make_unique<ReportLayout>(view, ReportExporter::kPageWidth,
+std::unique_ptr<ReportLayout> pdfLayout(const ExportDocument& document, const QSize& printableArea) {
+    return std::make_unique<ReportLayout>(document, ReportExporter::kPageWidth,
                                           logicalPageHeight(printableArea) - kFooterHeight);
 }
 
-void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea) {
+std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea) {
+    return pdfLayout(exportDocument(view), printableArea);
+}
+
+void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea,
+                  const QString& title) {
     const double pageHeight = logicalPageHeight(printableArea);
     painter->setWindow(0, 0, static_cast<int>(ReportExporter::kPageWidth), static_cast<int>(pageHeight));
     painter->setViewport(0, 0, printableArea.width(), printableArea.height());
     layout.paintPage(painter, page);
-    drawFooter(painter, ReportExporter::kPageWidth, pageHeight - kFooterHeight, page, layout.pageCount());
+    drawFooter(painter, ReportExporter::kPageWidth, pageHeight - kFooterHeight, page, layout.pageCount(), title);
 }
 
 Status ReportExporter::writePdf(const QString& path) const {
@@ -68,7 +74,7 @@ Status ReportExporter::writePdf(const QString& path) const {
     // 96 DPI: a font's points map to the same logical pixels as on screen, so text keeps its size
     // relative to the plots (at 300 DPI it would be drawn 300/96 times too large for the layout).
     writer.setResolution(96);
-    writer.setTitle(QStringLiteral("QuantLens verification report"));
+    writer.setTitle(m_document.title);
     writer.setCreator(QStringLiteral("QuantLens"));
     QCPPainter painter;
     if (!painter.begin(&writer)) {
@@ -77,10 +83,10 @@ Status ReportExporter::writePdf(const QString& path) const {
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
     const QSize area = painter.viewport().size();
-    const std::unique_ptr<ReportLayout> layout = pdfLayout(m_view, area);
+    const std::unique_ptr<ReportLayout> layout = pdfLayout(m_document, area);
     for (int page = 0; page < layout->pageCount(); ++page) {
         if (page > 0) writer.newPage();
-        paintPdfPage(&painter, *layout, page, area);
+        paintPdfPage(&painter, *layout, page, area, m_document.title);
     }
     if (!painter.end()) {
         return makeError(ErrorCode::Io, QStringLiteral("%1: cannot finish the PDF").arg(path).toStdString());
@@ -89,7 +95,7 @@ Status ReportExporter::writePdf(const QString& path) const {
 }
 
 Status ReportExporter::writePng(const QString& path, int dpi) const {
-    const ReportLayout layout(m_view, kPngWidth, 0);
+    const ReportLayout layout(m_document, kPngWidth, 0);
     const double scale = dpi / 96.0;
     const QSize size(static_cast<int>(kPngWidth * scale), static_cast<int>((layout.contentHeight(0) + 10) * scale));
     QImage image(size, QImage::Format_RGB32);
@@ -111,7 +117,7 @@ Status ReportExporter::writePng(const QString& path, int dpi) const {
 
 Status ReportExporter::writeHtml(const QString& path) const {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(reportToHtml(m_view).toUtf8()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(documentToHtml(m_document).toUtf8()) < 0 || !file.commit()) {
         return makeError(ErrorCode::Io,
                          QStringLiteral("%1: cannot write the HTML (%2)").arg(path, file.errorString()).toStdString());
     }
@@ -131,38 +137,13 @@ Status ReportExporter::write(const QString& path) const {
     });
 }
 
-namespace {
-
-// Headless exports route Qt's own diagnostics (offscreen platform notes, QPainter failures) into the
-// core log at debug level, so the command line keeps its one-line error contract.
-void qtToCoreLog(QtMsgType, const QMessageLogContext&, const QString& message) {
-    ql::log(LogLevel::Debug, "qt: " + message.toStdString());
-}
-
-struct QtMessageRedirect {
-    QtMessageHandler previous = qInstallMessageHandler(qtToCoreLog);
-    ~QtMessageRedirect() { qInstallMessageHandler(previous); }
-};
-
-}  // namespace
-
 Status exportReport(const VerifyReport& report, const std::string& path) {
-    const QtMessageRedirect redirect;
     const QFileInfo target(QString::fromStdString(path));
     if (!target.absoluteDir().exists()) {
         return makeError(ErrorCode::NotFound, path + ": the folder does not exist");
     }
-    std::unique_ptr<QApplication> ownApp;
-    if (!QCoreApplication::instance()) {
-        static int argc = 1;
-        static char name[] = "quantlens";
-        static char* argv[] = {name, nullptr};
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-        ownApp = std::make_unique<QApplication>(argc, argv);
-    } else if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
-        return makeError(ErrorCode::Unsupported,
-                         "exporting a report needs a QApplication; this process has a non-GUI one");
-    }
+    const HeadlessGui gui;
+    if (!gui.status()) return gui.status();
     ReportView view;
     view.resize(1200, 800);
     view.setReport(std::make_shared<const VerifyReport>(report));

@@ -1,7 +1,8 @@
-// The whole report as one multi-page PDF (each tab starts a page: key numbers, explanations, plots
-// as vectors, tables), one long PNG, or one self-contained HTML file (plots as inline SVG, every
-// table in full). Usable without a window: exportReport() builds the tabs off screen (creating an
-// offscreen QApplication when the process has none). Call on the main thread.
+// The whole report (or any ExportDocument: a comparison too) as one multi-page PDF (each section
+// starts a page: key numbers, explanations, plots as vectors, tables), one long PNG, or one
+// self-contained HTML file (plots as inline SVG, every table in full). Usable without a window:
+// exportReport() builds the tabs off screen (creating an offscreen QApplication when the process
+// has none). Call on the main thread.
 #pragma once
 
 #include <quantlens/result.h>
@@ -11,6 +12,8 @@
 #include <QString>
 #include <memory>
 #include <string>
+
+#include "ui/export/export_document.h"
 
 class QCPPainter;
 
@@ -22,9 +25,12 @@ class ReportView;
 // PDF pages: A4 with 12 mm margins; the printable area in device pixels at 96 DPI.
 QSize pdfPrintableArea();
 // The layout of the PDF pages (logical page: ReportExporter::kPageWidth wide, the footer excluded).
+std::unique_ptr<ReportLayout> pdfLayout(const ExportDocument& document, const QSize& printableArea);
 std::unique_ptr<ReportLayout> pdfLayout(const ReportView& view, const QSize& printableArea);
-// Draws page `page` (content and footer) onto a painter over a device of `printableArea` pixels.
-void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea);
+// Draws page `page` (content and a footer naming `title`) onto a painter over a device of
+// `printableArea` pixels.
+void paintPdfPage(QCPPainter* painter, const ReportLayout& layout, int page, const QSize& printableArea,
+                  const QString& title = ExportDocument().title);
 
 class ReportExporter {
 public:
@@ -34,6 +40,7 @@ public:
     static constexpr double kPngWidth = 1100;
 
     explicit ReportExporter(const ReportView& view);
+    explicit ReportExporter(ExportDocument document);
 
     Status writePdf(const QString& path) const;
     Status writePng(const QString& path, int dpi = 144) const;
@@ -41,7 +48,7 @@ public:
     Status write(const QString& path) const;  // by suffix: .pdf, .png, .html / .htm; atomic
 
 private:
-    const ReportView& m_view;
+    ExportDocument m_document;
 };
 
 // Headless entry point for `quantlens verify --export out.pdf|png|html`.

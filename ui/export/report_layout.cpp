@@ -6,22 +6,20 @@
 #include <QTextDocument>
 #include <algorithm>
 
+#include "ui/export/export_document.h"
 #include "ui/export/table_painter.h"
-#include "ui/export/verdict_headline.h"
-#include "ui/pages/report_page.h"
 #include "ui/plots/plot_render.h"
 #include "ui/plots/qcp.h"
-#include "ui/report_view.h"
 
 namespace ql::ui {
 
 namespace {
 constexpr double kGap = 10;  // between blocks
 
-QString sectionHeading(ReportPage* page) {
+QString sectionHeading(const ExportSection& section) {
     return QStringLiteral("<h2>%1</h2><p>%2</p>")
-        .arg(page->title().toHtmlEscaped(),
-             page->summary().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+        .arg(section.title.toHtmlEscaped(),
+             section.summary.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
 }
 
 // Explanations as one block per paragraph, so a long text breaks between paragraphs.
@@ -41,15 +39,15 @@ void setupDocument(QTextDocument& document, const QFont& font, const QString& ht
 }
 }  // namespace
 
-ReportLayout::ReportLayout(const ReportView& view, double pageWidth, double pageHeight)
+ReportLayout::ReportLayout(const ExportDocument& document, double pageWidth, double pageHeight)
     : m_width(pageWidth), m_pageHeight(pageHeight), m_font(QApplication::font()) {
-    if (view.report()) {  // the verdict heads the first page; the Overview section follows on it
-        Block headline{Block::Kind::Html, verdictHeadlinePaperHtml(*view.report())};
+    if (!document.headline.text.isEmpty()) {  // the verdict heads the first page; the first section follows on it
+        Block headline{Block::Kind::Html, headlinePaperHtml(document.headline)};
         headline.newPage = true;
         headline.height = htmlHeight(headline.html);
         m_blocks.push_back(headline);
     }
-    for (ReportPage* page : view.pages()) addSection(page);
+    for (const ExportSection& section : document.sections) addSection(section);
     paginate(std::move(m_blocks));
 }
 
@@ -61,24 +59,24 @@ double ReportLayout::htmlHeight(const QString& html) const {
     return document.size().height();
 }
 
-void ReportLayout::addSection(ReportPage* page) {
-    Block heading{Block::Kind::Html, sectionHeading(page)};
+void ReportLayout::addSection(const ExportSection& section) {
+    Block heading{Block::Kind::Html, sectionHeading(section)};
     heading.newPage = !(m_blocks.size() == 1 && m_blocks.front().newPage);  // not right under the headline
     heading.height = htmlHeight(heading.html);
     m_blocks.push_back(heading);
-    for (const QString& paragraph : paragraphs(page->explanationHtml())) {
+    for (const QString& paragraph : paragraphs(section.explanationHtml)) {
         Block block{Block::Kind::Html, paragraph};
         block.height = htmlHeight(paragraph);
         m_blocks.push_back(block);
     }
-    for (QCustomPlot* plot : page->exportPlots()) {
+    for (QCustomPlot* plot : section.plots) {
         Block block{Block::Kind::Plot};
         block.plot = plot;
         const QVariant height = plot->property(kExportHeightProperty);
         block.height = height.isValid() ? height.toDouble() : kPlotHeight;
         m_blocks.push_back(block);
     }
-    for (QAbstractItemModel* model : page->paperTables()) addTable(*model, page->paperTableCaption(model));
+    for (const ExportTable& table : section.paperTables) addTable(*table.model, table.caption);
 }
 
 void ReportLayout::addTable(const QAbstractItemModel& model, const QString& caption) {

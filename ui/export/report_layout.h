@@ -1,9 +1,8 @@
-// The report laid out for paper or one long image, in logical pixels at 96 DPI (fonts in points
-// therefore render at their on-screen size relative to the plots; the caller's window/scale maps
-// the page onto the device). Each tab starts a page: its title and key numbers, its explanations,
-// its plots (vectors, laid out at the page width), then its tables (at most kMaxTableRows rows,
-// continued across pages with the header repeated). Nothing is clipped: a block that does not fit
-// moves to the next page.
+// A document (export_document.h: the report's tabs, or a comparison) laid out for paper or one long image, in logical
+// pixels at 96 DPI (fonts in points therefore render at their on-screen size relative to the plots; the caller's
+// window/scale maps the page onto the device). Each tab starts a page: its title and key numbers, its explanations, its
+// plots (vectors, laid out at the page width), then its tables (at most kMaxTableRows rows, continued across pages with
+// the header repeated). Nothing is clipped: a block that does not fit moves to the next page.
 #pragma once
 
 #include <QFont>
@@ -18,7 +17,8 @@ class QCPPainter;
 
 namespace ql::ui {
 
-class ReportView;
+struct ExportDocument;
+struct ExportSection;
 class TablePainter;
 
 class ReportLayout {
@@ -29,7 +29,7 @@ public:
     static constexpr const char* kExportHeightProperty = "ql_export_height";
 
     // pageHeight <= 0: one page as tall as the content (PNG).
-    ReportLayout(const ReportView& view, double pageWidth, double pageHeight);
+    ReportLayout(const ExportDocument& document, double pageWidth, double pageHeight);
     ~ReportLayout();
 
     int pageCount() const { return static_cast<int>(m_pages.size()); }
@@ -52,7 +52,7 @@ private:
         double y = 0;
     };
 
-    void addSection(class ReportPage* page);
+    void addSection(const ExportSection& section);
     void addTable(const QAbstractItemModel& model, const QString& caption);
     double htmlHeight(const QString& html) const;
     void paginate(std::vector<Block> blocks);

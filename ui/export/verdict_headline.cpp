@@ -12,7 +12,10 @@ VerdictHeadline verdictHeadline(const VerifyReport& report) {
 }
 
 QString verdictHeadlinePaperHtml(const VerifyReport& report) {
-    const VerdictHeadline h = verdictHeadline(report);
+    return headlinePaperHtml(verdictHeadline(report));
+}
+
+QString headlinePaperHtml(const VerdictHeadline& h) {
     return QStringLiteral(
                "<table width=\"100%\" cellpadding=\"6\" cellspacing=\"0\" bgcolor=\"%1\"><tr><td>"
                "<span style=\"font-size:14pt; font-weight:bold; color:%2\">%3</span></td></tr></table>")

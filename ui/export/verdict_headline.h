@@ -20,6 +20,7 @@ VerdictHeadline verdictHeadline(const VerifyReport& report);
 
 // The headline as a block for the paper exports (QTextDocument HTML): bold, 14 pt, coloured, on a
 // tinted band across the page, so it reads as the document's title line, not as body text.
+QString headlinePaperHtml(const VerdictHeadline& headline);
 QString verdictHeadlinePaperHtml(const VerifyReport& report);
 
 }  // namespace ql::ui

@@ -64,6 +64,9 @@ QVariant CheckSummaryModel::data(const QModelIndex& index, int role) const {
     if (check && role == kCheckKindRole) {
         return static_cast<int>(check->kind);
     }
+    if (check && role == Qt::ToolTipRole) {  // the whole cell: views may show it on one elided line
+        return RowTableModel::data(index, Qt::DisplayRole);
+    }
     if (check && role == Qt::ForegroundRole && index.column() == 1) {
         switch (check->status) {
             case CheckStatus::Pass:

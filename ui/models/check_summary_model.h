@@ -1,5 +1,5 @@
 // The Overview table: one row per check (verdict, the rule behind it, headline, key numbers).
-// Qt::UserRole+1 = CheckKind.
+// Qt::UserRole+1 = CheckKind; Qt::ToolTipRole = the cell's whole text.
 #pragma once
 
 #include <quantlens/verify_report.h>

@@ -1,6 +1,7 @@
 // Which weight-check modules a view shows: text or regex search on the module name, a decoder-layer
-// range, one projection type, failing only. One ModuleFilterState is shared by the Weights table,
-// its heat map / bar chart and the Layer tab's module picker, so all three show the same subset.
+// range, one projection type, failing only. One ModuleFilterState is shared by the Weights table
+// and its heat map / bar chart, so they show the same subset (the Layer tab's picker lists every
+// module).
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -52,8 +53,8 @@ private:
     bool m_compiledOk = true;
 };
 
-// Proxy for any model whose source rows are report->weights->modules in order (WeightModulesModel,
-// the module picker's list): keeps the rows the shared filter accepts.
+// Proxy for any model whose source rows are report->weights->modules in order (WeightModulesModel):
+// keeps the rows the shared filter accepts.
 class ModuleFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:

@@ -34,9 +34,9 @@ const AdapterMergeModule* mergeRowFor(const VerifyReport& report, const std::str
 
 }  // namespace
 
-LayerPage::LayerPage(ModuleFilterState* filter, QWidget* parent)
+LayerPage::LayerPage(QWidget* parent)
     : ReportPage(parent),
-      m_picker(new ModulePicker(filter, this)),
+      m_picker(new ModulePicker(this)),
       m_fullRange(new QCheckBox(tr("Full weight range"), this)),
       m_details(new QLabel(this)),
       m_histogramPlot(plotStyle::makePlot(this, QStringLiteral("weightHistogram"))),

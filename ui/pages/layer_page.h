@@ -1,7 +1,7 @@
 // Layer drill-down of one quantized module: weight histogram with the quant grid of the worst
 // element's group, the per-group error heat map in rows × groups, the worst elements, fake vs real
-// dequant (from the convert rows) and the adapter-merge effect. The module picker searches and
-// follows the filter shared with the Weights tab.
+// dequant (from the convert rows) and the adapter-merge effect. The module picker searches every
+// module (the Weights tab's filter does not narrow it).
 #pragma once
 
 #include "ui/pages/report_page.h"
@@ -13,7 +13,6 @@ class QTableView;
 namespace ql::ui {
 
 class GroupErrorPlot;
-class ModuleFilterState;
 class ModulePicker;
 class WeightHistogramPlot;
 class WorstElementsModel;
@@ -21,7 +20,7 @@ class WorstElementsModel;
 class LayerPage : public ReportPage {
     Q_OBJECT
 public:
-    LayerPage(ModuleFilterState* filter, QWidget* parent = nullptr);
+    explicit LayerPage(QWidget* parent = nullptr);
     QString title() const override { return tr("Layer"); }
     void setReport(const ReportPtr& report) override;
     QList<QCustomPlot*> plots() const override;

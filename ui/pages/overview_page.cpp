@@ -99,14 +99,20 @@ OverviewPage::OverviewPage(QWidget* parent)
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(true);
+    // One line a check, elided: the six rows fit under the diagnosis card at 1280×800. The whole
+    // cell is its tooltip; each rule and explanation is in full in the pane below.
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the last column takes what is left
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->setCursor(Qt::PointingHandCursor);
     auto* splitter = m_splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_whatToChange);  // resizable against the checks; hidden without a diagnosis
     splitter->addWidget(m_table);
     splitter->addWidget(m_explanations);
     splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(1, 0);  // the checks keep their rows' height; the text takes the rest
     splitter->setStretchFactor(2, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_verdict);
@@ -134,17 +140,24 @@ void OverviewPage::setReport(const ReportPtr& report) {
     m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(headline.colour.name()));
     m_sides->setText(runSetupHtml(*report));
     m_explanations->setHtml(explanationsHtml(*report));
-    if (report->diagnosis) {  // the card at its natural height, the checks and explanations share the rest
-        const int width = qMax(400, m_splitter->width());
-        const int card = m_whatToChange->hasHeightForWidth() ? m_whatToChange->heightForWidth(width)
-                                                             : m_whatToChange->sizeHint().height();
-        const int rest = qMax(200, m_splitter->height() - card);
-        m_splitter->setSizes({card, rest / 2, rest - rest / 2});
-    }
     m_table->resizeColumnsToContents();
     m_table->setColumnWidth(CheckSummaryModel::Rule, qMin(m_table->columnWidth(CheckSummaryModel::Rule), 240));
     m_table->setColumnWidth(CheckSummaryModel::Result, qMin(m_table->columnWidth(CheckSummaryModel::Result), 280));
-    m_table->resizeRowsToContents();
+    fitTableToRows();
+    if (report->diagnosis) {  // the card at its natural height, then every check row, the text below
+        const int width = qMax(400, m_splitter->width());
+        const int card = m_whatToChange->hasHeightForWidth() ? m_whatToChange->heightForWidth(width)
+                                                             : m_whatToChange->sizeHint().height();
+        const int table = m_table->minimumHeight();
+        m_splitter->setSizes({card, table, qMax(60, m_splitter->height() - card - table)});
+    }
+}
+
+// The checks table never scrolls: its minimum height holds the header and every row.
+void OverviewPage::fitTableToRows() {
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int row = 0; row < m_model->rowCount(); ++row) height += m_table->rowHeight(row);
+    m_table->setMinimumHeight(height);
 }
 
 // The exports' text: the diagnosis (the card's content) before every check's paragraph.

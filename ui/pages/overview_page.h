@@ -43,6 +43,7 @@ Q_SIGNALS:
 
 private:
     void onRowActivated(const QModelIndex& index);
+    void fitTableToRows();
 
     ReportPtr m_report;
     CheckSummaryModel* m_model;

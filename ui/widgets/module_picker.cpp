@@ -7,23 +7,20 @@
 #include <QStandardItemModel>
 
 #include "ui/format.h"
-#include "ui/models/module_filter.h"
 
 namespace ql::ui {
 
-ModulePicker::ModulePicker(ModuleFilterState* filter, QWidget* parent)
-    : QComboBox(parent), m_items(new QStandardItemModel(this)), m_proxy(new ModuleFilterProxy(filter, this)) {
+ModulePicker::ModulePicker(QWidget* parent) : QComboBox(parent), m_items(new QStandardItemModel(this)) {
     setObjectName(QStringLiteral("modulePicker"));
     setEditable(true);
     setInsertPolicy(QComboBox::NoInsert);
     setMaxVisibleItems(24);
     setMinimumContentsLength(44);
     setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    setToolTip(tr("Type any part of a module name; the list follows the Weights tab's search and filters"));
+    setToolTip(tr("Type any part of a module name; every module of the report is listed"));
     lineEdit()->setPlaceholderText(tr("Search a module…"));
-    m_proxy->setSourceModel(m_items);
-    setModel(m_proxy);
-    auto* completer = new QCompleter(m_proxy, this);
+    setModel(m_items);
+    auto* completer = new QCompleter(m_items, this);
     completer->setFilterMode(Qt::MatchContains);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setCompletionMode(QCompleter::PopupCompletion);
@@ -45,23 +42,21 @@ void ModulePicker::setModules(const std::vector<WeightModuleResult>* modules) {
             m_items->appendRow(item);
         }
     }
-    m_proxy->setModules(modules);
 }
 
 void ModulePicker::showModule(int moduleIndex) {
     const QSignalBlocker blocker(this);
-    const QModelIndex row = m_proxy->mapFromSource(m_items->index(moduleIndex, 0));
-    setCurrentIndex(row.isValid() ? row.row() : -1);
     const bool valid = m_modules && moduleIndex >= 0 && moduleIndex < static_cast<int>(m_modules->size());
+    setCurrentIndex(valid ? moduleIndex : -1);
     setEditText(valid ? m_items->item(moduleIndex)->text() : QString());
 }
 
 int ModulePicker::listedCount() const {
-    return m_proxy->rowCount();
+    return m_items->rowCount();
 }
 
 void ModulePicker::onActivated(int row) {
-    const QVariant index = m_proxy->index(row, 0).data(Qt::UserRole);
+    const QVariant index = m_items->index(row, 0).data(Qt::UserRole);
     if (index.isValid()) Q_EMIT modulePicked(index.toInt());
 }
 

@@ -1,6 +1,8 @@
-// The Layer tab's module picker at model scale: an editable combo box over the modules the shared
-// filter accepts, with type-to-search (any part of the name, case-insensitive). Each item carries
-// its module index (Qt::UserRole); ✓/✗ tell the verdict.
+// The Layer tab's module picker at model scale: an editable combo box over every module of the
+// weights check, with type-to-search (any part of the name, case-insensitive). The Weights tab's
+// filter does not narrow it: the Layer tab shows no filter, so a hidden narrowing would read as
+// modules missing from the report. Each item carries its module index (Qt::UserRole); ✓/✗ tell
+// the verdict.
 #pragma once
 
 #include <quantlens/verify_report.h>
@@ -12,17 +14,14 @@ class QStandardItemModel;
 
 namespace ql::ui {
 
-class ModuleFilterProxy;
-class ModuleFilterState;
-
 class ModulePicker : public QComboBox {
     Q_OBJECT
 public:
-    ModulePicker(ModuleFilterState* filter, QWidget* parent = nullptr);
+    explicit ModulePicker(QWidget* parent = nullptr);
     void setModules(const std::vector<WeightModuleResult>* modules);
-    // Shows `moduleIndex` (also when the filter hides it: the edit text names it). No signal.
+    // Shows `moduleIndex` (-1: none) without emitting modulePicked.
     void showModule(int moduleIndex);
-    int listedCount() const;  // modules offered under the current filter
+    int listedCount() const;  // modules offered: every module of the report
 
 Q_SIGNALS:
     void modulePicked(int moduleIndex);
@@ -31,7 +30,6 @@ private:
     void onActivated(int row);
 
     QStandardItemModel* m_items;
-    ModuleFilterProxy* m_proxy;
     const std::vector<WeightModuleResult>* m_modules = nullptr;
 };
 
