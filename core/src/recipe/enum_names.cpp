@@ -14,6 +14,8 @@ constexpr EnumName<QuantScheme> kSchemes[] = {
     {QuantScheme::Int8DynamicActivationInt4Weight, "int8_dynamic_activation_int4_weight"},
     {QuantScheme::Float8DynamicActivationFloat8Weight, "float8_dynamic_activation_float8_weight"},
     {QuantScheme::Float8DynamicActivationInt4Weight, "float8_dynamic_activation_int4_weight"},
+    {QuantScheme::MxDynamicActivationMxWeight, "mx_dynamic_activation_mx_weight"},
+    {QuantScheme::Nvfp4DynamicActivationNvfp4Weight, "nvfp4_dynamic_activation_nvfp4_weight"},
 };
 
 constexpr EnumName<QuantDType> kDTypes[] = {
@@ -28,6 +30,19 @@ constexpr EnumName<QuantDType> kDTypes[] = {
     {QuantDType::UInt4, "uint4"},
     {QuantDType::Float8E4M3, "float8_e4m3fn"},
     {QuantDType::Float8E5M2, "float8_e5m2"},
+    {QuantDType::Float4E2M1, "float4_e2m1fn_x2"},
+};
+
+constexpr EnumName<MxScaleMode> kMxScaleModes[] = {
+    {MxScaleMode::Floor, "FLOOR"},
+    {MxScaleMode::Rceil, "RCEIL"},
+    {MxScaleMode::Ceil, "CEIL"},
+    {MxScaleMode::Even, "EVEN"},
+};
+
+constexpr EnumName<KernelPreference> kKernelPreferences[] = {
+    {KernelPreference::Auto, "AUTO"},
+    {KernelPreference::Emulated, "EMULATED"},
 };
 
 constexpr EnumName<Granularity> kGranularities[] = {
@@ -75,6 +90,12 @@ std::span<const EnumName<QuantScheme>> quantSchemeTable() {
 }
 std::span<const EnumName<QuantDType>> quantDTypeTable() {
     return kDTypes;
+}
+std::span<const EnumName<MxScaleMode>> mxScaleModeTable() {
+    return kMxScaleModes;
+}
+std::span<const EnumName<KernelPreference>> kernelPreferenceTable() {
+    return kKernelPreferences;
 }
 std::span<const EnumName<Granularity>> granularityTable() {
     return kGranularities;
