@@ -66,9 +66,26 @@ nlohmann::json yamlToJson(const YAML::Node& node) {
 
 void setScheme(const YamlMap& m, QuantConfig& c);
 
+// MX (weight_dtype sets activation_dtype too: torchao asserts they match), NVFP4: the keys their configs take.
+void setBlockScheme(const YamlMap& m, QuantConfig& c) {
+    if (m.has("weight_dtype")) {
+        const auto d = m.enumValue("weight_dtype", quantDTypeTable());
+        if (d != QuantDType::Float8E4M3 && d != QuantDType::Float8E5M2 && d != QuantDType::Float4E2M1) {
+            failInput(m.path("weight_dtype") + ": expected float8_e4m3fn, float8_e5m2 or float4_e2m1fn_x2");
+        }
+        c.weight.dtype = d;
+        if (c.activation) c.activation->dtype = d;
+    }
+    if (m.has("block_size")) c.weight.groupSize = m.positiveInt("block_size");
+    if (m.has("scaling_mode")) c.mxScaling = m.enumValue("scaling_mode", mxScaleModeTable());
+    if (m.has("kernel_preference")) c.kernelPreference = m.enumValue("kernel_preference", kernelPreferenceTable());
+    if (m.has("use_dynamic_per_tensor_scale")) c.nvfp4PerTensorScale = m.boolean("use_dynamic_per_tensor_scale");
+}
+
 QuantConfig fromScheme(const YamlMap& m) {
     m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
-                 "mapping_type", "act_mapping_type", QL_COMMON_QUANT_KEYS});
+                 "mapping_type", "act_mapping_type", "block_size", "scaling_mode", "kernel_preference",
+                 "use_dynamic_per_tensor_scale", QL_COMMON_QUANT_KEYS});
     QuantConfig c;
     setScheme(m, c);
     c.origin = "scheme";
@@ -94,7 +111,12 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     requireApplies(m, "group_size", grouped, s);
     requireApplies(m, "packing_format", int4 || intx, s);
     requireApplies(m, "choose_qparams_algorithm", s == QuantScheme::Int4WeightOnly || intx, s);
-    requireApplies(m, "weight_dtype", intx, s);
+    const bool mx = s == QuantScheme::MxDynamicActivationMxWeight;
+    requireApplies(m, "weight_dtype", intx || mx, s);
+    requireApplies(m, "block_size", mx, s);
+    requireApplies(m, "scaling_mode", mx, s);
+    requireApplies(m, "kernel_preference", mx, s);
+    requireApplies(m, "use_dynamic_per_tensor_scale", s == QuantScheme::Nvfp4DynamicActivationNvfp4Weight, s);
     requireApplies(m, "granularity", intx || s == QuantScheme::Float8DynamicActivationFloat8Weight, s);
     requireApplies(m, "mapping_type", intx || s == QuantScheme::Int8DynamicActivationInt4Weight, s);
     requireApplies(
@@ -103,7 +125,8 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     // Start from torchao 0.18 defaults of the class, via its config_to_dict form with empty _data.
     if (s != QuantScheme::None) {
         const int version =
-            (s == QuantScheme::Int8DynamicActivationInt4Weight || s == QuantScheme::Float8DynamicActivationInt4Weight)
+            (s == QuantScheme::Int8DynamicActivationInt4Weight || s == QuantScheme::Float8DynamicActivationInt4Weight ||
+             mx || s == QuantScheme::Nvfp4DynamicActivationNvfp4Weight)
                 ? 1
                 : 2;
         nlohmann::json object{{"_type", std::string(quantSchemeTorchaoClass(s))},
@@ -113,9 +136,14 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     }
     c.declared.clear();
     c.declared.emplace_back("scheme", std::string(quantSchemeName(s)));
-    for (auto key : {"group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
-                     "mapping_type", "act_mapping_type"}) {
+    for (auto key :
+         {"group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity", "mapping_type",
+          "act_mapping_type", "block_size", "scaling_mode", "kernel_preference", "use_dynamic_per_tensor_scale"}) {
         declare(c, m, key);
+    }
+    if (mx || s == QuantScheme::Nvfp4DynamicActivationNvfp4Weight) {
+        setBlockScheme(m, c);
+        return;
     }
     if (m.has("weight_dtype")) {
         c.weight.dtype = m.enumValue("weight_dtype", quantDTypeTable());

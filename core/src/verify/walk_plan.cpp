@@ -11,24 +11,28 @@ bool unmergedAdapter(const Side& s) {
     return s.hasAdapter() && (s.run.form.form == LinearForm::T || s.run.form.form == LinearForm::TPrime);
 }
 
-// The convert step of the eval recipe: int4 PLAIN (Int4Tensor) or intx (IntxUnpackedToInt8Tensor).
+// The convert step of the eval recipe: int4 PLAIN (Int4Tensor), intx (IntxUnpackedToInt8Tensor), or MX / NVFP4
+// (MXTensor / NVFP4Tensor: the base config's to_mx / to_nvfp4, the fake quantizer's own call).
 std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Side& eval, std::string& why) {
     const Recipe& recipe = *eval.recipe;
     const QuantConfig& q = recipe.quantization;
     const bool int4 = q.scheme == QuantScheme::Int4WeightOnly && q.int4Packing == Int4PackingFormat::Plain;
     const bool intx =
         q.scheme == QuantScheme::IntxWeightOnly || q.scheme == QuantScheme::Int8DynamicActivationIntxWeight;
+    const bool block = q.scheme == QuantScheme::MxDynamicActivationMxWeight ||
+                       q.scheme == QuantScheme::Nvfp4DynamicActivationNvfp4Weight;
     if (!eval.quantized()) {
         why = "the eval recipe has no quantization: nothing to convert";
         return std::nullopt;
     }
-    if (!int4 && !intx) {
-        why = "convert check covers int4_weight_only PLAIN and intx weights only (eval scheme: " +
+    if (!int4 && !intx && !block) {
+        why = "convert check covers int4_weight_only PLAIN, intx, MX and NVFP4 weights only (eval scheme: " +
               std::string(quantSchemeName(q.scheme)) + ")";
         return std::nullopt;
     }
     DeploymentPlan d;
     d.intx = intx;
+    d.blockFormat = block;
     d.convert = eval.run.form.quant->weight;
     if (int4) {
         d.convert.groupSize = effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;
