@@ -84,6 +84,18 @@ void compareFields(test::FieldTally& t, const QuantConfig& c, const json& f) {
     const std::string scale = c.weight.scaleDType ? torchDTypeName(*c.weight.scaleDType) : "null";
     t.equal("scale_dtype", scale,
             f.at("scale_dtype").is_null() ? std::string("null") : f.at("scale_dtype").get<std::string>());
+    if (f.contains("block_size") && !f.at("block_size").is_null())
+        t.equal("block_size", c.weight.groupSize, f.at("block_size").get<int>());
+    if (f.contains("scaling_mode") && !f.at("scaling_mode").is_null())
+        t.equal("scaling_mode", std::string(mxScaleModeName(c.mxScaling)), f.at("scaling_mode").get<std::string>());
+    if (f.contains("kernel_preference") && !f.at("kernel_preference").is_null()) {
+        t.equal("kernel_preference", std::string(kernelPreferenceName(c.kernelPreference)),
+                f.at("kernel_preference").get<std::string>());
+    }
+    if (f.contains("use_dynamic_per_tensor_scale") && !f.at("use_dynamic_per_tensor_scale").is_null()) {
+        t.equal("use_dynamic_per_tensor_scale", c.nvfp4PerTensorScale,
+                f.at("use_dynamic_per_tensor_scale").get<bool>());
+    }
     if (!f.at("activation_value_ub").is_null()) {
         ASSERT_TRUE(c.activation && c.activation->valueUb);
         t.exactDouble("activation_value_ub", *c.activation->valueUb, f.at("activation_value_ub").get<double>());
@@ -118,16 +130,18 @@ void compareCase(const json& kase, const std::filesystem::path& dir) {
 
 // Every canonical field of a QuantConfig, one line each (origin excluded: it names the source).
 std::string canonical(const QuantConfig& c, bool withDeclared) {
-    std::string out = std::string(quantSchemeName(c.scheme)) + "|" + std::string(qatStepName(c.qatStep)) + "|" +
-                      std::to_string(c.hasBaseConfig) + "|v" + std::to_string(c.configVersion) + "|" +
-                      std::string(quantDTypeName(c.weight.dtype)) + "|" +
-                      std::string(granularityName(c.weight.granularity)) + "|g" + std::to_string(c.weight.groupSize) +
-                      "|a" + std::to_string(c.weight.axis) + "|" + std::string(mappingTypeName(c.weight.mapping)) +
-                      "|" + (c.weight.scaleDType ? std::string(dtypeName(*c.weight.scaleDType)) : "-") + "|" +
-                      std::string(int4PackingFormatName(c.int4Packing)) + "|" +
-                      std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)) + "|n" +
-                      std::to_string(c.int4TilePackedNtile) + "|" + std::string(intxPackingFormatName(c.intxPacking)) +
-                      "|" + std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm));
+    std::string out =
+        std::string(quantSchemeName(c.scheme)) + "|" + std::string(qatStepName(c.qatStep)) + "|" +
+        std::to_string(c.hasBaseConfig) + "|v" + std::to_string(c.configVersion) + "|" +
+        std::string(quantDTypeName(c.weight.dtype)) + "|" + std::string(granularityName(c.weight.granularity)) + "|g" +
+        std::to_string(c.weight.groupSize) + "|a" + std::to_string(c.weight.axis) + "|" +
+        std::string(mappingTypeName(c.weight.mapping)) + "|" +
+        (c.weight.scaleDType ? std::string(dtypeName(*c.weight.scaleDType)) : "-") + "|" +
+        std::string(int4PackingFormatName(c.int4Packing)) + "|" +
+        std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)) + "|n" + std::to_string(c.int4TilePackedNtile) +
+        "|" + std::string(intxPackingFormatName(c.intxPacking)) + "|" +
+        std::string(intxChooseQParamsAlgorithmName(c.intxAlgorithm)) + "|" + std::string(mxScaleModeName(c.mxScaling)) +
+        "|" + std::string(kernelPreferenceName(c.kernelPreference)) + "|pts" + std::to_string(c.nvfp4PerTensorScale);
     if (c.activation) {
         out += "|act " + std::string(quantDTypeName(c.activation->dtype)) + " " +
                std::string(granularityName(c.activation->granularity)) + " " +

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["checkpoints", "hub_cache", "quant_configs", "fake_quant", "torchao_ckpt", "tokenizer", "forward", "scenarios", "qat_coverage"]
+MODULES = ["checkpoints", "hub_cache", "quant_configs", "fake_quant", "torchao_ckpt", "tokenizer", "forward", "scenarios", "qat_coverage",
+           "mx_formats"]
 
 
 # Modules that import another module's code or read its output: they rebuild when it changes.
@@ -32,6 +33,7 @@ DEPENDS = {
     "hub_cache": ["checkpoints"],
     "forward": ["checkpoints"],
     "scenarios": ["checkpoints", "fake_quant"],
+    "mx_formats": ["checkpoints"],
 }
 
 

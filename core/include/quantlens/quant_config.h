@@ -24,6 +24,8 @@ enum class QuantScheme {
     Int8DynamicActivationInt4Weight,      // 8da4w (Int8DynamicActivationInt4WeightConfig)
     Float8DynamicActivationFloat8Weight,  // Float8DynamicActivationFloat8WeightConfig (version 2)
     Float8DynamicActivationInt4Weight,    // Float8DynamicActivationInt4WeightConfig
+    MxDynamicActivationMxWeight,          // prototype MXDynamicActivationMXWeightConfig (MXFP8 / MXFP4)
+    Nvfp4DynamicActivationNvfp4Weight,    // prototype NVFP4DynamicActivationNVFP4WeightConfig
 };
 
 // Low-precision element type of quantized values (torch.int1..int8, torch.uint4, float8).
@@ -39,7 +41,16 @@ enum class QuantDType {
     UInt4,
     Float8E4M3,
     Float8E5M2,
+    Float4E2M1,  // torch.float4_e2m1fn_x2 (MXFP4 / NVFP4 elements, two per byte)
 };
+
+// How MX block scales (E8M0, a power of two) are derived from a block's amax
+// (torchao prototype/mx_formats/config.py ScaleCalculationMode).
+enum class MxScaleMode { Floor, Rceil, Ceil, Even };
+
+// torchao KernelPreference of the MX configs: AUTO (real MX matmul, needs a Blackwell GPU) or
+// EMULATED (dequantize, then a high-precision matmul; runs everywhere).
+enum class KernelPreference { Auto, Emulated };
 
 enum class Granularity {
     PerGroup,   // groups of `groupSize` consecutive elements along K
@@ -137,6 +148,9 @@ struct QuantConfig {
     int int4TilePackedNtile = 8;
     IntxPackingFormat intxPacking = IntxPackingFormat::UnpackedToInt8;
     IntxChooseQParamsAlgorithm intxAlgorithm = IntxChooseQParamsAlgorithm::Affine;
+    MxScaleMode mxScaling = MxScaleMode::Rceil;                  // MX: scaling_mode (block size: weight.groupSize)
+    KernelPreference kernelPreference = KernelPreference::Auto;  // MX: kernel_preference
+    bool nvfp4PerTensorScale = true;                             // NVFP4: use_dynamic_per_tensor_scale
     bool includeEmbeddings = false;  // embeddings quantized too (filter_fn / HF include_input_output_embeddings)
     std::vector<std::string> modulesToNotConvert;  // HF TorchAoConfig.modules_to_not_convert
     bool modulesToNotConvertGiven = false;         // false: null in the HF config (transformers then skips lm_head)
@@ -170,7 +184,9 @@ std::string_view int4PackingFormatName(Int4PackingFormat format);  // "PLAIN", .
 std::string_view int4ChooseQParamsAlgorithmName(Int4ChooseQParamsAlgorithm algorithm);
 std::string_view intxPackingFormatName(IntxPackingFormat format);
 std::string_view intxChooseQParamsAlgorithmName(IntxChooseQParamsAlgorithm algorithm);
-std::string_view qatStepName(QatStep step);  // "none", "prepare", "convert"
+std::string_view mxScaleModeName(MxScaleMode mode);            // "RCEIL", ...
+std::string_view kernelPreferenceName(KernelPreference pref);  // "AUTO", "EMULATED"
+std::string_view qatStepName(QatStep step);                    // "none", "prepare", "convert"
 std::string_view scaleEpsName(ScaleEps eps);
 std::string torchaoVersionName(TorchaoVersion version);  // "0.18"
 

@@ -21,6 +21,8 @@ enum class SchemeFamily {
     Int8Int4,    // legacy 8da4w: int8 per-token activations, int4 weights per group
     Float8,      // float8 weights per row or tensor and float8 activations, Float8Tensor
     Float8Int4,  // float8 per-row activations and int4 weights in groups of 128
+    Mx,          // MX block formats (e4m3 / e5m2 / fp4 elements, E8M0 scale per block of 32), MXTensor
+    Nvfp4,       // NVFP4 (fp4 elements, e4m3 scale per block of 16, fp32 per-tensor scale), NVFP4Tensor
 };
 
 // The keys of a recipe's `quantization:` map that only some schemes take (scheme, step, repr, ... apply
@@ -33,6 +35,10 @@ enum SchemeKey : unsigned {
     kKeyGranularity = 1u << 4,
     kKeyMappingType = 1u << 5,
     kKeyActMappingType = 1u << 6,
+    kKeyBlockSize = 1u << 7,
+    kKeyScalingMode = 1u << 8,
+    kKeyKernelPreference = 1u << 9,
+    kKeyUseDynamicPerTensorScale = 1u << 10,
 };
 
 struct QuantSchemeInfo {

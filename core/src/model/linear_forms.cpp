@@ -62,15 +62,32 @@ Status prepareIntxConverted(PreparedLinear& p, const FormSpec& spec) {
     return Ok{};
 }
 
+// Q for MX / NVFP4: MXTensor (KernelPreference.EMULATED) and NVFP4Tensor store what to_mx / to_nvfp4 compute from
+// the same weight as QAT prepare does, and the EMULATED linear is dequantize() of input and weight, then addmm
+// (prototype/mx_formats/mx_tensor.py _addmm_mx_dispatch): the fake path's values. NVFP4's deployed GEMM (and MX
+// AUTO's) needs a Blackwell GPU and is emulated the same way (model/linear_forms.h).
+bool blockFormat(const quant::FakeQuantSpec& w) {
+    return w.kind == quant::FqKind::Mx || w.kind == quant::FqKind::Nvfp4;
+}
+
 Status prepareQuantized(PreparedLinear& p, const FormSpec& spec) {
     const quant::FakeQuantSpec& w = spec.quant->weight;
     if (deployed(spec.form) && w.kind == quant::FqKind::IntxWeight) {
         return prepareIntxConverted(p, spec);
     }
-    if (deployed(spec.form) && w.kind != quant::FqKind::Int4Plain) {
+    if (deployed(spec.form) && !blockFormat(w) && w.kind != quant::FqKind::Int4Plain) {
         return makeError(ErrorCode::Unsupported, "module " + p.name +
                                                      ": the converted (real) form is implemented "
-                                                     "for int4 PLAIN and intx weights only");
+                                                     "for int4 PLAIN, intx, MX and NVFP4 weights only");
+    }
+    if (deployed(spec.form) && blockFormat(w)) {
+        auto fq = fakeQuantWeight(p.name, p.weight, w);
+        if (!fq) {
+            return fq.error();
+        }
+        p.weight = *fq;
+        p.activation = spec.quant->activation;
+        return Ok{};
     }
     if (deployed(spec.form)) {
         auto int4 = quant::int4PlainConvert(p.weight, w.groupSize, w.device);

@@ -5,6 +5,8 @@
 //   DoRA (DoraLinearLayer.forward) on top of the base result, unmerged
 //   Int4Tensor (Q): int4PlainLinear on the converted weight; an unmerged adapter runs on top of it.
 //   IntxUnpackedToInt8Tensor (Q): act_fq(x) (int8 per token, 8da-intx only); F.linear(x, dequantize(W), b).
+//   MXTensor / NVFP4Tensor (Q): act_fq(x); F.linear(x, dequantize(W), b), as MX's EMULATED kernel; NVFP4's and MX
+//   AUTO's real GEMM (Blackwell) are emulated so: exact quantized values, a high-precision product.
 #pragma once
 
 #include <ATen/ATen.h>

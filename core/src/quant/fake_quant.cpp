@@ -3,6 +3,8 @@
 #include <limits>
 #include <string>
 
+#include "quant/mx_kernels.h"
+#include "quant/nvfp4_kernels.h"
 #include "torch/torch_bridge.h"
 
 namespace ql::quant {
@@ -108,16 +110,22 @@ Status checkInput(const at::Tensor& x, const FakeQuantSpec& spec) {
         return makeError(ErrorCode::Unsupported,
                          "fake quant input " + shapeText(x) + ": expected float32, bfloat16 or float16");
     }
-    const bool activation = spec.kind == FqKind::Int8Activation || spec.kind == FqKind::Float8;
+    const bool block = spec.kind == FqKind::Mx || spec.kind == FqKind::Nvfp4;  // MX / NVFP4: any rank, blocks along K
+    if (block && (type == at::kHalf || (spec.kind == FqKind::Mx && !isMxElement(spec.elem)))) {
+        return makeError(ErrorCode::Unsupported, "MX/NVFP4 fake quant input " + shapeText(x) +
+                                                     ": torchao's to_mx / to_nvfp4 take bfloat16 or float32 (MX: an "
+                                                     "fp8 or fp4 element type)");
+    }
+    const bool activation = spec.kind == FqKind::Int8Activation || spec.kind == FqKind::Float8 || block;
     if ((!activation && x.dim() != 2) || x.dim() < 1 || x.numel() == 0) {
         return makeError(ErrorCode::InvalidInput,
                          "fake quant input " + shapeText(x) + ": expected a non-empty 2-D weight [N, K]");
     }
-    const bool grouped = spec.kind == FqKind::Int4Plain || spec.kind == FqKind::Float8Int4 ||
+    const bool grouped = spec.kind == FqKind::Int4Plain || spec.kind == FqKind::Float8Int4 || block ||
                          (spec.kind == FqKind::IntxWeight && spec.groupSize > 0);
-    if (grouped && (spec.groupSize <= 0 || x.size(1) % spec.groupSize != 0)) {
+    if (grouped && (spec.groupSize <= 0 || x.size(-1) % spec.groupSize != 0)) {
         return makeError(ErrorCode::InvalidInput,
-                         "fake quant weight " + shapeText(x) + ": K=" + std::to_string(x.size(1)) +
+                         "fake quant weight " + shapeText(x) + ": K=" + std::to_string(x.size(-1)) +
                              " is not a multiple of group size " + std::to_string(spec.groupSize));
     }
     if (spec.kind == FqKind::IntxWeight && (spec.bits < 2 || spec.bits > 8)) {
@@ -139,6 +147,10 @@ at::Tensor dispatchReference(const at::Tensor& x, const FakeQuantSpec& spec) {
             return float8(x.reshape({-1, x.size(-1)}), spec.perRow, std::nullopt, spec.device).reshape(x.sizes());
         case FqKind::Float8Int4:
             return float8Int4(x, spec);
+        case FqKind::Mx:
+            return mxFakeQuantize(x.contiguous(), spec.elem, spec.groupSize, spec.mxMode);
+        case FqKind::Nvfp4:
+            return nvfp4FakeQuantize(x, spec.perTensorScale);
     }
     return x;
 }

@@ -49,6 +49,24 @@ Result<LinearFakeQuant> int4Spec(const QuantConfig& config, TorchaoVersion versi
     return out;
 }
 
+// MXDynamicActivationMXWeightConfig -> MXFakeQuantizeConfig for input and weight, same fields
+// (fake_quantize_config.py _infer_fake_quantize_configs; prototype/qat/mx.py).
+Result<LinearFakeQuant> mxSpec(const QuantConfig& config) {
+    const EffectiveFakeQuant eff = effectiveFakeQuant(config, TorchaoVersion{});
+    if (!eff.prepareSupported) {
+        return unsupported(config, eff.prepareRejection);
+    }
+    LinearFakeQuant out;
+    out.weight.kind = FqKind::Mx;
+    out.weight.elem = config.weight.dtype;
+    out.weight.groupSize = config.weight.groupSize;
+    out.weight.mxMode = config.mxScaling;
+    out.hasActivation = true;
+    out.activation = out.weight;
+    out.activation.elem = config.activation ? config.activation->dtype : config.weight.dtype;
+    return out;
+}
+
 }  // namespace
 
 Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersion version, DeviceSemantics device) {
@@ -88,6 +106,26 @@ Result<LinearFakeQuant> toFakeQuantSpec(const QuantConfig& config, TorchaoVersio
             out.hasActivation = true;
             out.activation.kind = FqKind::Float8;
             out.activation.perRow = true;
+            result = out;
+            break;
+        }
+        case SchemeFamily::Mx:
+            if (version < TorchaoVersion{0, 16}) {
+                return unsupported(config, "for MX needs torchao 0.16 or later (prototype/qat/mx.py)");
+            }
+            result = mxSpec(config);
+            break;
+        case SchemeFamily::Nvfp4: {
+            if (version < TorchaoVersion{0, 15}) {
+                return unsupported(config, "for NVFP4DynamicActivationNVFP4WeightConfig needs torchao 0.15 or later");
+            }
+            LinearFakeQuant out;  // _infer_fake_quantize_configs: use_per_tensor_scale = use_dynamic_per_tensor_scale
+            out.weight.kind = FqKind::Nvfp4;
+            out.weight.groupSize = 16;
+            out.weight.elem = QuantDType::Float4E2M1;
+            out.weight.perTensorScale = config.nvfp4PerTensorScale;
+            out.hasActivation = true;
+            out.activation = out.weight;
             result = out;
             break;
         }

@@ -15,6 +15,8 @@ enum class FqKind {
     Int8Activation,  // IntxFakeQuantizer per-token asymmetric int8, in the activation dtype
     Float8,          // Float8FakeQuantizer (per row or per tensor), e4m3
     Float8Int4,      // Int4WeightFakeQuantizer fp8-activation path (fp8 per row, then int4 sym g128)
+    Mx,              // MXTensor.to_mx + dequantize (prototype/qat/mx.py, EMULATED): E8M0 per block of groupSize
+    Nvfp4,           // NVFP4Tensor.to_nvfp4 + dequantize (prototype/qat/nvfp4.py): e4m3 per block of 16
 };
 
 // Whose rounding `tensor / python_scalar` follows: CPU divides; CUDA multiplies by fl32(1/d).
@@ -26,9 +28,12 @@ enum class EpsPolicy { DtypeEps, SmallestNormal };
 
 struct FakeQuantSpec {
     FqKind kind = FqKind::Int4Plain;
-    int bits = 4;         // IntxWeight: 2..8
-    int groupSize = 128;  // effective group (Int4Plain, IntxWeight, Float8Int4); 0 = per axis
-    bool perRow = true;   // Float8: per row (true) or per tensor
+    int bits = 4;                              // IntxWeight: 2..8
+    int groupSize = 128;                       // effective group (Int4Plain, IntxWeight, Float8Int4); 0 = per axis
+    bool perRow = true;                        // Float8: per row (true) or per tensor
+    QuantDType elem = QuantDType::Float8E4M3;  // Mx: element type (float8_e4m3fn / float8_e5m2 / float4_e2m1fn_x2)
+    MxScaleMode mxMode = MxScaleMode::Rceil;   // Mx: scaling_mode
+    bool perTensorScale = true;                // Nvfp4: two-level scaling (use_per_tensor_scale)
     DeviceSemantics device = DeviceSemantics::Cpu;
     EpsPolicy eps = EpsPolicy::SmallestNormal;
 };

@@ -31,6 +31,24 @@ bool usesIntxFields(const QuantConfig& c) {
     return schemeFamily(c.scheme) == SchemeFamily::Intx;
 }
 
+bool isMx(const QuantConfig& c) {
+    return schemeFamily(c.scheme) == SchemeFamily::Mx;
+}
+bool isNvfp4(const QuantConfig& c) {
+    return schemeFamily(c.scheme) == SchemeFamily::Nvfp4;
+}
+
+// MX / NVFP4 fields that change the numerics (prepare and convert read them alike).
+void addBlockFormat(const QuantConfig& c, Signature& s) {
+    if (isMx(c)) {
+        s.emplace_back("effective.mx_scaling_mode", std::string(mxScaleModeName(c.mxScaling)));
+        s.emplace_back("effective.mx_matmul", c.kernelPreference == KernelPreference::Auto
+                                                  ? "AUTO: MX GEMM (Blackwell)"
+                                                  : "EMULATED: dequantize, high-precision matmul");
+    }
+    if (isNvfp4(c)) s.emplace_back("effective.nvfp4_per_tensor_scale", c.nvfp4PerTensorScale ? "yes" : "no");
+}
+
 void addPrepare(const Recipe& r, Signature& s) {
     const auto fq = effectiveFakeQuant(r.quantization, r.torchaoVersion);
     if (!fq.prepareSupported) {
@@ -43,6 +61,7 @@ void addPrepare(const Recipe& r, Signature& s) {
     s.emplace_back("effective.weight_arithmetic", fq.weightInFp32 ? "fp32" : "weight dtype");
     s.emplace_back("effective.activation_eps",
                    fq.activationQuantized ? std::string(scaleEpsName(fq.activationEps)) : "-");
+    addBlockFormat(r.quantization, s);
 }
 
 void addConvert(const Recipe& r, Signature& s) {
@@ -66,6 +85,7 @@ void addConvert(const Recipe& r, Signature& s) {
     if (cv.usesChooseQParamsAlgorithm) {
         s.emplace_back("effective.choose_qparams", std::string(int4ChooseQParamsAlgorithmName(c.int4Algorithm)));
     }
+    addBlockFormat(c, s);
 }
 
 std::string switchText(const QuantConfig& c) {
@@ -232,6 +252,24 @@ std::vector<FieldSpec> makeFields() {
                        : "-";
         },
         QL_QFIELD(intxAlgorithm), "QAT fake quant is always affine min/max"));
+    f.push_back(field(
+        "quantization.scaling_mode",
+        [](const Recipe& r) {
+            return isMx(r.quantization) ? std::string(mxScaleModeName(r.quantization.mxScaling)) : "-";
+        },
+        QL_QFIELD(mxScaling)));
+    f.push_back(field(
+        "quantization.kernel_preference",
+        [](const Recipe& r) {
+            return isMx(r.quantization) ? std::string(kernelPreferenceName(r.quantization.kernelPreference)) : "-";
+        },
+        QL_QFIELD(kernelPreference)));
+    f.push_back(field(
+        "quantization.use_dynamic_per_tensor_scale",
+        [](const Recipe& r) {
+            return isNvfp4(r.quantization) ? (r.quantization.nvfp4PerTensorScale ? "true" : "false") : "-";
+        },
+        QL_QFIELD(nvfp4PerTensorScale)));
     f.push_back(field(
         "quantization.include_embeddings",
         [](const Recipe& r) { return r.quantization.includeEmbeddings ? "true" : "false"; },

@@ -138,6 +138,22 @@ void fakeQuantSwitchPitfall(const Recipe& r, const std::string& side, std::vecto
     }
 }
 
+// MX / NVFP4 (torchao prototype/qat/mx.py, nvfp4.py): what runs where.
+void blockFormatPitfalls(const Recipe& r, const std::string& side, std::vector<ConfigFinding>& out) {
+    const auto& c = r.quantization;
+    if (c.scheme == QuantScheme::MxDynamicActivationMxWeight && c.kernelPreference == KernelPreference::Auto) {
+        add(out, "mx_auto_kernel_emulated", side, "quantization.kernel_preference", FindingSeverity::Info, false,
+            "kernel_preference AUTO (the MXDynamicActivationMXWeightConfig default) multiplies with torch._scaled_mm "
+            "on MX block scales, which needs a Blackwell GPU (on CPU it raises); QuantLens quantizes exactly as "
+            "torchao and emulates the product as EMULATED does (dequantize, high-precision matmul)");
+    }
+    if (c.scheme == QuantScheme::Nvfp4DynamicActivationNvfp4Weight && c.qatStep != QatStep::None) {
+        add(out, "nvfp4_forward_emulated", side, "quantization.scheme", FindingSeverity::Info, false,
+            "NVFP4 QAT and the converted NVFP4Tensor multiply on a Blackwell GPU (_addmm_nvfp4_dispatch); QuantLens "
+            "quantizes exactly as NVFP4Tensor.to_nvfp4 and emulates the product with the dequantized values");
+    }
+}
+
 }  // namespace
 
 void sidePitfalls(const Recipe& r, const std::string& side, const std::vector<LayerShape>& layers,
@@ -148,6 +164,7 @@ void sidePitfalls(const Recipe& r, const std::string& side, const std::vector<La
     convertPitfalls(r, side, out);
     layerPitfalls(r, side, layers, out);
     fakeQuantSwitchPitfall(r, side, out);
+    blockFormatPitfalls(r, side, out);
 }
 
 namespace {
@@ -161,6 +178,31 @@ bool epsSensitive(const QuantConfig& c) {
             return c.qatStep != QatStep::Prepare && c.int4Packing == Int4PackingFormat::TilePackedTo4d;
         default:
             return false;
+    }
+}
+
+// MX block scales: both sides MX with different scaling modes. Defaults differ by stack: torchao's
+// MXDynamicActivationMXWeightConfig and MXFakeQuantizeConfig default to RCEIL, MXTensor.to_mx and
+// QuantizeTensorToMXKwargs to FLOOR (prototype/mx_formats/mx_tensor.py), so code that calls to_mx itself gets FLOOR.
+void mxScalingPitfall(const Recipe& train, const Recipe& eval, std::vector<ConfigFinding>& out) {
+    const auto& a = train.quantization;
+    const auto& b = eval.quantization;
+    const auto mx = QuantScheme::MxDynamicActivationMxWeight;
+    if (a.scheme != mx || b.scheme != mx) return;
+    if (a.mxScaling != b.mxScaling) {
+        add(out, "mx_scaling_mode", "both", "quantization.scaling_mode", FindingSeverity::Warning, true,
+            "MX block scales are computed differently: train scaling_mode " +
+                std::string(mxScaleModeName(a.mxScaling)) + ", eval " + std::string(mxScaleModeName(b.mxScaling)) +
+                ". The E8M0 exponent of a block can differ by one, which rescales and re-rounds every element of "
+                "that block. Defaults: MXDynamicActivationMXWeightConfig and MXFakeQuantizeConfig use RCEIL, "
+                "MXTensor.to_mx and QuantizeTensorToMXKwargs use FLOOR");
+    }
+    if (a.kernelPreference != b.kernelPreference) {
+        add(out, "mx_kernel_preference", "both", "quantization.kernel_preference", FindingSeverity::Warning, true,
+            "train multiplies with kernel_preference " + std::string(kernelPreferenceName(a.kernelPreference)) +
+                ", eval with " + std::string(kernelPreferenceName(b.kernelPreference)) +
+                ": same quantized values, but AUTO runs the MX GEMM (Blackwell) and EMULATED a high-precision matmul "
+                "on dequantized values, so the products round differently");
     }
 }
 
@@ -197,6 +239,7 @@ void pairPitfalls(const Recipe& train, const Recipe& eval, std::vector<ConfigFin
                 torchaoVersionName(train.torchaoVersion) + " vs " + torchaoVersionName(eval.torchaoVersion) + ")");
     }
     loraPitfall(train, eval, out);
+    mxScalingPitfall(train, eval, out);
     const auto& a = train.quantization;
     const auto& b = eval.quantization;
     const bool bothFake = a.qatStep == QatStep::Prepare && b.qatStep == QatStep::Prepare &&

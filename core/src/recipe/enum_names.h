@@ -19,6 +19,8 @@ struct EnumName {
 
 std::span<const EnumName<QuantScheme>> quantSchemeTable();
 std::span<const EnumName<QuantDType>> quantDTypeTable();
+std::span<const EnumName<MxScaleMode>> mxScaleModeTable();
+std::span<const EnumName<KernelPreference>> kernelPreferenceTable();
 std::span<const EnumName<Granularity>> granularityTable();
 std::span<const EnumName<MappingType>> mappingTypeTable();
 std::span<const EnumName<Int4PackingFormat>> int4PackingFormatTable();

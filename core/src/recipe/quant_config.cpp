@@ -115,6 +115,37 @@ EffectiveFakeQuant float8Int4FakeQuant() {
     return out;
 }
 
+// _infer_fake_quantize_configs -> MXFakeQuantizeConfig for input and weight (torchao prototype/qat/mx.py);
+// _validate_kernel_preference: AUTO needs block 32 and float8_e4m3fn or float4_e2m1fn_x2.
+EffectiveFakeQuant mxFakeQuant(const QuantConfig& config) {
+    const bool autoOk = config.weight.groupSize == 32 && config.weight.dtype != QuantDType::Float8E5M2;
+    if (config.kernelPreference == KernelPreference::Auto && !autoOk) {
+        return rejected(
+            "MXFakeQuantizeConfig with kernel_preference AUTO needs block_size 32 and float8_e4m3fn or "
+            "float4_e2m1fn_x2");
+    }
+    EffectiveFakeQuant out;
+    out.weightGroupSize = config.weight.groupSize;  // MX block along K
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = ScaleEps::None;
+    out.weightInFp32 = true;
+    out.activationQuantized = true;
+    out.activationEps = ScaleEps::None;
+    return out;
+}
+
+// NVFP4FakeQuantizeConfig for input and weight (prototype/qat/nvfp4.py): blocks of 16, e4m3 block scales.
+EffectiveFakeQuant nvfp4FakeQuant() {
+    EffectiveFakeQuant out;
+    out.weightGroupSize = 16;
+    out.weightMapping = MappingType::Symmetric;
+    out.weightEps = ScaleEps::None;
+    out.weightInFp32 = true;
+    out.activationQuantized = true;
+    out.activationEps = ScaleEps::None;
+    return out;
+}
+
 EffectiveConvert int4Convert(const QuantConfig& config, TorchaoVersion version) {
     EffectiveConvert out;
     out.weightGroupSize = config.weight.groupSize;
@@ -158,6 +189,10 @@ EffectiveFakeQuant effectiveFakeQuant(const QuantConfig& config, TorchaoVersion 
             return float8FakeQuant(config);
         case SchemeFamily::Float8Int4:
             return float8Int4FakeQuant();
+        case SchemeFamily::Mx:
+            return mxFakeQuant(config);
+        case SchemeFamily::Nvfp4:
+            return nvfp4FakeQuant();
     }
     return {};
 }
@@ -176,6 +211,14 @@ EffectiveConvert effectiveConvert(const QuantConfig& config, TorchaoVersion vers
             out.weightGroupSize = 128;
             return out;
         case SchemeFamily::Float8:
+            out.weightEps = ScaleEps::None;
+            return out;
+        case SchemeFamily::Mx:  // MXTensor.to_mx: E8M0 scale per block, no eps
+            out.weightGroupSize = config.weight.groupSize;
+            out.weightEps = ScaleEps::None;
+            return out;
+        case SchemeFamily::Nvfp4:  // NVFP4Tensor.to_nvfp4: e4m3 scale per 16
+            out.weightGroupSize = 16;
             out.weightEps = ScaleEps::None;
             return out;
         default:
@@ -200,6 +243,7 @@ std::string_view quantDTypeName(QuantDType dtype) {
 int quantDTypeBits(QuantDType dtype) {
     switch (dtype) {
         case QuantDType::UInt4:
+        case QuantDType::Float4E2M1:
             return 4;
         case QuantDType::Float8E4M3:
         case QuantDType::Float8E5M2:
@@ -211,6 +255,12 @@ int quantDTypeBits(QuantDType dtype) {
 
 std::string_view granularityName(Granularity granularity) {
     return enumName(granularityTable(), granularity);
+}
+std::string_view mxScaleModeName(MxScaleMode mode) {
+    return enumName(mxScaleModeTable(), mode);
+}
+std::string_view kernelPreferenceName(KernelPreference pref) {
+    return enumName(kernelPreferenceTable(), pref);
 }
 std::string_view mappingTypeName(MappingType mapping) {
     return enumName(mappingTypeTable(), mapping);

@@ -1,5 +1,6 @@
 // The scheme table (quant_schemes.h). Classes, versions and convert tensors as in torchao 0.18
-// torchao/quantization/quant_api.py and quantize_/workflows/; 8da4w as in 0.16 (removed from QAT in 0.17).
+// torchao/quantization/quant_api.py, quantize_/workflows/ and prototype/mx_formats/; 8da4w as in 0.16 (removed
+// from QAT in 0.17).
 #include <quantlens/quant_schemes.h>
 
 #include <cstdlib>
@@ -31,6 +32,16 @@ constexpr QuantSchemeInfo kSchemes[] = {
     {QuantScheme::Float8DynamicActivationInt4Weight, "float8_dynamic_activation_int4_weight",
      "Float8DynamicActivationInt4WeightConfig", 1, SchemeFamily::Float8Int4, true, kKeyPackingFormat, false,
      "Int4PreshuffledTensor", false, "int4 weights in groups of 128 (fixed) and float8 activations per row"},
+    {QuantScheme::MxDynamicActivationMxWeight, "mx_dynamic_activation_mx_weight", "MXDynamicActivationMXWeightConfig",
+     1, SchemeFamily::Mx, true, kKeyWeightDtype | kKeyBlockSize | kKeyScalingMode | kKeyKernelPreference, false,
+     "MXTensor", true,
+     "MXFP8 / MXFP4: e4m3, e5m2 or fp4 elements in blocks of 32 with E8M0 scales, weights and activations "
+     "(torchao prototype/qat/mx.py)"},
+    {QuantScheme::Nvfp4DynamicActivationNvfp4Weight, "nvfp4_dynamic_activation_nvfp4_weight",
+     "NVFP4DynamicActivationNVFP4WeightConfig", 1, SchemeFamily::Nvfp4, true, kKeyUseDynamicPerTensorScale, false,
+     "NVFP4Tensor", true,
+     "NVFP4: fp4 elements in blocks of 16 with e4m3 scales and an fp32 per-tensor scale, weights and activations "
+     "(forward emulated: torchao's needs a Blackwell GPU)"},
     {QuantScheme::None, "none", "", 0, SchemeFamily::None, false, 0, false, "", false,
      "no quantization: the float model"},
 };

@@ -67,9 +67,26 @@ nlohmann::json yamlToJson(const YAML::Node& node) {
 
 void setScheme(const YamlMap& m, QuantConfig& c);
 
+// MX (weight_dtype sets activation_dtype too: torchao asserts they match), NVFP4: the keys their configs take.
+void setBlockScheme(const YamlMap& m, QuantConfig& c) {
+    if (m.has("weight_dtype")) {
+        const auto d = m.enumValue("weight_dtype", quantDTypeTable());
+        if (d != QuantDType::Float8E4M3 && d != QuantDType::Float8E5M2 && d != QuantDType::Float4E2M1) {
+            failInput(m.path("weight_dtype") + ": expected float8_e4m3fn, float8_e5m2 or float4_e2m1fn_x2");
+        }
+        c.weight.dtype = d;
+        if (c.activation) c.activation->dtype = d;
+    }
+    if (m.has("block_size")) c.weight.groupSize = m.positiveInt("block_size");
+    if (m.has("scaling_mode")) c.mxScaling = m.enumValue("scaling_mode", mxScaleModeTable());
+    if (m.has("kernel_preference")) c.kernelPreference = m.enumValue("kernel_preference", kernelPreferenceTable());
+    if (m.has("use_dynamic_per_tensor_scale")) c.nvfp4PerTensorScale = m.boolean("use_dynamic_per_tensor_scale");
+}
+
 QuantConfig fromScheme(const YamlMap& m) {
     m.checkKeys({"scheme", "group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
-                 "mapping_type", "act_mapping_type", QL_COMMON_QUANT_KEYS});
+                 "mapping_type", "act_mapping_type", "block_size", "scaling_mode", "kernel_preference",
+                 "use_dynamic_per_tensor_scale", QL_COMMON_QUANT_KEYS});
     QuantConfig c;
     setScheme(m, c);
     c.origin = "scheme";
@@ -97,6 +114,11 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     requireApplies(m, "granularity", schemeTakes(s, kKeyGranularity), s);
     requireApplies(m, "mapping_type", schemeTakes(s, kKeyMappingType), s);
     requireApplies(m, "act_mapping_type", schemeTakes(s, kKeyActMappingType), s);
+    requireApplies(m, "block_size", schemeTakes(s, kKeyBlockSize), s);
+    requireApplies(m, "scaling_mode", schemeTakes(s, kKeyScalingMode), s);
+    requireApplies(m, "kernel_preference", schemeTakes(s, kKeyKernelPreference), s);
+    requireApplies(m, "use_dynamic_per_tensor_scale", schemeTakes(s, kKeyUseDynamicPerTensorScale), s);
+    const bool mx = info.family == SchemeFamily::Mx;
     // Start from torchao 0.18 defaults of the class, via its config_to_dict form with empty _data.
     if (s != QuantScheme::None) {
         nlohmann::json object{{"_type", std::string(info.torchaoClass)},
@@ -106,9 +128,14 @@ void setScheme(const YamlMap& m, QuantConfig& c) {
     }
     c.declared.clear();
     c.declared.emplace_back("scheme", std::string(quantSchemeName(s)));
-    for (auto key : {"group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity",
-                     "mapping_type", "act_mapping_type"}) {
+    for (auto key :
+         {"group_size", "packing_format", "choose_qparams_algorithm", "weight_dtype", "granularity", "mapping_type",
+          "act_mapping_type", "block_size", "scaling_mode", "kernel_preference", "use_dynamic_per_tensor_scale"}) {
         declare(c, m, key);
+    }
+    if (mx || info.family == SchemeFamily::Nvfp4) {
+        setBlockScheme(m, c);
+        return;
     }
     if (m.has("weight_dtype")) {
         c.weight.dtype = m.enumValue("weight_dtype", quantDTypeTable());

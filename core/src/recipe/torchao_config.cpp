@@ -137,6 +137,42 @@ void parseFloat8Int4(TorchaoJsonReader& r, QuantConfig& c) {
     }
 }
 
+// prototype/mx_formats/inference_workflow.py MXDynamicActivationMXWeightConfig (version 1): block_size 32,
+// activation_dtype == weight_dtype (asserted in __post_init__), kernel_preference AUTO, scaling_mode RCEIL.
+void parseMx(TorchaoJsonReader& r, QuantConfig& c) {
+    c.scheme = QuantScheme::MxDynamicActivationMxWeight;
+    c.weight = WeightQuant{QuantDType::Float8E4M3, Granularity::PerGroup, 32, 0, MappingType::Symmetric, std::nullopt};
+    if (auto b = r.integer("block_size")) {
+        if (*b <= 0) failInput(r.fieldPath("block_size") + ": expected a positive integer");
+        c.weight.groupSize = static_cast<int>(*b);
+    }
+    const auto act = r.quantDType("activation_dtype").value_or(QuantDType::Float8E4M3);
+    if (auto d = r.quantDType("weight_dtype")) c.weight.dtype = *d;
+    for (auto [key, d] : {std::pair{"activation_dtype", act}, std::pair{"weight_dtype", c.weight.dtype}}) {
+        if (d != QuantDType::Float8E4M3 && d != QuantDType::Float8E5M2 && d != QuantDType::Float4E2M1) {
+            failInput(r.fieldPath(key) + ": expected float8_e4m3fn, float8_e5m2 or float4_e2m1fn_x2, got " +
+                      std::string(quantDTypeName(d)));
+        }
+    }
+    if (act != c.weight.dtype)
+        failInput(r.fieldPath("activation_dtype") + ": must equal weight_dtype (torchao asserts)");
+    c.activation = ActivationQuant{act, Granularity::PerGroup, MappingType::Symmetric, {}, {}};
+    if (auto k = r.enumValue("kernel_preference", "KernelPreference", kernelPreferenceTable())) c.kernelPreference = *k;
+    if (auto m = r.enumValue("scaling_mode", "ScaleCalculationMode", mxScaleModeTable())) c.mxScaling = *m;
+}
+
+// NVFP4DynamicActivationNVFP4WeightConfig (version 1): blocks of 16, e4m3 block scales, fp4 e2m1 elements.
+void parseNvfp4(TorchaoJsonReader& r, QuantConfig& c) {
+    c.scheme = QuantScheme::Nvfp4DynamicActivationNvfp4Weight;
+    c.weight = WeightQuant{QuantDType::Float4E2M1, Granularity::PerGroup, 16, 0, MappingType::Symmetric, std::nullopt};
+    c.activation = ActivationQuant{QuantDType::Float4E2M1, Granularity::PerGroup, MappingType::Symmetric, {}, {}};
+    if (auto p = r.boolean("use_dynamic_per_tensor_scale")) c.nvfp4PerTensorScale = *p;
+    r.boolean("use_triton_kernel");
+    if (const auto* step = r.raw("step"); step != nullptr && !step->is_null()) {
+        fail(ErrorCode::Unsupported, r.fieldPath("step") + ": the static (observer) NVFP4 flow is not supported");
+    }
+}
+
 }  // namespace
 
 namespace recipe {
@@ -183,6 +219,12 @@ QuantConfig parseBaseConfig(const json& object, const std::string& where) {
             break;
         case QuantScheme::Float8DynamicActivationInt4Weight:
             run(versions, parseFloat8Int4);
+            break;
+        case QuantScheme::MxDynamicActivationMxWeight:
+            run(versions, parseMx);
+            break;
+        case QuantScheme::Nvfp4DynamicActivationNvfp4Weight:
+            run(versions, parseNvfp4);
             break;
         case QuantScheme::None:
             break;

@@ -46,6 +46,10 @@ const std::vector<ClassInfo>& classTable() {
         {"Int8DynamicActivationInt4WeightConfig", 1, {"group_size", "act_mapping_type", "set_inductor_config"}},
         {"Float8DynamicActivationFloat8WeightConfig", 2, {"activation_dtype", "weight_dtype", "granularity"}},
         {"Float8DynamicActivationInt4WeightConfig", 1, {"int4_packing_format"}},
+        {"MXDynamicActivationMXWeightConfig",
+         1,
+         {"block_size", "activation_dtype", "weight_dtype", "kernel_preference", "scaling_mode"}},
+        {"NVFP4DynamicActivationNVFP4WeightConfig", 1, {"use_triton_kernel", "use_dynamic_per_tensor_scale", "step"}},
         {"PerGroup", 1, {"group_size"}},
         {"PerAxis", 1, {"axis"}},
         {"PerRow", 1, {"dim"}},
@@ -63,13 +67,15 @@ const ClassInfo* findClass(std::string_view name) {
 }
 
 // The classes a config text can start with (everything before the first one is a log prefix).
-constexpr std::array<std::string_view, 7> kTopLevel = {"QATConfig",
+constexpr std::array<std::string_view, 9> kTopLevel = {"QATConfig",
                                                        "Int4WeightOnlyConfig",
                                                        "IntxWeightOnlyConfig",
                                                        "Int8DynamicActivationIntxWeightConfig",
                                                        "Int8DynamicActivationInt4WeightConfig",
                                                        "Float8DynamicActivationFloat8WeightConfig",
-                                                       "Float8DynamicActivationInt4WeightConfig"};
+                                                       "Float8DynamicActivationInt4WeightConfig",
+                                                       "MXDynamicActivationMXWeightConfig",
+                                                       "NVFP4DynamicActivationNVFP4WeightConfig"};
 
 constexpr int kMaxDepth = 32;
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "model/lora_merge.h"
+#include "quant/fake_quant.h"
 #include "quant/int4_convert.h"
 #include "quant/int4_kernels.h"
 #include "quant/intx_float8_convert.h"
@@ -173,6 +174,9 @@ namespace {
 
 // Whether fake quant of rows [r0, r0 + n) equals rows of the fake quant of the whole weight.
 bool rowLocal(const std::optional<quant::LinearFakeQuant>& q) {
+    if (q && q->weight.kind == quant::FqKind::Nvfp4) {
+        return !q->weight.perTensorScale;  // the per-tensor scale reads the amax of the whole weight
+    }
     return !q || q->weight.kind != quant::FqKind::Float8 || q->weight.perRow;
 }
 
@@ -278,7 +282,7 @@ Result<ModuleRowsBuilder> ModuleRowsBuilder::start(const WalkPlan& plan, const m
         b.m_sides.push_back(std::move(s));
     }
     for (const DeploymentPlan& d : plan.deployments) {
-        kernels = kernels && !d.intx;
+        kernels = kernels && !d.intx && !d.blockFormat;
     }
     if (plan.merge) {
         kernels = kernels && plan.merge->spec.kind == quant::FqKind::Int4Plain;
@@ -541,7 +545,13 @@ Result<ModuleRows> ModuleRowsBuilder::preparedRows(std::int64_t row0, std::int64
                               : model::mergeLora(eval.slot.weight, eval.slot.bias, *eval.slot.lora).weight;
         }
         const at::ScalarType dtype = src.scalar_type();
-        if (r.converted && d.intx) {
+        if (r.converted && d.blockFormat) {  // MXTensor / NVFP4Tensor dequantize(): the fake quant's values
+            auto q = quant::fakeQuantize(src, d.convert);
+            if (!q) {
+                return makeError(q.error().code, "convert: " + q.error().message);
+            }
+            r.deployed = *q;
+        } else if (r.converted && d.intx) {
             auto q = quant::intxConvert(src, d.convert.bits, d.convert.groupSize, d.convert.eps, d.convert.device);
             if (!q) {
                 return makeError(q.error().code, "convert: " + q.error().message);
@@ -640,7 +650,7 @@ model::BlockLinear ModuleRowsBuilder::deploymentBlock(std::size_t d, const Modul
     p.rawWeight = r.deployed;
     if (r.packed) {
         p.int4 = *r.packed;
-    } else if (r.converted && !plan.intx) {
+    } else if (r.converted && !plan.intx && !plan.blockFormat) {
         p.kernelWeight = r.deployed;
     } else {
         p.weight = r.deployed;
@@ -653,7 +663,7 @@ model::BlockLinear ModuleRowsBuilder::deploymentBlock(std::size_t d, const Modul
         p.lora = loraRows(*eval.slot.lora, rows.row0, rows.rows, whole);
     }
     const auto& quant = eval.side->run.form.quant;
-    if (r.converted && plan.intx && quant && quant->hasActivation) {
+    if (r.converted && (plan.intx || plan.blockFormat) && quant && quant->hasActivation) {
         p.activation = quant->activation;
     }
     return {rows.row0, std::move(p)};

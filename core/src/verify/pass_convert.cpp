@@ -27,6 +27,32 @@ ConvertPass::ConvertPass(const WalkPlan& plan, const VerifyRequest& request) : m
     m_current.resize(plan.deployments.size());
 }
 
+namespace {
+
+// "MX float8_e4m3fn b32 RCEIL", "NVFP4 b16 + per-tensor scale": what MXTensor / NVFP4Tensor store.
+std::string blockFormatText(const quant::FakeQuantSpec& s) {
+    if (s.kind == quant::FqKind::Nvfp4)
+        return std::string("NVFP4 b16") + (s.perTensorScale ? " + per-tensor scale" : "");
+    return "MX " + std::string(quantDTypeName(s.elem)) + " b" + std::to_string(s.groupSize) + " " +
+           std::string(mxScaleModeName(s.mxMode));
+}
+
+// Bytes, dtype and type of an MXTensor / NVFP4Tensor weight: codes (fp8 one byte, fp4 half a byte) plus a
+// one-byte scale per block (E8M0 / e4m3) and NVFP4's fp32 per-tensor scale.
+void blockFormatRow(ConvertModuleRow& row, const quant::FakeQuantSpec& s, const std::string& lora) {
+    const auto elems = static_cast<std::uint64_t>(row.shape[0] * row.shape[1]);
+    const bool fp4 = s.kind == quant::FqKind::Nvfp4 || s.elem == QuantDType::Float4E2M1;
+    const bool nvfp4 = s.kind == quant::FqKind::Nvfp4;
+    row.typeAfter = std::string(nvfp4 ? "Linear[NVFP4Tensor " : "Linear[MXTensor ") + blockFormatText(s) + "]" + lora;
+    row.dtypeAfter = std::string(fp4 ? "uint8 (packed fp4 e2m1)" : std::string(quantDTypeName(s.elem))) +
+                     (nvfp4 ? " + float8_e4m3fn block scale" : " + float8_e8m0fnu block scale") +
+                     (nvfp4 && s.perTensorScale ? " + fp32 per-tensor scale" : "");
+    row.bytesAfter = (fp4 ? elems / 2 : elems) + elems / static_cast<std::uint64_t>(s.groupSize) +
+                     (nvfp4 && s.perTensorScale ? 4 : 0);
+}
+
+}  // namespace
+
 ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const DeploymentPlan& d, bool& converted) const {
     const Side& eval = *m_plan.eval;
     const at::ScalarType dtype = eval.run.dtype;
@@ -39,8 +65,9 @@ ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const Deployme
     row.shape = {rows, cols};
     row.dtypeBefore = c10::toString(dtype);
     row.bytesBefore = static_cast<std::uint64_t>(rows * cols) * elementSize;
-    const std::string scheme = d.intx ? "int" + std::to_string(d.convert.bits) + " " + groupText(d.convert.groupSize)
-                                      : "int4 g" + std::to_string(fake.groupSize);
+    const std::string scheme = d.blockFormat ? blockFormatText(d.convert)
+                               : d.intx ? "int" + std::to_string(d.convert.bits) + " " + groupText(d.convert.groupSize)
+                                        : "int4 g" + std::to_string(fake.groupSize);
     row.typeBefore = quantized ? "FakeQuantizedLinear[" + scheme + "]" : "Linear";
     converted = convertsModule(d, eval, m);
     const std::string lora = servesLoraOnTop(d, eval, m) ? " + LoRA (unmerged)" : "";
@@ -50,7 +77,9 @@ ConvertModuleRow ConvertPass::startRow(const model::ModuleRef& m, const Deployme
         row.bytesAfter = row.bytesBefore;
         return row;
     }
-    if (d.intx) {
+    if (d.blockFormat) {
+        blockFormatRow(row, d.convert, lora);
+    } else if (d.intx) {
         const std::int64_t groups = d.convert.groupSize > 0 ? cols / d.convert.groupSize : 1;
         row.typeAfter = "Linear[IntxUnpackedToInt8Tensor " + scheme + "]" + lora;
         row.dtypeAfter = "int8 (int" + std::to_string(d.convert.bits) + " values) + " +
@@ -103,7 +132,7 @@ void ConvertPass::endModule(const model::ModuleRef&) {
         ConvertDeployment& dep = m_deployments[d];
         if (cur.converted) {
             cur.row.dequant = cur.dequant->sums().result();
-            if (cur.codesCompared && !m_plan.deployments[d].intx) {
+            if (cur.codesCompared && !m_plan.deployments[d].intx && !m_plan.deployments[d].blockFormat) {
                 cur.row.codesIdentical = cur.codeMismatches == 0;
                 dep.modulesCodesDiffer += cur.codeMismatches == 0 ? 0 : 1;
             }
@@ -137,7 +166,7 @@ void ConvertPass::addLogits(const std::vector<std::vector<at::Tensor>>& logits) 
         dep.logits = acc.result();
         dep.logitsAbsDiff = absDiffHistogram(f, r);
         dep.argmaxAgreement = topKAgreement(f, r, 1);
-        dep.pass = passes(dep, m_plan.deployments[d].intx);
+        dep.pass = passes(dep, m_plan.deployments[d].intx || m_plan.deployments[d].blockFormat);
     }
 }
 
@@ -178,7 +207,14 @@ std::string nearTieRange(const ConvertDeployment& d) {
     return "margins up to " + fmt(margin) + ", deviations of the two tokens up to " + fmt(deviation);
 }
 
-std::string formatCostText(const ConvertDeployment& d, bool intx) {
+std::string formatCostText(const ConvertDeployment& d, bool intx, bool blockFormat) {
+    if (blockFormat) {
+        return "MXTensor / NVFP4Tensor store the codes and block scales of the same to_mx / to_nvfp4 call the fake "
+               "quantizer makes, and their EMULATED linear dequantizes them: the format costs nothing (dequant max "
+               "|Δ| " +
+               fmt(d.dequantMaxAbs) + ", logits max |Δ| " + fmt(d.logits.maxAbs) +
+               "; the Blackwell GEMM of AUTO / NVFP4 is emulated). ";
+    }
     if (intx) {
         return "IntxUnpackedToInt8Tensor keeps the int8 codes and the scale the fake quantizer computes: the "
                "format costs nothing (dequant max |Δ| " +
@@ -210,7 +246,8 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
     check.deployments = m_deployments;
     check.argmaxThreshold = m_request.argmaxThreshold;
     const ConvertDeployment& main = check.deployments.front();
-    const bool intx = m_plan.deployments.front().intx;
+    const bool blockFormat = m_plan.deployments.front().blockFormat;
+    const bool intx = m_plan.deployments.front().intx || blockFormat;  // both: converted weights == fake ones
     const std::string tolerance = toleranceText(m_request.convertTolerance);
     const std::string weightsRule = intx ? "the converted weights equal the fake-quantized ones in every module"
                                          : "the converted int4 codes equal the fake quant's codes in every module";
@@ -244,7 +281,7 @@ std::pair<CheckSummary, std::optional<ConvertCheck>> ConvertPass::finish() const
                 "preferred by more than the convert tolerance: what you deploy does not behave like what you "
                 "evaluated. ";
     }
-    what += formatCostText(main, intx);
+    what += formatCostText(main, intx, blockFormat);
     if (main.flipsNearTie > 0) {
         what += "The near-tie flips (" + nearTieRange(main) +
                 ") are what bf16 scale/zero rounding does to top "

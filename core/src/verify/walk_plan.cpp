@@ -25,7 +25,8 @@ std::string checkedConverts() {
 }
 
 // The convert step of the eval recipe, for the schemes the table marks convertChecked: int4 PLAIN
-// (Int4Tensor) or intx (IntxUnpackedToInt8Tensor).
+// (Int4Tensor), intx (IntxUnpackedToInt8Tensor), or MX / NVFP4 (MXTensor / NVFP4Tensor: the base config's
+// to_mx / to_nvfp4, the fake quantizer's own call).
 std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Side& eval, std::string& why) {
     const Recipe& recipe = *eval.recipe;
     const QuantConfig& q = recipe.quantization;
@@ -42,6 +43,7 @@ std::optional<DeploymentPlan> convertStep(const VerifyRequest& request, const Si
     }
     DeploymentPlan d;
     d.intx = scheme.family == SchemeFamily::Intx;
+    d.blockFormat = scheme.family == SchemeFamily::Mx || scheme.family == SchemeFamily::Nvfp4;
     d.convert = eval.run.form.quant->weight;
     if (int4) {
         d.convert.groupSize = effectiveConvert(q, recipe.torchaoVersion).weightGroupSize;

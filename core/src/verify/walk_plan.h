@@ -24,6 +24,7 @@ struct DeploymentPlan {
     bool loraOnTop = false;         // the eval side's unmerged LoRA is served on top of the converted base
     bool compareEffective = false;  // compared with eval's dense map (merge_then_convert), else its prepared rows
     bool intx = false;              // IntxUnpackedToInt8Tensor; else Int4Tensor PLAIN
+    bool blockFormat = false;       // MXTensor / NVFP4Tensor: to_mx / to_nvfp4 of the weight, as the fake quant
     quant::FakeQuantSpec convert;   // group, bits and division of the convert step
 };
 

@@ -109,6 +109,20 @@ TEST(ConfigDiff, EveryPitfallProducesItsFinding) {
 
     d = diffPair("hf_config");
     EXPECT_TRUE(d.sameNumerics);
+
+    d = diffPair("mx_scaling_mode");
+    EXPECT_TRUE(hasFinding(d, "mx_scaling_mode", "both"));
+    EXPECT_TRUE(hasFinding(d, "mx_kernel_preference", "both"));
+    EXPECT_TRUE(hasFinding(d, "mx_auto_kernel_emulated", "train"));
+    EXPECT_FALSE(hasFinding(d, "mx_auto_kernel_emulated", "eval"));
+    EXPECT_EQ(rowVerdict(d, "quantization.scaling_mode"), DiffClass::ChangesNumerics);
+    EXPECT_EQ(rowVerdict(d, "quantization.kernel_preference"), DiffClass::ChangesNumerics);
+    EXPECT_FALSE(d.sameNumerics);
+    for (const auto& f : d.findings) {
+        if (f.id == "mx_scaling_mode") {
+            EXPECT_NE(f.message.find("train scaling_mode RCEIL, eval FLOOR"), std::string::npos) << f.message;
+        }
+    }
 }
 
 TEST(ConfigDiff, LayerShapeParser) {

@@ -167,3 +167,75 @@ TEST(RecipeParse, DuplicateKeysAreAnError) {
 }
 
 }  // namespace ql
+
+namespace ql {
+namespace {
+
+TEST(RecipeParse, MxAndNvfp4SchemeKeys) {
+    auto r = parse(
+        "{scheme: mx_dynamic_activation_mx_weight, weight_dtype: float4_e2m1fn_x2, block_size: 64, "
+        "scaling_mode: even, kernel_preference: emulated}");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    const QuantConfig& q = r->quantization;
+    EXPECT_EQ(q.scheme, QuantScheme::MxDynamicActivationMxWeight);
+    EXPECT_EQ(q.weight.dtype, QuantDType::Float4E2M1);
+    ASSERT_TRUE(q.activation.has_value());
+    EXPECT_EQ(q.activation->dtype, QuantDType::Float4E2M1);  // torchao asserts activation_dtype == weight_dtype
+    EXPECT_EQ(q.weight.groupSize, 64);
+    EXPECT_EQ(q.mxScaling, MxScaleMode::Even);
+    EXPECT_EQ(q.kernelPreference, KernelPreference::Emulated);
+    EXPECT_EQ(q.qatStep, QatStep::Prepare);
+    // The defaults of MXDynamicActivationMXWeightConfig: e4m3, block 32, RCEIL, AUTO.
+    auto d = parse("{scheme: mx_dynamic_activation_mx_weight}");
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->quantization.weight.dtype, QuantDType::Float8E4M3);
+    EXPECT_EQ(d->quantization.weight.groupSize, 32);
+    EXPECT_EQ(d->quantization.mxScaling, MxScaleMode::Rceil);
+    EXPECT_EQ(d->quantization.kernelPreference, KernelPreference::Auto);
+    auto n = parse("{scheme: nvfp4_dynamic_activation_nvfp4_weight, use_dynamic_per_tensor_scale: false}");
+    ASSERT_TRUE(n.ok()) << n.error().message;
+    EXPECT_FALSE(n->quantization.nvfp4PerTensorScale);
+    EXPECT_EQ(n->quantization.weight.groupSize, 16);
+    expectError(parse("{scheme: mx_dynamic_activation_mx_weight, scaling_mode: round}"), "scaling_mode", "rceil");
+    expectError(parse("{scheme: mx_dynamic_activation_mx_weight, weight_dtype: int4}"), "weight_dtype",
+                "float4_e2m1fn_x2");
+    expectError(parse("{scheme: int4_weight_only, scaling_mode: floor}"), "scaling_mode", "does not apply");
+    expectError(parse("{scheme: mx_dynamic_activation_mx_weight, use_dynamic_per_tensor_scale: true}"),
+                "use_dynamic_per_tensor_scale", "does not apply");
+}
+
+TEST(RecipeParse, MxTorchaoJsonAndRepr) {
+    const std::string json =
+        R"({"_type": "QATConfig", "_version": 1, "_data": {"base_config": {"_type": "MXDynamicActivationMXWeightConfig",
+        "_version": 1, "_data": {"block_size": 32, "activation_dtype": {"_type": "torch.dtype", "_data": "float8_e5m2"},
+        "weight_dtype": {"_type": "torch.dtype", "_data": "float8_e5m2"}, "kernel_preference": {"_type":
+        "KernelPreference", "_data": "EMULATED"}, "scaling_mode": {"_type": "ScaleCalculationMode", "_data": "CEIL"}}},
+        "activation_config": null, "weight_config": null, "step": "prepare"}})";
+    auto c = parseTorchaoConfigJson(json, "cfg.json");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->scheme, QuantScheme::MxDynamicActivationMxWeight);
+    EXPECT_EQ(c->weight.dtype, QuantDType::Float8E5M2);
+    EXPECT_EQ(c->mxScaling, MxScaleMode::Ceil);
+    EXPECT_EQ(c->kernelPreference, KernelPreference::Emulated);
+    auto repr = parseTorchaoConfigRepr(
+        "MXDynamicActivationMXWeightConfig(block_size=32, activation_dtype=torch.float4_e2m1fn_x2, "
+        "weight_dtype=torch.float4_e2m1fn_x2, kernel_preference=<KernelPreference.AUTO: 'auto'>, "
+        "scaling_mode=<ScaleCalculationMode.FLOOR: 'floor'>)",
+        "log");
+    ASSERT_TRUE(repr.ok()) << repr.error().message;
+    EXPECT_EQ(repr->weight.dtype, QuantDType::Float4E2M1);
+    EXPECT_EQ(repr->mxScaling, MxScaleMode::Floor);
+    auto mismatch = parseTorchaoConfigRepr(
+        "MXDynamicActivationMXWeightConfig(activation_dtype=torch.float8_e4m3fn, weight_dtype=torch.float8_e5m2)",
+        "log");
+    ASSERT_FALSE(mismatch.ok());
+    EXPECT_NE(mismatch.error().message.find("activation_dtype"), std::string::npos) << mismatch.error().message;
+    // AUTO with e5m2: MXFakeQuantizeConfig's validation rejects it at prepare.
+    auto autoE5m2 = parseTorchaoConfigRepr(
+        "MXDynamicActivationMXWeightConfig(activation_dtype=torch.float8_e5m2, weight_dtype=torch.float8_e5m2)", "log");
+    ASSERT_TRUE(autoE5m2.ok()) << autoE5m2.error().message;
+    EXPECT_FALSE(effectiveFakeQuant(*autoE5m2, {0, 18}).prepareSupported);
+}
+
+}  // namespace
+}  // namespace ql

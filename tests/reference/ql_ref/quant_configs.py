@@ -20,7 +20,13 @@ from torchao.quantization.qat.fake_quantize_config import _infer_fake_quantize_c
 from torchao.quantization.quant_primitives import MappingType
 from torchao.quantization.quantize_.workflows import Int4ChooseQParamsAlgorithm, Int4PackingFormat, IntxPackingFormat
 
+from torchao.prototype.mx_formats import MXDynamicActivationMXWeightConfig, NVFP4DynamicActivationNVFP4WeightConfig
+from torchao.prototype.mx_formats.config import ScaleCalculationMode
+from torchao.quantization.quantize_.common.kernel_preference import KernelPreference
+
 from ._common import write_json
+
+MX4 = torch.float4_e2m1fn_x2
 
 
 def _cases():
@@ -51,6 +57,21 @@ def _cases():
         "qat_convert_int4": QATConfig(Int4WeightOnlyConfig(group_size=64), step="convert"),
         "qat_convert_no_base": QATConfig(step="convert"),
         "qat_prepare_intx": QATConfig(IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(32)), step="prepare"),
+        "mx_default": MXDynamicActivationMXWeightConfig(),
+        "mxfp4_emulated_floor": MXDynamicActivationMXWeightConfig(
+            activation_dtype=MX4, weight_dtype=MX4, kernel_preference=KernelPreference.EMULATED,
+            scaling_mode=ScaleCalculationMode.FLOOR),
+        "mxfp8_e5m2_even_b64": MXDynamicActivationMXWeightConfig(
+            block_size=64, activation_dtype=torch.float8_e5m2, weight_dtype=torch.float8_e5m2,
+            kernel_preference=KernelPreference.EMULATED, scaling_mode=ScaleCalculationMode.EVEN),
+        "mxfp8_e5m2_auto": MXDynamicActivationMXWeightConfig(activation_dtype=torch.float8_e5m2,
+                                                             weight_dtype=torch.float8_e5m2),
+        "qat_prepare_mxfp8_ceil": QATConfig(MXDynamicActivationMXWeightConfig(
+            kernel_preference=KernelPreference.EMULATED, scaling_mode=ScaleCalculationMode.CEIL), step="prepare"),
+        "nvfp4_default": NVFP4DynamicActivationNVFP4WeightConfig(),
+        "nvfp4_no_per_tensor": NVFP4DynamicActivationNVFP4WeightConfig(use_triton_kernel=False,
+                                                                       use_dynamic_per_tensor_scale=False),
+        "qat_convert_nvfp4": QATConfig(NVFP4DynamicActivationNVFP4WeightConfig(), step="convert"),
     }
 
 
@@ -64,6 +85,10 @@ CODE_CASES = [
     'IntxWeightOnlyConfig(weight_dtype=torch.int8, granularity=PerAxis(0), mapping_type=MappingType.ASYMMETRIC)',
     'Int8DynamicActivationIntxWeightConfig(weight_dtype=torch.int4, weight_granularity=PerGroup(64))',
     'Float8DynamicActivationFloat8WeightConfig(granularity=PerRow())',
+    'QATConfig(MXDynamicActivationMXWeightConfig(activation_dtype=torch.float4_e2m1fn_x2, '
+    'weight_dtype=torch.float4_e2m1fn_x2, kernel_preference=KernelPreference.EMULATED, '
+    'scaling_mode=ScaleCalculationMode.FLOOR), step="prepare")',
+    'NVFP4DynamicActivationNVFP4WeightConfig(use_dynamic_per_tensor_scale=False)',
 ]
 
 
@@ -72,7 +97,10 @@ def _code_cases():
                  IntxWeightOnlyConfig=IntxWeightOnlyConfig, PerGroup=PerGroup, PerAxis=PerAxis, PerRow=PerRow,
                  Int8DynamicActivationIntxWeightConfig=Int8DynamicActivationIntxWeightConfig,
                  Float8DynamicActivationFloat8WeightConfig=Float8DynamicActivationFloat8WeightConfig,
-                 Int4PackingFormat=Int4PackingFormat, MappingType=MappingType)
+                 Int4PackingFormat=Int4PackingFormat, MappingType=MappingType,
+                 MXDynamicActivationMXWeightConfig=MXDynamicActivationMXWeightConfig,
+                 NVFP4DynamicActivationNVFP4WeightConfig=NVFP4DynamicActivationNVFP4WeightConfig,
+                 KernelPreference=KernelPreference, ScaleCalculationMode=ScaleCalculationMode)
     return [{"code": code, "config": config_to_dict(eval(code, scope))} for code in CODE_CASES]  # noqa: S307
 
 
@@ -111,6 +139,10 @@ def _fields(base):
     scale = getattr(base, "scale_dtype", getattr(base, "weight_scale_dtype", None))
     f["scale_dtype"] = None if scale is None else str(scale).split(".")[-1]
     f["activation_value_ub"] = getattr(base, "activation_value_ub", None)
+    f["block_size"] = getattr(base, "block_size", None)  # MX
+    f["scaling_mode"] = _name(getattr(base, "scaling_mode", None))
+    f["kernel_preference"] = _name(getattr(base, "kernel_preference", None))
+    f["use_dynamic_per_tensor_scale"] = getattr(base, "use_dynamic_per_tensor_scale", None)  # NVFP4
     return f
 
 
@@ -123,7 +155,11 @@ def _fake(base):
     gran = getattr(w, "granularity", None)
     if gran is not None and not isinstance(gran, PerGroup):
         return True, 0
-    return True, getattr(w, "group_size", 0) or 0
+    if type(w).__name__ == "NVFP4FakeQuantizeConfig":  # no field: to_nvfp4's block_size default, asserted == 16
+        import inspect
+        from torchao.prototype.mx_formats.nvfp4_tensor import NVFP4Tensor
+        return True, inspect.signature(NVFP4Tensor.to_nvfp4).parameters["block_size"].default
+    return True, getattr(w, "group_size", None) or getattr(w, "block_size", 0) or 0
 
 
 def build(out: Path) -> None:
