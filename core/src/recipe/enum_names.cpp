@@ -21,6 +21,19 @@ constexpr EnumName<QuantDType> kDTypes[] = {
     {QuantDType::UInt4, "uint4"},
     {QuantDType::Float8E4M3, "float8_e4m3fn"},
     {QuantDType::Float8E5M2, "float8_e5m2"},
+    {QuantDType::Float4E2M1, "float4_e2m1fn_x2"},
+};
+
+constexpr EnumName<MxScaleMode> kMxScaleModes[] = {
+    {MxScaleMode::Floor, "FLOOR"},
+    {MxScaleMode::Rceil, "RCEIL"},
+    {MxScaleMode::Ceil, "CEIL"},
+    {MxScaleMode::Even, "EVEN"},
+};
+
+constexpr EnumName<KernelPreference> kKernelPreferences[] = {
+    {KernelPreference::Auto, "AUTO"},
+    {KernelPreference::Emulated, "EMULATED"},
 };
 
 constexpr EnumName<Granularity> kGranularities[] = {
@@ -73,6 +86,12 @@ std::span<const EnumName<QuantScheme>> quantSchemeTable() {
 }
 std::span<const EnumName<QuantDType>> quantDTypeTable() {
     return kDTypes;
+}
+std::span<const EnumName<MxScaleMode>> mxScaleModeTable() {
+    return kMxScaleModes;
+}
+std::span<const EnumName<KernelPreference>> kernelPreferenceTable() {
+    return kKernelPreferences;
 }
 std::span<const EnumName<Granularity>> granularityTable() {
     return kGranularities;
