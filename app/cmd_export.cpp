@@ -10,10 +10,6 @@
 #include "commands.h"
 #include "export_target.h"
 
-#ifdef QL_HAVE_UI
-#include <ui/export/report_exporter.h>
-#endif
-
 namespace ql::cli {
 
 namespace {
@@ -22,20 +18,11 @@ struct ExportOptions {
     std::string report, out;
 };
 
-Status write(const VerifyReport& report, const std::string& path) {
-    if (lowerSuffix(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
-#ifdef QL_HAVE_UI
-    return ui::exportReport(report, path);
-#else
-    return makeError(ErrorCode::Unsupported, "export " + path + ": this build has no report exporter");
-#endif
-}
-
 int runExport(const ExportOptions& o) {
     if (auto s = checkExportTarget("export " + o.out, o.out); !s) return reportError(s.error());
     auto report = readReportJson(o.report);
     if (!report) return reportError(report.error());
-    if (auto s = write(*report, o.out); !s) return reportError(s.error());
+    if (auto s = writeReportExport(*report, o.out); !s) return reportError(s.error());
     std::cout << "export: " << o.out << '\n';
     return kExitPass;
 }

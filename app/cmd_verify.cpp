@@ -21,13 +21,10 @@
 #include <utility>
 
 #include "commands.h"
+#include "export_target.h"
 #include "prompts_file.h"
 #include "verify_output.h"
 #include "verify_progress.h"
-
-#ifdef QL_HAVE_UI
-#include <ui/export/report_exporter.h>
-#endif
 
 namespace ql::cli {
 
@@ -89,12 +86,6 @@ std::unique_ptr<ProgressPrinter> progressPrinter(const VerifyOptions& o, const R
     return std::make_unique<ProgressPrinter>(stderr, ::isatty(STDERR_FILENO) != 0, layers);
 }
 
-std::string extension(const std::string& path) {
-    const auto name = std::filesystem::path(path).filename().string();
-    const auto dot = name.rfind('.');
-    return dot == std::string::npos ? "" : name.substr(dot + 1);
-}
-
 // --write-fixed-eval: written only when its track matched train; otherwise one line says what is left.
 Result<bool> writeFixedEval(const VerifyReport& report, const std::string& path) {
     if (!report.diagnosis) {
@@ -142,33 +133,10 @@ Status checkOutputFolder(const char* option, const std::string& path) {
 // Checked before the run, so a wrong --export or --junit fails fast (exit 2) and writes nothing.
 Status checkOutputPaths(const VerifyOptions& o) {
     for (const std::string& path : o.exports) {
-        const std::string ext = extension(path);
-#ifdef QL_HAVE_UI
-        if (ext != "md" && ext != "pdf" && ext != "png" && ext != "html") {
-            return makeError(ErrorCode::InvalidInput,
-                             "--export " + path + ": expected a .md, .pdf, .png or .html file name");
-        }
-#else
-        if (ext == "pdf" || ext == "png" || ext == "html") {
-            return makeError(
-                ErrorCode::Unsupported,
-                "--export " + path + ": this build has no report exporter (built with QL_BUILD_UI=OFF); .md works");
-        }
-        if (ext != "md") return makeError(ErrorCode::InvalidInput, "--export " + path + ": expected a .md file name");
-#endif
-        if (auto s = checkOutputFolder("--export", path); !s) return s;
+        if (auto s = checkExportTarget("--export " + path, path); !s) return s;
     }
     if (!o.junit.empty()) return checkOutputFolder("--junit", o.junit);
     return Ok{};
-}
-
-Status exportReport(const VerifyReport& report, const std::string& path) {
-    if (extension(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
-#ifdef QL_HAVE_UI
-    return ui::exportReport(report, path);
-#else
-    return makeError(ErrorCode::Unsupported, "--export " + path + ": this build has no report exporter");
-#endif
 }
 
 // Exports and JUnit first, the JSON last; each write is atomic, and on any error the files already
@@ -180,7 +148,7 @@ Result<std::vector<std::string>> writeOutputs(const VerifyReport& report, const 
         return e;
     };
     for (const std::string& path : o.exports) {
-        if (auto s = exportReport(report, path); !s) return undo(s.error());
+        if (auto s = writeReportExport(report, path); !s) return undo(s.error());
         paths.push_back(path);
         written.push_back("export: " + path);
     }

@@ -1,8 +1,14 @@
 #include "export_target.h"
 
+#include <quantlens/report_io.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+
+#ifdef QL_HAVE_UI
+#include <ui/export/report_exporter.h>
+#endif
 
 namespace ql::cli {
 
@@ -35,6 +41,15 @@ Status checkExportTarget(const std::string& label, const std::string& path) {
         return makeError(ErrorCode::NotFound, label + ": the folder " + folder.string() + " does not exist");
     }
     return Ok{};
+}
+
+Status writeReportExport(const VerifyReport& report, const std::string& path) {
+    if (lowerSuffix(path) == "md") return writeFileAtomically(path, reportToMarkdown(report));
+#ifdef QL_HAVE_UI
+    return ui::exportReport(report, path);
+#else
+    return makeError(ErrorCode::Unsupported, path + ": this build has no report exporter");
+#endif
 }
 
 }  // namespace ql::cli
